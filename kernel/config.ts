@@ -1,0 +1,154 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { AppError } from './errors.js';
+
+/**
+ * One schema is both validator and type (style.md). Every setting has an environment variable,
+ * a description and a default; `loadConfig` reports every problem at once and returns a frozen object.
+ */
+const Port = (description: string, def: number) =>
+  Type.Integer({ minimum: 0, maximum: 65535, default: def, description });
+const PosInt = (description: string, def: number, minimum = 1) => Type.Integer({ minimum, default: def, description });
+const OptUrl = (description: string, protocols: string[]) =>
+  Type.Optional(Type.String({ minLength: 1, description, 'x-protocols': protocols }));
+
+export const ConfigSchema = Type.Object({
+  httpHost: Type.String({ default: '0.0.0.0', description: 'HTTP listen address' }),
+  httpPort: Port('HTTP API port (0 = any free port)', 8080),
+  mqttHost: Type.String({ default: '0.0.0.0', description: 'MQTT listen address' }),
+  mqttPort: Port('MQTT (TCP) port (0 = any free port)', 1883),
+  mqttWsPort: Port('MQTT over WebSocket port (0 = any free port, -1 not allowed; set CITYBRAIN_MQTT_WS=off to disable)', 8083),
+  mqttWs: Type.Boolean({ default: true, description: 'Serve MQTT over WebSocket' }),
+  dataDir: Type.String({ minLength: 1, default: './data', description: 'Directory for embedded stores, spill files, generated secrets' }),
+  adminToken: Type.Optional(Type.String({ minLength: 16, description: 'Bearer token for /api (generated on first start if unset)' })),
+  databaseUrl: OptUrl('PostgreSQL URL for the relational store (embedded SQLite if unset)', ['postgres:', 'postgresql:']),
+  influxUrl: OptUrl('InfluxDB 1.x base URL for telemetry (embedded SQLite if unset)', ['http:', 'https:']),
+  influxDb: Type.String({ minLength: 1, default: 'citybrain', description: 'InfluxDB database name' }),
+  influxUsername: Type.Optional(Type.String({ description: 'InfluxDB user' })),
+  influxPassword: Type.Optional(Type.String({ description: 'InfluxDB password' })),
+  redisUrl: OptUrl('Redis URL (job scheduling, broker clustering)', ['redis:', 'rediss:']),
+  logLevel: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info', description: 'Log level' },
+  ),
+  cityFile: Type.Optional(Type.String({ description: 'GeoJSON FeatureCollection of districts (default: the shipped Qingdao sample)' })),
+  mqttMaxConnections: PosInt('Maximum concurrent MQTT connections (the process has ~20k file descriptors)', 15_000),
+  mqttMaxFrameBytes: PosInt('Largest MQTT packet accepted, checked before it is buffered', 256 * 1024, 64),
+  mqttConnectTimeoutMs: PosInt('A socket must send CONNECT within this time', 10_000),
+  ingestMaxInflight: PosInt('Readings in flight through ingest (overall) before sockets are paused', 5_000),
+  ingestMaxInflightPerClient: PosInt('Readings in flight per connection before that socket is paused', 200),
+  telemetryBatchSize: PosInt('Telemetry write batch size (points)', 5_000),
+  telemetryFlushMs: PosInt('Telemetry write batch interval', 50),
+  telemetryBufferMax: PosInt('Readings held in memory when the store is slow or down, before spilling to disk', 50_000),
+  telemetrySpillMaxBytes: PosInt('Largest spill file on disk when the store is down', 1024 * 1024 * 1024),
+});
+
+export type Config = Readonly<Static<typeof ConfigSchema>>;
+
+/** Environment variable → config key. */
+export const ENV_MAP: Record<string, keyof Static<typeof ConfigSchema>> = {
+  CITYBRAIN_HTTP_HOST: 'httpHost',
+  CITYBRAIN_HTTP_PORT: 'httpPort',
+  CITYBRAIN_MQTT_HOST: 'mqttHost',
+  CITYBRAIN_MQTT_PORT: 'mqttPort',
+  CITYBRAIN_MQTT_WS_PORT: 'mqttWsPort',
+  CITYBRAIN_MQTT_WS: 'mqttWs',
+  CITYBRAIN_DATA_DIR: 'dataDir',
+  CITYBRAIN_ADMIN_TOKEN: 'adminToken',
+  DATABASE_URL: 'databaseUrl',
+  INFLUX_URL: 'influxUrl',
+  INFLUX_DB: 'influxDb',
+  INFLUX_USERNAME: 'influxUsername',
+  INFLUX_PASSWORD: 'influxPassword',
+  REDIS_URL: 'redisUrl',
+  CITYBRAIN_LOG_LEVEL: 'logLevel',
+  CITYBRAIN_CITY_FILE: 'cityFile',
+  CITYBRAIN_MQTT_MAX_CONNECTIONS: 'mqttMaxConnections',
+  CITYBRAIN_MQTT_MAX_FRAME_BYTES: 'mqttMaxFrameBytes',
+  CITYBRAIN_MQTT_CONNECT_TIMEOUT_MS: 'mqttConnectTimeoutMs',
+  CITYBRAIN_INGEST_MAX_INFLIGHT: 'ingestMaxInflight',
+  CITYBRAIN_INGEST_MAX_INFLIGHT_PER_CLIENT: 'ingestMaxInflightPerClient',
+  CITYBRAIN_TELEMETRY_BATCH_SIZE: 'telemetryBatchSize',
+  CITYBRAIN_TELEMETRY_FLUSH_MS: 'telemetryFlushMs',
+  CITYBRAIN_TELEMETRY_BUFFER_MAX: 'telemetryBufferMax',
+  CITYBRAIN_TELEMETRY_SPILL_MAX_BYTES: 'telemetrySpillMaxBytes',
+};
+
+const KEY_TO_ENV = Object.fromEntries(Object.entries(ENV_MAP).map(([env, key]) => [key, env])) as Record<string, string>;
+
+function coerce(schema: TSchema, raw: string): unknown {
+  const t = (schema as { type?: string }).type;
+  if (t === 'integer' || t === 'number') return raw.trim() === '' ? raw : Number(raw);
+  if (t === 'boolean') {
+    const v = raw.trim().toLowerCase();
+    if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+    if (['0', 'false', 'no', 'off'].includes(v)) return false;
+    return raw;
+  }
+  return raw;
+}
+
+/**
+ * Reads configuration from an environment. Throws AppError(CONFIG_INVALID) listing **every**
+ * problem (in `details.problems`), before anything listens.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<Static<typeof ConfigSchema>> = {}): Config {
+  const input: Record<string, unknown> = {};
+  const props = ConfigSchema.properties as Record<string, TSchema>;
+  for (const [envName, key] of Object.entries(ENV_MAP)) {
+    const raw = env[envName];
+    if (raw === undefined || raw === '') continue;
+    input[key] = coerce(props[key]!, raw);
+  }
+  Object.assign(input, overrides);
+  const withDefaults = Value.Default(ConfigSchema, input) as Record<string, unknown>;
+  const problems: string[] = [];
+  for (const e of Value.Errors(ConfigSchema, withDefaults)) {
+    const key = e.path.replace(/^\//, '');
+    const name = KEY_TO_ENV[key] ?? key;
+    problems.push(`${name}: ${e.message} (got ${JSON.stringify(e.value)})`);
+  }
+  for (const [key, schema] of Object.entries(props)) {
+    const protocols = (schema as { 'x-protocols'?: string[] })['x-protocols'];
+    const v = withDefaults[key];
+    if (!protocols || typeof v !== 'string') continue;
+    let u: URL | undefined;
+    try {
+      u = new URL(v);
+    } catch {
+      problems.push(`${KEY_TO_ENV[key]}: not a URL (got ${JSON.stringify(redactUrl(v))})`);
+      continue;
+    }
+    if (!protocols.includes(u.protocol)) problems.push(`${KEY_TO_ENV[key]}: protocol must be one of ${protocols.join(', ')} (got ${u.protocol})`);
+  }
+  if (problems.length > 0) {
+    throw new AppError('CONFIG_INVALID', {
+      message: `Configuration is invalid:\n  - ${problems.join('\n  - ')}`,
+      details: { problems },
+    });
+  }
+  return Object.freeze(withDefaults) as Config;
+}
+
+/** A URL with its password replaced, for logs and error messages. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url.replace(/\/\/([^:/@]+):([^@]+)@/, '//$1:***@');
+  }
+}
+
+/** Text for `--help`: every setting, its variable, default and description. */
+export function describeConfig(): string {
+  const props = ConfigSchema.properties as Record<string, TSchema & { description?: string; default?: unknown }>;
+  return Object.entries(ENV_MAP)
+    .map(([env, key]) => {
+      const s = props[key]!;
+      const def = s.default === undefined ? '' : ` (default ${JSON.stringify(s.default)})`;
+      return `  ${env.padEnd(40)} ${s.description ?? ''}${def}`;
+    })
+    .join('\n');
+}

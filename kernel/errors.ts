@@ -1,0 +1,77 @@
+/**
+ * AppError and the registry of stable error codes (fastify `FST_ERR_*` style).
+ * `docs/errors.md` lists every code; `kernel/errors.test.ts` keeps the two in step.
+ * Expected outcomes (a contract violation, a conflicting plan) are values, not exceptions:
+ * these codes are for failures that cross a boundary (HTTP, MQTT, CLI, config).
+ */
+
+export const ERROR_CODES = {
+  // configuration and process
+  CONFIG_INVALID: { status: 500, message: 'Configuration is invalid' },
+  INTERNAL: { status: 500, message: 'Internal error' },
+  // HTTP generic
+  VALIDATION_FAILED: { status: 400, message: 'Request failed validation' },
+  UNAUTHORIZED: { status: 401, message: 'Missing or invalid bearer token' },
+  FORBIDDEN: { status: 403, message: 'Not allowed' },
+  ROUTE_NOT_FOUND: { status: 404, message: 'No such route' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'Request body too large' },
+  // device registry
+  DEVICE_NOT_FOUND: { status: 404, message: 'Device not found' },
+  DEVICE_EXISTS: { status: 409, message: 'A device with this id already exists' },
+  DEVICE_REVOKED: { status: 403, message: 'Device credentials are revoked' },
+  UNKNOWN_KIND: { status: 400, message: 'Unknown device kind' },
+  LOCATION_INVALID: { status: 400, message: 'Location is not a valid lon/lat' },
+  IMPORT_INVALID: { status: 400, message: 'Bulk import file could not be read' },
+  BAD_CREDENTIALS: { status: 401, message: 'Bad device credentials' },
+  // contracts and ingest
+  CONTRACT_VIOLATION: { status: 422, message: 'Payload violates the firmware contract' },
+  PAYLOAD_MALFORMED: { status: 400, message: 'Payload is not valid JSON' },
+  // telemetry store
+  TELEMETRY_STORE_UNAVAILABLE: { status: 503, message: 'Telemetry store is unavailable' },
+  TELEMETRY_WRITE_FAILED: { status: 502, message: 'Telemetry store rejected a write' },
+  TELEMETRY_BUFFER_FULL: { status: 503, message: 'Telemetry buffer and spill are full' },
+  QUERY_INVALID: { status: 400, message: 'Query parameters are invalid' },
+  // broker
+  MQTT_FRAME_TOO_LARGE: { status: 413, message: 'MQTT packet exceeds the frame-size limit' },
+  MQTT_CONNECTION_LIMIT: { status: 503, message: 'MQTT connection limit reached' },
+  MQTT_CONNECT_TIMEOUT: { status: 408, message: 'No CONNECT within the connect timeout' },
+  MQTT_ACL_DENIED: { status: 403, message: 'Topic not allowed for this client' },
+  MQTT_CLIENT_ID_MISMATCH: { status: 403, message: 'Client id must equal the device id' },
+  // later modules
+  GEOFENCE_VIOLATION: { status: 422, message: 'Flight plan violates a geofence' },
+  MAVLINK_TIMEOUT: { status: 504, message: 'MAVLink peer did not answer in time' },
+  DRONE_OPS_UNAVAILABLE: { status: 501, message: 'drone-ops is not available' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface AppErrorOptions {
+  message?: string;
+  details?: unknown;
+  cause?: unknown;
+  status?: number;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: unknown;
+
+  constructor(code: ErrorCode, opts: AppErrorOptions = {}) {
+    super(opts.message ?? ERROR_CODES[code].message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.status = opts.status ?? ERROR_CODES[code].status;
+    this.details = opts.details;
+  }
+
+  toJSON(): { error: { code: ErrorCode; message: string; details?: unknown } } {
+    return {
+      error: { code: this.code, message: this.message, ...(this.details === undefined ? {} : { details: this.details }) },
+    };
+  }
+}
+
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError;
+}

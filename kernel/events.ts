@@ -1,0 +1,63 @@
+/**
+ * Domain values that cross module boundaries on the event bus.
+ * Kept here (the shared kernel) so that modules depend on the kernel, not on each other.
+ */
+
+/** One accepted telemetry sample, validated by its contract and enriched from the registry. */
+export interface Reading {
+  deviceId: string;
+  /** Device kind (`gas`, `water`, `heat`, `drainage`, `elevator`, `bridge`). */
+  kind: string;
+  /** Sample time, epoch ms (device `ts`, or server receive time when the device sent none). */
+  ts: number;
+  /** Device sequence number, when sent. */
+  seq?: number;
+  metrics: Record<string, number | boolean>;
+  /** District id (administrative code) the device stands in, or null outside every district. */
+  district: string | null;
+  asset: string | null;
+  /** Server receive time, epoch ms. */
+  receivedAt: number;
+}
+
+/** A device event (`devices/{id}/events`), e.g. elevator `trapped`. */
+export interface DeviceEvent {
+  deviceId: string;
+  kind: string;
+  ts: number;
+  type: string;
+  data: Record<string, unknown>;
+  district: string | null;
+  asset: string | null;
+  receivedAt: number;
+}
+
+/** A named contract violation by one device (bad payload, out-of-range value...). */
+export interface ViolationRecord {
+  deviceId: string;
+  /** Violation code from the firmware contract (e.g. `OUT_OF_RANGE`, `MALFORMED_JSON`). */
+  code: string;
+  message: string;
+  topic: string;
+  at: number;
+  /** Field or metric the violation is about, when there is one. */
+  path?: string;
+}
+
+export interface PresenceChange {
+  deviceId: string;
+  online: boolean;
+  at: number;
+  /** Why: `connect`, `disconnect`, `will`, `status`, `revoked`, `timeout`. */
+  reason: string;
+  fw?: string;
+}
+
+/** The typed event map of the in-process bus. Later modules add their events here. */
+export interface BusEvents {
+  reading: Reading;
+  deviceEvent: DeviceEvent;
+  violation: ViolationRecord;
+  presence: PresenceChange;
+  deviceRevoked: { deviceId: string; at: number };
+}

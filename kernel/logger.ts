@@ -1,0 +1,31 @@
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+
+export type { Logger };
+
+/** Paths redacted from every log line: secrets never reach the logs. */
+export const REDACT_PATHS = [
+  'password',
+  'secret',
+  'token',
+  'adminToken',
+  'credentials.password',
+  'req.headers.authorization',
+  '*.password',
+  '*.secret',
+];
+
+/** One root logger per process; modules take `log.child({ module })`. */
+export function createLogger(opts: { level?: string; pretty?: boolean; destination?: NodeJS.WritableStream } = {}): Logger {
+  const options: LoggerOptions = {
+    level: opts.level ?? 'info',
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    base: { app: 'citybrain' },
+  };
+  if (opts.destination) return pino(options, opts.destination as DestinationStream);
+  return pino(options);
+}
+
+/** A logger that drops everything (tests that assert on other things). */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}
