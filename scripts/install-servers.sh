@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the real servers the integration tests and benchmarks start as child processes:
+# InfluxDB 1.x, PostgreSQL, Redis, Mosquitto (+ clients). Debian packages; needs root (or sudo).
+# The packages' own system services are not used: tests start their own instances on free ports.
+set -euo pipefail
+
+need=()
+command -v influxd >/dev/null 2>&1 || need+=(influxdb)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+{ command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ]; } || need+=(mosquitto)
+command -v mosquitto_pub >/dev/null 2>&1 || need+=(mosquitto-clients)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v psql >/dev/null 2>&1 || need+=(postgresql-client)
+
+if [ ${#need[@]} -eq 0 ]; then
+  echo "install-servers: influxdb, postgresql, redis-server, mosquitto already installed"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "install-servers: installing ${need[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# policy-rc.d 101: do not start the packages' system services (no init here, and we start our own).
+if [ ! -e /usr/sbin/policy-rc.d ] && [ -z "$SUDO" ]; then
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+$SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
+echo "install-servers: done"
