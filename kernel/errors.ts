@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   FORBIDDEN: { status: 403, message: 'Not allowed' },
   ROUTE_NOT_FOUND: { status: 404, message: 'No such route' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'Request body too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported Content-Type for this route' },
   // device registry
   DEVICE_NOT_FOUND: { status: 404, message: 'Device not found' },
   DEVICE_EXISTS: { status: 409, message: 'A device with this id already exists' },
@@ -37,6 +38,8 @@ export const ERROR_CODES = {
   MQTT_CONNECT_TIMEOUT: { status: 408, message: 'No CONNECT within the connect timeout' },
   MQTT_ACL_DENIED: { status: 403, message: 'Topic not allowed for this client' },
   MQTT_CLIENT_ID_MISMATCH: { status: 403, message: 'Client id must equal the device id' },
+  MQTT_COMMAND_TIMEOUT: { status: 504, message: 'Device did not reply to the command in time' },
+  DEVICE_OFFLINE: { status: 409, message: 'Device is not connected' },
   // later modules
   GEOFENCE_VIOLATION: { status: 422, message: 'Flight plan violates a geofence' },
   MAVLINK_TIMEOUT: { status: 504, message: 'MAVLink peer did not answer in time' },

@@ -1,0 +1,41 @@
+/** HTTP metrics in the Prometheus registry the composition root passes in. */
+import type { FastifyInstance } from 'fastify';
+import { Counter, Histogram, type Registry } from 'prom-client';
+
+export const REQUESTS_TOTAL = 'citybrain_http_requests_total';
+export const REQUEST_DURATION = 'citybrain_http_request_duration_seconds';
+
+const LABELS = ['method', 'route', 'status'] as const;
+type Label = (typeof LABELS)[number];
+
+/** Reuses metrics already in the registry, so two servers on one registry (tests, restarts) do not clash. */
+function counter(registry: Registry): Counter<Label> {
+  const existing = registry.getSingleMetric(REQUESTS_TOTAL);
+  if (existing) return existing as Counter<Label>;
+  return new Counter({ name: REQUESTS_TOTAL, help: 'HTTP requests by route template and status', labelNames: LABELS, registers: [registry] });
+}
+
+function histogram(registry: Registry): Histogram<Label> {
+  const existing = registry.getSingleMetric(REQUEST_DURATION);
+  if (existing) return existing as Histogram<Label>;
+  return new Histogram({
+    name: REQUEST_DURATION,
+    help: 'HTTP request duration by route template and status',
+    labelNames: LABELS,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+}
+
+export function installHttpMetrics(app: FastifyInstance, registry: Registry): void {
+  const total = counter(registry);
+  const duration = histogram(registry);
+  app.addHook('onResponse', async (req, reply) => {
+    // The route template (`/api/v1/devices/:id`), never the raw URL: label cardinality stays bounded.
+    // Unmatched URLs (404s, scanners) share one label.
+    const route = req.routeOptions.url ?? 'unmatched';
+    const labels = { method: req.method, route, status: String(reply.statusCode) };
+    total.inc(labels);
+    duration.observe(labels, reply.elapsedTime / 1000);
+  });
+}

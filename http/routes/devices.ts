@@ -1,0 +1,149 @@
+/** `/api/v1/devices`: provisioning, lookup, change, credentials (behind the bearer token). */
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import type { DevicesPort, DeviceView, HttpDeps, RawPoint, ReadingsPort } from '../deps.js';
+import {
+  Credentials,
+  DeviceCreate,
+  DeviceDetail,
+  DeviceList,
+  DeviceListQuery,
+  DevicePatch,
+  DeviceView as DeviceViewSchema,
+  IdParams,
+  RotateBody,
+  RotateResult,
+  errorResponses,
+} from '../schemas.js';
+
+const base = { tags: ['devices'], security: [{ bearerAuth: [] }] };
+type Id = { Params: Static<typeof IdParams> };
+
+export function deviceRoutes(deps: Pick<HttpDeps, 'devices' | 'readings'>) {
+  return async (app: FastifyInstance): Promise<void> => {
+    createAndList(app, deps.devices);
+    getOne(app, deps.devices, deps.readings);
+    change(app, deps.devices);
+    credentials(app, deps.devices);
+  };
+}
+
+function createAndList(app: FastifyInstance, devices: DevicesPort): void {
+  app.post<{ Body: Static<typeof DeviceCreate> }>(
+    '/devices',
+    {
+      schema: {
+        ...base,
+        summary: 'Provision a device; the secret is returned once',
+        body: DeviceCreate,
+        response: { 201: Type.Object({ device: DeviceViewSchema, credentials: Credentials }), ...errorResponses },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await devices.create(req.body)),
+  );
+
+  app.get<{ Querystring: Static<typeof DeviceListQuery> }>(
+    '/devices',
+    {
+      schema: {
+        ...base,
+        summary: 'List devices, filtered by kind, district and presence, paged',
+        querystring: DeviceListQuery,
+        response: { 200: DeviceList, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const page = await devices.list(req.query);
+      return { ...page, limit: req.query.limit, offset: req.query.offset };
+    },
+  );
+}
+
+function getOne(app: FastifyInstance, devices: DevicesPort, readings: ReadingsPort): void {
+  // The device view stays useful while the telemetry store is down: latest is null, not a 503.
+  async function latestOrNull(log: FastifyBaseLogger, device: DeviceView): Promise<Record<string, RawPoint> | null> {
+    try {
+      return await readings.latest(device.id);
+    } catch (err) {
+      log.warn({ err, deviceId: device.id }, 'latest readings unavailable');
+      return null;
+    }
+  }
+
+  app.get<Id>(
+    '/devices/:id',
+    {
+      schema: {
+        ...base,
+        summary: 'One device with presence, last violation and latest metrics',
+        params: IdParams,
+        response: { 200: DeviceDetail, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const device = await devices.get(req.params.id);
+      return { ...device, latest: await latestOrNull(req.log, device) };
+    },
+  );
+}
+
+function change(app: FastifyInstance, devices: DevicesPort): void {
+  app.patch<Id & { Body: Static<typeof DevicePatch> }>(
+    '/devices/:id',
+    {
+      schema: {
+        ...base,
+        summary: 'Change name, asset, location or tags (null clears name and asset)',
+        params: IdParams,
+        body: DevicePatch,
+        response: { 200: DeviceViewSchema, ...errorResponses },
+      },
+    },
+    async (req) => devices.update(req.params.id, req.body),
+  );
+
+  app.delete<Id>(
+    '/devices/:id',
+    { schema: { ...base, summary: 'Delete a device', params: IdParams, response: { 204: Type.Null(), ...errorResponses } } },
+    async (req, reply) => {
+      await devices.delete(req.params.id);
+      return reply.code(204).send();
+    },
+  );
+}
+
+function credentials(app: FastifyInstance, devices: DevicesPort): void {
+  app.post<Id & { Body: Static<typeof RotateBody> | undefined }>(
+    '/devices/:id/credentials/rotate',
+    {
+      schema: {
+        ...base,
+        summary: 'Issue a new secret; the old one stays valid for overlapMs (default: stops at once)',
+        params: IdParams,
+        body: RotateBody,
+        response: { 200: RotateResult, ...errorResponses },
+      },
+      // The body is optional: `POST .../rotate` with none means "no overlap".
+      preValidation: async (req) => {
+        req.body ??= {};
+      },
+    },
+    async (req) => devices.rotateCredentials(req.params.id, req.body?.overlapMs),
+  );
+
+  app.post<Id>(
+    '/devices/:id/revoke',
+    {
+      schema: {
+        ...base,
+        summary: 'Revoke the credentials and disconnect the device',
+        params: IdParams,
+        response: { 204: Type.Null(), ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      await devices.revoke(req.params.id);
+      return reply.code(204).send();
+    },
+  );
+}
