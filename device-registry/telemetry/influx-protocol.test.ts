@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { quoteIdent, quoteLiteral, toLine, toLines } from './influx-protocol.js';
+import type { Reading } from '../../kernel/events.js';
+
+const base: Reading = { deviceId: 'gas-01.a_b', kind: 'gas', ts: 1234.4, metrics: { ch4_lel: 3 }, district: null, asset: null, receivedAt: 0 };
+
+describe('InfluxDB line protocol and InfluxQL quoting', () => {
+  it('writes numbers as floats (no i suffix), booleans as true/false, ms timestamps, tags sorted, nulls omitted', () => {
+    expect(toLine('telemetry', { ...base, metrics: { ch4_lel: 3, cover_open: true, t: -0.5 } })).toBe(
+      'telemetry,device=gas-01.a_b,kind=gas ch4_lel=3,cover_open=true,t=-0.5 1234',
+    );
+    expect(toLine('telemetry', { ...base, district: '370202', asset: 'main 7' })).toBe(
+      'telemetry,asset=main\\ 7,device=gas-01.a_b,district=370202,kind=gas ch4_lel=3 1234',
+    );
+  });
+
+  it('escapes commas, equals signs and spaces in tag values and field keys', () => {
+    expect(toLine('my telemetry', { ...base, deviceId: 'a,b=c d', metrics: { 'x y,=z': 1 } })).toBe(
+      'my\\ telemetry,device=a\\,b\\=c\\ d,kind=gas x\\ y\\,\\=z=1 1234',
+    );
+  });
+
+  it('skips what InfluxDB cannot store instead of corrupting the batch', () => {
+    expect(toLine('m', { ...base, metrics: { a: Number.NaN, b: Number.POSITIVE_INFINITY } })).toBeUndefined();
+    expect(toLine('m', { ...base, deviceId: 'bad\nid' })).toBeUndefined();
+    expect(toLine('m', { ...base, district: 'ends\\' })).toBe('m,device=gas-01.a_b,kind=gas ch4_lel=3 1234');
+    expect(toLines('m', [base, { ...base, metrics: {} }])).toHaveLength(1);
+  });
+
+  it('quotes InfluxQL identifiers and string literals', () => {
+    expect(quoteIdent('a"b\\c')).toBe('"a\\"b\\\\c"');
+    expect(quoteLiteral("x' OR '1'='1")).toBe("'x\\' OR \\'1\\'=\\'1'");
+  });
+});

@@ -1,0 +1,43 @@
+import type { Registry } from 'prom-client';
+import type { Clock } from '../../kernel/clock.js';
+import type { Logger } from '../../kernel/logger.js';
+import type { TelemetryStore } from './telemetry-store.js';
+
+export interface TelemetryWriterOptions {
+  store: TelemetryStore;
+  log: Logger;
+  clock?: Clock;
+  /** Readings per store write. */
+  batchSize: number;
+  /** Longest a reading waits in memory before it is written (or spilled). */
+  flushMs: number;
+  /** Most readings held in memory; beyond it a `write()` goes straight to the spill. */
+  bufferMax: number;
+  spillDir: string;
+  /** Spill budget; beyond it `write()` rejects with TELEMETRY_BUFFER_FULL. */
+  spillMaxBytes: number;
+  /** Spill segment size before a new file is started (default 4 MiB). */
+  segmentBytes?: number;
+  /** First retry delay after a failure (default 100 ms), doubled per attempt up to `retryMaxMs` (default 5 s). */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  metrics?: Registry;
+  /** Called after each successful store write with its duration and size. */
+  onWriteLatency?: (seconds: number, readings: number) => void;
+}
+
+export interface TelemetryWriterStats {
+  /** Readings in memory, not yet durable. */
+  buffered: number;
+  spilledBytes: number;
+  spillSegments: number;
+  writtenTotal: number;
+  /** Store writes that failed (outage or rejected data). */
+  failedWrites: number;
+  /** Readings the store rejected as bad data, dropped after bisecting. */
+  droppedTotal: number;
+  /** Retry attempts made after a failure. */
+  retries: number;
+  lastError: string | null;
+  storeUp: boolean;
+}

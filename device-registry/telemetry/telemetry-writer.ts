@@ -1,0 +1,321 @@
+import type { ReadingSink } from '../../broker/ports.js';
+import { systemClock, type Clock } from '../../kernel/clock.js';
+import { AppError, isAppError } from '../../kernel/errors.js';
+import type { Reading } from '../../kernel/events.js';
+import type { Logger } from '../../kernel/logger.js';
+import { TelemetrySpill, toSpillBlock } from './telemetry-spill.js';
+import type { TelemetryStore } from './telemetry-store.js';
+import { noMetrics, registerWriterMetrics, type WriterMetrics } from './telemetry-writer.metrics.js';
+import type { TelemetryWriterOptions, TelemetryWriterStats } from './telemetry-writer.options.js';
+
+export type { TelemetryWriterOptions, TelemetryWriterStats } from './telemetry-writer.options.js';
+
+interface Entry {
+  readings: readonly Reading[];
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+/** Store writes a rejected batch may cost while bisecting for its good readings. */
+const BISECT_BUDGET = 64;
+
+const isRejected = (err: unknown): boolean => isAppError(err) && err.code === 'TELEMETRY_WRITE_FAILED';
+const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/**
+ * The durable, batched write path in front of a TelemetryStore (the broker's ReadingSink).
+ * `write()` resolves once its readings are in the store, or appended and fsynced to the spill while the
+ * store is down; it rejects with TELEMETRY_BUFFER_FULL only when the spill budget is spent (so the broker
+ * withholds PUBACK and the device resends). One pump does all store and spill work in order.
+ */
+export class TelemetryWriter implements ReadingSink {
+  private readonly store: TelemetryStore;
+  private readonly log: Logger;
+  private readonly clock: Clock;
+  private readonly spill: TelemetrySpill;
+  private readonly metrics: WriterMetrics;
+  private pending: Entry[] = [];
+  private pendingCount = 0;
+  /** Readings of the batch being written to the store (in memory, not yet durable). */
+  private inflight = 0;
+  private storeUp = true;
+  private attempt = 0;
+  private flushDue = false;
+  private probeDue = false;
+  private closing = false;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private pumping: Promise<void> | undefined;
+  private counts = { written: 0, failed: 0, dropped: 0, retries: 0 };
+  private lastError: string | null = null;
+
+  constructor(private readonly opts: TelemetryWriterOptions) {
+    this.store = opts.store;
+    this.log = opts.log;
+    this.clock = opts.clock ?? systemClock;
+    this.spill = new TelemetrySpill(opts.spillDir, opts.spillMaxBytes, opts.segmentBytes ?? 4 * 1024 * 1024);
+    this.metrics = opts.metrics
+      ? registerWriterMetrics(opts.metrics, { depth: () => this.pendingCount + this.inflight, spillBytes: () => this.spill.bytes, up: () => this.storeUp })
+      : noMetrics;
+    if (this.spill.segmentCount > 0) {
+      // Leftovers of a previous process (crash or shutdown during an outage): replay them first.
+      this.log.info({ segments: this.spill.segmentCount, bytes: this.spill.bytes }, 'replaying telemetry spill left from a previous run');
+      setImmediate(() => void this.kick());
+    }
+  }
+
+  /** Resolves once the readings are durable: written to the store, or fsynced to the spill. */
+  write(readings: readonly Reading[]): Promise<void> {
+    if (this.closing) return Promise.reject(new AppError('TELEMETRY_STORE_UNAVAILABLE', { message: 'Telemetry writer is closed' }));
+    if (readings.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const entry: Entry = { readings, resolve, reject };
+      if (this.pendingCount > 0 && this.pendingCount + readings.length > this.opts.bufferMax) {
+        // Memory is bounded: past bufferMax a write goes straight to the spill.
+        void this.spillEntries([entry]).then(() => this.kick());
+        return;
+      }
+      this.pending.push(entry);
+      this.pendingCount += readings.length;
+      if (this.pendingCount >= this.opts.batchSize) void this.kick();
+      else this.armFlushTimer();
+    });
+  }
+
+  /** Writes (or, during an outage, spills) everything buffered; replays the spill if the store is up. */
+  async flush(): Promise<void> {
+    this.flushDue = true;
+    await this.kick();
+  }
+
+  /** Flushes what is buffered (spilling it if the store is down) and stops; the spill is replayed next start. */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    clearTimeout(this.flushTimer);
+    clearTimeout(this.retryTimer);
+    this.flushDue = true;
+    await this.kick();
+    await this.spill.close();
+  }
+
+  stats(): TelemetryWriterStats {
+    return {
+      buffered: this.pendingCount + this.inflight,
+      spilledBytes: this.spill.bytes,
+      spillSegments: this.spill.segmentCount,
+      writtenTotal: this.counts.written,
+      failedWrites: this.counts.failed,
+      droppedTotal: this.counts.dropped,
+      retries: this.counts.retries,
+      lastError: this.lastError,
+      storeUp: this.storeUp,
+    };
+  }
+
+  private armFlushTimer(): void {
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = undefined;
+      this.flushDue = true;
+      void this.kick();
+    }, this.opts.flushMs);
+  }
+
+  /** Starts the pump unless it runs; resolves when it has run out of due work. */
+  private kick(): Promise<void> {
+    this.pumping ??= this.pump().finally(() => {
+      this.pumping = undefined;
+      // Work that arrived between the pump's last check and now.
+      if (this.pendingDue() || (this.storeUp && !this.closing && this.spill.segmentCount > 0)) void this.kick();
+    });
+    return this.pumping;
+  }
+
+  private pendingDue(): boolean {
+    return this.pendingCount > 0 && (this.flushDue || this.closing || this.pendingCount >= this.opts.batchSize);
+  }
+
+  private async pump(): Promise<void> {
+    try {
+      await this.pumpLoop();
+    } catch (err) {
+      // Unexpected (e.g. an unreadable spill segment): back off like an outage instead of spinning.
+      this.log.error({ err }, 'telemetry writer pump failed');
+      this.markDown(err);
+    }
+  }
+
+  private async pumpLoop(): Promise<void> {
+    for (;;) {
+      if (this.pendingDue()) {
+        if (this.storeUp) await this.writePending();
+        else await this.spillEntries(this.takeBatch(Infinity));
+        continue;
+      }
+      if (this.pendingCount === 0) {
+        this.flushDue = false;
+        clearTimeout(this.flushTimer);
+        this.flushTimer = undefined;
+      }
+      if (this.closing) return;
+      if (this.storeUp && this.spill.segmentCount > 0) {
+        await this.replayOldest();
+        continue;
+      }
+      if (!this.storeUp && this.probeDue) {
+        this.probeDue = false;
+        await this.probe();
+        continue;
+      }
+      return;
+    }
+  }
+
+  private takeBatch(max: number): Entry[] {
+    const batch: Entry[] = [];
+    let n = 0;
+    while (n < max) {
+      const e = this.pending.shift();
+      if (e === undefined) break;
+      batch.push(e);
+      n += e.readings.length;
+    }
+    this.pendingCount -= n;
+    return batch;
+  }
+
+  private async writePending(): Promise<void> {
+    const batch = this.takeBatch(this.opts.batchSize);
+    const readings = batch.length === 1 ? batch[0]!.readings : batch.flatMap((e) => e.readings);
+    this.inflight = readings.length;
+    try {
+      await this.writeToStore(readings);
+    } catch (err) {
+      this.inflight = 0;
+      this.markDown(err);
+      // Put them back in front: the pump spills them (and resolves their writes) next.
+      this.pending.unshift(...batch);
+      this.pendingCount += readings.length;
+      this.flushDue = true;
+      return;
+    }
+    this.inflight = 0;
+    for (const e of batch) e.resolve();
+  }
+
+  /** Writes to the store; bad data is bisected to keep the good readings. Throws only on an outage. */
+  private async writeToStore(readings: readonly Reading[]): Promise<void> {
+    const t0 = this.clock.now();
+    try {
+      await this.store.write(readings);
+    } catch (err) {
+      if (!isRejected(err)) throw err;
+      this.counts.failed += 1;
+      this.metrics.failure('rejected');
+      this.lastError = messageOf(err);
+      const budget = { left: BISECT_BUDGET };
+      const dropped = await this.bisect(readings, budget);
+      this.counts.dropped += dropped;
+      this.counts.written += readings.length - dropped;
+      this.metrics.written(readings.length - dropped);
+      this.log.warn({ err, readings: readings.length, dropped }, 'telemetry store rejected readings; dropped the bad ones');
+      this.markUp();
+      return;
+    }
+    const seconds = (this.clock.now() - t0) / 1000;
+    this.counts.written += readings.length;
+    this.metrics.written(readings.length);
+    this.metrics.duration(seconds);
+    this.opts.onWriteLatency?.(seconds, readings.length);
+    this.markUp();
+  }
+
+  /** Halves a rejected batch until the bad readings are isolated; returns how many were dropped. */
+  private async bisect(readings: readonly Reading[], budget: { left: number }): Promise<number> {
+    if (readings.length <= 1 || budget.left <= 0) return readings.length;
+    const mid = readings.length >> 1;
+    let dropped = 0;
+    for (const half of [readings.slice(0, mid), readings.slice(mid)]) {
+      budget.left -= 1;
+      try {
+        await this.store.write(half);
+      } catch (err) {
+        if (!isRejected(err)) throw err;
+        dropped += await this.bisect(half, budget);
+      }
+    }
+    return dropped;
+  }
+
+  /** Appends entries to the spill (one fsync) and settles them: resolved if spilled, rejected if full. */
+  private async spillEntries(entries: Entry[]): Promise<void> {
+    if (entries.length === 0) return;
+    let accepted: boolean[];
+    try {
+      accepted = await this.spill.append(entries.map((e) => toSpillBlock(e.readings)));
+    } catch (err) {
+      this.log.error({ err }, 'telemetry spill append failed');
+      const fail = new AppError('TELEMETRY_BUFFER_FULL', { message: `Telemetry spill failed: ${messageOf(err)}`, cause: err });
+      for (const e of entries) e.reject(fail);
+      return;
+    }
+    entries.forEach((e, i) => {
+      if (accepted[i]) return e.resolve();
+      e.reject(new AppError('TELEMETRY_BUFFER_FULL', { details: { spillMaxBytes: this.opts.spillMaxBytes } }));
+    });
+  }
+
+  /** Replays the oldest spill segment in batches; deleted only once all of it is in the store. */
+  private async replayOldest(): Promise<void> {
+    const name = await this.spill.oldest();
+    if (name === undefined) return;
+    const { readings, bad } = await this.spill.read(name);
+    if (bad > 0) this.log.warn({ segment: name, bad }, 'skipped torn lines in a telemetry spill segment');
+    for (let i = 0; i < readings.length; i += this.opts.batchSize) {
+      try {
+        await this.writeToStore(readings.slice(i, i + this.opts.batchSize));
+      } catch (err) {
+        this.markDown(err);
+        return;
+      }
+    }
+    await this.spill.remove(name);
+  }
+
+  /** After a retry delay: replay the spill (the real test of the store), or ping when there is none. */
+  private async probe(): Promise<void> {
+    this.counts.retries += 1;
+    if (this.spill.segmentCount > 0) return this.replayOldest();
+    try {
+      await this.store.ping();
+      this.markUp();
+    } catch (err) {
+      this.markDown(err);
+    }
+  }
+
+  private markUp(): void {
+    this.attempt = 0;
+    if (this.storeUp) return;
+    this.storeUp = true;
+    this.log.info({ spilledBytes: this.spill.bytes }, 'telemetry store is back; replaying the spill');
+  }
+
+  private markDown(err: unknown): void {
+    this.counts.failed += 1;
+    this.metrics.failure('unavailable');
+    this.lastError = messageOf(err);
+    if (this.storeUp) this.log.warn({ err }, 'telemetry store unavailable; spilling readings to disk');
+    this.storeUp = false;
+    if (this.closing) return;
+    // Exponential backoff with jitter (50–100 % of the step), capped, so many writers do not retry in step.
+    const step = Math.min(this.opts.retryMaxMs ?? 5000, (this.opts.retryBaseMs ?? 100) * 2 ** this.attempt);
+    this.attempt = Math.min(this.attempt + 1, 30);
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.probeDue = true;
+      void this.kick();
+    }, step * (0.5 + Math.random() / 2));
+  }
+}
