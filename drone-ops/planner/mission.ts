@@ -1,0 +1,117 @@
+import { estimateFlight, type DroneType, type FlightEstimate } from '../energy.js';
+import { LocalPlane } from '../geo/enu.js';
+import type { LonLatAlt } from '../geo/types.js';
+import type { Route, RoutePoint } from './types.js';
+
+/** MAV_CMD numbers used in missions (MAVLink common.xml). */
+export const MAV_CMD = {
+  NAV_WAYPOINT: 16,
+  NAV_LOITER_TURNS: 18,
+  NAV_LOITER_TIME: 19,
+  NAV_RETURN_TO_LAUNCH: 20,
+  NAV_LAND: 21,
+  NAV_TAKEOFF: 22,
+} as const;
+
+/** MAV_FRAME values (common.xml). Items use GLOBAL_RELATIVE_ALT with int lat/lon as QGC does. */
+export const MAV_FRAME = { GLOBAL: 0, MISSION: 2, GLOBAL_RELATIVE_ALT: 3 } as const;
+
+/** MAV_MISSION_TYPE: 0 mission, 1 fence, 2 rally (one upload protocol for all three). */
+export const MAV_MISSION_TYPE = { MISSION: 0, FENCE: 1, RALLY: 2 } as const;
+
+/** The fields of a MISSION_ITEM_INT message. x/y are latitude/longitude in degE7 integers. */
+export interface MissionItem {
+  seq: number;
+  frame: number;
+  command: number;
+  current: 0 | 1;
+  autocontinue: 0 | 1;
+  param1: number;
+  param2: number;
+  param3: number;
+  param4: number;
+  x: number;
+  y: number;
+  z: number;
+  missionType: number;
+}
+
+export interface Mission {
+  home: LonLatAlt;
+  items: MissionItem[];
+  /** The flown path (take-off, route with orbits expanded, return, landing) for checks and energy. */
+  path: (LonLatAlt & { holdS?: number })[];
+  lengthM: number;
+  durationS: number;
+  batteryPct: number;
+  energyWh?: number;
+  feasible: boolean;
+  estimate: FlightEstimate;
+}
+
+/** Degrees → MAVLink int32 degE7 (1e-7 degree ≈ 1.1 cm). */
+export function toDegE7(deg: number): number {
+  return Math.round(deg * 1e7);
+}
+
+export function fromDegE7(v: number): number {
+  return v / 1e7;
+}
+
+function item(seq: number, command: number, frame: number, p: Partial<MissionItem>): MissionItem {
+  return { seq, frame, command, current: 0, autocontinue: 1, param1: 0, param2: 0, param3: 0, param4: 0, x: 0, y: 0, z: 0, missionType: MAV_MISSION_TYPE.MISSION, ...p };
+}
+
+/**
+ * A route → MAVLink mission: item 0 is home (ArduPilot treats it so), then take-off to the first
+ * point's altitude, one NAV_WAYPOINT (hold time in param1; yaw NaN = unchanged) or NAV_LOITER_TURNS
+ * (turns, radius in param3) per route point, and RETURN_TO_LAUNCH. Length, duration and battery use come
+ * from the drone type over the flown path (RTL flies back at the last altitude, then descends).
+ */
+export function buildMission(home: LonLatAlt, route: Route, drone: DroneType): Mission {
+  const firstAlt = route.points[0]?.altM ?? 0;
+  const items: MissionItem[] = [
+    item(0, MAV_CMD.NAV_WAYPOINT, MAV_FRAME.GLOBAL, { current: 1, x: toDegE7(home.lat), y: toDegE7(home.lon), z: home.altM }),
+    item(1, MAV_CMD.NAV_TAKEOFF, MAV_FRAME.GLOBAL_RELATIVE_ALT, { param4: NaN, x: toDegE7(home.lat), y: toDegE7(home.lon), z: firstAlt }),
+  ];
+  for (const p of route.points) {
+    const pos = { x: toDegE7(p.lat), y: toDegE7(p.lon), z: p.altM };
+    if (p.orbit) items.push(item(items.length, MAV_CMD.NAV_LOITER_TURNS, MAV_FRAME.GLOBAL_RELATIVE_ALT, { param1: p.orbit.turns, param3: p.orbit.radiusM, ...pos }));
+    else items.push(item(items.length, MAV_CMD.NAV_WAYPOINT, MAV_FRAME.GLOBAL_RELATIVE_ALT, { param1: p.holdS ?? 0, param4: NaN, ...pos }));
+  }
+  items.push(item(items.length, MAV_CMD.NAV_RETURN_TO_LAUNCH, MAV_FRAME.MISSION, {}));
+  const lastAlt = route.points[route.points.length - 1]?.altM ?? firstAlt;
+  const path = [
+    { lon: home.lon, lat: home.lat, altM: 0 },
+    { lon: home.lon, lat: home.lat, altM: firstAlt },
+    ...route.points.flatMap(expandPoint),
+    { lon: home.lon, lat: home.lat, altM: lastAlt },
+    { lon: home.lon, lat: home.lat, altM: 0 },
+  ];
+  const estimate = estimateFlight(path, drone);
+  return {
+    home,
+    items,
+    path,
+    lengthM: estimate.horizontalM,
+    durationS: estimate.durationS,
+    batteryPct: estimate.batteryPct,
+    ...(estimate.energyWh === undefined ? {} : { energyWh: estimate.energyWh }),
+    feasible: estimate.feasible,
+    estimate,
+  };
+}
+
+/** An orbit becomes the centre, 16 points per turn on the circle (inscribed: ≤ 2 % of r inside), and the edge again. */
+function expandPoint(p: RoutePoint): (LonLatAlt & { holdS?: number })[] {
+  const base = { lon: p.lon, lat: p.lat, altM: p.altM };
+  if (!p.orbit) return [p.holdS ? { ...base, holdS: p.holdS } : base];
+  const plane = new LocalPlane(p);
+  const n = Math.max(1, Math.round(16 * p.orbit.turns));
+  const out: LonLatAlt[] = [base];
+  for (let i = 0; i <= n; i++) {
+    const a = (2 * Math.PI * i) / 16;
+    out.push({ ...plane.toLonLat({ x: p.orbit.radiusM * Math.cos(a), y: p.orbit.radiusM * Math.sin(a) }), altM: p.altM });
+  }
+  return out;
+}
