@@ -1,0 +1,161 @@
+import type { AedesPublishPacket, AuthenticateError, Client, PublishPacket, Subscription } from 'aedes';
+import { decodeCommandReply } from '../firmware-contracts/index.js';
+import { authorizePublishTopic, authorizeSubscribeFilter } from './acl.js';
+import type { Lane } from './flow-control.js';
+import type { BrokerContext, Session } from './session.js';
+import type { TransportGuard } from './transport-guard.js';
+
+/** CONNACK return codes (MQTT 3.1.1 §3.2.2.3). */
+const SERVER_UNAVAILABLE = 3;
+const BAD_USERNAME_OR_PASSWORD = 4;
+const NOT_AUTHORIZED = 5;
+
+type AuthDone = (error: AuthenticateError | null, success: boolean | null) => void;
+
+/**
+ * Authentication through the registry (architecture.md: username = device id = client id, password =
+ * secret). Unknown device and wrong secret answer alike (CONNACK 4) so ids cannot be probed; a revoked
+ * device or a client id that is not the username gets "not authorized" (5).
+ */
+export function makeAuthenticate(ctx: BrokerContext) {
+  return (client: Client, username: string | undefined, password: Buffer | undefined, done: AuthDone): void => {
+    const refuse = (returnCode: number, reason: string): void => {
+      ctx.metrics.rejected(reason);
+      // Never the password: only who tried and why it failed.
+      ctx.log.warn({ clientId: client.id, username, reason }, 'mqtt connect rejected');
+      done(Object.assign(new Error(reason), { returnCode }) as AuthenticateError, false);
+    };
+    if (!username || !password) return refuse(BAD_USERNAME_OR_PASSWORD, 'missing_credentials');
+    if (username !== client.id) return refuse(NOT_AUTHORIZED, 'client_id_mismatch');
+    ctx.directory.authenticate(username, password.toString('utf8')).then(
+      (out) => {
+        if (!out.ok) return refuse(out.reason === 'revoked' ? NOT_AUTHORIZED : BAD_USERNAME_OR_PASSWORD, out.reason);
+        openSession(ctx, client, out.device);
+        done(null, true);
+      },
+      (err: unknown) => {
+        ctx.log.error({ err, deviceId: username }, 'device directory failed during authentication');
+        refuse(SERVER_UNAVAILABLE, 'directory_error');
+      },
+    );
+  };
+}
+
+function openSession(ctx: BrokerContext, client: Client, device: Session['device']): void {
+  const guard = client.conn as TransportGuard;
+  const lane: Lane = {
+    inflight: 0,
+    waiting: [],
+    held: false,
+    hold: () => {
+      guard.hold();
+      ctx.metrics.paused();
+    },
+    release: () => guard.release(),
+  };
+  ctx.sessions.set(client, { device, guard, lane, offlineSent: false, revoked: false });
+  // A socket that closed while the registry answered never gets a lane (aedes drops the client too).
+  if (guard.destroyed) return;
+  ctx.flow.addLane(lane);
+  // Live from here, not from `clientReady`: a revocation racing the CONNACK must still find the session.
+  ctx.live.set(device.id, client);
+  guard.once('close', () => {
+    ctx.flow.removeLane(lane);
+    if (ctx.live.get(device.id) === client) ctx.live.delete(device.id);
+  });
+}
+
+/**
+ * Publish authorisation and ingest, in one hook because aedes writes the QoS 1 PUBACK right after this
+ * callback and before its `published` event: calling back only once the sink resolved is what makes a
+ * PUBACK mean "stored".
+ *
+ * Denied publishes are acknowledged and dropped, not answered by closing the connection. MQTT 3.1.1
+ * §3.3.5 [MQTT-3.3.5-2] allows either; aedes only offers closing (moscajs/aedes#210), which sends a
+ * misconfigured device into a reconnect loop (each one a registry check) and cuts its good telemetry
+ * too. Mosquitto also acknowledges and drops. The denial is counted and logged.
+ */
+export function makeAuthorizePublish(ctx: BrokerContext) {
+  return (client: Client | null, packet: PublishPacket, cb: (error?: Error | null) => void): void => {
+    const s = client ? ctx.sessions.get(client) : undefined;
+    // No client: a will left by another broker node. This node keeps none (memory persistence).
+    if (!client || !s) return cb(new Error('publish without an authenticated session'));
+    if (s.revoked) return drop(ctx, packet, cb);
+    const decision = authorizePublishTopic(s.device.id, packet.topic);
+    if (!decision.allowed) {
+      ctx.metrics.aclDenied('publish');
+      ctx.log.warn({ deviceId: s.device.id, topic: packet.topic, reason: decision.why }, 'mqtt publish denied');
+      return drop(ctx, packet, cb);
+    }
+    const payload = packet.payload as Buffer;
+    switch (decision.topic.channel) {
+      case 'telemetry':
+        return telemetry(ctx, s, packet, cb);
+      case 'status':
+        // A status that breaks the contract is not retained; a good one is (devices may read it back).
+        if (!ctx.ingest.status(s.device, packet.topic, payload, client.closed)) return drop(ctx, packet, cb);
+        if (client.closed) s.offlineSent = true;
+        return cb(null);
+      case 'events':
+        ctx.ingest.event(s.device, packet.topic, payload);
+        return drop(ctx, packet, cb);
+      case 'commandReply': {
+        const name = decision.topic.command ?? '';
+        const { reply, violations } = decodeCommandReply(payload, { now: ctx.clock.now() });
+        if (violations.length > 0) ctx.ingest.violations(s.device.id, packet.topic, violations, ctx.clock.now());
+        if (!ctx.commands.reply(s.device.id, name, reply, violations)) {
+          ctx.log.info({ deviceId: s.device.id, command: name }, 'command reply with no command waiting');
+        }
+        return drop(ctx, packet, cb);
+      }
+      case 'command':
+        // Unreachable: the ACL refuses device-published commands.
+        return drop(ctx, packet, cb);
+    }
+  };
+}
+
+/** Acknowledge (by the normal QoS rules) but deliver nowhere. */
+function drop(ctx: BrokerContext, packet: PublishPacket, cb: (error?: Error | null) => void): void {
+  ctx.consumed.add(packet);
+  cb(null);
+}
+
+function telemetry(ctx: BrokerContext, s: Session, packet: PublishPacket, cb: (error?: Error | null) => void): void {
+  ctx.consumed.add(packet);
+  const readings = ctx.ingest.telemetry(s.device, packet.topic, packet.payload as Buffer);
+  // Nothing valid: acknowledged anyway, so the device does not resend garbage for ever.
+  if (readings.length === 0) return cb(null);
+  ctx.flow.run(s.lane, readings.length, () => ctx.sink.write(readings)).then(
+    () => {
+      cb(null);
+      ctx.ingest.accepted(readings);
+    },
+    (err: unknown) => {
+      // Not durable → no PUBACK. The error makes aedes close the connection; the device resends
+      // its unacknowledged QoS 1 messages after it reconnects.
+      ctx.metrics.sinkFailure();
+      ctx.log.warn({ err, deviceId: s.device.id, readings: readings.length }, 'reading sink refused a write; closing the connection');
+      cb(err instanceof Error ? err : new Error(String(err)));
+    },
+  );
+}
+
+/** Devices may subscribe only to their own commands; anything else gets SUBACK 0x80. */
+export function makeAuthorizeSubscribe(ctx: BrokerContext) {
+  return (client: Client, sub: Subscription, cb: (error: Error | null, subscription?: Subscription | null) => void): void => {
+    const s = ctx.sessions.get(client);
+    if (s && authorizeSubscribeFilter(s.device.id, sub.topic)) return cb(null, sub);
+    ctx.metrics.aclDenied('subscribe');
+    ctx.log.warn({ deviceId: s?.device.id, filter: sub.topic }, 'mqtt subscribe denied');
+    cb(null, null);
+  };
+}
+
+/** Defence in depth: a device is only ever sent its own commands, whatever it managed to subscribe to. */
+export function makeAuthorizeForward(ctx: BrokerContext) {
+  return (client: Client, packet: AedesPublishPacket): AedesPublishPacket | null => {
+    const s = ctx.sessions.get(client);
+    return s && packet.topic.startsWith(`devices/${s.device.id}/commands/`) ? packet : null;
+  };
+}

@@ -1,0 +1,225 @@
+import { Aedes, type Client, type PublishPacket } from 'aedes';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Registry } from 'prom-client';
+import { topics, validateCommand, type CommandReply } from '../firmware-contracts/index.js';
+import type { EventBus } from '../kernel/bus.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Config } from '../kernel/config.js';
+import { AppError } from '../kernel/errors.js';
+import type { Logger } from '../kernel/logger.js';
+import { CommandTracker } from './commands.js';
+import { FlowControl } from './flow-control.js';
+import { makeAuthenticate, makeAuthorizeForward, makeAuthorizePublish, makeAuthorizeSubscribe } from './hooks.js';
+import { Ingest } from './ingest.js';
+import { startListeners, type Listeners } from './listeners.js';
+import { BrokerMetrics, type BrokerStats } from './metrics.js';
+import type { DeviceDirectory, ReadingSink } from './ports.js';
+import type { BrokerContext } from './session.js';
+import { TransportGuard } from './transport-guard.js';
+
+export type { DeviceDirectory, DeviceInfo, AuthOutcome, ReadingSink } from './ports.js';
+export type { BrokerStats } from './metrics.js';
+
+export type BrokerConfig = Pick<
+  Config,
+  | 'mqttHost' | 'mqttPort' | 'mqttWs' | 'mqttWsPort' | 'mqttMaxConnections' | 'mqttMaxFrameBytes'
+  | 'mqttConnectTimeoutMs' | 'ingestMaxInflight' | 'ingestMaxInflightPerClient'
+>;
+
+export interface BrokerOptions {
+  config: BrokerConfig;
+  log: Logger;
+  bus: EventBus;
+  clock: Clock;
+  directory: DeviceDirectory;
+  sink: ReadingSink;
+  metrics?: Registry;
+}
+
+export interface Broker {
+  /** Starts aedes and the TCP (and, if configured, WebSocket) listeners; resolves with the bound ports. */
+  listen(): Promise<{ tcpPort: number; wsPort?: number }>;
+  /** Closes the listeners and every session; rejects commands still waiting for a reply. */
+  close(): Promise<void>;
+  /** The broker's counters and gauges (the same numbers as its Prometheus metrics). */
+  stats(): BrokerStats;
+  /**
+   * Sends `devices/{id}/commands/{name}` (QoS 1, `{"id": correlationId, "params": ...}`) and resolves with
+   * the device's reply. Rejects with DEVICE_OFFLINE, CONTRACT_VIOLATION (bad params or reply) or
+   * MQTT_COMMAND_TIMEOUT.
+   */
+  sendCommand(deviceId: string, name: string, params: Record<string, unknown>, opts: { timeoutMs: number }): Promise<CommandReply>;
+}
+
+type PublishFn = (packet: PublishPacket, client: Client | null, done?: (err?: Error | null) => void) => void;
+
+/** The embedded MQTT broker (aedes) with registry authentication, topic ACL, limits and the ingest pipeline. */
+export function createBroker(opts: BrokerOptions): Broker {
+  const { config } = opts;
+  const log = opts.log.child({ module: 'broker' });
+  const sockets = new Set<TransportGuard>();
+  const flow = new FlowControl({ maxInflight: config.ingestMaxInflight, maxInflightPerClient: config.ingestMaxInflightPerClient });
+  const live = { aedes: undefined as Aedes | undefined };
+  const metrics = new BrokerMetrics(
+    () => ({
+      connections: sockets.size,
+      clients: live.aedes?.connectedClients ?? 0,
+      ingestInflight: flow.inflight,
+      ingestInflightPeak: flow.peakInflight,
+      pausedSockets: flow.heldLanes,
+    }),
+    opts.metrics,
+  );
+  const base = { directory: opts.directory, bus: opts.bus, clock: opts.clock, log, metrics };
+  const ctx: BrokerContext = {
+    ...base,
+    sink: opts.sink,
+    flow,
+    ingest: new Ingest(base),
+    commands: new CommandTracker(),
+    sessions: new WeakMap(),
+    live: new Map(),
+    consumed: new WeakSet(),
+  };
+  const broker = new Aedes({
+    // Our TransportGuard enforces the connect timeout; this is only a backstop.
+    connectTimeout: config.mqttConnectTimeoutMs * 2,
+    authenticate: makeAuthenticate(ctx),
+    authorizePublish: makeAuthorizePublish(ctx),
+    authorizeSubscribe: makeAuthorizeSubscribe(ctx),
+    authorizeForward: makeAuthorizeForward(ctx),
+  });
+  live.aedes = broker;
+  skipConsumed(broker, ctx);
+  watchSessions(broker, ctx);
+  const offRevoked = opts.bus.on('deviceRevoked', ({ deviceId }) => revoke(ctx, deviceId));
+  let listeners: Listeners | undefined;
+
+  const admit = (inner: Duplex, req?: IncomingMessage): void => {
+    if (sockets.size >= config.mqttMaxConnections) {
+      metrics.rejected('connection_limit');
+      log.warn({ open: sockets.size, limit: config.mqttMaxConnections }, 'mqtt connection refused: connection limit');
+      inner.on('error', () => {});
+      inner.destroy();
+      return;
+    }
+    const guard = new TransportGuard(inner, {
+      maxFrameBytes: config.mqttMaxFrameBytes,
+      connectTimeoutMs: config.mqttConnectTimeoutMs,
+      onReject: (reason, detail) => {
+        if (reason === 'frame_too_large') metrics.frameTooLarge();
+        else metrics.rejected(reason);
+        log.warn({ reason, ...detail, limit: config.mqttMaxFrameBytes }, 'mqtt connection dropped');
+      },
+    });
+    sockets.add(guard);
+    guard.once('close', () => sockets.delete(guard));
+    broker.handle(guard, req);
+  };
+
+  return {
+    async listen() {
+      await broker.listen();
+      listeners = await startListeners(config, admit);
+      log.info({ tcpPort: listeners.tcpPort, wsPort: listeners.wsPort }, 'mqtt broker listening');
+      return listeners.wsPort === undefined ? { tcpPort: listeners.tcpPort } : { tcpPort: listeners.tcpPort, wsPort: listeners.wsPort };
+    },
+    async close() {
+      offRevoked();
+      ctx.commands.closeAll();
+      const stopped = listeners?.close();
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+      for (const g of sockets) g.destroy();
+      await stopped;
+    },
+    stats: () => metrics.snapshot(),
+    sendCommand: (deviceId, name, params, { timeoutMs }) => sendCommand(ctx, broker, deviceId, name, params, timeoutMs),
+  };
+}
+
+/**
+ * Packets ingest consumed (telemetry, events, replies, denied publishes) stop at aedes's publish step.
+ * aedes has no hook for "acknowledge but do not route" (moscajs/aedes#210), and `broker.publish` is the
+ * one call its PUBLISH handler makes after authorisation (and after writing the PUBACK for QoS 1). So
+ * telemetry never reaches retained storage, offline queues or the mqemitter fan-out, where an unbounded
+ * burst overflowed aedes's stack (constraints.md); nobody may subscribe to it anyway.
+ */
+function skipConsumed(broker: Aedes, ctx: BrokerContext): void {
+  const target = broker as unknown as { publish: PublishFn };
+  const original = target.publish.bind(broker);
+  target.publish = (packet, client, done) => {
+    if (ctx.consumed.has(packet)) {
+      ctx.consumed.delete(packet);
+      done?.(null);
+      return;
+    }
+    original(packet, client, done);
+  };
+}
+
+/** Presence from the connection lifecycle: online after CONNACK, offline once per connection. */
+function watchSessions(broker: Aedes, ctx: BrokerContext): void {
+  broker.on('clientReady', (client) => {
+    const s = ctx.sessions.get(client);
+    if (!s || s.revoked || client.closed) return;
+    ctx.bus.emit('presence', { deviceId: s.device.id, online: true, at: ctx.clock.now(), reason: 'connect' });
+  });
+  broker.on('keepaliveTimeout', (client) => {
+    const s = ctx.sessions.get(client);
+    if (s) s.closeReason = 'timeout';
+  });
+  broker.on('clientDisconnect', (client) => {
+    const s = ctx.sessions.get(client);
+    if (!s || s.offlineSent) return;
+    s.offlineSent = true;
+    ctx.bus.emit('presence', { deviceId: s.device.id, online: false, at: ctx.clock.now(), reason: s.closeReason ?? 'disconnect' });
+  });
+  broker.on('clientError', (client, err) => {
+    ctx.log.debug({ clientId: client.id, err: err.message }, 'mqtt client error');
+  });
+}
+
+/** The registry revoked a device: end its live session now (its will is dropped). */
+function revoke(ctx: BrokerContext, deviceId: string): void {
+  const client = ctx.live.get(deviceId);
+  const s = client ? ctx.sessions.get(client) : undefined;
+  if (!client || !s) return;
+  s.revoked = true;
+  s.offlineSent = true;
+  ctx.live.delete(deviceId);
+  ctx.log.warn({ deviceId }, 'device revoked: closing its mqtt session');
+  ctx.bus.emit('presence', { deviceId, online: false, at: ctx.clock.now(), reason: 'revoked' });
+  client.close();
+}
+
+async function sendCommand(
+  ctx: BrokerContext,
+  broker: Aedes,
+  deviceId: string,
+  name: string,
+  params: Record<string, unknown>,
+  timeoutMs: number,
+): Promise<CommandReply> {
+  const client = ctx.live.get(deviceId);
+  const s = client ? ctx.sessions.get(client) : undefined;
+  if (!s) throw new AppError('DEVICE_OFFLINE', { message: `Device ${deviceId} is not connected`, details: { deviceId } });
+  const kind = ctx.directory.lookup(deviceId)?.kind ?? s.device.kind;
+  const violations = validateCommand(kind, name, params);
+  if (violations.length > 0) {
+    throw new AppError('CONTRACT_VIOLATION', { message: `Command ${name} is not valid for a ${kind} device`, details: { violations } });
+  }
+  const { id, reply } = ctx.commands.start(deviceId, name, timeoutMs);
+  const packet = {
+    cmd: 'publish',
+    topic: topics.command(deviceId, name),
+    payload: Buffer.from(JSON.stringify({ id, params })),
+    qos: 1,
+    retain: false,
+    dup: false,
+  } as const;
+  broker.publish(packet as PublishPacket, (err) => {
+    if (err) ctx.commands.fail(deviceId, name, id, new AppError('INTERNAL', { message: 'Command publish failed', cause: err }));
+  });
+  return reply;
+}

@@ -1,0 +1,44 @@
+import type { Client } from 'aedes';
+import type { EventBus } from '../kernel/bus.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Logger } from '../kernel/logger.js';
+import type { CommandTracker } from './commands.js';
+import type { FlowControl, Lane } from './flow-control.js';
+import type { Ingest } from './ingest.js';
+import type { BrokerMetrics } from './metrics.js';
+import type { DeviceDirectory, DeviceInfo, ReadingSink } from './ports.js';
+import type { TransportGuard } from './transport-guard.js';
+
+/** One authenticated device connection. */
+export interface Session {
+  device: DeviceInfo;
+  guard: TransportGuard;
+  lane: Lane;
+  /** An offline presence was already sent for this connection (will, revocation). */
+  offlineSent: boolean;
+  /** Set when the registry revoked the device: its will and anything it still sends are dropped. */
+  revoked: boolean;
+  /** Why the connection ended, when the broker knows better than "disconnect". */
+  closeReason?: string;
+}
+
+/** What the aedes hooks share: built once by `createBroker`. */
+export interface BrokerContext {
+  directory: DeviceDirectory;
+  sink: ReadingSink;
+  bus: EventBus;
+  clock: Clock;
+  log: Logger;
+  metrics: BrokerMetrics;
+  flow: FlowControl;
+  ingest: Ingest;
+  commands: CommandTracker;
+  sessions: WeakMap<Client, Session>;
+  /** Live session per device id (revocation, commands). */
+  live: Map<string, Client>;
+  /**
+   * PUBLISH packets fully handled by citybrain (telemetry, events, replies, denied): the broker's
+   * publish step stops them before retained storage, offline queues and the mqemitter fan-out.
+   */
+  consumed: WeakSet<object>;
+}
