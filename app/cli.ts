@@ -1,0 +1,136 @@
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { describeConfig, loadConfig, redactUrl } from '../kernel/config.js';
+import { isAppError } from '../kernel/errors.js';
+import { createLogger } from '../kernel/logger.js';
+import { runContractsCli } from '../firmware-contracts/index.js';
+import { startPlatform } from './platform.js';
+
+const VERSION = '0.1.0';
+
+const HELP = `citybrain ${VERSION} — urban lifeline monitoring and drone patrols
+
+Usage: citybrain <command> [options]
+
+Commands:
+  start              Run the platform (embedded MQTT broker, SQLite stores; real engines when
+                     DATABASE_URL / INFLUX_URL are set). Ctrl-C stops it gracefully (buffers flushed).
+  contracts ...      Firmware contracts: list, show, export JSON Schema, check a payload
+                     (citybrain contracts --help)
+  config             Check the configuration from the environment and print it (secrets redacted)
+  version            Print the version
+
+Options:
+  -h, --help         Show help (also after any command)
+
+Environment (all optional):
+${describeConfig()}
+`;
+
+export interface CliIo {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+const defaultIo: CliIo = { out: (s) => process.stdout.write(`${s}\n`), err: (s) => process.stderr.write(`${s}\n`) };
+
+export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      io.out(HELP);
+      return cmd === undefined ? 2 : 0;
+    case 'version':
+    case '--version':
+      io.out(VERSION);
+      return 0;
+    case 'contracts':
+      return runContractsCli(rest, {
+        out: io.out,
+        err: io.err,
+        readFile: (p) => readFile(p, 'utf8'),
+        writeFile: async (p, s) => {
+          await mkdir(dirname(p), { recursive: true });
+          await writeFile(p, s);
+        },
+      });
+    case 'config':
+      return configCommand(rest, io);
+    case 'start':
+      return startCommand(rest, io);
+    default:
+      io.err(`citybrain: unknown command '${cmd}'. Run 'citybrain --help'.`);
+      return 2;
+  }
+}
+
+function configCommand(args: string[], io: CliIo): number {
+  if (args.includes('--help') || args.includes('-h')) {
+    io.out(`Usage: citybrain config\n\nValidates the configuration from the environment, lists every problem,\nand prints the effective settings (secrets redacted). Exit 0 valid, 1 invalid.\n\n${describeConfig()}`);
+    return 0;
+  }
+  try {
+    const c = loadConfig();
+    const shown: Record<string, unknown> = { ...c };
+    for (const k of ['adminToken', 'influxPassword']) if (shown[k] !== undefined) shown[k] = '[redacted]';
+    for (const k of ['databaseUrl', 'redisUrl', 'influxUrl']) if (typeof shown[k] === 'string') shown[k] = redactUrl(shown[k] as string);
+    io.out(JSON.stringify(shown, null, 2));
+    return 0;
+  } catch (e) {
+    io.err(isAppError(e) ? e.message : String(e));
+    return 1;
+  }
+}
+
+async function startCommand(args: string[], io: CliIo): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    io.out(`Usage: citybrain start\n\nRuns the platform until SIGINT/SIGTERM. Configured by environment variables:\n\n${describeConfig()}`);
+    return 0;
+  }
+  if (args.length > 0) {
+    io.err(`citybrain start: unexpected argument '${args[0]}'. Run 'citybrain start --help'.`);
+    return 2;
+  }
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    io.err(isAppError(e) ? e.message : String(e));
+    return 1;
+  }
+  const log = createLogger({ level: config.logLevel });
+  let platform;
+  try {
+    platform = await startPlatform(config, { log });
+  } catch (e) {
+    log.fatal({ err: e }, 'startup failed');
+    io.err(`citybrain: startup failed: ${isAppError(e) ? `${e.code}: ${e.message}` : (e as Error).message}`);
+    return 1;
+  }
+  for (const line of platform.banner()) io.out(line);
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) {
+        io.err('citybrain: second signal, exiting now');
+        process.exit(130);
+      }
+      stopping = true;
+      io.out(`citybrain: ${signal} received, shutting down (flushing buffers)...`);
+      platform.stop().then(
+        () => resolve(),
+        (e: unknown) => {
+          log.error({ err: e }, 'shutdown failed');
+          resolve();
+        },
+      );
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  io.out('citybrain: stopped');
+  return 0;
+}

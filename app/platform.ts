@@ -1,0 +1,191 @@
+/**
+ * The composition root: reads config, builds adapters (embedded or real engines), wires the modules
+ * and starts the listeners. The only place that imports both modules and adapters.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { createBroker, type Broker } from '../broker/index.js';
+import {
+  DeviceRegistry,
+  loadDistricts,
+  loadOrCreateCredentialKey,
+  QINGDAO_DISTRICTS_FILE,
+  registryMigrations,
+} from '../device-registry/index.js';
+import {
+  createInfluxTelemetryStore,
+  createSqlTelemetryStore,
+  TelemetryWriter,
+  type TelemetryStore,
+} from '../device-registry/telemetry/index.js';
+import { createHttpServer } from '../http/index.js';
+import { EventBus } from '../kernel/bus.js';
+import { systemClock, type Clock } from '../kernel/clock.js';
+import { redactUrl, type Config } from '../kernel/config.js';
+import { createDatabase, migrate, type Database } from '../kernel/db/index.js';
+import type { Logger } from '../kernel/logger.js';
+import { contractsPort, devicesPort, districtsGeoJson, readingsPort } from './http-adapters.js';
+import { ensureSecret } from './secrets.js';
+
+export interface Platform {
+  readonly http: { url: string; port: number };
+  readonly mqtt: { tcpPort: number; wsPort?: number };
+  readonly adminToken: string;
+  readonly registry: DeviceRegistry;
+  readonly store: TelemetryStore;
+  readonly writer: TelemetryWriter;
+  readonly broker: Broker;
+  readonly bus: EventBus;
+  readonly metrics: Registry;
+  /** Lines for the console: where it listens, which engines, where the admin token is. */
+  banner(): string[];
+  /** Graceful: stop accepting, close sessions, flush the telemetry buffer, close stores. */
+  stop(): Promise<void>;
+}
+
+export interface PlatformOptions {
+  log: Logger;
+  clock?: Clock;
+}
+
+/**
+ * One node owns every MQTT session, so at start no device is connected: presence saved as online by a
+ * previous run (a crash leaves it so) is corrected before the broker accepts anyone.
+ */
+async function markAllOffline(registry: DeviceRegistry, bus: EventBus, clock: Clock): Promise<void> {
+  for (;;) {
+    const stale = await registry.list({ online: true, limit: 1000 });
+    if (stale.length === 0) return;
+    const at = clock.now();
+    for (const d of stale) bus.emit('presence', { deviceId: d.id, online: false, at, reason: 'restart' });
+    await registry.flushPresence();
+  }
+}
+
+export async function startPlatform(config: Config, opts: PlatformOptions): Promise<Platform> {
+  const { log } = opts;
+  const clock = opts.clock ?? systemClock;
+  const dataDir = resolve(config.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const cleanups: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const c of cleanups.splice(0).reverse()) {
+      try {
+        await c();
+      } catch (err) {
+        log.error({ err }, 'error while stopping');
+      }
+    }
+  };
+
+  try {
+    const token = config.adminToken
+      ? { value: config.adminToken, created: false, path: null as string | null }
+      : ensureSecret(dataDir, 'admin-token');
+    const credentialKey = await loadOrCreateCredentialKey(dataDir);
+    const bus = new EventBus((err, event) => log.error({ err, event }, 'event handler failed'));
+    const metrics = new Registry();
+    collectDefaultMetrics({ register: metrics, prefix: 'citybrain_process_' });
+
+    const database: Database = await createDatabase(
+      config.databaseUrl ? { url: config.databaseUrl } : { sqliteFile: join(dataDir, 'citybrain.sqlite') },
+    );
+    cleanups.push(() => database.close());
+    await migrate(database, registryMigrations);
+
+    const districts = await loadDistricts(config.cityFile ?? QINGDAO_DISTRICTS_FILE);
+    const registry = new DeviceRegistry({ database, bus, log, clock, credentialKey, districts });
+    await registry.start();
+    await markAllOffline(registry, bus, clock);
+    cleanups.push(() => registry.stop());
+
+    const store: TelemetryStore = config.influxUrl
+      ? await createInfluxTelemetryStore({
+          url: config.influxUrl,
+          db: config.influxDb,
+          ...(config.influxUsername ? { username: config.influxUsername } : {}),
+          ...(config.influxPassword ? { password: config.influxPassword } : {}),
+        })
+      : createSqlTelemetryStore({ file: join(dataDir, 'telemetry.sqlite') });
+    cleanups.push(() => store.close());
+    const writer = new TelemetryWriter({
+      store,
+      log: log.child({ module: 'telemetry-writer' }),
+      clock,
+      batchSize: config.telemetryBatchSize,
+      flushMs: config.telemetryFlushMs,
+      bufferMax: config.telemetryBufferMax,
+      spillDir: join(dataDir, 'spill'),
+      spillMaxBytes: config.telemetrySpillMaxBytes,
+      metrics,
+    });
+    cleanups.push(() => writer.close());
+
+    const broker = createBroker({ config, log, bus, clock, directory: registry, sink: writer, metrics });
+    const mqtt = await broker.listen();
+    cleanups.push(() => broker.close());
+
+    const http = createHttpServer({
+      log,
+      adminToken: token.value,
+      metrics,
+      clock,
+      health: async () => {
+        const checks: Record<string, { ok: boolean; detail?: string }> = {};
+        try {
+          await store.ping();
+          checks.telemetryStore = { ok: true, detail: store.name };
+        } catch (err) {
+          checks.telemetryStore = { ok: false, detail: (err as Error).message };
+        }
+        const w = writer.stats();
+        checks.telemetryWriter = { ok: w.spilledBytes < config.telemetrySpillMaxBytes, detail: `buffered ${w.buffered}, spilled ${w.spilledBytes} B` };
+        checks.broker = { ok: true, detail: `${broker.stats().connections} connections` };
+        return { ok: Object.values(checks).every((c) => c.ok), checks };
+      },
+      devices: devicesPort(registry),
+      readings: readingsPort(store, registry),
+      districts: districtsGeoJson(districts),
+      contracts: contractsPort(),
+    });
+    await http.listen({ host: config.httpHost, port: config.httpPort });
+    cleanups.push(() => http.close());
+    const addr = http.server.address();
+    const httpPort = typeof addr === 'object' && addr ? addr.port : config.httpPort;
+    const shownHost = config.httpHost === '0.0.0.0' ? '127.0.0.1' : config.httpHost;
+    const httpUrl = `http://${shownHost}:${httpPort}`;
+
+    // Shutdown order: HTTP and MQTT stop first (no new work), then the writer flushes, then stores close.
+    cleanups.splice(0, cleanups.length, () => database.close(), () => registry.stop(), () => store.close(), () => writer.close(), () => broker.close(), () => http.close());
+
+    return {
+      http: { url: httpUrl, port: httpPort },
+      mqtt,
+      adminToken: token.value,
+      registry,
+      store,
+      writer,
+      broker,
+      bus,
+      metrics,
+      banner() {
+        const lines = [
+          `citybrain listening`,
+          `  HTTP API      ${httpUrl}   (docs ${httpUrl}/docs, health ${httpUrl}/healthz)`,
+          `  MQTT          mqtt://${config.mqttHost === '0.0.0.0' ? '127.0.0.1' : config.mqttHost}:${mqtt.tcpPort}${mqtt.wsPort ? `   WebSocket ws://127.0.0.1:${mqtt.wsPort}` : ''}`,
+          `  relational    ${config.databaseUrl ? `PostgreSQL ${redactUrl(config.databaseUrl)}` : `SQLite ${join(dataDir, 'citybrain.sqlite')}`}`,
+          `  telemetry     ${config.influxUrl ? `InfluxDB ${redactUrl(config.influxUrl)} db=${config.influxDb}` : `SQLite ${join(dataDir, 'telemetry.sqlite')}`}`,
+        ];
+        if (config.adminToken) lines.push('  admin token   from CITYBRAIN_ADMIN_TOKEN');
+        else if (token.created) lines.push(`  admin token   ${token.value}   (generated now, shown once; stored 0600 in ${token.path})`);
+        else lines.push(`  admin token   in ${token.path}`);
+        return lines;
+      },
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

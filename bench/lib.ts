@@ -1,0 +1,113 @@
+/** Small helpers shared by the benchmarks: percentiles, argument parsing, a platform child process. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../test/servers/free-port.js';
+
+export function percentile(sorted: Float64Array | number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+export function summarize(latenciesMs: number[]): { p50: number; p99: number; max: number } {
+  const s = Float64Array.from(latenciesMs).sort();
+  return { p50: percentile(s, 50), p99: percentile(s, 99), max: s.length ? s[s.length - 1]! : NaN };
+}
+
+export function parseArgs<T extends Record<string, string | number | boolean>>(argv: string[], defaults: T, help: string): T {
+  const out: Record<string, string | number | boolean> = { ...defaults };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--help' || a === '-h') {
+      console.log(help);
+      process.exit(0);
+    }
+    if (!a.startsWith('--')) throw new Error(`unexpected argument ${a}\n\n${help}`);
+    let [k, inline] = a.slice(2).split('=', 2) as [string, string | undefined];
+    if (k.startsWith('no-') && typeof defaults[k.slice(3)] === 'boolean') {
+      k = k.slice(3);
+      inline = 'false';
+    }
+    if (!(k in defaults)) throw new Error(`unknown option --${k}\n\n${help}`);
+    const d = defaults[k];
+    if (typeof d === 'boolean') {
+      out[k] = inline === undefined ? true : inline !== 'false';
+      continue;
+    }
+    const v = inline ?? argv[++i];
+    if (v === undefined) throw new Error(`--${k} needs a value`);
+    out[k] = typeof d === 'number' ? Number(v) : v;
+    if (typeof d === 'number' && !Number.isFinite(out[k])) throw new Error(`--${k} must be a number`);
+  }
+  return out as T;
+}
+
+export interface PlatformProcess {
+  httpUrl: string;
+  mqttPort: number;
+  token: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts `citybrain start` as a child process on free ports with a fresh data dir. */
+export async function startPlatformProcess(env: Record<string, string> = {}): Promise<PlatformProcess> {
+  const [httpPort, mqttPort] = [await freePort(), await freePort()];
+  const token = 'bench-token-0123456789abcdef';
+  const dataDir = mkdtempSync(join(tmpdir(), 'cb-bench-'));
+  const child = spawn(process.execPath, ['bin/citybrain.js', 'start'], {
+    env: {
+      ...process.env,
+      CITYBRAIN_HTTP_PORT: String(httpPort),
+      CITYBRAIN_HTTP_HOST: '127.0.0.1',
+      CITYBRAIN_MQTT_PORT: String(mqttPort),
+      CITYBRAIN_MQTT_HOST: '127.0.0.1',
+      CITYBRAIN_MQTT_WS: 'off',
+      CITYBRAIN_DATA_DIR: dataDir,
+      CITYBRAIN_ADMIN_TOKEN: token,
+      CITYBRAIN_LOG_LEVEL: 'warn',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const httpUrl = `http://127.0.0.1:${httpPort}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`platform exited ${child.exitCode}:\n${output}`);
+    try {
+      if ((await fetch(`${httpUrl}/healthz`)).ok) break;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`platform did not start:\n${output}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    httpUrl,
+    mqttPort,
+    token,
+    child,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}
+
+export async function api<T>(p: PlatformProcess, method: string, path: string, body?: string, type = 'application/json'): Promise<T> {
+  const res = await fetch(`${p.httpUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${p.token}`, ...(body === undefined ? {} : { 'content-type': type }) },
+    ...(body === undefined ? {} : { body }),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}

@@ -1,0 +1,58 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { startPlatform, type Platform } from '../../app/platform.js';
+import { loadConfig, type Config } from '../../kernel/config.js';
+import { silentLogger } from '../../kernel/logger.js';
+
+export const TOKEN = 'e2e-admin-token-0123456789';
+
+/** The whole platform in this process on free ports, with its own data dir (and optional real engines). */
+export async function bootPlatform(env: Record<string, string> = {}, overrides: Partial<Config> = {}): Promise<Platform> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cb-e2e-'));
+  const config = loadConfig(
+    { CITYBRAIN_ADMIN_TOKEN: TOKEN, CITYBRAIN_DATA_DIR: dataDir, ...env },
+    { httpHost: '127.0.0.1', httpPort: 0, mqttHost: '127.0.0.1', mqttPort: 0, mqttWsPort: 0, telemetryFlushMs: 10, ...overrides },
+  );
+  return startPlatform(config, { log: silentLogger() });
+}
+
+export async function api<T = unknown>(p: Platform, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${p.http.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+export interface Provisioned {
+  id: string;
+  password: string;
+}
+
+export async function provision(p: Platform, id: string, kind: string, lon = 120.38, lat = 36.07): Promise<Provisioned> {
+  const r = await api<{ credentials: { username: string; password: string } }>(p, 'POST', '/api/v1/devices', { id, kind, location: { lon, lat } });
+  if (r.status !== 201) throw new Error(`provision ${id}: ${r.status} ${JSON.stringify(r.body)}`);
+  return { id, password: r.body.credentials.password };
+}
+
+export function connectDevice(p: Platform, d: Provisioned, extra: IClientOptions = {}): Promise<MqttClient> {
+  return new Promise((resolve, reject) => {
+    const c = mqtt.connect(`mqtt://127.0.0.1:${p.mqtt.tcpPort}`, {
+      clientId: d.id,
+      username: d.id,
+      password: d.password,
+      reconnectPeriod: 0,
+      protocolVersion: 4,
+      ...extra,
+    });
+    c.once('connect', () => resolve(c));
+    c.once('error', (e) => {
+      c.end(true);
+      reject(e);
+    });
+  });
+}
