@@ -58,7 +58,9 @@ export async function startPlatformProcess(env: Record<string, string> = {}): Pr
   const [httpPort, mqttPort] = [await freePort(), await freePort()];
   const token = 'bench-token-0123456789abcdef';
   const dataDir = mkdtempSync(join(tmpdir(), 'cb-bench-'));
-  const child = spawn(process.execPath, ['bin/citybrain.js', 'start'], {
+  // BENCH_PLATFORM_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the platform process.
+  const nodeArgs = (process.env.BENCH_PLATFORM_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, 'bin/citybrain.js', 'start'], {
     env: {
       ...process.env,
       CITYBRAIN_HTTP_PORT: String(httpPort),
