@@ -53,6 +53,27 @@ export interface PresenceChange {
   fw?: string;
 }
 
+export type SeverityName = 'blue' | 'yellow' | 'orange' | 'red';
+
+/**
+ * An alert lifecycle change, emitted on the bus only AFTER the alert is persisted. The alert is the
+ * rules-engine's stored Alert (JSON); the kernel names just the fields notifiers route on.
+ */
+export interface AlertNotice {
+  alert: {
+    id: string;
+    ruleId: string;
+    subject: string;
+    status: string;
+    severity: SeverityName;
+    message: string;
+    [key: string]: unknown;
+  };
+  /** Audit action: `opened`, `upgraded`, `reopened`, `acknowledged`, `assigned`, `commented`, `dispatched`, `resolved`, `closed`, `escalated`... */
+  action: string;
+  at: number;
+}
+
 /** The typed event map of the in-process bus. Later modules add their events here. */
 export interface BusEvents {
   reading: Reading;
@@ -60,4 +81,8 @@ export interface BusEvents {
   violation: ViolationRecord;
   presence: PresenceChange;
   deviceRevoked: { deviceId: string; at: number };
+  /** A new alert was opened (persisted first). */
+  alertRaised: AlertNotice;
+  /** An existing alert changed (upgrade, ack, assign, comment, resolve, close, escalate, reopen). */
+  alertChanged: AlertNotice;
 }
