@@ -44,6 +44,7 @@ export const ERROR_CODES = {
   GEOFENCE_VIOLATION: { status: 422, message: 'Flight plan violates a geofence' },
   MAVLINK_TIMEOUT: { status: 504, message: 'MAVLink peer did not answer in time' },
   DRONE_OPS_UNAVAILABLE: { status: 501, message: 'drone-ops is not available' },
+  REDIS_NOT_DURABLE: { status: 500, message: 'Redis is not configured for durability (appendonly yes, maxmemory-policy noeviction)' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

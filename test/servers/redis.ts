@@ -10,14 +10,22 @@ export interface RedisServer extends ServerProcess {
   port: number;
 }
 
-/** redis-server configured for durability (constraints.md: appendonly yes, noeviction). */
-export async function startRedis(): Promise<RedisServer> {
+export interface RedisServerOptions {
+  /** Default true (constraints.md); false starts Redis like Debian's defaults, to test refusals. */
+  appendonly?: boolean;
+  /** Default 'noeviction'. */
+  maxmemoryPolicy?: string;
+}
+
+/** redis-server configured for durability by default (constraints.md: appendonly yes, noeviction). */
+export async function startRedis(opts: RedisServerOptions = {}): Promise<RedisServer> {
   const bin = findBinary('redis-server', 'redis-server');
   const dir = mkdtempSync(join(tmpdir(), 'cb-redis-'));
   const port = await freePort();
   const proc = startProcess('redis-server', bin, [
     '--port', String(port), '--bind', '127.0.0.1', '--dir', dir,
-    '--appendonly', 'yes', '--maxmemory-policy', 'noeviction', '--save', '',
+    '--appendonly', opts.appendonly === false ? 'no' : 'yes',
+    '--maxmemory-policy', opts.maxmemoryPolicy ?? 'noeviction', '--save', '',
   ]);
   await waitUntil(
     proc,

@@ -1,0 +1,4 @@
+import { describeJobScheduler } from './scheduler.conformance.js';
+import { MemoryJobScheduler } from './scheduler.memory.js';
+
+describeJobScheduler('in-process', (opts) => Promise.resolve(new MemoryJobScheduler(opts)));
