@@ -5,7 +5,6 @@ import type { Registry } from 'prom-client';
 import { topics, validateCommand, type CommandReply } from '../firmware-contracts/index.js';
 import type { EventBus } from '../kernel/bus.js';
 import type { Clock } from '../kernel/clock.js';
-import type { Config } from '../kernel/config.js';
 import { AppError } from '../kernel/errors.js';
 import type { Logger } from '../kernel/logger.js';
 import { CommandTracker } from './commands.js';
@@ -14,18 +13,17 @@ import { makeAuthenticate, makeAuthorizeForward, makeAuthorizePublish, makeAutho
 import { Ingest } from './ingest.js';
 import { startListeners, type Listeners } from './listeners.js';
 import { BrokerMetrics, type BrokerStats } from './metrics.js';
-import type { DeviceDirectory, ReadingSink } from './ports.js';
+import { closeIntegration } from './integration-hooks.js';
+import type { DeviceDirectory, IntegrationDirectory, ReadingSink } from './ports.js';
 import type { BrokerContext } from './session.js';
+import type { BrokerConfig } from './config.js';
 import { TransportGuard } from './transport-guard.js';
 
-export type { DeviceDirectory, DeviceInfo, AuthOutcome, ReadingSink } from './ports.js';
+export type { DeviceDirectory, DeviceInfo, AuthOutcome, ReadingSink, IntegrationDirectory } from './ports.js';
+export { INTEGRATION_PREFIX } from './ports.js';
 export type { BrokerStats } from './metrics.js';
 
-export type BrokerConfig = Pick<
-  Config,
-  | 'mqttHost' | 'mqttPort' | 'mqttWs' | 'mqttWsPort' | 'mqttMaxConnections' | 'mqttMaxFrameBytes'
-  | 'mqttConnectTimeoutMs' | 'ingestMaxInflight' | 'ingestMaxInflightPerClient'
->;
+export type { BrokerConfig } from './config.js';
 
 export interface BrokerOptions {
   config: BrokerConfig;
@@ -35,6 +33,8 @@ export interface BrokerOptions {
   directory: DeviceDirectory;
   sink: ReadingSink;
   metrics?: Registry;
+  /** Read-only integration clients of `platform/#`; without it, `integration:` usernames are refused. */
+  integrations?: IntegrationDirectory;
 }
 
 export interface Broker {
@@ -50,6 +50,13 @@ export interface Broker {
    * MQTT_COMMAND_TIMEOUT.
    */
   sendCommand(deviceId: string, name: string, params: Record<string, unknown>, opts: { timeoutMs: number }): Promise<CommandReply>;
+  /**
+   * Publishes a platform message (QoS 1, not retained unless asked) to integration subscribers.
+   * Only `platform/...` topics; throws AppError INTERNAL for any other.
+   */
+  publishPlatform(topic: string, payload: string, opts?: { retain?: boolean }): Promise<void>;
+  /** Closes the live sessions of an integration client (its credentials were deleted). */
+  closeIntegration(username: string): void;
 }
 
 type PublishFn = (packet: PublishPacket, client: Client | null, done?: (err?: Error | null) => void) => void;
@@ -81,6 +88,9 @@ export function createBroker(opts: BrokerOptions): Broker {
     sessions: new WeakMap(),
     live: new Map(),
     consumed: new WeakSet(),
+    ...(opts.integrations ? { integrations: opts.integrations } : {}),
+    readers: new WeakMap(),
+    liveReaders: new Set(),
   };
   const broker = new Aedes({
     // Our TransportGuard enforces the connect timeout; this is only a backstop.
@@ -135,6 +145,8 @@ export function createBroker(opts: BrokerOptions): Broker {
     },
     stats: () => metrics.snapshot(),
     sendCommand: (deviceId, name, params, { timeoutMs }) => sendCommand(ctx, broker, deviceId, name, params, timeoutMs),
+    publishPlatform: (topic, payload, o = {}) => publishPlatform(broker, topic, payload, o.retain ?? false),
+    closeIntegration: (username) => closeIntegration(ctx, username),
   };
 }
 
@@ -222,4 +234,12 @@ async function sendCommand(
     if (err) ctx.commands.fail(deviceId, name, id, new AppError('INTERNAL', { message: 'Command publish failed', cause: err }));
   });
   return reply;
+}
+
+function publishPlatform(broker: Aedes, topic: string, payload: string, retain: boolean): Promise<void> {
+  if (!topic.startsWith('platform/')) {
+    return Promise.reject(new AppError('INTERNAL', { message: `Not a platform topic: ${topic}` }));
+  }
+  const packet = { cmd: 'publish', topic, payload: Buffer.from(payload), qos: 1, retain, dup: false } as const;
+  return new Promise((resolve, reject) => broker.publish(packet as PublishPacket, (err) => (err ? reject(err) : resolve())));
 }

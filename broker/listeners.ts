@@ -3,7 +3,7 @@ import { createServer as createHttpServer, type IncomingMessage } from 'node:htt
 import { createServer as createTcpServer, type AddressInfo, type Server } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, createWebSocketStream } from 'ws';
-import type { BrokerConfig } from './index.js';
+import type { BrokerConfig } from './config.js';
 
 export interface Listeners {
   tcpPort: number;

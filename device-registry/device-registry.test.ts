@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DeviceDirectory } from '../broker/ports.js';
+import type { DeviceDirectory } from '../broker/index.js';
 import { isAppError } from '../kernel/errors.js';
 import { DeviceRegistry } from './device-registry.js';
 import { silentLogger } from '../kernel/logger.js';

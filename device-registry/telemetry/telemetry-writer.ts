@@ -1,4 +1,4 @@
-import type { ReadingSink } from '../../broker/ports.js';
+import type { ReadingSink } from '../../broker/index.js';
 import { systemClock, type Clock } from '../../kernel/clock.js';
 import { AppError, isAppError } from '../../kernel/errors.js';
 import type { Reading } from '../../kernel/events.js';

@@ -1,0 +1,8 @@
+import type { Config } from '../kernel/config.js';
+
+/** The slice of the kernel configuration the broker reads. */
+export type BrokerConfig = Pick<
+  Config,
+  | 'mqttHost' | 'mqttPort' | 'mqttWs' | 'mqttWsPort' | 'mqttMaxConnections' | 'mqttMaxFrameBytes'
+  | 'mqttConnectTimeoutMs' | 'ingestMaxInflight' | 'ingestMaxInflightPerClient'
+>;
