@@ -117,17 +117,18 @@ export function pendingDuration(rule: Rule, st: LevelState): boolean {
  */
 export function rateMagnitude(rule: Rule, st: LevelState, ts: number, v: number): number {
   const h = st.hist;
+  const below = rule.direction === 'below';
+  // Monotonic deque over [ts, v, ts, v, ...]: only samples that can still be the window's extreme are
+  // kept (highest for 'below', lowest for 'above'), so each reading costs O(1) amortised however dense
+  // the window is. Timestamps only grow (the engine ignores stale readings).
+  while (h.length >= 2 && (below ? h[h.length - 1]! <= v : h[h.length - 1]! >= v)) h.length -= 2;
   h.push(ts, v);
   const from = ts - (rule.windowMs ?? 0);
   let cut = 0;
-  while (cut < h.length && h[cut]! < from) cut += 2;
+  while (cut < h.length - 2 && h[cut]! < from) cut += 2;
   if (cut > 0) h.splice(0, cut);
-  let best = v;
-  for (let i = 1; i < h.length; i += 2) {
-    const s = h[i]!;
-    if (rule.direction === 'below' ? s > best : s < best) best = s;
-  }
-  return rule.direction === 'below' ? best - v : v - best;
+  const best = h[1]!;
+  return below ? best - v : v - best;
 }
 
 /** Season check (e.g. the heating season), wrapping over the new year; month-day in the rule's offset. */
