@@ -74,6 +74,38 @@ export interface AlertNotice {
   at: number;
 }
 
+/** Mission lifecycle (drone-ops.md): planned → scheduled → preflight → uploading → in_flight → returning → completed | aborted | failed. */
+export type MissionStatus = 'planned' | 'scheduled' | 'preflight' | 'uploading' | 'in_flight' | 'returning' | 'completed' | 'aborted' | 'failed';
+
+/** A mission changed status (emitted after the change and its history row are stored). */
+export interface MissionChange {
+  missionId: string;
+  dockId: string;
+  droneId: string;
+  from: MissionStatus | null;
+  to: MissionStatus;
+  at: number;
+  /** Why, e.g. `pre-empted by mission m-7`, `upload failed: NACK`. */
+  note?: string;
+  kind: string;
+  priority: number;
+  patrolId?: string;
+  alertId?: string;
+}
+
+/** A drone's state as reported by its link (position, battery, flight phase, mission progress). */
+export interface DroneStateChange {
+  droneId: string;
+  dockId: string;
+  at: number;
+  phase: 'docked' | 'taking_off' | 'in_flight' | 'returning' | 'landed';
+  missionId?: string;
+  position?: { lon: number; lat: number; altM: number };
+  batteryPct?: number;
+  /** MISSION_CURRENT sequence number while flying a mission. */
+  missionSeq?: number;
+}
+
 /** The typed event map of the in-process bus. Later modules add their events here. */
 export interface BusEvents {
   reading: Reading;
@@ -85,4 +117,8 @@ export interface BusEvents {
   alertRaised: AlertNotice;
   /** An existing alert changed (upgrade, ack, assign, comment, resolve, close, escalate, reopen). */
   alertChanged: AlertNotice;
+  /** A mission changed status (drone-ops). */
+  missionChanged: MissionChange;
+  /** A drone reported state over its link (drone-ops). */
+  droneState: DroneStateChange;
 }

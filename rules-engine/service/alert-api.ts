@@ -1,0 +1,154 @@
+/**
+ * Operator-facing operations over the AlertService (what `/api/v1/alerts|rules|silences|incidents`
+ * call): queries, lifecycle transitions by people, KPIs, incidents, silences, rules and backtests.
+ * Errors cross the boundary as AppError codes (docs/errors.md).
+ */
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../../kernel/errors.js';
+import { acknowledge, assign, close, comment, resolve, type AuditEntry, type Transition } from '../lifecycle.js';
+import { groupIntoIncidents, kpis, kpiSummary, type Incident, type Silence } from '../policy.js';
+import type { AlertFilter, StoredAlert } from '../store/alert-store.js';
+import type { AlertService } from './alert-service.js';
+import { backtest, type BacktestResult } from './backtest.js';
+import type { HistorySource, SubjectDirectory } from './ports.js';
+import type { Rule, RuleValidation } from '../rules.js';
+
+export type AlertAction = 'ack' | 'assign' | 'comment' | 'resolve' | 'close';
+
+export interface AlertActionInput {
+  /** Who acts (default `operator`: the API has one admin token, the name is recorded in the audit). */
+  by?: string;
+  note?: string;
+  text?: string;
+  assignee?: string;
+  unit?: string;
+}
+
+export interface SilenceInput {
+  kind?: Silence['kind'];
+  matchers: Silence['matchers'];
+  startsAt?: number;
+  endsAt: number;
+  createdBy?: string;
+  comment?: string;
+}
+
+export type AlertDetail = StoredAlert & { audit: AuditEntry[]; kpis: ReturnType<typeof kpis> };
+
+/** Grouping for `GET /incidents`: neighbours within 1 km whose first firing is within 10 min (domain.md must-have 7). */
+export const INCIDENT_GROUPING = { radiusM: 1_000, withinMs: 10 * 60_000 };
+
+export class AlertApi {
+  constructor(
+    private readonly service: AlertService,
+    private readonly subjects: SubjectDirectory,
+    private readonly history: HistorySource,
+  ) {}
+
+  listAlerts(q: AlertFilter): Promise<{ items: StoredAlert[]; total: number }> {
+    return this.service.store.listAlerts(q);
+  }
+
+  /** @throws AppError ALERT_NOT_FOUND */
+  async getAlert(id: string): Promise<AlertDetail> {
+    const a = await this.alert(id);
+    return { ...a, audit: await this.service.store.auditTrail(id), kpis: kpis(a) };
+  }
+
+  /** @throws AppError ALERT_NOT_FOUND, ALERT_TRANSITION_INVALID, VALIDATION_FAILED */
+  async act(id: string, action: AlertAction, input: AlertActionInput): Promise<StoredAlert> {
+    const a = await this.alert(id);
+    const by = input.by ?? 'operator';
+    const now = this.service.clock.now();
+    let t: Transition;
+    switch (action) {
+      case 'ack': t = acknowledge(a, by, now, input.note); break;
+      case 'assign':
+        if (!input.assignee) throw new AppError('VALIDATION_FAILED', { message: 'assignee is required', details: { field: 'assignee' } });
+        t = assign(a, input.assignee, input.unit ?? null, by, now);
+        break;
+      case 'comment': t = comment(a, by, input.text ?? input.note ?? '', now); break;
+      case 'resolve': t = resolve(a, by, now, input.note); break;
+      case 'close': t = close(a, by, now); break;
+    }
+    if (!t.ok) throw new AppError('ALERT_TRANSITION_INVALID', { message: t.reason, details: { id, status: a.status, action } });
+    return this.service.commit({ alert: { ...a, ...t.alert }, changes: t.changes });
+  }
+
+  /** Time to acknowledge / dispatch / resolve over alerts seen in [from, to) (at most 10,000). */
+  async kpis(q: { from?: number; to?: number }): Promise<ReturnType<typeof kpiSummary> & { alerts: number }> {
+    const { items } = await this.service.store.listAlerts({ ...q, limit: 10_000 });
+    return { alerts: items.length, ...kpiSummary(items) };
+  }
+
+  incidents(): Incident[] {
+    return groupIntoIncidents(this.service.liveAlerts(), INCIDENT_GROUPING);
+  }
+
+  silences(): Silence[] {
+    return this.service.silenceList();
+  }
+
+  /** @throws AppError VALIDATION_FAILED when the window is empty or no matcher is given */
+  async addSilence(input: SilenceInput): Promise<Silence> {
+    const startsAt = input.startsAt ?? this.service.clock.now();
+    if (input.endsAt <= startsAt) throw new AppError('VALIDATION_FAILED', { message: 'endsAt must be after startsAt', details: { field: 'endsAt' } });
+    if (Object.keys(input.matchers).length === 0) {
+      throw new AppError('VALIDATION_FAILED', { message: 'a silence needs at least one matcher', details: { field: 'matchers' } });
+    }
+    const s: Silence = {
+      id: randomUUID(), kind: input.kind ?? 'silence', matchers: input.matchers, startsAt, endsAt: input.endsAt,
+      createdBy: input.createdBy ?? 'operator', comment: input.comment ?? '',
+    };
+    await this.service.addSilence(s);
+    return s;
+  }
+
+  /** @throws AppError SILENCE_NOT_FOUND */
+  async deleteSilence(id: string): Promise<void> {
+    if (!(await this.service.deleteSilence(id))) throw new AppError('SILENCE_NOT_FOUND', { details: { id } });
+  }
+
+  async listRules(): Promise<Array<Rule & { updatedAt: number }>> {
+    return (await this.service.rules.list()).map((r) => ({ ...r.rule, updatedAt: r.updatedAt }));
+  }
+
+  async getRule(id: string): Promise<Rule & { updatedAt: number; history: Array<Rule & { updatedAt: number }> }> {
+    const r = await this.service.rules.get(id, true);
+    return { ...r.rule, updatedAt: r.updatedAt, history: (r.history ?? []).map((h) => ({ ...h.rule, updatedAt: h.updatedAt })) };
+  }
+
+  createRule(input: unknown): Promise<Rule> {
+    return this.service.rules.create(input);
+  }
+
+  updateRule(id: string, input: unknown): Promise<Rule> {
+    return this.service.rules.update(id, input);
+  }
+
+  deleteRule(id: string): Promise<void> {
+    return this.service.rules.delete(id);
+  }
+
+  validateRule(input: unknown): RuleValidation {
+    return this.service.rules.validate(input);
+  }
+
+  /** @throws AppError RULE_NOT_FOUND, QUERY_INVALID (empty range) */
+  async backtest(id: string, from: number, to: number): Promise<BacktestResult> {
+    if (!(to > from)) throw new AppError('QUERY_INVALID', { message: '`to` must be after `from`', details: { from, to } });
+    const rule = (await this.service.rules.get(id)).rule;
+    const sources = rule.correlation?.sourceRules;
+    // A correlation rule needs the device rules that feed it.
+    const companions = rule.kind === 'correlation'
+      ? this.service.rules.enabled().filter((r) => r.kind !== 'correlation' && (sources === undefined || sources.includes(r.id)))
+      : [];
+    return backtest(rule, companions, this.subjects.all(), this.history, from, to);
+  }
+
+  private async alert(id: string): Promise<StoredAlert> {
+    const a = this.service.liveById(id) ?? (await this.service.store.getAlert(id));
+    if (!a) throw new AppError('ALERT_NOT_FOUND', { details: { id } });
+    return a;
+  }
+}
