@@ -25,7 +25,10 @@ import { systemClock, type Clock } from '../kernel/clock.js';
 import { redactUrl, type Config } from '../kernel/config.js';
 import { createDatabase, migrate, type Database } from '../kernel/db/index.js';
 import type { Logger } from '../kernel/logger.js';
+import { startAlerts, type AlertsWiring } from './alerts.js';
 import { contractsPort, devicesPort, districtsGeoJson, readingsPort } from './http-adapters.js';
+import { startNotifications, type Notifications } from './notifications.js';
+import { startDroneOps, type DroneOps } from './drone-ops.js';
 import { ensureSecret } from './secrets.js';
 
 export interface Platform {
@@ -38,6 +41,12 @@ export interface Platform {
   readonly broker: Broker;
   readonly bus: EventBus;
   readonly metrics: Registry;
+  /** Alert service: rules engine on the bus, alerts/rules/silences storage, operator operations. */
+  readonly alerts: AlertsWiring;
+  /** SSE hub, webhook dispatcher, MQTT platform namespace (issue #3). */
+  readonly notifications: Notifications;
+  /** Airspace, docks, drones, missions, patrols (issue #4). */
+  readonly droneOps: DroneOps;
   /** Lines for the console: where it listens, which engines, where the admin token is. */
   banner(): string[];
   /** Graceful: stop accepting, close sessions, flush the telemetry buffer, close stores. */
@@ -122,9 +131,18 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
     });
     cleanups.push(() => writer.close());
 
-    const broker = createBroker({ config, log, bus, clock, directory: registry, sink: writer, metrics });
+    // Subscribed to the bus before the broker listens, so no reading goes unevaluated.
+    const alerts = await startAlerts({ database, bus, log, clock, registry, store });
+    cleanups.push(() => alerts.stop());
+
+    const notifications = await startNotifications({ database, bus, clock, log, metrics, credentialKey, districtOf: (id) => registry.lookup(id)?.district ?? null });
+    cleanups.push(() => notifications.stop());
+    const droneOps = await startDroneOps({ config, database, bus, clock, log, districts });
+    cleanups.push(() => droneOps.stop());
+    const broker = createBroker({ config, log, bus, clock, directory: registry, sink: writer, metrics, integrations: notifications.integrationDirectory });
     const mqtt = await broker.listen();
     cleanups.push(() => broker.close());
+    notifications.attachBroker(broker);
 
     const http = createHttpServer({
       log,
@@ -148,6 +166,9 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
       readings: readingsPort(store, registry),
       districts: districtsGeoJson(districts),
       contracts: contractsPort(),
+      ...notifications.http,
+      droneOps: droneOps.http,
+      ...alerts.http,
     });
     await http.listen({ host: config.httpHost, port: config.httpPort });
     cleanups.push(() => http.close());
@@ -157,7 +178,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
     const httpUrl = `http://${shownHost}:${httpPort}`;
 
     // Shutdown order: HTTP and MQTT stop first (no new work), then the writer flushes, then stores close.
-    cleanups.splice(0, cleanups.length, () => database.close(), () => registry.stop(), () => store.close(), () => writer.close(), () => broker.close(), () => http.close());
+    cleanups.splice(0, cleanups.length, () => database.close(), () => alerts.stop(), () => notifications.stop(), () => droneOps.stop(), () => registry.stop(), () => store.close(), () => writer.close(), () => broker.close(), () => http.close());
 
     return {
       http: { url: httpUrl, port: httpPort },
@@ -169,6 +190,9 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
       broker,
       bus,
       metrics,
+      notifications,
+      droneOps,
+      alerts,
       banner() {
         const lines = [
           `citybrain listening`,

@@ -35,3 +35,17 @@ export function authorizeSubscribeFilter(deviceId: string, filter: string): bool
   const parsed = topics.parse(filter);
   return parsed !== null && parsed.channel === 'command' && parsed.deviceId === deviceId;
 }
+
+/** The platform namespace integration clients read (issue #3); devices never see it. */
+export const PLATFORM_ROOT = 'platform';
+
+/**
+ * An integration client may subscribe to `platform/#` or any filter inside it (`platform/alerts/+/370202`).
+ * The first level must be the literal `platform`: `#`, `+/...` and `$SYS/...` would reach device topics.
+ */
+export function authorizeIntegrationFilter(filter: string): boolean {
+  const levels = filter.split('/');
+  if (levels[0] !== PLATFORM_ROOT || levels.length < 2) return false;
+  // `#` only as the last level (MQTT 3.1.1 §4.7.1.2); a malformed filter is refused, not passed on.
+  return levels.every((l, i) => (l.includes('#') ? l === '#' && i === levels.length - 1 : !l.includes('+') || l === '+'));
+}

@@ -1,6 +1,7 @@
 import type { AedesPublishPacket, AuthenticateError, Client, PublishPacket, Subscription } from 'aedes';
 import { decodeCommandReply } from '../firmware-contracts/index.js';
 import { authorizePublishTopic, authorizeSubscribeFilter } from './acl.js';
+import { authenticateIntegration, forwardToIntegration, integrationMaySubscribe, isIntegrationUsername } from './integration-hooks.js';
 import type { Lane } from './flow-control.js';
 import type { BrokerContext, Session } from './session.js';
 import type { TransportGuard } from './transport-guard.js';
@@ -26,6 +27,8 @@ export function makeAuthenticate(ctx: BrokerContext) {
       done(Object.assign(new Error(reason), { returnCode }) as AuthenticateError, false);
     };
     if (!username || !password) return refuse(BAD_USERNAME_OR_PASSWORD, 'missing_credentials');
+    // `:` cannot occur in a device id, so the prefix alone tells the two directories apart.
+    if (isIntegrationUsername(username)) return authenticateIntegration(ctx, client, username, password.toString('utf8'), done);
     if (username !== client.id) return refuse(NOT_AUTHORIZED, 'client_id_mismatch');
     ctx.directory.authenticate(username, password.toString('utf8')).then(
       (out) => {
@@ -77,6 +80,12 @@ function openSession(ctx: BrokerContext, client: Client, device: Session['device
  */
 export function makeAuthorizePublish(ctx: BrokerContext) {
   return (client: Client | null, packet: PublishPacket, cb: (error?: Error | null) => void): void => {
+    if (client && ctx.readers.has(client)) {
+      // Integration clients are read-only: acknowledged and dropped, like a device's denied publish.
+      ctx.metrics.aclDenied('publish');
+      ctx.log.warn({ username: ctx.readers.get(client), topic: packet.topic }, 'mqtt publish by an integration client denied');
+      return drop(ctx, packet, cb);
+    }
     const s = client ? ctx.sessions.get(client) : undefined;
     // No client: a will left by another broker node. This node keeps none (memory persistence).
     if (!client || !s) return cb(new Error('publish without an authenticated session'));
@@ -146,8 +155,9 @@ export function makeAuthorizeSubscribe(ctx: BrokerContext) {
   return (client: Client, sub: Subscription, cb: (error: Error | null, subscription?: Subscription | null) => void): void => {
     const s = ctx.sessions.get(client);
     if (s && authorizeSubscribeFilter(s.device.id, sub.topic)) return cb(null, sub);
+    if (ctx.readers.has(client) && integrationMaySubscribe(sub.topic)) return cb(null, sub);
     ctx.metrics.aclDenied('subscribe');
-    ctx.log.warn({ deviceId: s?.device.id, filter: sub.topic }, 'mqtt subscribe denied');
+    ctx.log.warn({ deviceId: s?.device.id, username: ctx.readers.get(client), filter: sub.topic }, 'mqtt subscribe denied');
     cb(null, null);
   };
 }
@@ -155,6 +165,7 @@ export function makeAuthorizeSubscribe(ctx: BrokerContext) {
 /** Defence in depth: a device is only ever sent its own commands, whatever it managed to subscribe to. */
 export function makeAuthorizeForward(ctx: BrokerContext) {
   return (client: Client, packet: AedesPublishPacket): AedesPublishPacket | null => {
+    if (ctx.readers.has(client)) return forwardToIntegration(packet);
     const s = ctx.sessions.get(client);
     return s && packet.topic.startsWith(`devices/${s.device.id}/commands/`) ? packet : null;
   };

@@ -29,3 +29,15 @@ export interface ReadingSink {
   /** Resolves once the readings are durable (in the store or spilled to disk). */
   write(readings: readonly Reading[]): Promise<void>;
 }
+
+/** MQTT usernames of integration clients start with this, so they never collide with a device id. */
+export const INTEGRATION_PREFIX = 'integration:';
+
+/**
+ * Read-only integration clients of the platform namespace (`platform/#`), kept apart from devices.
+ * Implemented in the composition root over the notifications store.
+ */
+export interface IntegrationDirectory {
+  /** True when `username` (with the `integration:` prefix) exists and `secret` is its password. */
+  authenticate(username: string, secret: string): Promise<boolean>;
+}

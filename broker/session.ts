@@ -6,7 +6,7 @@ import type { CommandTracker } from './commands.js';
 import type { FlowControl, Lane } from './flow-control.js';
 import type { Ingest } from './ingest.js';
 import type { BrokerMetrics } from './metrics.js';
-import type { DeviceDirectory, DeviceInfo, ReadingSink } from './ports.js';
+import type { DeviceDirectory, DeviceInfo, IntegrationDirectory, ReadingSink } from './ports.js';
 import type { TransportGuard } from './transport-guard.js';
 
 /** One authenticated device connection. */
@@ -41,4 +41,10 @@ export interface BrokerContext {
    * publish step stops them before retained storage, offline queues and the mqemitter fan-out.
    */
   consumed: WeakSet<object>;
+  /** Read-only integration clients (no device session, no presence), when the platform namespace is on. */
+  integrations?: IntegrationDirectory;
+  /** Integration client → its username. */
+  readers: WeakMap<Client, string>;
+  /** Live integration clients (closed when their credentials are deleted). */
+  liveReaders: Set<Client>;
 }

@@ -9,7 +9,7 @@ import { systemClock } from '../kernel/clock.js';
 import type { Reading } from '../kernel/events.js';
 import { silentLogger, type Logger } from '../kernel/logger.js';
 import { createBroker, type Broker, type BrokerConfig } from './index.js';
-import type { AuthOutcome, DeviceDirectory, DeviceInfo, ReadingSink } from './ports.js';
+import type { AuthOutcome, DeviceDirectory, DeviceInfo, IntegrationDirectory, ReadingSink } from './ports.js';
 
 export interface TestDevice extends DeviceInfo {
   secret: string;
@@ -105,12 +105,25 @@ export interface TestBroker {
   close(): Promise<void>;
 }
 
-export async function startTestBroker(devices: TestDevice[], config: Partial<BrokerConfig> = {}, log: Logger = silentLogger()): Promise<TestBroker> {
+/** Integration clients by username (`integration:<name>`) and password. */
+export class TestIntegrations implements IntegrationDirectory {
+  constructor(readonly secrets: Map<string, string> = new Map()) {}
+  authenticate(username: string, secret: string): Promise<boolean> {
+    return Promise.resolve(this.secrets.get(username) === secret);
+  }
+}
+
+export async function startTestBroker(
+  devices: TestDevice[],
+  config: Partial<BrokerConfig> = {},
+  log: Logger = silentLogger(),
+  extra: { integrations?: IntegrationDirectory } = {},
+): Promise<TestBroker> {
   const bus = new EventBus();
   const directory = new TestDirectory(devices);
   const sink = new RecordingSink();
   const registry = new Registry();
-  const broker = createBroker({ config: testConfig(config), log, bus, clock: systemClock, directory, sink, metrics: registry });
+  const broker = createBroker({ config: testConfig(config), log, bus, clock: systemClock, directory, sink, metrics: registry, ...extra });
   const { tcpPort, wsPort } = await broker.listen();
   const clients: MqttClient[] = [];
   const url = (ws?: boolean) => (ws ? `ws://127.0.0.1:${wsPort}` : `mqtt://127.0.0.1:${tcpPort}`);

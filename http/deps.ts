@@ -6,7 +6,10 @@
 import type { Registry } from 'prom-client';
 import type { Clock } from '../kernel/clock.js';
 import type { Logger } from '../kernel/logger.js';
-import type { ViolationRecord } from '../kernel/events.js';
+import type { SeverityName, ViolationRecord } from '../kernel/events.js';
+import type { DroneOpsPort } from './routes/drone-ops.port.js';
+
+export type { DroneOpsPort };
 
 export interface LonLat {
   lon: number;
@@ -153,6 +156,211 @@ export interface ContractsPort {
   schemas(kind?: string): Record<string, object>;
 }
 
+// ---- notifications (issue #3 "Integrations"); optional so the server runs without them ----
+
+/** One SSE client's output as the stream port sees it (the route adapts the HTTP response). */
+export interface StreamSink {
+  write(chunk: string): void;
+  /** Bytes written but not yet taken by the socket. */
+  buffered(): number;
+  close(): void;
+}
+
+export interface StreamFilterInput {
+  types?: ('alert' | 'presence' | 'violation')[];
+  districts?: string[];
+  minSeverity?: SeverityName;
+}
+
+export interface StreamPort {
+  /** Opens one client's event stream, replaying after `lastEventId` when it can; returns the closer. */
+  open(filter: StreamFilterInput, lastEventId: string | undefined, sink: StreamSink): () => void;
+}
+
+export interface WebhookFilter {
+  minSeverity?: SeverityName;
+  districts?: string[];
+  actions?: string[];
+}
+
+export interface WebhookView {
+  id: string;
+  url: string;
+  description: string | null;
+  filter: WebhookFilter;
+  /** Deliveries per minute (token bucket refill); `burst` at once. */
+  ratePerMinute: number;
+  burst: number;
+  createdAt: number;
+}
+
+export interface WebhookCreateInput {
+  url: string;
+  description?: string;
+  filter?: WebhookFilter;
+  ratePerMinute?: number;
+  burst?: number;
+}
+
+export interface DeliveryView {
+  id: string;
+  webhookId: string;
+  event: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  lastStatus: number | null;
+  lastError: string | null;
+  /** Times the receiver's rate limit delayed this delivery. */
+  rateLimited: number;
+  createdAt: number;
+  updatedAt: number;
+  nextAttemptAt: number | null;
+  deliveredAt: number | null;
+}
+
+export interface WebhooksPort {
+  /** Registers a receiver; its signing secret is returned once. */
+  create(input: WebhookCreateInput): Promise<{ webhook: WebhookView; secret: string }>;
+  list(): Promise<WebhookView[]>;
+  /** Throws AppError WEBHOOK_NOT_FOUND. Pending deliveries are dropped with it. */
+  delete(id: string): Promise<void>;
+  /** Newest first. Throws AppError WEBHOOK_NOT_FOUND. */
+  deliveries(id: string, q: { status?: DeliveryView['status']; limit?: number }): Promise<DeliveryView[]>;
+}
+
+export interface IntegrationView {
+  /** MQTT username: `integration:<name>`. */
+  username: string;
+  name: string;
+  createdAt: number;
+}
+
+export interface IntegrationsPort {
+  /** Creates a read-only MQTT client; the password is returned once. Throws INTEGRATION_EXISTS. */
+  create(name: string): Promise<{ integration: IntegrationView; credentials: DeviceCredentials }>;
+  list(): Promise<IntegrationView[]>;
+  /** Throws INTEGRATION_NOT_FOUND; live sessions of that client are closed. */
+  delete(name: string): Promise<void>;
+}
+
+// ---- alerts, rules, silences, incidents (issue #3 parts 2–5); optional so the server runs without them ----
+
+/** An alert as the API shows it: the rules-engine's stored alert (lifecycle, impact, resources); extra fields pass through. */
+export interface AlertView {
+  id: string;
+  ruleId: string;
+  subject: string;
+  status: string;
+  severity: string;
+  [key: string]: unknown;
+}
+
+export interface AlertListQuery {
+  status?: 'open' | 'acknowledged' | 'resolved' | 'closed';
+  severity?: SeverityName;
+  district?: string;
+  deviceId?: string;
+  /** Alerts seen in [from, to), epoch ms. */
+  from?: number;
+  to?: number;
+  limit: number;
+  offset: number;
+}
+
+export type AlertActionName = 'ack' | 'assign' | 'comment' | 'resolve' | 'close';
+
+export interface AlertActionBody {
+  by?: string;
+  note?: string;
+  text?: string;
+  assignee?: string;
+  unit?: string;
+}
+
+export interface AlertsPort {
+  /** A filtered page, newest first, and the total matching. */
+  list(q: AlertListQuery): Promise<{ items: AlertView[]; total: number }>;
+  /** One alert with its audit trail and KPIs. Throws AppError ALERT_NOT_FOUND. */
+  get(id: string): Promise<AlertView>;
+  /** A person's lifecycle step. Throws AppError ALERT_NOT_FOUND, ALERT_TRANSITION_INVALID, VALIDATION_FAILED. */
+  act(id: string, action: AlertActionName, body: AlertActionBody): Promise<AlertView>;
+  /** Time to acknowledge / dispatch / resolve (n, median, p90) over alerts seen in [from, to). */
+  kpis(q: { from?: number; to?: number }): Promise<Record<string, unknown>>;
+}
+
+/** A rule as stored (rules-engine rule data plus `updatedAt`). */
+export interface RuleView {
+  id: string;
+  version: number;
+  [key: string]: unknown;
+}
+
+export interface RulesPort {
+  list(): Promise<RuleView[]>;
+  /** With `history` (every version). Throws AppError RULE_NOT_FOUND. */
+  get(id: string): Promise<RuleView>;
+  /** Throws AppError RULE_INVALID (details.errors: [{path, message}]), RULE_EXISTS. */
+  create(input: unknown): Promise<RuleView>;
+  /** Writes version n+1. Throws AppError RULE_NOT_FOUND, RULE_INVALID. */
+  update(id: string, input: unknown): Promise<RuleView>;
+  /** Throws AppError RULE_NOT_FOUND. */
+  delete(id: string): Promise<void>;
+  validate(input: unknown): { ok: boolean; errors?: { path: string; message: string }[] };
+  /** Replays stored telemetry through that rule alone. Throws AppError RULE_NOT_FOUND, QUERY_INVALID. */
+  backtest(id: string, from: number, to: number): Promise<Record<string, unknown>>;
+}
+
+export interface SilenceMatchers {
+  deviceKind?: string;
+  district?: string;
+  asset?: string;
+  deviceId?: string;
+  ruleId?: string;
+  ruleKind?: string;
+}
+
+export interface SilenceView {
+  id: string;
+  kind: 'silence' | 'maintenance';
+  matchers: SilenceMatchers;
+  startsAt: number;
+  endsAt: number;
+  createdBy: string;
+  comment: string;
+}
+
+export interface SilenceCreateInput {
+  kind?: 'silence' | 'maintenance';
+  matchers: SilenceMatchers;
+  startsAt?: number;
+  endsAt: number;
+  createdBy?: string;
+  comment?: string;
+}
+
+export interface SilencesPort {
+  list(): Promise<SilenceView[]>;
+  /** Throws AppError VALIDATION_FAILED (empty window, no matcher). */
+  create(input: SilenceCreateInput): Promise<SilenceView>;
+  /** Throws AppError SILENCE_NOT_FOUND. */
+  delete(id: string): Promise<void>;
+}
+
+export interface IncidentView {
+  key: string;
+  alertIds: string[];
+  severity: string;
+  responseLevel: string;
+  firstAt: number;
+  lastAt: number;
+  devices: string[];
+}
+
+export interface IncidentsPort {
+  /** Live (not closed) alerts grouped into incidents. */
+  list(): Promise<IncidentView[]>;
+}
+
 export interface HttpDeps {
   log: Logger;
   /** Bearer token for everything under `/api` (except the public contract export). */
@@ -167,4 +375,20 @@ export interface HttpDeps {
   /** The city's districts (GeoJSON). */
   districts(): FeatureCollection;
   contracts: ContractsPort;
+  /** `GET /api/v1/stream` (server-sent events); the route is absent without it. */
+  stream?: StreamPort;
+  /** `/api/v1/webhooks` receivers and their delivery log. */
+  webhooks?: WebhooksPort;
+  /** `/api/v1/integrations`: read-only MQTT clients of the platform namespace. */
+  integrations?: IntegrationsPort;
+  /** `/api/v1/alerts` (list, detail, lifecycle steps, KPIs). */
+  alerts?: AlertsPort;
+  /** `/api/v1/rules` (versioned rules, validate, backtest). */
+  rules?: RulesPort;
+  /** `/api/v1/silences`. */
+  silences?: SilencesPort;
+  /** `/api/v1/incidents`. */
+  incidents?: IncidentsPort;
+  /** `/api/v1/airspace`, docks, drone types, drones, missions, patrols (drone-ops); absent = no routes. */
+  droneOps?: DroneOpsPort;
 }

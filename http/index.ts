@@ -11,9 +11,16 @@ import { installErrorHandling } from './errors.js';
 import { installHttpMetrics } from './metrics.js';
 import { contractRoutes, districtRoutes } from './routes/catalog.js';
 import { deviceRoutes } from './routes/devices.js';
+import { droneOpsRoutes } from './routes/drone-ops.js';
 import { importRoutes } from './routes/import.js';
 import { readingRoutes } from './routes/readings.js';
+import { streamRoutes } from './routes/stream.js';
+import { alertRoutes } from './routes/alerts.js';
+import { incidentRoutes } from './routes/incidents.js';
+import { ruleRoutes } from './routes/rules.js';
+import { silenceRoutes } from './routes/silences.js';
 import { systemRoutes } from './routes/system.js';
+import { integrationRoutes, webhookRoutes } from './routes/webhooks.js';
 
 export type * from './deps.js';
 export { IMPORT_BODY_LIMIT } from './routes/import.js';
@@ -51,6 +58,10 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
         { name: 'readings', description: 'Telemetry queries' },
         { name: 'reference', description: 'Districts' },
         { name: 'contracts', description: 'Firmware contracts for integrators (public)' },
+        { name: 'alerts', description: 'Alerts, silences, incidents, KPIs' },
+        { name: 'rules', description: 'Rules as versioned data, validation, backtests' },
+        { name: 'drone-ops', description: 'Airspace, docks, drones, missions, patrols (GeoJSON)' },
+        { name: 'notifications', description: 'Event stream (SSE), webhooks, MQTT integration clients' },
       ],
     },
   });
@@ -58,6 +69,8 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
 
   void app.register(systemRoutes(deps));
   void app.register(contractRoutes(deps), { prefix: API_PREFIX });
+  // The stream checks the token itself: EventSource cannot send a header, so `?token=` is accepted too.
+  if (deps.stream) void app.register(streamRoutes({ stream: deps.stream, adminToken: deps.adminToken }), { prefix: API_PREFIX });
   void app.register(
     async (api) => {
       api.addHook('onRequest', auth);
@@ -65,6 +78,13 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
       await api.register(importRoutes(deps));
       await api.register(readingRoutes(deps));
       await api.register(districtRoutes(deps));
+      if (deps.webhooks) await api.register(webhookRoutes(deps.webhooks));
+      if (deps.integrations) await api.register(integrationRoutes(deps.integrations));
+      if (deps.droneOps) await api.register(droneOpsRoutes(deps.droneOps));
+      if (deps.alerts) await api.register(alertRoutes(deps.alerts));
+      if (deps.rules) await api.register(ruleRoutes(deps.rules));
+      if (deps.silences) await api.register(silenceRoutes(deps.silences));
+      if (deps.incidents) await api.register(incidentRoutes(deps.incidents));
     },
     { prefix: API_PREFIX },
   );

@@ -1,0 +1,135 @@
+/**
+ * Adapts DroneOpsService to the HTTP port: GeoJSON views out, GeoJSON/ISO times in, refusals (values
+ * in the service) turned into AppErrors with their details at this boundary.
+ */
+import type { DroneOpsService } from '../drone-ops/service/index.js';
+import type { DispatchOutcome, DockReport, PlanRefusal, PlanRequest, ScheduleOutcome, ScheduleWhen } from '../drone-ops/service/index.js';
+import type { NoFlyZone } from '../drone-ops/index.js';
+import type { MissionRecord } from '../drone-ops/store/index.js';
+import type { DroneOpsPort, View } from '../http/routes/drone-ops.port.js';
+import type { PlanBodyT, ScheduleBodyT, ZoneFeatureInT } from '../http/routes/drone-ops.schemas.js';
+import { AppError } from '../kernel/errors.js';
+import type { MissionStatus } from '../kernel/events.js';
+
+const ms = (v: number | string | undefined): number | undefined => (v === undefined ? undefined : typeof v === 'number' ? v : Date.parse(v));
+
+export function zoneToFeature(z: NoFlyZone): View {
+  const props = { id: z.id, name: z.name ?? null, kind: 'no_fly_zone', floorM: z.floorM, ceilingM: z.ceilingM, windows: (z.windows ?? []).map((w) => ({ start: new Date(w.startMs).toISOString(), end: new Date(w.endMs).toISOString() })), ...z.properties };
+  if (z.footprint.type === 'Circle') {
+    return { type: 'Feature', id: z.id, geometry: { type: 'Point', coordinates: [z.footprint.center.lon, z.footprint.center.lat] }, properties: { ...props, radiusM: z.footprint.radiusM } };
+  }
+  return { type: 'Feature', id: z.id, geometry: z.footprint, properties: props };
+}
+
+function featureToZone(f: ZoneFeatureInT): NoFlyZone {
+  const { id: pid, name, floorM, ceilingM, radiusM, windows, ...rest } = f.properties;
+  const id = f.id ?? pid;
+  if (id === undefined) throw new AppError('VALIDATION_FAILED', { message: 'a zone needs an id (feature id or properties.id)' });
+  let footprint: NoFlyZone['footprint'];
+  if (f.geometry.type === 'Point') {
+    if (radiusM === undefined) throw new AppError('VALIDATION_FAILED', { message: 'a Point zone needs properties.radiusM' });
+    footprint = { type: 'Circle', center: { lon: f.geometry.coordinates[0] ?? NaN, lat: f.geometry.coordinates[1] ?? NaN }, radiusM };
+  } else footprint = f.geometry;
+  const { kind: _kind, ...extra } = rest as Record<string, unknown>;
+  return {
+    id,
+    ...(name === undefined ? {} : { name }),
+    footprint,
+    floorM,
+    ceilingM,
+    ...(windows ? { windows: windows.map((w) => ({ startMs: ms(w.start) ?? 0, endMs: ms(w.end) ?? 0 })) } : {}),
+    ...(Object.keys(extra).length > 0 ? { properties: extra } : {}),
+  };
+}
+
+export function missionView(m: MissionRecord, history?: { seq: number; from: MissionStatus | null; to: MissionStatus; at: number; note: string | null }[]): View {
+  const { plan, request: _request, ...rest } = m;
+  return {
+    ...rest,
+    lengthM: plan.lengthM,
+    durationS: plan.durationS,
+    batteryPct: plan.batteryPct,
+    ...(plan.energyWh === undefined ? {} : { energyWh: plan.energyWh }),
+    waypointCount: plan.items.length,
+    route: { type: 'Feature', geometry: { type: 'LineString', coordinates: plan.path.map((p) => [p.lon, p.lat, p.altM]) }, properties: { missionId: m.id, sortie: m.sortie, sorties: m.sorties } },
+    ...(history ? { history } : {}),
+  };
+}
+
+function refusal(r: PlanRefusal | Exclude<ScheduleOutcome, { ok: true }> | Exclude<DispatchOutcome, { ok: true }>): AppError {
+  const { ok: _ok, message, ...details } = r;
+  switch (r.reason) {
+    case 'geofence':
+      return new AppError('GEOFENCE_VIOLATION', { message, details });
+    case 'energy':
+      return new AppError('PLAN_INFEASIBLE', { message, details });
+    case 'conflict':
+      return new AppError('AIRSPACE_CONFLICT', { message, details: { ...details, ...(r.nextFreeSlot === undefined ? {} : { nextFreeSlotIso: new Date(r.nextFreeSlot).toISOString() }) } });
+    case 'no_dock':
+      return new AppError('DOCK_UNAVAILABLE', { message, details });
+  }
+}
+
+function planRequest(b: PlanBodyT): PlanRequest {
+  const startAt = ms(b.startAt);
+  return { dockId: b.dockId, pattern: b.pattern as PlanRequest['pattern'], ...(startAt === undefined ? {} : { startAt }), ...(b.priority ? { priority: b.priority } : {}), ...(b.fenceId ? { fenceId: b.fenceId } : {}) };
+}
+
+function when(b: ScheduleBodyT | undefined): ScheduleWhen {
+  const at = ms(b?.at);
+  return { ...(at === undefined ? {} : { at }), ...(b?.conditions ? { conditions: b.conditions } : {}) };
+}
+
+export function droneOpsPort(svc: DroneOpsService): DroneOpsPort {
+  const asView = <T extends object>(x: T): View => ({ ...x }) as View;
+  return {
+    airspace: async () => {
+      const a = await svc.airspace();
+      const areas = a.operationAreas.map((o) => ({ type: 'Feature', id: o.id, geometry: o.area, properties: { id: o.id, name: o.name ?? null, kind: 'operation_area' } }));
+      return { type: 'FeatureCollection', ceilingM: a.ceilingM, features: [...areas, ...a.noFlyZones.map(zoneToFeature)] };
+    },
+    putZone: async (f) => zoneToFeature(await svc.putZone(featureToZone(f))),
+    deleteZone: (id) => svc.deleteZone(id),
+    setCeiling: (m) => svc.setCeiling(m),
+    listDroneTypes: async () => (await svc.listDroneTypes()).map(asView),
+    putDroneType: async (t) => asView(await svc.putDroneType(t)),
+    listDocks: async () => (await svc.listDocks()).map(asView),
+    createDock: async (d) => asView(await svc.registerDock(d)),
+    getDock: async (id) => asView(await svc.dock(id)),
+    reportDock: async (id, r) => asView(await svc.reportDock(id, r as DockReport)),
+    listDrones: async () => (await svc.listDrones()).map(asView),
+    createDrone: async (d) => asView(await svc.registerDrone(d)),
+    getDrone: async (id) => asView(await svc.drone(id)),
+    validate: async (b) => {
+      const r = await svc.validate(planRequest(b));
+      if (!r.ok) return { ...r };
+      return { ok: true, sorties: r.sorties.map((s, i) => ({ sortie: i + 1, offsetMs: s.offsetMs, lengthM: s.plan.lengthM, durationS: s.plan.durationS, batteryPct: s.plan.batteryPct, route: { type: 'Feature', geometry: { type: 'LineString', coordinates: s.plan.path.map((p) => [p.lon, p.lat, p.altM]) }, properties: {} } })) };
+    },
+    plan: async (b) => {
+      const r = b.schedule ? await svc.planAndSchedule(planRequest(b), when(b.schedule)) : await svc.plan(planRequest(b));
+      if (!r.ok) throw refusal(r);
+      return r.missions.map((m) => missionView(m));
+    },
+    schedule: async (id, b) => {
+      const r = await svc.schedule(id, when(b));
+      if (!r.ok) throw refusal(r);
+      return { ...missionView(r.mission), preempted: r.preempted };
+    },
+    cancel: async (id) => missionView(await svc.cancel(id)),
+    listMissions: async (q) =>
+      (await svc.listMissions({ ...(q.status ? { status: q.status.split(',') as MissionStatus[] } : {}), ...(q.dockId ? { dockId: q.dockId } : {}), ...(q.patrolId ? { patrolId: q.patrolId } : {}), ...(q.limit ? { limit: q.limit } : {}) })).map((m) => missionView(m)),
+    getMission: async (id) => missionView(await svc.mission(id), await svc.history(id)),
+    dispatch: async (b) => {
+      const r = await svc.dispatchInspection({ ...b, priority: b.priority ?? 'emergency' });
+      if (!r.ok) throw refusal(r);
+      return { mission: missionView(r.mission), dock: r.dock, rejected: r.rejected, preempted: r.preempted };
+    },
+    listPatrols: async () => (await svc.listPatrols()).map(asView),
+    createPatrol: async (b) => {
+      const r = await svc.createPatrol({ ...b, pattern: b.pattern as PlanRequest['pattern'] });
+      if (!('patrol' in r)) throw refusal(r);
+      return { ...r.patrol, ...(r.nextRunAt === undefined ? {} : { nextRunAt: r.nextRunAt }) };
+    },
+    deletePatrol: (id) => svc.deletePatrol(id),
+  };
+}

@@ -1,0 +1,232 @@
+/**
+ * The registration half of DroneOpsService: airspace (no-fly zones, ceiling), drone types, docks,
+ * drones, patrols and mission look-ups. First start seeds the SAMPLE Jiaodong airport clearance zone
+ * and a default drone type, once (a deleted sample stays deleted).
+ */
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../../kernel/errors.js';
+import { SAMPLE_JIAODONG_AIRPORT_ZONE, type NoFlyZone, type OperationArea } from '../airspace.js';
+import type { DockStatus } from '../dock-choice.js';
+import type { DroneType } from '../energy.js';
+import type { LonLat } from '../geo/types.js';
+import { DEFAULT_TZ, PRIORITY as JOB_PRIORITY } from '../scheduler/scheduler.js';
+import type { DockRecord, DroneRecord, MissionFilter, MissionHistoryEntry, MissionRecord, PatrolRecord } from '../store/types.js';
+import type { OpsContext } from './runner.js';
+import type { Pattern, PlanOutcome, PlanRequest } from './types.js';
+
+/** A dock-based multirotor (~35 min endurance, 12 m/s wind limit: domain.md "8–12 m/s class", "~30–40 min"). */
+export const DEFAULT_DRONE_TYPE: DroneType = {
+  id: 'dock-multirotor',
+  cruiseMps: 12,
+  climbMps: 5,
+  descentMps: 3,
+  enduranceS: 35 * 60,
+  reservePct: 20,
+  windLimitMps: 12,
+  maxAltM: 120,
+  batteryWh: 230,
+};
+
+export interface DockInput {
+  id?: string;
+  name?: string;
+  location: LonLat;
+}
+
+export interface DroneInput {
+  id?: string;
+  name?: string;
+  typeId: string;
+  dockId: string;
+  batteryPct?: number;
+}
+
+export interface DockReport {
+  status?: DockStatus;
+  windMps?: number | null;
+  rain?: boolean;
+}
+
+export interface PatrolInput {
+  id?: string;
+  name?: string;
+  dockId: string;
+  pattern: Pattern;
+  cron: string;
+  tz?: string;
+  fenceId?: string;
+}
+
+export abstract class DroneOpsRegistry {
+  constructor(private readonly ctx: OpsContext & { operationAreas: OperationArea[]; districtOf?: (lon: number, lat: number) => string | null }) {}
+
+  abstract validate(req: PlanRequest): Promise<PlanOutcome>;
+
+  /** Seeds the sample zone and the default drone type on a store's first start. */
+  async init(): Promise<void> {
+    if ((await this.ctx.store.getSetting('seeded')) !== undefined) return;
+    await this.ctx.store.putZone(SAMPLE_JIAODONG_AIRPORT_ZONE, this.ctx.clock.now());
+    await this.ctx.store.putDroneType(DEFAULT_DRONE_TYPE);
+    await this.ctx.store.setSetting('seeded', String(this.ctx.clock.now()));
+  }
+
+  listZones(): Promise<NoFlyZone[]> {
+    return this.ctx.store.listZones();
+  }
+
+  async putZone(zone: NoFlyZone): Promise<NoFlyZone> {
+    if (!(zone.floorM < zone.ceilingM)) throw new AppError('VALIDATION_FAILED', { message: 'floorM must be below ceilingM', details: { id: zone.id } });
+    await this.ctx.store.putZone(zone, this.ctx.clock.now());
+    return zone;
+  }
+
+  async deleteZone(id: string): Promise<void> {
+    if (!(await this.ctx.store.deleteZone(id))) throw new AppError('ZONE_NOT_FOUND', { message: `No-fly zone ${id} not found`, details: { id } });
+  }
+
+  async setCeiling(ceilingM: number): Promise<void> {
+    if (!(ceilingM > 0)) throw new AppError('VALIDATION_FAILED', { message: 'ceilingM must be positive' });
+    await this.ctx.store.setSetting('ceilingM', String(ceilingM));
+  }
+
+  listDroneTypes(): Promise<DroneType[]> {
+    return this.ctx.store.listDroneTypes();
+  }
+
+  async putDroneType(t: DroneType): Promise<DroneType> {
+    await this.ctx.store.putDroneType(t);
+    return t;
+  }
+
+  async registerDock(input: DockInput): Promise<DockRecord> {
+    const now = this.ctx.clock.now();
+    const dock: DockRecord = {
+      id: input.id ?? `dock-${randomUUID().slice(0, 8)}`,
+      name: input.name ?? null,
+      location: input.location,
+      district: this.ctx.districtOf?.(input.location.lon, input.location.lat) ?? null,
+      status: 'idle',
+      droneId: null,
+      windMps: null,
+      rain: false,
+      reportedAt: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.ctx.store.insertDock(dock);
+    return dock;
+  }
+
+  async dock(id: string): Promise<DockRecord> {
+    const d = await this.ctx.store.getDock(id);
+    if (!d) throw new AppError('DOCK_NOT_FOUND', { message: `Dock ${id} not found`, details: { id } });
+    return d;
+  }
+
+  listDocks(): Promise<DockRecord[]> {
+    return this.ctx.store.listDocks();
+  }
+
+  /** A dock's own report (DJI Cloud API style: state, weather), at least every 2 s in the field. */
+  async reportDock(id: string, r: DockReport): Promise<DockRecord> {
+    const now = this.ctx.clock.now();
+    const d = await this.ctx.store.updateDock(
+      id,
+      { ...(r.status === undefined ? {} : { status: r.status }), ...(r.windMps === undefined ? {} : { windMps: r.windMps }), ...(r.rain === undefined ? {} : { rain: r.rain }), reportedAt: now },
+      now,
+    );
+    if (!d) throw new AppError('DOCK_NOT_FOUND', { message: `Dock ${id} not found`, details: { id } });
+    return d;
+  }
+
+  async registerDrone(input: DroneInput): Promise<DroneRecord> {
+    const dock = await this.dock(input.dockId);
+    if (!(await this.ctx.store.listDroneTypes()).some((t) => t.id === input.typeId)) {
+      throw new AppError('DRONE_TYPE_NOT_FOUND', { message: `Drone type ${input.typeId} not found`, details: { typeId: input.typeId } });
+    }
+    const now = this.ctx.clock.now();
+    const drone: DroneRecord = {
+      id: input.id ?? `drone-${randomUUID().slice(0, 8)}`,
+      name: input.name ?? null,
+      typeId: input.typeId,
+      dockId: dock.id,
+      batteryPct: input.batteryPct ?? 100,
+      phase: 'docked',
+      position: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.ctx.store.insertDrone(drone);
+    await this.ctx.store.updateDock(dock.id, { droneId: drone.id }, now);
+    return drone;
+  }
+
+  async drone(id: string): Promise<DroneRecord> {
+    const d = await this.ctx.store.getDrone(id);
+    if (!d) throw new AppError('DRONE_NOT_FOUND', { message: `Drone ${id} not found`, details: { id } });
+    return d;
+  }
+
+  listDrones(): Promise<DroneRecord[]> {
+    return this.ctx.store.listDrones();
+  }
+
+  async mission(id: string): Promise<MissionRecord> {
+    const m = await this.ctx.store.getMission(id);
+    if (!m) throw new AppError('MISSION_NOT_FOUND', { message: `Mission ${id} not found`, details: { id } });
+    return m;
+  }
+
+  listMissions(filter?: MissionFilter): Promise<MissionRecord[]> {
+    return this.ctx.store.listMissions(filter);
+  }
+
+  async history(id: string): Promise<MissionHistoryEntry[]> {
+    await this.mission(id);
+    return this.ctx.store.history(id);
+  }
+
+  /** The dock, its drone and the drone's type. @throws DOCK_NOT_FOUND, DOCK_UNAVAILABLE (no drone), DRONE_TYPE_NOT_FOUND */
+  async dockWithType(dockId: string): Promise<{ dock: DockRecord; drone: DroneRecord; type: DroneType }> {
+    const dock = await this.dock(dockId);
+    const drone = dock.droneId === null ? undefined : await this.ctx.store.getDrone(dock.droneId);
+    if (!drone) throw new AppError('DOCK_UNAVAILABLE', { message: `Dock ${dockId} has no drone`, details: { dockId } });
+    const type = (await this.ctx.store.listDroneTypes()).find((t) => t.id === drone.typeId);
+    if (!type) throw new AppError('DRONE_TYPE_NOT_FOUND', { message: `Drone type ${drone.typeId} not found`, details: { typeId: drone.typeId } });
+    return { dock, drone, type };
+  }
+
+  /** A recurring patrol (cron with a time zone, Asia/Shanghai by default); refused now if it cannot be flown. */
+  async createPatrol(input: PatrolInput): Promise<{ patrol: PatrolRecord; nextRunAt?: number } | Extract<PlanOutcome, { ok: false }>> {
+    const request = { dockId: input.dockId, pattern: input.pattern, ...(input.fenceId === undefined ? {} : { fenceId: input.fenceId }) };
+    const check = await this.validate(request);
+    if (!check.ok) return check;
+    const patrol: PatrolRecord = {
+      id: input.id ?? `patrol-${randomUUID().slice(0, 8)}`,
+      name: input.name ?? null,
+      dockId: input.dockId,
+      request: request as unknown as Record<string, unknown>,
+      cron: input.cron,
+      tz: input.tz ?? DEFAULT_TZ,
+      createdAt: this.ctx.clock.now(),
+    };
+    // Invalid cron or zone is refused by the scheduler (VALIDATION_FAILED) before anything is stored.
+    const info = await this.ctx.scheduler.scheduleRecurring(`patrol:${patrol.id}`, { cron: patrol.cron, tz: patrol.tz }, { kind: 'patrol.fire', payload: { patrolId: patrol.id }, priority: JOB_PRIORITY.patrol });
+    try {
+      await this.ctx.store.insertPatrol(patrol);
+    } catch (err) {
+      await this.ctx.scheduler.removeRecurring(`patrol:${patrol.id}`);
+      throw err;
+    }
+    return { patrol, ...(info.nextRunAt === undefined ? {} : { nextRunAt: info.nextRunAt }) };
+  }
+
+  listPatrols(): Promise<PatrolRecord[]> {
+    return this.ctx.store.listPatrols();
+  }
+
+  async deletePatrol(id: string): Promise<void> {
+    await this.ctx.scheduler.removeRecurring(`patrol:${id}`);
+    if (!(await this.ctx.store.deletePatrol(id))) throw new AppError('PATROL_NOT_FOUND', { message: `Patrol ${id} not found`, details: { id } });
+  }
+}

@@ -1,0 +1,240 @@
+/**
+ * DroneOpsService (issue #4 parts 4, 6, 7): airspace administration, docks and drones, planning with
+ * refusals as values, scheduling through the JobScheduler with airspace reserved as operational
+ * intents (atomic check-and-commit; emergencies pre-empt patrols), alert dispatch, recurring patrols.
+ * Registration (zones, types, docks, drones, patrols) lives in `registry.ts`; the flight lifecycle in
+ * `runner.ts`.
+ */
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../../kernel/errors.js';
+import { createAirspace, type Airspace, type OperationArea } from '../airspace.js';
+import { PRIORITY as INTENT_PRIORITY } from '../deconfliction.js';
+import { chooseDock, type DockState } from '../dock-choice.js';
+import { PRIORITY as JOB_PRIORITY, type Json } from '../scheduler/scheduler.js';
+import type { MissionRecord } from '../store/types.js';
+import { DEFAULT_TURNAROUND_S, intentFor, planFromDock } from './planning.js';
+import { DroneOpsRegistry } from './registry.js';
+import { ACTIVE, LAUNCH_KIND, MissionRunner, type OpsContext } from './runner.js';
+import type { DispatchOutcome, DispatchRequest, PlanOutcome, PlanRequest, ScheduleOutcome, ScheduleWhen } from './types.js';
+
+export const PATROL_KIND = 'patrol.fire';
+
+export interface DroneOpsServiceOptions extends OpsContext {
+  /** District fences (operation areas); the flight must stay inside their union unless a fenceId is given. */
+  operationAreas: OperationArea[];
+  /** District of a dock location (for its default fence and the API). */
+  districtOf?: (lon: number, lat: number) => string | null;
+  turnaroundS?: number;
+  /** Launch attempts before a mission fails (dock busy, wind...; default 5). */
+  launchAttempts?: number;
+  /** Delay of a RetryLater (default 60 s). */
+  retryDelayMs?: number;
+}
+
+export class DroneOpsService extends DroneOpsRegistry {
+  readonly runner: MissionRunner;
+  private readonly offFailed: () => void;
+
+  constructor(private readonly o: DroneOpsServiceOptions) {
+    super(o);
+    this.runner = new MissionRunner(o, { retryDelayMs: o.retryDelayMs ?? 60_000, onPreempted: (ids, by) => this.preempt(ids, by) });
+    // Handlers are registered before the composition root starts the scheduler (JobScheduler.process).
+    o.scheduler.process(LAUNCH_KIND, (job) => this.runner.launch(job));
+    o.scheduler.process(PATROL_KIND, async (job) => this.firePatrol((job.payload as { patrolId: string }).patrolId));
+    this.offFailed = o.scheduler.on('failed', (e) => {
+      if (e.kind !== LAUNCH_KIND) return;
+      void this.launchFailed(e.id.replace(/^mission:/, ''), e.reason).catch((err: unknown) => o.log.error({ err }, 'recording a failed launch'));
+    });
+  }
+
+  close(): void {
+    this.offFailed();
+    this.runner.close();
+  }
+
+  async airspace(): Promise<Airspace> {
+    const ceiling = await this.o.store.getSetting('ceilingM');
+    return createAirspace({ operationAreas: this.o.operationAreas, noFlyZones: await this.o.store.listZones(), ...(ceiling ? { ceilingM: Number(ceiling) } : {}) });
+  }
+
+  /** Plans without storing: the mission(s) or a refusal naming the leg and zone, or the energy shortfall. */
+  async validate(req: PlanRequest): Promise<PlanOutcome> {
+    const { dock, type } = await this.dockWithType(req.dockId);
+    return planFromDock(await this.airspace(), dock.location, type, req.pattern, {
+      at: req.startAt ?? this.o.clock.now(),
+      ...(req.fenceId === undefined ? {} : { fenceId: req.fenceId }),
+      turnaroundS: this.o.turnaroundS ?? DEFAULT_TURNAROUND_S,
+    });
+  }
+
+  /** Plans and stores the mission (one per sortie, status `planned`), or returns the refusal. */
+  async plan(req: PlanRequest): Promise<{ ok: true; missions: MissionRecord[] } | Extract<PlanOutcome, { ok: false }>> {
+    const outcome = await this.validate(req);
+    if (!outcome.ok) return outcome;
+    const { drone } = await this.dockWithType(req.dockId);
+    const now = this.o.clock.now();
+    const groupId = `m-${randomUUID()}`;
+    const missions: MissionRecord[] = outcome.sorties.map((s, i) => ({
+      id: i === 0 ? groupId : `${groupId}-s${i + 1}`,
+      kind: req.pattern.kind,
+      status: 'planned',
+      priority: INTENT_PRIORITY[req.priority ?? 'patrol'],
+      dockId: req.dockId,
+      droneId: drone.id,
+      groupId,
+      sortie: i + 1,
+      sorties: outcome.sorties.length,
+      patrolId: req.patrolId ?? null,
+      alertId: req.alertId ?? null,
+      request: { ...req, sortieOffsetMs: s.offsetMs } as unknown as Record<string, unknown>,
+      plan: s.plan,
+      runAt: null,
+      startedAt: null,
+      finishedAt: null,
+      progressSeq: null,
+      note: null,
+      createdAt: now,
+      updatedAt: now,
+    }));
+    await this.o.store.insertMissions(missions);
+    for (const m of missions) this.o.bus.emit('missionChanged', { missionId: m.id, dockId: m.dockId, droneId: m.droneId, from: null, to: 'planned', at: now, kind: m.kind, priority: m.priority });
+    return { ok: true, missions };
+  }
+
+  /**
+   * Reserves the mission's airspace from its start (atomic check-and-commit) and schedules its launch
+   * (kind `mission.launch`, one job per dock at a time). A conflict with an equal or higher priority
+   * intent is refused naming the mission and the next free slot; lower-priority intents are pre-empted.
+   */
+  async schedule(id: string, when: ScheduleWhen = {}): Promise<ScheduleOutcome> {
+    const m = await this.mission(id);
+    if (m.status !== 'planned') throw new AppError('MISSION_TRANSITION_INVALID', { message: `Mission ${id} is ${m.status}, not planned`, details: { id, status: m.status } });
+    const now = this.o.clock.now();
+    const startAt = Math.max(now, when.at ?? now);
+    const r = await this.o.intents.checkAndCommit(intentFor(m.id, m.plan, m.priority, startAt), now);
+    if (!r.ok) {
+      const names = r.conflictsWith.map((c) => c.owner ?? c.id);
+      return {
+        ok: false,
+        reason: 'conflict',
+        message: `airspace conflicts with mission ${names.join(', ')}${r.nextFreeSlot === undefined ? '' : `; next free slot ${new Date(r.nextFreeSlot).toISOString()}`}`,
+        conflictsWith: r.conflictsWith.map((c) => ({ missionId: c.owner ?? c.id, priority: c.priority })),
+        ...(r.nextFreeSlot === undefined ? {} : { nextFreeSlot: r.nextFreeSlot }),
+      };
+    }
+    const preempted = r.preempted.map((p) => p.owner ?? p.id);
+    if (preempted.length > 0) await this.preempt(preempted, m);
+    const next = await this.runner.move(m, ['planned'], 'scheduled', when.at === undefined ? 'launch now' : `launch at ${new Date(startAt).toISOString()}`, { runAt: when.at ?? null });
+    if (!next) throw new AppError('MISSION_TRANSITION_INVALID', { message: `Mission ${id} changed while scheduling` });
+    const jobPriority = m.priority >= INTENT_PRIORITY.emergency ? JOB_PRIORITY.emergency : m.priority > INTENT_PRIORITY.patrol ? JOB_PRIORITY.inspection : JOB_PRIORITY.patrol;
+    await this.o.scheduler.schedule({
+      id: `mission:${m.id}`,
+      kind: LAUNCH_KIND,
+      payload: (when.conditions ? { missionId: m.id, conditions: when.conditions } : { missionId: m.id }) as unknown as Json,
+      ...(when.at === undefined ? {} : { runAt: startAt }),
+      priority: jobPriority,
+      exclusiveKey: m.dockId,
+      attempts: this.o.launchAttempts ?? 5,
+      backoffMs: this.o.retryDelayMs ?? 60_000,
+    });
+    return { ok: true, mission: next, preempted };
+  }
+
+  /** Plans and schedules every sortie: the first at `when.at` (or now), the next after flight + turnaround. */
+  async planAndSchedule(req: PlanRequest, when: ScheduleWhen = {}): Promise<{ ok: true; missions: MissionRecord[]; preempted: string[] } | Exclude<ScheduleOutcome, { ok: true }>> {
+    const planned = await this.plan(req);
+    if (!planned.ok) return planned;
+    const start = when.at ?? this.o.clock.now();
+    const out: MissionRecord[] = [];
+    const preempted: string[] = [];
+    for (const m of planned.missions) {
+      const offset = Number(m.request.sortieOffsetMs ?? 0);
+      const r = await this.schedule(m.id, { ...when, ...(m.sortie === 1 && when.at === undefined ? {} : { at: start + offset }) });
+      if (!r.ok) return r;
+      out.push(r.mission);
+      preempted.push(...r.preempted);
+    }
+    return { ok: true, missions: out, preempted };
+  }
+
+  /** Cancels a planned or scheduled mission, or aborts one in flight (return to launch). */
+  async cancel(id: string, note = 'cancelled by operator'): Promise<MissionRecord> {
+    const m = await this.mission(id);
+    if (m.status === 'planned' || m.status === 'scheduled') {
+      await this.o.scheduler.cancel(`mission:${id}`);
+      const next = await this.runner.move(m, ['planned', 'scheduled'], 'aborted', note, { finishedAt: this.o.clock.now() });
+      await this.o.intents.remove(id);
+      if (next) return next;
+    } else if (ACTIVE.includes(m.status)) {
+      if (!(await this.runner.abortActive(m, note))) throw new AppError('MISSION_TRANSITION_INVALID', { message: `Mission ${id} is flown by another process`, details: { id, status: m.status } });
+      return this.mission(id);
+    }
+    throw new AppError('MISSION_TRANSITION_INVALID', { message: `Mission ${id} is ${m.status}`, details: { id, status: m.status } });
+  }
+
+  /**
+   * Alert-triggered inspection (drone-ops.md): the nearest available dock by ETA (`chooseDock`), a
+   * point inspection at emergency priority, scheduled now; patrol intents in its way are pre-empted.
+   */
+  async dispatchInspection(req: DispatchRequest): Promise<DispatchOutcome> {
+    const [docks, drones, types, airspace] = await Promise.all([this.o.store.listDocks(), this.o.store.listDrones(), this.o.store.listDroneTypes(), this.airspace()]);
+    const states: DockState[] = docks.map((d) => {
+      const drone = drones.find((x) => x.id === d.droneId);
+      return {
+        id: d.id,
+        pos: d.location,
+        status: d.status,
+        droneInDock: drone?.phase === 'docked',
+        droneTypeId: drone?.typeId ?? '',
+        batteryPct: drone?.batteryPct ?? 0,
+        ...(d.windMps === null ? {} : { weather: { windMps: d.windMps, rain: d.rain } }),
+        ...(d.reportedAt === null ? {} : { reportedAt: d.reportedAt }),
+      };
+    });
+    const altM = req.altM ?? 60;
+    const hoverS = req.hoverS ?? 60;
+    const choice = chooseDock(req, states, Object.fromEntries(types.map((t) => [t.id, t])), { now: this.o.clock.now(), altM, onSiteS: hoverS, airspace });
+    if (!choice.chosen) return { ok: false, reason: 'no_dock', message: 'no dock is available for this inspection', rejected: choice.rejected };
+    const r = await this.planAndSchedule({
+      dockId: choice.chosen.dockId,
+      pattern: { kind: 'point', target: { type: 'Point', coordinates: [req.lon, req.lat] }, altM, hoverS },
+      priority: req.priority,
+      ...(req.alertId === undefined ? {} : { alertId: req.alertId }),
+    });
+    if (!r.ok) return r;
+    return { ok: true, mission: r.missions[0] as MissionRecord, dock: choice.chosen, rejected: choice.rejected, preempted: r.preempted };
+  }
+
+  async firePatrol(patrolId: string): Promise<{ missions?: string[]; refused?: string }> {
+    const p = await this.o.store.getPatrol(patrolId);
+    if (!p) return { refused: 'patrol deleted' };
+    const req = { ...(p.request as unknown as PlanRequest), dockId: p.dockId, priority: 'patrol' as const, patrolId };
+    const r = await this.planAndSchedule(req);
+    if (!r.ok) {
+      this.o.log.warn({ patrolId, reason: r.reason, message: r.message }, 'patrol firing refused');
+      return { refused: r.message };
+    }
+    return { missions: r.missions.map((m) => m.id) };
+  }
+
+  private async preempt(ids: string[], by: MissionRecord): Promise<void> {
+    for (const id of ids) {
+      const m = await this.o.store.getMission(id);
+      if (!m) continue;
+      const note = `pre-empted by mission ${by.id} (priority ${by.priority})`;
+      if (m.status === 'planned' || m.status === 'scheduled') {
+        await this.o.scheduler.cancel(`mission:${id}`);
+        await this.runner.move(m, ['planned', 'scheduled'], 'aborted', note, { finishedAt: this.o.clock.now() });
+      } else if (ACTIVE.includes(m.status)) {
+        await this.runner.abortActive(m, note);
+      }
+    }
+  }
+
+  private async launchFailed(id: string, reason: string): Promise<void> {
+    const m = await this.o.store.getMission(id);
+    if (!m) return;
+    await this.runner.move(m, ['scheduled'], 'failed', `launch failed: ${reason}`, { finishedAt: this.o.clock.now() });
+    await this.o.intents.remove(id);
+  }
+}

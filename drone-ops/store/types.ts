@@ -1,0 +1,169 @@
+/**
+ * Stored drone-ops records and the DroneOpsStore port (issue #4): no-fly zones and airspace settings,
+ * drone types, docks, drones, missions with their history, patrols and reserved intents.
+ * One Kysely adapter serves SQLite and PostgreSQL; `store.conformance.ts` is the suite both pass.
+ */
+import type { DroneStateChange, MissionStatus } from '../../kernel/events.js';
+import type { NoFlyZone } from '../airspace.js';
+import type { Intent } from '../deconfliction.js';
+import type { DockStatus } from '../dock-choice.js';
+import type { DroneType } from '../energy.js';
+import type { LonLat, LonLatAlt } from '../geo/types.js';
+import type { MissionItem } from '../planner/mission.js';
+import type { RouteKind } from '../planner/types.js';
+
+export type { MissionStatus };
+
+export interface DockRecord {
+  id: string;
+  name: string | null;
+  location: LonLat;
+  /** District id the dock stands in (its default operation area), or null. */
+  district: string | null;
+  status: DockStatus;
+  /** The drone assigned to this dock, when one is registered. */
+  droneId: string | null;
+  /** Latest weather from the dock's station. */
+  windMps: number | null;
+  rain: boolean;
+  /** Epoch ms of the latest dock report. */
+  reportedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface DroneRecord {
+  id: string;
+  name: string | null;
+  typeId: string;
+  dockId: string;
+  batteryPct: number;
+  phase: DroneStateChange['phase'];
+  position: LonLatAlt | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** The flyable part of a planned mission (MISSION_ITEM_INT list, flown path and estimates). */
+export interface MissionPlan {
+  items: MissionItem[];
+  path: (LonLatAlt & { holdS?: number })[];
+  lengthM: number;
+  durationS: number;
+  batteryPct: number;
+  energyWh?: number;
+}
+
+export interface MissionRecord {
+  id: string;
+  kind: RouteKind;
+  status: MissionStatus;
+  priority: number;
+  dockId: string;
+  droneId: string;
+  /** Sorties of one plan share a group id (the first sortie's id); `sortie` is 1-based. */
+  groupId: string;
+  sortie: number;
+  sorties: number;
+  patrolId: string | null;
+  alertId: string | null;
+  /** The plan request as given (pattern and options), kept for re-planning and display. */
+  request: Record<string, unknown>;
+  plan: MissionPlan;
+  /** Scheduled launch time, epoch ms (null = immediate or not scheduled). */
+  runAt: number | null;
+  startedAt: number | null;
+  finishedAt: number | null;
+  /** Latest MISSION_CURRENT seq while flying. */
+  progressSeq: number | null;
+  note: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface MissionHistoryEntry {
+  seq: number;
+  from: MissionStatus | null;
+  to: MissionStatus;
+  at: number;
+  note: string | null;
+}
+
+export interface PatrolRecord {
+  id: string;
+  name: string | null;
+  dockId: string;
+  /** The plan request each firing plans (same shape as a mission request). */
+  request: Record<string, unknown>;
+  cron: string;
+  tz: string;
+  createdAt: number;
+}
+
+export interface StoredIntent extends Intent {
+  /** End of the intent's last volume, epoch ms (expired intents are pruned). */
+  endMs: number;
+}
+
+export interface MissionFilter {
+  status?: MissionStatus[];
+  dockId?: string;
+  patrolId?: string;
+  limit?: number;
+}
+
+export type DockChanges = Partial<Pick<DockRecord, 'name' | 'status' | 'droneId' | 'windMps' | 'rain' | 'reportedAt'>>;
+export type DroneChanges = Partial<Pick<DroneRecord, 'batteryPct' | 'phase' | 'position' | 'dockId'>>;
+export type MissionChanges = Partial<Pick<MissionRecord, 'runAt' | 'startedAt' | 'finishedAt' | 'progressSeq' | 'note'>>;
+
+export interface DroneOpsStore {
+  /** All no-fly zones, by id. */
+  listZones(): Promise<NoFlyZone[]>;
+  /** Creates or replaces a zone. */
+  putZone(zone: NoFlyZone, at: number): Promise<void>;
+  deleteZone(id: string): Promise<boolean>;
+  getSetting(key: string): Promise<string | undefined>;
+  setSetting(key: string, value: string): Promise<void>;
+
+  /** Creates or replaces a drone type. */
+  putDroneType(type: DroneType): Promise<void>;
+  listDroneTypes(): Promise<DroneType[]>;
+
+  /** @throws AppError DOCK_EXISTS */
+  insertDock(dock: DockRecord): Promise<void>;
+  getDock(id: string): Promise<DockRecord | undefined>;
+  listDocks(): Promise<DockRecord[]>;
+  updateDock(id: string, changes: DockChanges, at: number): Promise<DockRecord | undefined>;
+
+  /** @throws AppError DRONE_EXISTS */
+  insertDrone(drone: DroneRecord): Promise<void>;
+  getDrone(id: string): Promise<DroneRecord | undefined>;
+  listDrones(): Promise<DroneRecord[]>;
+  updateDrone(id: string, changes: DroneChanges, at: number): Promise<DroneRecord | undefined>;
+
+  /** Stores new missions (status as given) with their first history row, in one transaction. */
+  insertMissions(missions: MissionRecord[]): Promise<void>;
+  getMission(id: string): Promise<MissionRecord | undefined>;
+  /** Newest first. */
+  listMissions(filter?: MissionFilter): Promise<MissionRecord[]>;
+  /**
+   * Atomic status change: applies only when the current status is one of `from` (compare-and-set),
+   * records a history row and returns the updated mission; undefined when the status did not match.
+   */
+  transition(id: string, from: readonly MissionStatus[], to: MissionStatus, at: number, opts?: { note?: string; changes?: MissionChanges }): Promise<MissionRecord | undefined>;
+  /** Changes fields other than the status (no history row). */
+  updateMission(id: string, changes: MissionChanges, at: number): Promise<MissionRecord | undefined>;
+  /** History rows oldest first. */
+  history(id: string): Promise<MissionHistoryEntry[]>;
+
+  /** @throws AppError VALIDATION_FAILED when the id exists */
+  insertPatrol(patrol: PatrolRecord): Promise<void>;
+  getPatrol(id: string): Promise<PatrolRecord | undefined>;
+  listPatrols(): Promise<PatrolRecord[]>;
+  deletePatrol(id: string): Promise<boolean>;
+
+  /** Creates or replaces a reserved intent (embedded deconfliction persists through this). */
+  saveIntent(intent: StoredIntent): Promise<void>;
+  deleteIntent(id: string): Promise<boolean>;
+  listIntents(): Promise<StoredIntent[]>;
+}

@@ -1,0 +1,120 @@
+/** `/api/v1/alerts`: list, detail (audit trail, impact area, resources), lifecycle steps, KPIs. */
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import { AppError } from '../../kernel/errors.js';
+import type { AlertActionName, AlertsPort } from '../deps.js';
+import { errorResponses } from '../schemas.js';
+import { parseTime } from '../query.js';
+
+const base = { tags: ['alerts'], security: [{ bearerAuth: [] }] };
+const Sev = Type.Union([Type.Literal('blue'), Type.Literal('yellow'), Type.Literal('orange'), Type.Literal('red')]);
+const Status = Type.Union([Type.Literal('open'), Type.Literal('acknowledged'), Type.Literal('resolved'), Type.Literal('closed')]);
+const Time = (d: string) => Type.Optional(Type.String({ description: `${d}: epoch ms or ISO-8601` }));
+
+/** Core fields are typed for the docs; the rest of the stored alert (labels, values, impact…) passes through. */
+export const AlertSchema = Type.Object(
+  {
+    id: Type.String({ description: '`ruleId|subject|first firing ms`' }),
+    ruleId: Type.String(),
+    subject: Type.String(),
+    status: Status,
+    severity: Sev,
+    responseLevel: Type.String({ description: 'I (red) … IV (blue)' }),
+    message: Type.String(),
+    count: Type.Integer(),
+    firstSeenAt: Type.Integer(),
+    lastSeenAt: Type.Integer(),
+    impact: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()], { description: 'Impact area (GeoJSON circle), devices, assets, districts inside' }),
+    resources: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()], { description: 'Nearest sensors; docks (drone-ops)' }),
+    mutedBy: Type.Union([Type.String(), Type.Null()], { description: 'Silence id or `inhibited`' }),
+  },
+  { additionalProperties: true },
+);
+
+const ListQuery = Type.Object({
+  status: Type.Optional(Status),
+  severity: Type.Optional(Sev),
+  district: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  deviceId: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+  from: Time('Seen at or after'),
+  to: Time('First seen before'),
+  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+  offset: Type.Integer({ minimum: 0, default: 0 }),
+});
+
+const AlertId = Type.Object({ id: Type.String({ minLength: 1, maxLength: 400 }) });
+const ActionBody = Type.Object(
+  {
+    by: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Who acts (default `operator`)' })),
+    note: Type.Optional(Type.String({ maxLength: 2000 })),
+    text: Type.Optional(Type.String({ maxLength: 2000, description: 'comment text' })),
+    assignee: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    unit: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Responsible unit' })),
+  },
+  { additionalProperties: false },
+);
+
+const ACTIONS: Record<AlertActionName, string> = {
+  ack: 'Acknowledge an open alert',
+  assign: 'Assign to a person and responsible unit (`assignee` required)',
+  comment: 'Add a comment (`text`)',
+  resolve: 'Resolve by hand',
+  close: 'Close a resolved alert (a later firing opens a new alert)',
+};
+
+export function time(v: string | undefined, field: string): number | undefined {
+  return v === undefined ? undefined : parseTime(v, field);
+}
+
+export function alertRoutes(alerts: AlertsPort) {
+  return async (app: FastifyInstance): Promise<void> => {
+    app.get<{ Querystring: Static<typeof ListQuery> }>(
+      '/alerts',
+      { schema: { ...base, summary: 'List alerts, filtered and paged, newest first', querystring: ListQuery, response: { 200: Type.Object({ items: Type.Array(AlertSchema), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() }), ...errorResponses } } },
+      async (req) => {
+        const q = req.query;
+        const from = time(q.from, 'from');
+        const to = time(q.to, 'to');
+        const page = await alerts.list({ ...q, from, to });
+        return { ...page, limit: q.limit, offset: q.offset };
+      },
+    );
+
+    app.get<{ Querystring: { from?: string; to?: string } }>(
+      '/alerts/kpis',
+      { schema: { ...base, summary: 'Response KPIs: time to acknowledge, dispatch, resolve (n, median, p90)', querystring: Type.Object({ from: Time('From'), to: Time('To') }), response: { 200: Type.Object({}, { additionalProperties: true }), ...errorResponses } } },
+      async (req) => alerts.kpis({ from: time(req.query.from, 'from'), to: time(req.query.to, 'to') }),
+    );
+
+    app.get<{ Params: Static<typeof AlertId> }>(
+      '/alerts/:id',
+      { schema: { ...base, summary: 'One alert with audit trail, impact area, resources and KPIs', params: AlertId, response: { 200: AlertSchema, ...errorResponses } } },
+      async (req) => alerts.get(req.params.id),
+    );
+
+    for (const [action, summary] of Object.entries(ACTIONS) as [AlertActionName, string][]) {
+      app.post<{ Params: Static<typeof AlertId>; Body: Static<typeof ActionBody> | undefined }>(
+        `/alerts/:id/${action}`,
+        {
+          schema: { ...base, summary, params: AlertId, body: ActionBody, response: { 200: AlertSchema, ...errorResponses } },
+          preValidation: async (req) => {
+            req.body ??= {};
+          },
+        },
+        async (req) => alerts.act(req.params.id, action, req.body ?? {}),
+      );
+    }
+
+    app.post<{ Params: Static<typeof AlertId> }>(
+      '/alerts/:id/dispatch',
+      { schema: { ...base, summary: 'Dispatch a drone (501 until drone-ops is wired in)', params: AlertId, response: errorResponses } },
+      async (req) => {
+        await alerts.get(req.params.id);
+        throw new AppError('DRONE_OPS_UNAVAILABLE', {
+          message: 'Drone dispatch needs drone-ops, which is not wired into this build yet; send a crew with POST /api/v1/alerts/{id}/assign',
+          details: { id: req.params.id },
+        });
+      },
+    );
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * What the drone-ops routes need (the composition root adapts DroneOpsService to it, app/drone-ops.ts).
+ * Views are plain JSON objects; refusals cross this boundary as AppErrors: GEOFENCE_VIOLATION and
+ * PLAN_INFEASIBLE (422), AIRSPACE_CONFLICT (409, with the conflicting missions and the next free slot),
+ * DOCK_UNAVAILABLE (409), *_NOT_FOUND (404).
+ */
+import type { DispatchBodyT, DockBodyT, DockReportBodyT, DroneBodyT, DroneTypeBodyT, MissionQueryT, PatrolBodyT, PlanBodyT, ScheduleBodyT, ZoneFeatureInT } from './drone-ops.schemas.js';
+
+export type View = Record<string, unknown>;
+
+export interface DroneOpsPort {
+  /** Operation areas and no-fly zones as a FeatureCollection, with `ceilingM`. */
+  airspace(): Promise<View>;
+  /** Creates or replaces a no-fly zone; returns it as a Feature. */
+  putZone(feature: ZoneFeatureInT): Promise<View>;
+  /** Throws ZONE_NOT_FOUND. */
+  deleteZone(id: string): Promise<void>;
+  setCeiling(ceilingM: number): Promise<void>;
+  listDroneTypes(): Promise<View[]>;
+  putDroneType(t: DroneTypeBodyT): Promise<View>;
+  listDocks(): Promise<View[]>;
+  /** Throws DOCK_EXISTS. */
+  createDock(input: DockBodyT): Promise<View>;
+  /** Throws DOCK_NOT_FOUND. */
+  getDock(id: string): Promise<View>;
+  /** A dock's state report. Throws DOCK_NOT_FOUND. */
+  reportDock(id: string, report: DockReportBodyT): Promise<View>;
+  listDrones(): Promise<View[]>;
+  /** Throws DRONE_EXISTS, DOCK_NOT_FOUND, DRONE_TYPE_NOT_FOUND. */
+  createDrone(input: DroneBodyT): Promise<View>;
+  /** Throws DRONE_NOT_FOUND. */
+  getDrone(id: string): Promise<View>;
+  /** The plan outcome as a value (`ok`, missions or the refusal); nothing is stored. */
+  validate(req: PlanBodyT): Promise<View>;
+  /** Plans and stores (and schedules when `schedule` is given) the mission's sorties. */
+  plan(req: PlanBodyT): Promise<View[]>;
+  schedule(id: string, when: ScheduleBodyT): Promise<View>;
+  /** Cancels before launch or aborts in flight. Throws MISSION_NOT_FOUND, MISSION_TRANSITION_INVALID. */
+  cancel(id: string): Promise<View>;
+  listMissions(q: MissionQueryT): Promise<View[]>;
+  /** With its history. Throws MISSION_NOT_FOUND. */
+  getMission(id: string): Promise<View>;
+  /** Emergency point inspection from the nearest available dock. Throws DOCK_UNAVAILABLE. */
+  dispatch(req: DispatchBodyT): Promise<View>;
+  listPatrols(): Promise<View[]>;
+  createPatrol(input: PatrolBodyT): Promise<View>;
+  /** Throws PATROL_NOT_FOUND. */
+  deletePatrol(id: string): Promise<void>;
+}

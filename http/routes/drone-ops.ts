@@ -1,0 +1,128 @@
+/**
+ * `/api/v1/airspace`, `/docks`, `/drone-types`, `/drones`, `/missions`, `/patrols` (issue #4 part 7),
+ * behind the bearer token. GeoJSON in and out; refusals are AppErrors from the port.
+ */
+import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { errorResponses } from '../schemas.js';
+import type { DroneOpsPort } from './drone-ops.port.js';
+import {
+  AirspaceOut,
+  AnyObject,
+  DispatchBody,
+  DockBody,
+  DockReportBody,
+  DroneBody,
+  DroneTypeBody,
+  FeatureOut,
+  IdParam,
+  MissionOut,
+  MissionQuery,
+  PatrolBody,
+  PlanBody,
+  ScheduleBody,
+  ZoneFeatureIn,
+  type DispatchBodyT,
+  type DockBodyT,
+  type DockReportBodyT,
+  type DroneBodyT,
+  type DroneTypeBodyT,
+  type MissionQueryT,
+  type PatrolBodyT,
+  type PlanBodyT,
+  type ScheduleBodyT,
+  type ZoneFeatureInT,
+} from './drone-ops.schemas.js';
+
+const base = { tags: ['drone-ops'], security: [{ bearerAuth: [] }] };
+type Id = { Params: { id: string } };
+const list = <T extends object>(t: T) => Type.Array(t as never);
+
+export function droneOpsRoutes(ops: DroneOpsPort) {
+  return async (app: FastifyInstance): Promise<void> => {
+    airspace(app, ops);
+    fleet(app, ops);
+    missions(app, ops);
+    patrols(app, ops);
+  };
+}
+
+function airspace(app: FastifyInstance, ops: DroneOpsPort): void {
+  app.get('/airspace', { schema: { ...base, summary: 'Operation areas, no-fly zones and the ceiling (GeoJSON)', response: { 200: AirspaceOut, ...errorResponses } } }, () => ops.airspace());
+  app.post<{ Body: ZoneFeatureInT }>(
+    '/airspace/zones',
+    { schema: { ...base, summary: 'Create or replace a no-fly zone (Polygon, MultiPolygon, or Point + radiusM)', body: ZoneFeatureIn, response: { 201: FeatureOut, ...errorResponses } } },
+    async (req, reply) => reply.code(201).send(await ops.putZone(req.body)),
+  );
+  app.delete<Id>('/airspace/zones/:id', { schema: { ...base, summary: 'Delete a no-fly zone', params: IdParam, response: { 204: Type.Null(), ...errorResponses } } }, async (req, reply) => {
+    await ops.deleteZone(req.params.id);
+    return reply.code(204).send();
+  });
+  app.put<{ Body: { ceilingM: number } }>(
+    '/airspace/ceiling',
+    { schema: { ...base, summary: 'Set the ceiling (default 120 m)', body: Type.Object({ ceilingM: Type.Number({ exclusiveMinimum: 0 }) }, { additionalProperties: false }), response: { 204: Type.Null(), ...errorResponses } } },
+    async (req, reply) => {
+      await ops.setCeiling(req.body.ceilingM);
+      return reply.code(204).send();
+    },
+  );
+}
+
+function fleet(app: FastifyInstance, ops: DroneOpsPort): void {
+  app.get('/drone-types', { schema: { ...base, summary: 'Drone types', response: { 200: list(AnyObject), ...errorResponses } } }, () => ops.listDroneTypes());
+  app.post<{ Body: DroneTypeBodyT }>('/drone-types', { schema: { ...base, summary: 'Create or replace a drone type', body: DroneTypeBody, response: { 201: AnyObject, ...errorResponses } } }, async (req, reply) =>
+    reply.code(201).send(await ops.putDroneType(req.body)),
+  );
+  app.get('/docks', { schema: { ...base, summary: 'Docks with their state', response: { 200: list(AnyObject), ...errorResponses } } }, () => ops.listDocks());
+  app.post<{ Body: DockBodyT }>('/docks', { schema: { ...base, summary: 'Register a dock', body: DockBody, response: { 201: AnyObject, ...errorResponses } } }, async (req, reply) =>
+    reply.code(201).send(await ops.createDock(req.body)),
+  );
+  app.get<Id>('/docks/:id', { schema: { ...base, summary: 'One dock', params: IdParam, response: { 200: AnyObject, ...errorResponses } } }, (req) => ops.getDock(req.params.id));
+  app.put<Id & { Body: DockReportBodyT }>('/docks/:id/state', { schema: { ...base, summary: "A dock's state report (status, wind, rain)", params: IdParam, body: DockReportBody, response: { 200: AnyObject, ...errorResponses } } }, (req) =>
+    ops.reportDock(req.params.id, req.body),
+  );
+  app.get('/drones', { schema: { ...base, summary: 'Drones', response: { 200: list(AnyObject), ...errorResponses } } }, () => ops.listDrones());
+  app.post<{ Body: DroneBodyT }>('/drones', { schema: { ...base, summary: 'Register a drone in a dock', body: DroneBody, response: { 201: AnyObject, ...errorResponses } } }, async (req, reply) =>
+    reply.code(201).send(await ops.createDrone(req.body)),
+  );
+  app.get<Id>('/drones/:id', { schema: { ...base, summary: 'One drone', params: IdParam, response: { 200: AnyObject, ...errorResponses } } }, (req) => ops.getDrone(req.params.id));
+}
+
+function missions(app: FastifyInstance, ops: DroneOpsPort): void {
+  app.post<{ Body: PlanBodyT }>('/missions/validate', { schema: { ...base, summary: 'Plan without storing: the mission(s) or the refusal as a value', body: PlanBody, response: { 200: AnyObject, ...errorResponses } } }, (req) =>
+    ops.validate(req.body),
+  );
+  app.post<{ Body: PlanBodyT }>(
+    '/missions',
+    { schema: { ...base, summary: 'Plan (and, with `schedule`, schedule) a mission; long routes become sorties', body: PlanBody, response: { 201: Type.Object({ missions: list(MissionOut) }), ...errorResponses } } },
+    async (req, reply) => reply.code(201).send({ missions: await ops.plan(req.body) }),
+  );
+  app.get<{ Querystring: MissionQueryT }>('/missions', { schema: { ...base, summary: 'Missions, newest first', querystring: MissionQuery, response: { 200: list(MissionOut), ...errorResponses } } }, (req) =>
+    ops.listMissions(req.query),
+  );
+  app.get<Id>('/missions/:id', { schema: { ...base, summary: 'One mission with its history', params: IdParam, response: { 200: MissionOut, ...errorResponses } } }, (req) => ops.getMission(req.params.id));
+  app.post<Id & { Body: ScheduleBodyT | undefined }>(
+    '/missions/:id/schedule',
+    { schema: { ...base, summary: 'Reserve the airspace and schedule the launch (now, at a time, or on conditions)', params: IdParam, body: ScheduleBody, response: { 200: MissionOut, ...errorResponses } } },
+    (req) => ops.schedule(req.params.id, req.body ?? {}),
+  );
+  app.post<Id>('/missions/:id/cancel', { schema: { ...base, summary: 'Cancel before launch, or abort in flight (return to launch)', params: IdParam, response: { 200: MissionOut, ...errorResponses } } }, (req) =>
+    ops.cancel(req.params.id),
+  );
+  app.post<{ Body: DispatchBodyT }>(
+    '/missions/dispatch',
+    { schema: { ...base, summary: 'Emergency point inspection from the nearest available dock', body: DispatchBody, response: { 201: AnyObject, ...errorResponses } } },
+    async (req, reply) => reply.code(201).send(await ops.dispatch(req.body)),
+  );
+}
+
+function patrols(app: FastifyInstance, ops: DroneOpsPort): void {
+  app.get('/patrols', { schema: { ...base, summary: 'Recurring patrols', response: { 200: list(AnyObject), ...errorResponses } } }, () => ops.listPatrols());
+  app.post<{ Body: PatrolBodyT }>('/patrols', { schema: { ...base, summary: 'Create a recurring patrol (cron with a time zone, Asia/Shanghai by default)', body: PatrolBody, response: { 201: AnyObject, ...errorResponses } } }, async (req, reply) =>
+    reply.code(201).send(await ops.createPatrol(req.body)),
+  );
+  app.delete<Id>('/patrols/:id', { schema: { ...base, summary: 'Delete a patrol and its schedule', params: IdParam, response: { 204: Type.Null(), ...errorResponses } } }, async (req, reply) => {
+    await ops.deletePatrol(req.params.id);
+    return reply.code(204).send();
+  });
+}

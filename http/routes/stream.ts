@@ -1,0 +1,107 @@
+/**
+ * `GET /api/v1/stream`: server-sent events (WHATWG HTML §9.2) of alerts, presence and violations.
+ * Auth: the bearer header, or `?token=` because browsers' EventSource cannot set headers. The route
+ * logs at `warn` only, so a query token never reaches the access log.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import { AppError } from '../../kernel/errors.js';
+import { bearerMatches } from '../auth.js';
+import type { StreamFilterInput, StreamPort } from '../deps.js';
+
+const TYPES = ['alert', 'presence', 'violation'] as const;
+type StreamType = (typeof TYPES)[number];
+
+const StreamQuery = Type.Object({
+  types: Type.Optional(Type.String({ description: 'Comma-separated: alert,presence,violation (default all)' })),
+  district: Type.Optional(Type.String({ description: 'Comma-separated district ids' })),
+  severity: Type.Optional(Type.Union([Type.Literal('blue'), Type.Literal('yellow'), Type.Literal('orange'), Type.Literal('red')], { description: 'Lowest alert severity' })),
+  token: Type.Optional(Type.String({ description: 'Admin token, for clients that cannot send Authorization (EventSource)' })),
+  lastEventId: Type.Optional(Type.String({ description: 'Same as the Last-Event-ID header' })),
+});
+type Query = Static<typeof StreamQuery>;
+
+const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
+
+function authorised(header: string | undefined, token: string | undefined, adminToken: string): boolean {
+  if (bearerMatches(header, adminToken)) return true;
+  return token !== undefined && timingSafeEqual(digest(token), digest(adminToken));
+}
+
+const list = (s: string | undefined): string[] | undefined => {
+  const items = s?.split(',').map((x) => x.trim()).filter((x) => x !== '');
+  return items && items.length > 0 ? items : undefined;
+};
+
+function toFilter(q: Query): StreamFilterInput {
+  const types = list(q.types);
+  const bad = types?.filter((t) => !(TYPES as readonly string[]).includes(t));
+  if (bad && bad.length > 0) {
+    throw new AppError('VALIDATION_FAILED', { message: `Unknown stream event type: ${bad.join(', ')}`, details: { allowed: TYPES } });
+  }
+  const districts = list(q.district);
+  return {
+    ...(types ? { types: types as StreamType[] } : {}),
+    ...(districts ? { districts } : {}),
+    ...(q.severity ? { minSeverity: q.severity } : {}),
+  };
+}
+
+function sinkFor(res: ServerResponse) {
+  return {
+    write: (chunk: string) => {
+      // Between the socket closing and the response's 'close' event, writes are skipped, not errors.
+      if (!res.writableEnded && !res.destroyed) res.write(chunk);
+    },
+    buffered: () => res.writableLength,
+    // A reader that stopped reading would never drain an `end()`: cut it.
+    close: () => (res.writableLength > 0 ? res.destroy() : res.end()),
+  };
+}
+
+export function streamRoutes(deps: { stream: StreamPort; adminToken: string }) {
+  return async (app: FastifyInstance): Promise<void> => {
+    const open = new Set<ServerResponse>();
+    // fastify.close() waits for open connections; streams never end on their own.
+    app.addHook('preClose', async () => {
+      for (const res of open) res.destroy();
+    });
+
+    app.get<{ Querystring: Query }>(
+      '/stream',
+      {
+        logLevel: 'warn',
+        schema: {
+          tags: ['notifications'],
+          summary: 'Server-sent events: alert, presence, violation (Last-Event-ID replay, heartbeats)',
+          security: [{ bearerAuth: [] }],
+          querystring: StreamQuery,
+          produces: ['text/event-stream'],
+        },
+      },
+      async (req, reply) => {
+        if (!authorised(req.headers.authorization, req.query.token, deps.adminToken)) throw new AppError('UNAUTHORIZED');
+        const filter = toFilter(req.query);
+        const header = req.headers['last-event-id'];
+        const lastEventId = (Array.isArray(header) ? header[0] : header) ?? req.query.lastEventId;
+        reply.hijack();
+        const res = reply.raw;
+        res.writeHead(200, {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-cache, no-transform',
+          connection: 'keep-alive',
+          // nginx would otherwise buffer the stream
+          'x-accel-buffering': 'no',
+        });
+        open.add(res);
+        const close = deps.stream.open(filter, lastEventId, sinkFor(res));
+        res.once('close', () => {
+          open.delete(res);
+          close();
+        });
+      },
+    );
+  };
+}

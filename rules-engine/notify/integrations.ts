@@ -1,0 +1,76 @@
+/**
+ * Integration clients: read-only MQTT subscribers of `platform/#` (issue #3). Passwords are 32 random
+ * bytes, stored as a keyed HMAC like device secrets (constraints.md: a slow KDF buys nothing for random
+ * secrets and costs 0.8 s a check); the key lives in the data dir, not in the store.
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Clock } from '../../kernel/clock.js';
+import { isUniqueViolation, type Database } from '../../kernel/db/index.js';
+import { AppError } from '../../kernel/errors.js';
+
+export const INTEGRATION_USERNAME_PREFIX = 'integration:';
+
+interface IntegrationRow {
+  username: string;
+  name: string;
+  hash: string;
+  created_at: number;
+}
+
+export interface Integration {
+  username: string;
+  name: string;
+  createdAt: number;
+}
+
+const hmac = (key: Buffer, secret: string): Buffer => createHmac('sha256', key).update(secret, 'utf8').digest();
+
+export class IntegrationStore {
+  private readonly db: Kysely<{ notify_integrations: IntegrationRow }>;
+
+  constructor(
+    database: Database,
+    private readonly key: Buffer,
+    private readonly clock: Clock,
+    /** Called after a client is deleted (the broker closes its sessions). */
+    private readonly onDelete: (username: string) => void = () => {},
+  ) {
+    this.db = database.db as Kysely<{ notify_integrations: IntegrationRow }>;
+  }
+
+  /** Creates a client; the password is returned once. Throws INTEGRATION_EXISTS. */
+  async create(name: string): Promise<{ integration: Integration; credentials: { username: string; password: string } }> {
+    const username = `${INTEGRATION_USERNAME_PREFIX}${name}`;
+    const password = randomBytes(32).toString('base64url');
+    const createdAt = this.clock.now();
+    try {
+      await this.db.insertInto('notify_integrations').values({ username, name, hash: hmac(this.key, password).toString('hex'), created_at: createdAt }).execute();
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new AppError('INTEGRATION_EXISTS', { details: { name } });
+      throw err;
+    }
+    return { integration: { username, name, createdAt }, credentials: { username, password } };
+  }
+
+  async list(): Promise<Integration[]> {
+    const rows = await this.db.selectFrom('notify_integrations').selectAll().orderBy('name').execute();
+    return rows.map((r) => ({ username: r.username, name: r.name, createdAt: r.created_at }));
+  }
+
+  /** Throws INTEGRATION_NOT_FOUND. */
+  async delete(name: string): Promise<void> {
+    const username = `${INTEGRATION_USERNAME_PREFIX}${name}`;
+    const r = await this.db.deleteFrom('notify_integrations').where('username', '=', username).executeTakeFirst();
+    if (Number(r.numDeletedRows) === 0) throw new AppError('INTEGRATION_NOT_FOUND', { details: { name } });
+    this.onDelete(username);
+  }
+
+  /** The broker's IntegrationDirectory: constant-time compare of the keyed hashes. */
+  async authenticate(username: string, secret: string): Promise<boolean> {
+    const row = await this.db.selectFrom('notify_integrations').select('hash').where('username', '=', username).executeTakeFirst();
+    const presented = hmac(this.key, secret);
+    const stored = Buffer.from(row?.hash ?? '', 'hex');
+    return row !== undefined && stored.length === presented.length && timingSafeEqual(stored, presented);
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Alert and presence notices onto the MQTT platform namespace (docs/integrations.md): QoS 1, not
+ * retained — these are events, and a subscriber that needs current state reads the REST API. Retaining
+ * one message per topic would hand a new subscriber a stale alert from a district that has since calmed.
+ */
+import type { EventBus } from '../../kernel/bus.js';
+import type { AlertNotice } from '../../kernel/events.js';
+import type { Logger } from '../../kernel/logger.js';
+import { platformTopics } from './routing.js';
+
+/** Where platform messages go: the broker's `publishPlatform`. */
+export interface PlatformPublisher {
+  /** Publishes to subscribers of `topic` (a `platform/...` topic), QoS 1. */
+  publishPlatform(topic: string, payload: string): Promise<void>;
+}
+
+export interface MqttNotifierOptions {
+  bus: EventBus;
+  log: Logger;
+  publisher: PlatformPublisher;
+  districtOf?: (deviceId: string) => string | null;
+}
+
+/** Follows the bus; returns the function that stops it. */
+export function startMqttNotifier(opts: MqttNotifierOptions): () => void {
+  const { bus, log, publisher } = opts;
+  const districtOf = opts.districtOf ?? (() => null);
+  const send = (topic: string, payload: unknown): void => {
+    publisher.publishPlatform(topic, JSON.stringify(payload)).catch((err: unknown) => log.warn({ err, topic }, 'platform publish failed'));
+  };
+  const alert = (n: AlertNotice): void => send(platformTopics.alert(n), n);
+  const offs = [
+    bus.on('alertRaised', alert),
+    bus.on('alertChanged', alert),
+    bus.on('presence', (p) => {
+      const district = districtOf(p.deviceId);
+      send(platformTopics.presence(p.deviceId, district), { ...p, district });
+    }),
+  ];
+  return () => {
+    for (const off of offs) off();
+  };
+}
