@@ -7,7 +7,8 @@
  * per-district overrides are rules scoped to that asset/district with their own `params` or levels,
  * created through `/api/v1/rules` (docs/rules.md "Per-device and per-asset parameters").
  */
-import type { Device, DeviceRegistry } from '../device-registry/index.js';
+import type { DeviceRegistry } from '../device-registry/index.js';
+import type { DeviceFacts } from '../kernel/events.js';
 import type { TelemetryStore } from '../device-registry/telemetry/index.js';
 import type { AlertsPort, IncidentsPort, RulesPort, SilencesPort } from '../http/index.js';
 import type { EventBus } from '../kernel/bus.js';
@@ -20,7 +21,7 @@ const PARAM_TAG = /^([A-Za-z][A-Za-z0-9_]{0,62})=(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)
 const PARENT_TAG = /^parent=(.+)$/;
 
 /** A registry device as the rules see it; numeric `name=value` tags are its parameters. */
-export function toSubject(d: Device): Subject {
+export function toSubject(d: DeviceFacts): Subject {
   const params: Record<string, number> = {};
   let parent: string | null = null;
   for (const t of d.tags) {
@@ -43,9 +44,16 @@ export class RegistrySubjects implements SubjectDirectory {
   private readonly cache = new Map<string, Subject>();
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly registry: DeviceRegistry, private readonly log: Logger) {}
+  private offChanged: (() => void) | undefined;
+
+  constructor(private readonly registry: DeviceRegistry, private readonly log: Logger, private readonly bus?: EventBus) {}
 
   async start(refreshMs = 60_000): Promise<void> {
+    // Follow registry changes as they happen, so a new device is a cached subject before its first reading.
+    this.offChanged = this.bus?.on('deviceChanged', (c) => {
+      if (c.device) this.cache.set(c.deviceId, toSubject(c.device));
+      else this.cache.delete(c.deviceId);
+    });
     await this.refresh();
     this.timer = setInterval(() => void this.refresh().catch((err: unknown) => this.log.warn({ err }, 'subject refresh failed')), refreshMs);
     this.timer.unref();
@@ -53,6 +61,7 @@ export class RegistrySubjects implements SubjectDirectory {
 
   stop(): void {
     clearInterval(this.timer);
+    this.offChanged?.();
   }
 
   peek(id: string): Subject | undefined {
@@ -97,7 +106,7 @@ export interface AlertsWiring {
 export async function startAlerts(opts: {
   database: Database; bus: EventBus; log: Logger; clock: Clock; registry: DeviceRegistry; store: TelemetryStore;
 }): Promise<AlertsWiring> {
-  const subjects = new RegistrySubjects(opts.registry, opts.log);
+  const subjects = new RegistrySubjects(opts.registry, opts.log, opts.bus);
   await subjects.start();
   const service = new AlertService({ database: opts.database, bus: opts.bus, log: opts.log, clock: opts.clock, subjects });
   await service.start();

@@ -33,6 +33,17 @@ describe('DeviceRegistry', () => {
     expect(cred?.hash).not.toContain(credentials.password);
   });
 
+  it('announces every create, import, update and delete on the bus (deviceChanged) with the device facts', async () => {
+    t = await openTestRegistry();
+    const seen: string[] = [];
+    t.bus.on('deviceChanged', (c) => seen.push(`${c.change}:${c.deviceId}:${c.device?.district ?? '-'}`));
+    await t.registry.create({ id: 'g1', kind: 'gas', location: SHINAN });
+    await t.registry.importDevices(`id,kind,lon,lat\ng2,gas,${SHINAN.lon},${SHINAN.lat}\nbad,nokind,1,1`, 'csv');
+    await t.registry.update('g1', { location: AT_SEA });
+    await t.registry.delete('g2');
+    expect(seen).toEqual(['created:g1:370202', 'created:g2:370202', 'updated:g1:-', 'deleted:g2:-']);
+  });
+
   it('generates an id when none is given, and a device at sea has no district', async () => {
     t = await openTestRegistry();
     const { device } = await t.registry.create({ kind: 'water', location: AT_SEA });

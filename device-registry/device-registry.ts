@@ -101,6 +101,7 @@ export class DeviceRegistry {
         throw err;
       }
       this.remember(item.device);
+      this.changed('created', item.device);
       return { device: item.device, credentials: { username: item.device.id, password: secret } };
     }
   }
@@ -133,6 +134,7 @@ export class DeviceRegistry {
     const d = await this.repo.update(id, changes, this.opts.clock.now());
     if (!d) throw notFound(id);
     if (d.revokedAt === null) this.cache.set(id, info(d));
+    this.changed('updated', d);
     return this.withPresence(d);
   }
 
@@ -142,6 +144,7 @@ export class DeviceRegistry {
     this.cache.delete(id);
     this.presence.forget(id);
     this.opts.bus.emit('deviceRevoked', { deviceId: id, at: this.opts.clock.now() });
+    this.opts.bus.emit('deviceChanged', { deviceId: id, change: 'deleted', device: null, at: this.opts.clock.now() });
   }
 
   /**
@@ -216,7 +219,10 @@ export class DeviceRegistry {
     const report = await insertCandidates(candidates, {
       repo: this.repo,
       prepare: (v) => this.prepare(v),
-      created: (d) => this.remember(d),
+      created: (d) => {
+        this.remember(d);
+        this.changed('created', d);
+      },
     });
     this.log.info({ format, total: report.total, created: report.created, failed: report.failed }, 'bulk import');
     return report;
@@ -240,6 +246,11 @@ export class DeviceRegistry {
     };
     const credential = { deviceId: v.id, hash: hashSecret(this.opts.credentialKey, secret), createdAt: now, expiresAt: null };
     return { item: { device, credential }, secret };
+  }
+
+  private changed(change: 'created' | 'updated', d: Device): void {
+    const device = { id: d.id, kind: d.kind, name: d.name, location: d.location, district: d.district, asset: d.asset, tags: d.tags };
+    this.opts.bus.emit('deviceChanged', { deviceId: d.id, change, device, at: this.opts.clock.now() });
   }
 
   private remember(d: Device): void {

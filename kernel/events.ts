@@ -106,6 +106,29 @@ export interface DroneStateChange {
   missionSeq?: number;
 }
 
+/** The registry facts other modules cache about a device (a subset of the registry's Device). */
+export interface DeviceFacts {
+  id: string;
+  kind: string;
+  name: string | null;
+  location: { lon: number; lat: number };
+  district: string | null;
+  asset: string | null;
+  tags: string[];
+}
+
+/**
+ * A device was created, updated or deleted in the registry: caches (the alert service's subjects)
+ * follow this instead of reading the database on a reading's hot path.
+ */
+export interface DeviceChange {
+  deviceId: string;
+  change: 'created' | 'updated' | 'deleted';
+  /** The device after the change; null when deleted. */
+  device: DeviceFacts | null;
+  at: number;
+}
+
 /** The typed event map of the in-process bus. Later modules add their events here. */
 export interface BusEvents {
   reading: Reading;
@@ -113,6 +136,7 @@ export interface BusEvents {
   violation: ViolationRecord;
   presence: PresenceChange;
   deviceRevoked: { deviceId: string; at: number };
+  deviceChanged: DeviceChange;
   /** A new alert was opened (persisted first). */
   alertRaised: AlertNotice;
   /** An existing alert changed (upgrade, ack, assign, comment, resolve, close, escalate, reopen). */
