@@ -1,0 +1,12 @@
+export { MavlinkLink } from './link.js';
+export type { MavlinkLinkOptions } from './link.js';
+export type { VehicleLink, LinkEvents, UploadResult } from './vehicle-link.js';
+export type { DroneState, LinkHealth, LandedState, Position } from './state.js';
+export { CMD, commandLong, commandParams, customModeOf, modeOfCustom } from './commands.js';
+export type { Autopilot, FlightMode } from './commands.js';
+export { fenceItems, FENCE_CMD } from './fence.js';
+export type { FenceShape } from './fence.js';
+export type { Endpoint } from './transport.js';
+export { DEFAULT_UPLOAD_TIMING } from './upload.js';
+export type { UploadTiming } from './upload.js';
+export { MavlinkDroneLink } from './fleet-link.js';

@@ -1,0 +1,56 @@
+import type { EventBus } from '../../kernel/bus.js';
+import type { MissionItem } from '../planner/mission.js';
+import type { FlightMode } from './commands.js';
+import type { DroneState, LinkHealth } from './state.js';
+import type { SignatureVerdict } from './signing.js';
+
+export interface UploadResult {
+  /** The opaque id the vehicle returned in MISSION_ACK (0 = the vehicle does not report one). */
+  opaqueId: number;
+  /** Items or counts sent again after a loss (0 on a clean link). */
+  resends: number;
+}
+
+export interface LinkEvents {
+  /** Every telemetry change (a new DroneState value). */
+  state: DroneState;
+  health: { from: LinkHealth; to: LinkHealth };
+  reached: { seq: number };
+  statustext: { severity: number; text: string };
+  /** A frame dropped by the signing policy. */
+  rejected: { verdict: Exclude<SignatureVerdict, 'accepted'>; msgid: number };
+  /** MISSION_CURRENT names a plan id other than the one we uploaded (ArduPilot uploads are not atomic). */
+  'mission-mismatch': { expected: number; reported: number };
+}
+
+/**
+ * One vehicle's MAVLink session (per-vehicle API). The fleet-level `DroneLink` port of
+ * drone-ops/link is implemented over these by `MavlinkDroneLink` (fleet-link.ts). Every command resolves when the vehicle
+ * acknowledges it with MAV_RESULT_ACCEPTED and rejects with an AppError: MAVLINK_TIMEOUT after the
+ * retries, MAVLINK_NACK with the vehicle's reason, MAVLINK_LINK_LOST when the link is gone.
+ */
+export interface VehicleLink {
+  /** The latest telemetry picture. */
+  readonly state: DroneState;
+  readonly events: EventBus<LinkEvents>;
+  /** Open the transport, start the GCS heartbeat and wait for the vehicle's first HEARTBEAT. */
+  connect(): Promise<void>;
+  /** Upload a mission (mission_type 0) as MISSION_ITEM_INT; replaces the vehicle's mission. */
+  uploadMission(items: readonly MissionItem[]): Promise<UploadResult>;
+  /** Upload fence items (mission_type 1): polygon vertices, circles, return point. */
+  uploadFence(items: readonly MissionItem[]): Promise<UploadResult>;
+  /** Upload rally points (mission_type 2). */
+  uploadRally(items: readonly MissionItem[]): Promise<UploadResult>;
+  /** MAV_CMD_COMPONENT_ARM_DISARM param1 = 1. */
+  arm(): Promise<void>;
+  disarm(): Promise<void>;
+  /** MAV_CMD_NAV_TAKEOFF to `altM` metres above home. */
+  takeoff(altM: number): Promise<void>;
+  /** MAV_CMD_MISSION_START from the first item. */
+  startMission(): Promise<void>;
+  returnToLaunch(): Promise<void>;
+  land(): Promise<void>;
+  /** MAV_CMD_DO_SET_MODE with the custom mode of the vehicle's autopilot. */
+  setMode(mode: FlightMode): Promise<void>;
+  close(): Promise<void>;
+}
