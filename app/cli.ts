@@ -17,6 +17,7 @@ Commands:
                      DATABASE_URL / INFLUX_URL are set). Ctrl-C stops it gracefully (buffers flushed).
   contracts ...      Firmware contracts: list, show, export JSON Schema, check a payload
                      (citybrain contracts --help)
+  sim ...            Simulators: a city of sensors, a virtual device (citybrain sim --help)
   config             Check the configuration from the environment and print it (secrets redacted)
   version            Print the version
 
@@ -57,6 +58,11 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
           await writeFile(p, s);
         },
       });
+    case 'sim': {
+      // Loaded lazily: production code never imports the simulators (test/architecture.test.ts).
+      const { runSimCli } = await import('../simulators/index.js');
+      return runSimCli(rest, io);
+    }
     case 'config':
       return configCommand(rest, io);
     case 'start':

@@ -90,9 +90,11 @@ describe('architecture', () => {
   });
 
   it('never imports simulators, tests or benchmarks from production code', () => {
+    // The one exception: the CLI loads simulators/index.ts lazily for `citybrain sim`.
+    const allowed = (f: string, d: string) => relative(ROOT, f) === 'app/cli.ts' && relative(ROOT, d) === 'simulators/index.ts';
     const bad = production
       .filter((f) => top(f) !== 'simulators')
-      .flatMap((f) => importsOf(f).filter((d) => ['simulators', 'test', 'bench'].includes(top(d)) || isTestFile(d)).map((d) => `${relative(ROOT, f)} → ${relative(ROOT, d)}`));
+      .flatMap((f) => importsOf(f).filter((d) => !allowed(f, d) && (['simulators', 'test', 'bench'].includes(top(d)) || isTestFile(d))).map((d) => `${relative(ROOT, f)} → ${relative(ROOT, d)}`));
     expect(bad).toEqual([]);
   });
 });
