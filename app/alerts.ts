@@ -15,7 +15,8 @@ import type { EventBus } from '../kernel/bus.js';
 import type { Clock } from '../kernel/clock.js';
 import type { Database } from '../kernel/db/index.js';
 import type { Logger } from '../kernel/logger.js';
-import { AlertApi, AlertService, type Subject, type SubjectDirectory } from '../rules-engine/service/index.js';
+import { AlertApi, AlertService, AutoDispatch, sensorResourceFinder, type AutoDispatchPolicy, type Subject, type SubjectDirectory } from '../rules-engine/service/index.js';
+import { droneDispatcher, droneResourceFinder, type DroneOpsForAlerts } from './alert-dispatch.js';
 
 const PARAM_TAG = /^([A-Za-z][A-Za-z0-9_]{0,62})=(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)$/;
 const PARENT_TAG = /^parent=(.+)$/;
@@ -99,23 +100,36 @@ export class RegistrySubjects implements SubjectDirectory {
 export interface AlertsWiring {
   service: AlertService;
   api: AlertApi;
+  /** The automatic dispatch policy (CITYBRAIN_AUTO_DISPATCH); stopped before drone-ops closes. */
+  autoDispatch: AutoDispatch;
   http: { alerts: AlertsPort; rules: RulesPort; silences: SilencesPort; incidents: IncidentsPort };
   stop(): Promise<void>;
 }
 
 export async function startAlerts(opts: {
   database: Database; bus: EventBus; log: Logger; clock: Clock; registry: DeviceRegistry; store: TelemetryStore;
+  /** Drone-ops: docks as resources and `POST /alerts/{id}/dispatch`; without it dispatch answers 501. */
+  droneOps?: DroneOpsForAlerts;
+  autoDispatch?: AutoDispatchPolicy;
 }): Promise<AlertsWiring> {
   const subjects = new RegistrySubjects(opts.registry, opts.log, opts.bus);
   await subjects.start();
-  const service = new AlertService({ database: opts.database, bus: opts.bus, log: opts.log, clock: opts.clock, subjects });
+  const log = opts.log.child({ module: 'alert-dispatch' });
+  const resources = opts.droneOps
+    ? droneResourceFinder(sensorResourceFinder(subjects), opts.droneOps, (err) => log.warn({ err }, 'dock ranking failed'))
+    : undefined;
+  const service = new AlertService({ database: opts.database, bus: opts.bus, log: opts.log, clock: opts.clock, subjects, ...(resources ? { resources } : {}) });
   await service.start();
-  const api = new AlertApi(service, subjects, opts.store);
+  const api = new AlertApi(service, subjects, opts.store, opts.droneOps && resources ? { dispatcher: droneDispatcher(opts.droneOps), resources } : {});
+  const autoDispatch = new AutoDispatch({ policy: opts.droneOps ? (opts.autoDispatch ?? 'off') : 'off', bus: opts.bus, api, log });
+  autoDispatch.start();
   return {
     service,
     api,
+    autoDispatch,
     http: httpPorts(api),
     async stop() {
+      await autoDispatch.stop();
       subjects.stop();
       await service.stop();
     },
@@ -132,6 +146,10 @@ function httpPorts(api: AlertApi): AlertsWiring['http'] {
       get: async (id) => ({ ...(await api.getAlert(id)) }),
       act: async (id, action, body) => ({ ...(await api.act(id, action, body)) }),
       kpis: async (q) => ({ ...(await api.kpis(q)) }),
+      dispatch: async (id, body) => {
+        const r = await api.dispatch(id, body);
+        return { ...r, alert: { ...r.alert } };
+      },
     },
     rules: {
       list: async () => (await api.listRules()).map((r) => ({ ...r })),

@@ -56,7 +56,8 @@ export function missionView(m: MissionRecord, history?: { seq: number; from: Mis
   };
 }
 
-function refusal(r: PlanRefusal | Exclude<ScheduleOutcome, { ok: true }> | Exclude<DispatchOutcome, { ok: true }>): AppError {
+/** A drone-ops refusal (a value in the service) as the AppError the API answers with. */
+export function refusal(r: PlanRefusal | Exclude<ScheduleOutcome, { ok: true }> | Exclude<DispatchOutcome, { ok: true }>): AppError {
   const { ok: _ok, message, ...details } = r;
   switch (r.reason) {
     case 'geofence':

@@ -131,14 +131,15 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
     });
     cleanups.push(() => writer.close());
 
+    // Drone-ops first: the alert service ranks its docks as resources and dispatches through it.
+    const droneOps = await startDroneOps({ config, database, bus, clock, log, districts });
+    cleanups.push(() => droneOps.stop());
     // Subscribed to the bus before the broker listens, so no reading goes unevaluated.
-    const alerts = await startAlerts({ database, bus, log, clock, registry, store });
+    const alerts = await startAlerts({ database, bus, log, clock, registry, store, droneOps: droneOps.service, autoDispatch: config.autoDispatch });
     cleanups.push(() => alerts.stop());
 
     const notifications = await startNotifications({ database, bus, clock, log, metrics, credentialKey, districtOf: (id) => registry.lookup(id)?.district ?? null });
     cleanups.push(() => notifications.stop());
-    const droneOps = await startDroneOps({ config, database, bus, clock, log, districts });
-    cleanups.push(() => droneOps.stop());
     const broker = createBroker({ config, log, bus, clock, directory: registry, sink: writer, metrics, integrations: notifications.integrationDirectory });
     const mqtt = await broker.listen();
     cleanups.push(() => broker.close());
@@ -178,7 +179,8 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
     const httpUrl = `http://${shownHost}:${httpPort}`;
 
     // Shutdown order: HTTP and MQTT stop first (no new work), then the writer flushes, then stores close.
-    cleanups.splice(0, cleanups.length, () => database.close(), () => alerts.stop(), () => notifications.stop(), () => droneOps.stop(), () => registry.stop(), () => store.close(), () => writer.close(), () => broker.close(), () => http.close());
+    // Automatic dispatches under way finish before drone-ops closes.
+    cleanups.splice(0, cleanups.length, () => database.close(), () => alerts.stop(), () => notifications.stop(), () => droneOps.stop(), () => alerts.autoDispatch.stop(), () => registry.stop(), () => store.close(), () => writer.close(), () => broker.close(), () => http.close());
 
     return {
       http: { url: httpUrl, port: httpPort },

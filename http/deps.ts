@@ -167,7 +167,7 @@ export interface StreamSink {
 }
 
 export interface StreamFilterInput {
-  types?: ('alert' | 'presence' | 'violation')[];
+  types?: ('alert' | 'presence' | 'violation' | 'mission' | 'drone')[];
   districts?: string[];
   minSeverity?: SeverityName;
 }
@@ -286,6 +286,20 @@ export interface AlertsPort {
   act(id: string, action: AlertActionName, body: AlertActionBody): Promise<AlertView>;
   /** Time to acknowledge / dispatch / resolve (n, median, p90) over alerts seen in [from, to). */
   kpis(q: { from?: number; to?: number }): Promise<Record<string, unknown>>;
+  /**
+   * Sends a drone (nearest available dock by flight time) and records the `dispatched` step. Throws
+   * AppError ALERT_NOT_FOUND, ALERT_TRANSITION_INVALID, ALERT_NO_LOCATION, DOCK_UNAVAILABLE (each
+   * dock's reasons), AIRSPACE_CONFLICT, DRONE_OPS_UNAVAILABLE. Absent = 501.
+   */
+  dispatch?(id: string, body: { by?: string; note?: string }): Promise<AlertDispatchView>;
+}
+
+/** `POST /alerts/{id}/dispatch`: the mission sent (drone-ops view), its dock and ETA, and the alert after the step. */
+export interface AlertDispatchView {
+  mission: Record<string, unknown>;
+  dockId: string;
+  etaS: number;
+  alert: AlertView;
 }
 
 /** A rule as stored (rules-engine rule data plus `updatedAt`). */

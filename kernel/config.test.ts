@@ -12,6 +12,12 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(c)).toBe(true);
   });
 
+  it('reads the automatic dispatch policy (off by default) and names a bad value', () => {
+    expect(loadConfig({}).autoDispatch).toBe('off');
+    expect(loadConfig({ CITYBRAIN_AUTO_DISPATCH: 'orange' }).autoDispatch).toBe('orange');
+    expect(() => loadConfig({ CITYBRAIN_AUTO_DISPATCH: 'yellow' })).toThrow(/CITYBRAIN_AUTO_DISPATCH/);
+  });
+
   it('reads environment variables with their types', () => {
     const c = loadConfig({ CITYBRAIN_HTTP_PORT: '9000', CITYBRAIN_MQTT_WS: 'off', INFLUX_URL: 'http://127.0.0.1:8086' });
     expect(c.httpPort).toBe(9000);

@@ -41,6 +41,10 @@ export const ConfigSchema = Type.Object({
   telemetryFlushMs: PosInt('Telemetry write batch interval', 50),
   telemetryBufferMax: PosInt('Readings held in memory when the store is slow or down, before spilling to disk', 50_000),
   telemetrySpillMaxBytes: PosInt('Largest spill file on disk when the store is down', 1024 * 1024 * 1024),
+  autoDispatch: Type.Union([Type.Literal('off'), Type.Literal('red'), Type.Literal('orange')], {
+    default: 'off',
+    description: 'Send a drone automatically when an alert opens or is upgraded to this severity: off, red (level I), orange (orange and red)',
+  }),
 });
 
 export type Config = Readonly<Static<typeof ConfigSchema>>;
@@ -72,6 +76,7 @@ export const ENV_MAP: Record<string, keyof Static<typeof ConfigSchema>> = {
   CITYBRAIN_TELEMETRY_FLUSH_MS: 'telemetryFlushMs',
   CITYBRAIN_TELEMETRY_BUFFER_MAX: 'telemetryBufferMax',
   CITYBRAIN_TELEMETRY_SPILL_MAX_BYTES: 'telemetrySpillMaxBytes',
+  CITYBRAIN_AUTO_DISPATCH: 'autoDispatch',
 };
 
 const KEY_TO_ENV = Object.fromEntries(Object.entries(ENV_MAP).map(([env, key]) => [key, env])) as Record<string, string>;

@@ -47,6 +47,7 @@ export const ERROR_CODES = {
   // alerts and rules
   ALERT_NOT_FOUND: { status: 404, message: 'Alert not found' },
   ALERT_TRANSITION_INVALID: { status: 409, message: 'The alert cannot make this transition in its current status' },
+  ALERT_NO_LOCATION: { status: 422, message: 'The alert has no location to send a drone to' },
   RULE_NOT_FOUND: { status: 404, message: 'Rule not found' },
   RULE_EXISTS: { status: 409, message: 'A rule with this id already exists' },
   RULE_INVALID: { status: 422, message: 'Rule failed validation' },

@@ -80,10 +80,24 @@ export function impactArea(
   };
 }
 
-/** Nearest resources: sensors to cross-check, docks with a drone (drone-ops fills docks later). */
+/** A dock as a resource for an alert: available ones ranked by flight time, the rest with why not. */
+export interface DockResource {
+  dockId: string;
+  distanceM: number;
+  /** Flight time to the target (take-off climb + cruise), s; absent when the dock cannot fly. */
+  flightTimeS?: number;
+  /** Whether the dock could fly the inspection now (filled in by the composition root from drone-ops). */
+  available?: boolean;
+  /** Same as `flightTimeS` (the name the API documents). */
+  etaS?: number;
+  /** Why an unavailable dock cannot fly (`offline`, `busy`, `battery`, `wind`, `airspace`...). */
+  reasons?: Array<{ code: string; message: string }>;
+}
+
+/** Nearest resources: sensors to cross-check, docks with a drone (drone-ops fills docks through the ResourceFinder). */
 export interface ResourceMatch {
   sensors: Array<{ deviceId: string; kind: string; distanceM: number }>;
-  docks: { available: 'unknown' | 'yes' | 'no'; items: Array<{ dockId: string; distanceM: number; flightTimeS?: number }> };
+  docks: { available: 'unknown' | 'yes' | 'no'; items: DockResource[] };
 }
 
 /** Nearest `limit` subjects of `kind` within `maxM` of `center`, excluding `except` (pure). */

@@ -10,12 +10,13 @@ import { AppError } from '../../kernel/errors.js';
 import { createAirspace, type Airspace, type OperationArea } from '../airspace.js';
 import { PRIORITY as INTENT_PRIORITY } from '../deconfliction.js';
 import { chooseDock, type DockState } from '../dock-choice.js';
+import { distanceM } from '../geo/enu.js';
 import { PRIORITY as JOB_PRIORITY, type Json } from '../scheduler/scheduler.js';
 import type { MissionRecord } from '../store/types.js';
 import { DEFAULT_TURNAROUND_S, intentFor, planFromDock } from './planning.js';
 import { DroneOpsRegistry } from './registry.js';
 import { ACTIVE, LAUNCH_KIND, MissionRunner, type OpsContext } from './runner.js';
-import type { DispatchOutcome, DispatchRequest, PlanOutcome, PlanRequest, ScheduleOutcome, ScheduleWhen } from './types.js';
+import type { DispatchOutcome, DispatchRequest, DockRanking, PlanOutcome, PlanRequest, ScheduleOutcome, ScheduleWhen } from './types.js';
 
 export const PATROL_KIND = 'patrol.fire';
 
@@ -97,7 +98,11 @@ export class DroneOpsService extends DroneOpsRegistry {
       updatedAt: now,
     }));
     await this.o.store.insertMissions(missions);
-    for (const m of missions) this.o.bus.emit('missionChanged', { missionId: m.id, dockId: m.dockId, droneId: m.droneId, from: null, to: 'planned', at: now, kind: m.kind, priority: m.priority });
+    for (const m of missions) {
+      // Like every later step (runner.move): stream and MQTT clients follow an alert's mission from its first event.
+      const refs = { ...(m.patrolId === null ? {} : { patrolId: m.patrolId }), ...(m.alertId === null ? {} : { alertId: m.alertId }) };
+      this.o.bus.emit('missionChanged', { missionId: m.id, dockId: m.dockId, droneId: m.droneId, from: null, to: 'planned', at: now, kind: m.kind, priority: m.priority, ...refs });
+    }
     return { ok: true, missions };
   }
 
@@ -173,10 +178,11 @@ export class DroneOpsService extends DroneOpsRegistry {
   }
 
   /**
-   * Alert-triggered inspection (drone-ops.md): the nearest available dock by ETA (`chooseDock`), a
-   * point inspection at emergency priority, scheduled now; patrol intents in its way are pre-empted.
+   * Every dock ranked for a point inspection at (lon, lat), read-only (nothing planned or reserved):
+   * the available ones by ETA (`chooseDock`), the others with every reason and their distance. What an
+   * alert's "nearest resources" show (domain.md must-have 10).
    */
-  async dispatchInspection(req: DispatchRequest): Promise<DispatchOutcome> {
+  async rankDocks(req: { lon: number; lat: number; altM?: number; hoverS?: number }): Promise<DockRanking> {
     const [docks, drones, types, airspace] = await Promise.all([this.o.store.listDocks(), this.o.store.listDrones(), this.o.store.listDroneTypes(), this.airspace()]);
     const states: DockState[] = docks.map((d) => {
       const drone = drones.find((x) => x.id === d.droneId);
@@ -191,10 +197,23 @@ export class DroneOpsService extends DroneOpsRegistry {
         ...(d.reportedAt === null ? {} : { reportedAt: d.reportedAt }),
       };
     });
+    const target = { lon: req.lon, lat: req.lat };
+    const choice = chooseDock(target, states, Object.fromEntries(types.map((t) => [t.id, t])), { now: this.o.clock.now(), altM: req.altM ?? 60, onSiteS: req.hoverS ?? 60, airspace });
+    const pos = new Map(states.map((d) => [d.id, d.pos]));
+    const rejected = choice.rejected.map((r) => ({ ...r, distanceM: distanceM(pos.get(r.dockId) ?? target, target) })).sort((a, b) => a.distanceM - b.distanceM);
+    return { ...(choice.chosen ? { chosen: choice.chosen } : {}), ranked: choice.ranked, rejected };
+  }
+
+  /**
+   * Alert-triggered inspection (drone-ops.md): the nearest available dock by ETA (`chooseDock`), a
+   * point inspection at emergency priority, scheduled now; patrol intents in its way are pre-empted.
+   */
+  async dispatchInspection(req: DispatchRequest): Promise<DispatchOutcome> {
     const altM = req.altM ?? 60;
     const hoverS = req.hoverS ?? 60;
-    const choice = chooseDock(req, states, Object.fromEntries(types.map((t) => [t.id, t])), { now: this.o.clock.now(), altM, onSiteS: hoverS, airspace });
-    if (!choice.chosen) return { ok: false, reason: 'no_dock', message: 'no dock is available for this inspection', rejected: choice.rejected };
+    const choice = await this.rankDocks({ lon: req.lon, lat: req.lat, altM, hoverS });
+    const rejected = choice.rejected.map(({ dockId, reasons }) => ({ dockId, reasons }));
+    if (!choice.chosen) return { ok: false, reason: 'no_dock', message: 'no dock is available for this inspection', rejected };
     const r = await this.planAndSchedule({
       dockId: choice.chosen.dockId,
       pattern: { kind: 'point', target: { type: 'Point', coordinates: [req.lon, req.lat] }, altM, hoverS },
@@ -202,7 +221,7 @@ export class DroneOpsService extends DroneOpsRegistry {
       ...(req.alertId === undefined ? {} : { alertId: req.alertId }),
     });
     if (!r.ok) return r;
-    return { ok: true, mission: r.missions[0] as MissionRecord, dock: choice.chosen, rejected: choice.rejected, preempted: r.preempted };
+    return { ok: true, mission: r.missions[0] as MissionRecord, dock: choice.chosen, rejected, preempted: r.preempted };
   }
 
   async firePatrol(patrolId: string): Promise<{ missions?: string[]; refused?: string }> {

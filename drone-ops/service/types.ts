@@ -101,3 +101,10 @@ export type DispatchOutcome =
   | { ok: false; reason: 'no_dock'; message: string; rejected: DockRejection[] }
   | ConflictRefusal
   | PlanRefusal;
+
+/** Docks for a point inspection (DroneOpsService.rankDocks): available ones by ETA, the rest by distance with reasons. */
+export interface DockRanking {
+  chosen?: DockCandidate;
+  ranked: DockCandidate[];
+  rejected: (DockRejection & { distanceM: number })[];
+}

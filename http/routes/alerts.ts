@@ -54,6 +54,24 @@ const ActionBody = Type.Object(
   { additionalProperties: false },
 );
 
+const DispatchBody = Type.Object(
+  {
+    by: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Who dispatches (default `operator`)' })),
+    note: Type.Optional(Type.String({ maxLength: 2000, description: 'Recorded in the audit entry' })),
+  },
+  { additionalProperties: false },
+);
+
+const DispatchResponse = Type.Object(
+  {
+    mission: Type.Object({ id: Type.String(), status: Type.String() }, { additionalProperties: true, description: 'The mission as `GET /api/v1/missions/{id}` shows it' }),
+    dockId: Type.String(),
+    etaS: Type.Number({ description: 'Flight time from the dock to the target, s' }),
+    alert: AlertSchema,
+  },
+  { additionalProperties: true },
+);
+
 const ACTIONS: Record<AlertActionName, string> = {
   ack: 'Acknowledge an open alert',
   assign: 'Assign to a person and responsible unit (`assignee` required)',
@@ -105,15 +123,29 @@ export function alertRoutes(alerts: AlertsPort) {
       );
     }
 
-    app.post<{ Params: Static<typeof AlertId> }>(
+    app.post<{ Params: Static<typeof AlertId>; Body: Static<typeof DispatchBody> | undefined }>(
       '/alerts/:id/dispatch',
-      { schema: { ...base, summary: 'Dispatch a drone (501 until drone-ops is wired in)', params: AlertId, response: errorResponses } },
+      {
+        schema: {
+          ...base,
+          summary: 'Send a drone: nearest available dock by flight time, point inspection, airspace reserved, scheduled now (emergency priority for red/orange)',
+          params: AlertId,
+          body: DispatchBody,
+          response: { 200: DispatchResponse, ...errorResponses },
+        },
+        preValidation: async (req) => {
+          req.body ??= {};
+        },
+      },
       async (req) => {
-        await alerts.get(req.params.id);
-        throw new AppError('DRONE_OPS_UNAVAILABLE', {
-          message: 'Drone dispatch needs drone-ops, which is not wired into this build yet; send a crew with POST /api/v1/alerts/{id}/assign',
-          details: { id: req.params.id },
-        });
+        if (!alerts.dispatch) {
+          await alerts.get(req.params.id);
+          throw new AppError('DRONE_OPS_UNAVAILABLE', {
+            message: 'Drone dispatch needs drone-ops, which is not wired into this build; send a crew with POST /api/v1/alerts/{id}/assign',
+            details: { id: req.params.id },
+          });
+        }
+        return alerts.dispatch(req.params.id, req.body ?? {});
       },
     );
   };

@@ -90,6 +90,27 @@ describe('GET /api/v1/stream (server-sent events)', () => {
     expect(r.events()).toHaveLength(1);
   });
 
+  it('streams mission changes and drone state (drone-ops) as `mission` and `drone` events, filtered by type', async () => {
+    const s = await start();
+    const missions = await s.connect('?types=mission');
+    const all = await s.connect();
+    const inDistrict = await s.connect('?district=370202');
+    const change = { missionId: 'm-1', dockId: 'd1', droneId: 'u1', from: 'returning' as const, to: 'completed' as const, at: 5, kind: 'point', priority: 100, alertId: 'a|b|1' };
+    const gotMission = missions.next((f) => f.event === 'mission');
+    const gotDrone = all.next((f) => f.event === 'drone');
+    s.bus.emit('droneState', { droneId: 'u1', dockId: 'd1', at: 4, phase: 'in_flight', missionId: 'm-1', batteryPct: 80 });
+    s.bus.emit('missionChanged', change);
+    expect(JSON.parse((await gotMission).data ?? '')).toEqual(change);
+    expect(JSON.parse((await gotDrone).data ?? '')).toMatchObject({ droneId: 'u1', phase: 'in_flight', missionId: 'm-1' });
+    await vi.waitFor(() => expect(all.events('mission')).toHaveLength(1));
+    expect(missions.events()).toHaveLength(1);
+    // Mission and drone events carry no district: a district filter leaves them out (the presence sent
+    // after them arrives, so they would have too).
+    s.bus.emit('presence', { deviceId: 'gas-1', online: true, at: 6, reason: 'connect' });
+    await inDistrict.next((f) => f.event === 'presence');
+    expect(inDistrict.events().map((f) => f.event)).toEqual(['presence']);
+  });
+
   it('replays what a reconnecting client missed after Last-Event-ID, and says reset when it cannot', async () => {
     const s = await start({ bufferSize: 3 });
     const r1 = await s.connect();

@@ -1,5 +1,6 @@
 /**
- * `GET /api/v1/stream`: server-sent events (WHATWG HTML §9.2) of alerts, presence and violations.
+ * `GET /api/v1/stream`: server-sent events (WHATWG HTML §9.2) of alerts, presence, violations, mission
+ * changes and drone state.
  * Auth: the bearer header, or `?token=` because browsers' EventSource cannot set headers. The route
  * logs at `warn` only, so a query token never reaches the access log.
  */
@@ -11,12 +12,12 @@ import { AppError } from '../../kernel/errors.js';
 import { bearerMatches } from '../auth.js';
 import type { StreamFilterInput, StreamPort } from '../deps.js';
 
-const TYPES = ['alert', 'presence', 'violation'] as const;
+const TYPES = ['alert', 'presence', 'violation', 'mission', 'drone'] as const;
 type StreamType = (typeof TYPES)[number];
 
 const StreamQuery = Type.Object({
-  types: Type.Optional(Type.String({ description: 'Comma-separated: alert,presence,violation (default all)' })),
-  district: Type.Optional(Type.String({ description: 'Comma-separated district ids' })),
+  types: Type.Optional(Type.String({ description: 'Comma-separated: alert,presence,violation,mission,drone (default all)' })),
+  district: Type.Optional(Type.String({ description: 'Comma-separated district ids (mission and drone events carry none, so a district filter leaves them out)' })),
   severity: Type.Optional(Type.Union([Type.Literal('blue'), Type.Literal('yellow'), Type.Literal('orange'), Type.Literal('red')], { description: 'Lowest alert severity' })),
   token: Type.Optional(Type.String({ description: 'Admin token, for clients that cannot send Authorization (EventSource)' })),
   lastEventId: Type.Optional(Type.String({ description: 'Same as the Last-Event-ID header' })),
@@ -75,7 +76,7 @@ export function streamRoutes(deps: { stream: StreamPort; adminToken: string }) {
         logLevel: 'warn',
         schema: {
           tags: ['notifications'],
-          summary: 'Server-sent events: alert, presence, violation (Last-Event-ID replay, heartbeats)',
+          summary: 'Server-sent events: alert, presence, violation, mission, drone (Last-Event-ID replay, heartbeats)',
           security: [{ bearerAuth: [] }],
           querystring: StreamQuery,
           produces: ['text/event-stream'],

@@ -1,5 +1,5 @@
 /**
- * Alert and presence notices onto the MQTT platform namespace (docs/integrations.md): QoS 1, not
+ * Alert, presence and mission-change notices onto the MQTT platform namespace (docs/integrations.md): QoS 1, not
  * retained — these are events, and a subscriber that needs current state reads the REST API. Retaining
  * one message per topic would hand a new subscriber a stale alert from a district that has since calmed.
  */
@@ -36,6 +36,9 @@ export function startMqttNotifier(opts: MqttNotifierOptions): () => void {
       const district = districtOf(p.deviceId);
       send(platformTopics.presence(p.deviceId, district), { ...p, district });
     }),
+    // Drone telemetry (droneState, several a second per flying drone) stays on the SSE stream: MQTT
+    // integration clients get the mission lifecycle, which is what a dispatching system acts on.
+    bus.on('missionChanged', (m) => send(platformTopics.mission(m.to), m)),
   ];
   return () => {
     for (const off of offs) off();

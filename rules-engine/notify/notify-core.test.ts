@@ -53,6 +53,7 @@ describe('routing', () => {
   it('builds platform topics with safe segments', () => {
     expect(platformTopics.alert(alertNotice({ severity: 'red', district: null }))).toBe('platform/alerts/red/none');
     expect(platformTopics.presence('gas-1', 'a/b#')).toBe('platform/presence/a_b_/gas-1');
+    expect(platformTopics.mission('completed')).toBe('platform/missions/completed');
   });
 });
 

@@ -64,4 +64,6 @@ export const platformTopics = {
     `platform/alerts/${topicSegment(notice.alert.severity)}/${topicSegment(alertDistrict(notice.alert))}`,
   presence: (deviceId: string, district: string | null): string =>
     `platform/presence/${topicSegment(district)}/${topicSegment(deviceId)}`,
+  /** Mission status changes (drone-ops), by the status entered: `platform/missions/completed`. */
+  mission: (status: string): string => `platform/missions/${topicSegment(status)}`,
 };

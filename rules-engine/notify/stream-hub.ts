@@ -1,5 +1,6 @@
 /**
- * The live stream behind `GET /api/v1/stream` (architecture.md "Public surface"): bus events become
+ * The live stream behind `GET /api/v1/stream` (architecture.md "Public surface"): bus events (alerts,
+ * presence, contract violations, mission changes, drone state) become
  * server-sent events (WHATWG HTML §9.2) with increasing ids, kept in a bounded ring so a reconnect with
  * `Last-Event-ID` gets what it missed, heartbeats so proxies keep idle streams open, and a hard cap on
  * what one client may have buffered: a slow reader is cut off and counted, never buffered without limit.
@@ -11,13 +12,14 @@ import type { AlertNotice, SeverityName } from '../../kernel/events.js';
 import { RingBuffer } from './ring-buffer.js';
 import { alertDistrict, matchesDistrict, severityRank } from './routing.js';
 
-export const STREAM_EVENT_TYPES = ['alert', 'presence', 'violation'] as const;
+/** `mission` and `drone` come from drone-ops (architecture.md: "alerts, presence, drone state and mission changes"). */
+export const STREAM_EVENT_TYPES = ['alert', 'presence', 'violation', 'mission', 'drone'] as const;
 export type StreamEventType = (typeof STREAM_EVENT_TYPES)[number];
 
 export interface StreamFilter {
   /** Event types wanted; absent or empty = all. */
   types?: readonly StreamEventType[];
-  /** Districts wanted (every type that has one); absent or empty = all. */
+  /** Districts wanted (every type that has one); absent or empty = all. Mission and drone events carry no district, so a district filter leaves them out. */
   districts?: readonly string[];
   /** Lowest alert severity; applies to `alert` events only. */
   minSeverity?: SeverityName;
@@ -96,6 +98,8 @@ export class StreamHub {
         const district = districtOf(v.deviceId);
         this.publish('violation', { ...v, district }, district, -1);
       }),
+      bus.on('missionChanged', (m) => this.publish('mission', m, null, -1)),
+      bus.on('droneState', (d) => this.publish('drone', d, null, -1)),
     ];
     const every = this.opts.heartbeatMs ?? 15_000;
     this.timer = setInterval(() => this.broadcast(': heartbeat\n\n'), every);

@@ -5,12 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../kernel/errors.js';
-import { acknowledge, assign, close, comment, resolve, type AuditEntry, type Transition } from '../lifecycle.js';
+import { acknowledge, assign, close, comment, dispatch, resolve, type AuditEntry, type Transition } from '../lifecycle.js';
 import { groupIntoIncidents, kpis, kpiSummary, type Incident, type Silence } from '../policy.js';
 import type { AlertFilter, StoredAlert } from '../store/alert-store.js';
 import type { AlertService } from './alert-service.js';
 import { backtest, type BacktestResult } from './backtest.js';
-import type { HistorySource, SubjectDirectory } from './ports.js';
+import type { Dispatcher, HistorySource, ResourceFinder, SubjectDirectory } from './ports.js';
+import { severityRank } from '../severity.js';
 import type { Rule, RuleValidation } from '../rules.js';
 
 export type AlertAction = 'ack' | 'assign' | 'comment' | 'resolve' | 'close';
@@ -35,6 +36,21 @@ export interface SilenceInput {
 
 export type AlertDetail = StoredAlert & { audit: AuditEntry[]; kpis: ReturnType<typeof kpis> };
 
+/** What `POST /alerts/{id}/dispatch` answers: the alert after the `dispatched` step and the mission sent. */
+export interface AlertDispatch {
+  alert: StoredAlert;
+  mission: Record<string, unknown>;
+  dockId: string;
+  etaS: number;
+}
+
+export interface AlertApiOptions {
+  /** Sends drones (drone-ops, wired in app/); without it `dispatch` answers DRONE_OPS_UNAVAILABLE. */
+  dispatcher?: Dispatcher;
+  /** When given, an alert's detail shows resources as of now (dock availability changes by the minute). */
+  resources?: ResourceFinder;
+}
+
 /** Grouping for `GET /incidents`: neighbours within 1 km whose first firing is within 10 min (domain.md must-have 7). */
 export const INCIDENT_GROUPING = { radiusM: 1_000, withinMs: 10 * 60_000 };
 
@@ -43,6 +59,7 @@ export class AlertApi {
     private readonly service: AlertService,
     private readonly subjects: SubjectDirectory,
     private readonly history: HistorySource,
+    private readonly opts: AlertApiOptions = {},
   ) {}
 
   listAlerts(q: AlertFilter): Promise<{ items: StoredAlert[]; total: number }> {
@@ -52,7 +69,37 @@ export class AlertApi {
   /** @throws AppError ALERT_NOT_FOUND */
   async getAlert(id: string): Promise<AlertDetail> {
     const a = await this.alert(id);
-    return { ...a, audit: await this.service.store.auditTrail(id), kpis: kpis(a) };
+    return { ...a, resources: await this.currentResources(a), audit: await this.service.store.auditTrail(id), kpis: kpis(a) };
+  }
+
+  /**
+   * Sends a drone to the alert (issue #4 "From an alert"): the impact center (else the subject's
+   * location), emergency priority for red/orange, then the lifecycle `dispatch` step naming mission and
+   * dock (time-to-dispatch KPI). The alert is checked before anything flies.
+   * @throws AppError ALERT_NOT_FOUND, ALERT_TRANSITION_INVALID (resolved/closed), ALERT_NO_LOCATION,
+   * DRONE_OPS_UNAVAILABLE, or the dispatcher's refusal (DOCK_UNAVAILABLE with each dock's reasons…)
+   */
+  async dispatch(id: string, input: { by?: string; note?: string } = {}): Promise<AlertDispatch> {
+    const a = await this.alert(id);
+    const by = input.by ?? 'operator';
+    const check = dispatch(a, by, this.service.clock.now(), 'drone');
+    if (!check.ok) throw new AppError('ALERT_TRANSITION_INVALID', { message: check.reason, details: { id, status: a.status, action: 'dispatch' } });
+    const location = a.impact?.center ?? a.labels.location;
+    if (!location) throw new AppError('ALERT_NO_LOCATION', { details: { id, subject: a.subject } });
+    if (!this.opts.dispatcher) {
+      throw new AppError('DRONE_OPS_UNAVAILABLE', { message: 'Drone dispatch needs drone-ops; send a crew with POST /api/v1/alerts/{id}/assign', details: { id } });
+    }
+    // domain.md: red (I) and orange (II) are emergencies; blue and yellow get an ordinary inspection.
+    const priority = severityRank(a.severity) >= severityRank('orange') ? 'emergency' : 'inspection';
+    const r = await this.opts.dispatcher.dispatch({ alertId: a.id, location, priority });
+    if (!r.ok) throw new AppError(r.code, { message: r.message, details: r.details });
+    // The alert may have changed while the flight was planned: the step applies to its current version.
+    const cur = await this.alert(id);
+    const target = `mission ${r.missionId} from dock ${r.dockId} (ETA ${Math.round(r.etaS)} s)${input.note ? `: ${input.note}` : ''}`;
+    const t = dispatch(cur, by, this.service.clock.now(), target);
+    if (!t.ok) throw new AppError('ALERT_TRANSITION_INVALID', { message: `${t.reason}; mission ${r.missionId} was already scheduled`, details: { id, status: cur.status, missionId: r.missionId } });
+    const alert = await this.service.commit({ alert: { ...cur, ...t.alert }, changes: t.changes });
+    return { alert, mission: r.mission, dockId: r.dockId, etaS: r.etaS };
   }
 
   /** @throws AppError ALERT_NOT_FOUND, ALERT_TRANSITION_INVALID, VALIDATION_FAILED */
@@ -144,6 +191,16 @@ export class AlertApi {
       ? this.service.rules.enabled().filter((r) => r.kind !== 'correlation' && (sources === undefined || sources.includes(r.id)))
       : [];
     return backtest(rule, companions, this.subjects.all(), this.history, from, to);
+  }
+
+  private async currentResources(a: StoredAlert): Promise<StoredAlert['resources']> {
+    if (!this.opts.resources || a.status === 'closed') return a.resources;
+    try {
+      return await this.opts.resources.find(a, a.impact);
+    } catch {
+      // The stored snapshot (taken when the alert opened or was upgraded) is the fallback.
+      return a.resources;
+    }
   }
 
   private async alert(id: string): Promise<StoredAlert> {

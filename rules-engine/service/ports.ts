@@ -2,7 +2,9 @@
  * What the alert service needs from outside rules-engine (implemented in the composition root,
  * `app/alerts.ts`): registry data about subjects, nearby resources, stored telemetry history.
  */
+import type { ErrorCode } from '../../kernel/errors.js';
 import { nearestOfKind, type ImpactArea, type ImpactSubject, type ResourceMatch } from '../impact.js';
+import type { LonLat } from '../signal.js';
 import type { SubjectInfo } from '../signal.js';
 import type { StoredAlert } from '../store/alert-store.js';
 
@@ -27,6 +29,43 @@ export interface SubjectDirectory {
 export interface ResourceFinder {
   /** Called when an alert opens or is upgraded; `impact` is null when the subject has no location. */
   find(alert: StoredAlert, impact: ImpactArea | null): Promise<ResourceMatch>;
+}
+
+/** Where and how urgently to send a drone for an alert (built by AlertApi from the stored alert). */
+export interface DispatchOrder {
+  alertId: string;
+  /** The impact area's center, else the subject's location. */
+  location: LonLat;
+  /** `emergency` for red/orange alerts (response levels I–II), `inspection` otherwise. */
+  priority: 'emergency' | 'inspection';
+}
+
+/** A dispatch that happened: the mission (as the drone-ops API shows it), its dock and flight time. */
+export interface Dispatched {
+  ok: true;
+  missionId: string;
+  dockId: string;
+  etaS: number;
+  mission: Record<string, unknown>;
+}
+
+/** A dispatch that could not happen: a stable error code (DOCK_UNAVAILABLE, AIRSPACE_CONFLICT…) and details. */
+export interface DispatchRefused {
+  ok: false;
+  code: ErrorCode;
+  message: string;
+  details?: unknown;
+}
+
+export type DispatchResult = Dispatched | DispatchRefused;
+
+/**
+ * Sends a drone to an alert (issue #4 "From an alert"); implemented in the composition root over
+ * drone-ops, so rules-engine never imports drone-ops. Refusals are values; only failures throw.
+ */
+export interface Dispatcher {
+  /** Picks the nearest available dock by flight time, plans a point inspection, reserves airspace and schedules it. */
+  dispatch(order: DispatchOrder): Promise<DispatchResult>;
 }
 
 /** Raw telemetry history (structurally the TelemetryStore's `queryRaw`), for backtests. */
