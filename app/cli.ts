@@ -4,6 +4,7 @@ import { describeConfig, loadConfig, redactUrl } from '../kernel/config.js';
 import { isAppError } from '../kernel/errors.js';
 import { createLogger } from '../kernel/logger.js';
 import { runContractsCli } from '../firmware-contracts/index.js';
+import type { DemoVehicleFactory } from './demo.js';
 import { startPlatform } from './platform.js';
 
 const VERSION = '0.1.0';
@@ -110,7 +111,12 @@ async function startCommand(args: string[], io: CliIo): Promise<number> {
   const log = createLogger({ level: config.logLevel });
   let platform;
   try {
-    platform = await startPlatform(config, { log });
+    // Loaded lazily, and only for the demo: production code never imports the simulators.
+    const demoVehicles =
+      config.demo === 'on'
+        ? async (homes: Parameters<DemoVehicleFactory>[0], o: { timeScale: number }) => (await import('../simulators/index.js')).startSimDocks(homes, o)
+        : undefined;
+    platform = await startPlatform(config, { log, ...(demoVehicles ? { demoVehicles } : {}) });
   } catch (e) {
     log.fatal({ err: e }, 'startup failed');
     io.err(`citybrain: startup failed: ${isAppError(e) ? `${e.code}: ${e.message}` : (e as Error).message}`);

@@ -81,7 +81,10 @@ function when(b: ScheduleBodyT | undefined): ScheduleWhen {
   return { ...(at === undefined ? {} : { at }), ...(b?.conditions ? { conditions: b.conditions } : {}) };
 }
 
-export function droneOpsPort(svc: DroneOpsService): DroneOpsPort {
+/** A drone's telemetry history in [from, to) (app/drone-telemetry.ts). */
+export type DroneHistory = (droneId: string, from: number, to: number) => Promise<View>;
+
+export function droneOpsPort(svc: DroneOpsService, history?: DroneHistory): DroneOpsPort {
   const asView = <T extends object>(x: T): View => ({ ...x }) as View;
   return {
     airspace: async () => {
@@ -101,6 +104,12 @@ export function droneOpsPort(svc: DroneOpsService): DroneOpsPort {
     listDrones: async () => (await svc.listDrones()).map(asView),
     createDrone: async (d) => asView(await svc.registerDrone(d)),
     getDrone: async (id) => asView(await svc.drone(id)),
+    droneTelemetry: async (id, q) => {
+      await svc.drone(id);
+      const to = q.to ?? Date.now();
+      const from = q.from ?? to - 3_600_000;
+      return history ? history(id, from, to) : { droneId: id, from, to, points: [] };
+    },
     validate: async (b) => {
       const r = await svc.validate(planRequest(b));
       if (!r.ok) return { ...r };
@@ -117,6 +126,11 @@ export function droneOpsPort(svc: DroneOpsService): DroneOpsPort {
       return { ...missionView(r.mission), preempted: r.preempted };
     },
     cancel: async (id) => missionView(await svc.cancel(id)),
+    resume: async (id) => {
+      const r = await svc.resume(id);
+      if (!r.ok) throw refusal(r);
+      return { ...missionView(r.mission), preempted: r.preempted };
+    },
     listMissions: async (q) =>
       (await svc.listMissions({ ...(q.status ? { status: q.status.split(',') as MissionStatus[] } : {}), ...(q.dockId ? { dockId: q.dockId } : {}), ...(q.patrolId ? { patrolId: q.patrolId } : {}), ...(q.limit ? { limit: q.limit } : {}) })).map((m) => missionView(m)),
     getMission: async (id) => missionView(await svc.mission(id), await svc.history(id)),

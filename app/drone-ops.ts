@@ -5,7 +5,8 @@
  */
 import type { DistrictIndex } from '../device-registry/index.js';
 import { operationAreasFromDistricts, type GeoArea } from '../drone-ops/index.js';
-import { FakeDroneLink, type DroneLink } from '../drone-ops/link/index.js';
+import { FakeDroneLink, parseLinkAddress, RoutingDroneLink, type DroneLink, type DroneLinkSpec } from '../drone-ops/link/index.js';
+import { MavlinkDroneLink, MavlinkLink, type MavlinkLinkOptions } from '../drone-ops/mavlink/index.js';
 import { BullMqJobScheduler, MemoryJobScheduler, type JobScheduler } from '../drone-ops/scheduler/index.js';
 import { DroneOpsService } from '../drone-ops/service/index.js';
 import { droneOpsMigrations, KyselyDroneOpsStore, LocalIntentRegistry, RedisIntentRegistry, type IntentRegistry } from '../drone-ops/store/index.js';
@@ -15,7 +16,7 @@ import type { Clock } from '../kernel/clock.js';
 import type { Config } from '../kernel/config.js';
 import { migrate, type Database } from '../kernel/db/index.js';
 import type { Logger } from '../kernel/logger.js';
-import { droneOpsPort } from './drone-ops-http.js';
+import { droneOpsPort, type DroneHistory } from './drone-ops-http.js';
 
 export interface DroneOpsOptions {
   config: Pick<Config, 'redisUrl'>;
@@ -24,14 +25,21 @@ export interface DroneOpsOptions {
   clock: Clock;
   log: Logger;
   districts: DistrictIndex;
-  /** The vehicle link; default: the in-memory fake (simulated vehicles) until the MAVLink link is wired. */
+  /** The link of drones registered without a MAVLink address; default: the in-memory fake. */
   link?: DroneLink;
+  /** Session options for MAVLink links (tests shorten the liveness times). */
+  mavlink?: Partial<Omit<MavlinkLinkOptions, 'endpoint' | 'signing'>>;
+  /** A drone's telemetry history for `GET /drones/{id}/telemetry` (app/drone-telemetry.ts). */
+  history?: DroneHistory;
 }
 
 export interface DroneOps {
   readonly service: DroneOpsService;
   readonly scheduler: JobScheduler;
-  readonly link: DroneLink;
+  /** Routes each drone to MAVLink (registered with an address) or to the fallback link. */
+  readonly link: RoutingDroneLink;
+  /** Per-drone MAVLink sessions (for status and tests). */
+  readonly vehicles: ReadonlyMap<string, MavlinkLink>;
   readonly http: DroneOpsPort;
   stop(): Promise<void>;
 }
@@ -43,7 +51,24 @@ export async function startDroneOps(opts: DroneOpsOptions): Promise<DroneOps> {
   const redisUrl = opts.config.redisUrl;
   const scheduler: JobScheduler = redisUrl ? new BullMqJobScheduler({ url: redisUrl, onError: (err) => log.error({ err }, 'scheduler') }) : new MemoryJobScheduler({ clock: opts.clock });
   const intents: IntentRegistry = redisUrl ? new RedisIntentRegistry({ url: redisUrl }) : new LocalIntentRegistry(store);
-  const link = opts.link ?? new FakeDroneLink({ stepMs: 200, clock: opts.clock });
+  const fallback = opts.link ?? new FakeDroneLink({ stepMs: 200, clock: opts.clock });
+  const link = new RoutingDroneLink(fallback);
+  const mavlink = new MavlinkDroneLink(opts.clock);
+  const vehicles = new Map<string, MavlinkLink>();
+  // A drone with a MAVLink address flies through its own session (docs/mavlink.md); connecting runs in
+  // the background so an absent autopilot never blocks the start (its missions fail with the reason).
+  const attachLink = (droneId: string, spec: DroneLinkSpec): void => {
+    void vehicles.get(droneId)?.close();
+    const vl = new MavlinkLink({
+      ...opts.mavlink,
+      endpoint: parseLinkAddress(spec.address),
+      ...(spec.signingKey === undefined ? {} : { signing: { key: Buffer.from(spec.signingKey, 'hex'), linkId: 1 } }),
+    });
+    vehicles.set(droneId, vl);
+    mavlink.add(droneId, vl);
+    link.route(droneId, mavlink);
+    vl.connect().catch((err: unknown) => log.warn({ err, droneId, address: spec.address }, 'MAVLink vehicle not answering yet'));
+  };
   const fc = opts.districts.toGeoJSON() as unknown as { features: { properties: { id: string; name_en?: string } | null; geometry: GeoArea }[] };
   const service = new DroneOpsService({
     store,
@@ -55,9 +80,11 @@ export async function startDroneOps(opts: DroneOpsOptions): Promise<DroneOps> {
     log,
     operationAreas: operationAreasFromDistricts(fc),
     districtOf: (lon, lat) => opts.districts.locate(lon, lat)?.id ?? null,
+    attachLink,
   });
   try {
     await service.init();
+    for (const { droneId, spec } of await service.droneLinks()) attachLink(droneId, spec);
     await scheduler.start();
   } catch (err) {
     service.close();
@@ -69,13 +96,16 @@ export async function startDroneOps(opts: DroneOpsOptions): Promise<DroneOps> {
     service,
     scheduler,
     link,
-    http: droneOpsPort(service),
+    vehicles,
+    http: droneOpsPort(service, opts.history),
     stop: async () => {
       // close() waits (up to its timeout) for launch handlers, which end when their drone lands.
       await scheduler.close();
       service.close();
       await intents.close();
-      if (link instanceof FakeDroneLink) link.close();
+      if (fallback instanceof FakeDroneLink) fallback.close();
+      link.close();
+      await Promise.all([...vehicles.values()].map((v) => v.close()));
     },
   };
 }

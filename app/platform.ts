@@ -28,7 +28,10 @@ import type { Logger } from '../kernel/logger.js';
 import { startAlerts, type AlertsWiring } from './alerts.js';
 import { contractsPort, devicesPort, districtsGeoJson, readingsPort } from './http-adapters.js';
 import { startNotifications, type Notifications } from './notifications.js';
-import { startDroneOps, type DroneOps } from './drone-ops.js';
+import { startDroneOps, type DroneOps, type DroneOpsOptions } from './drone-ops.js';
+import { wireDroneAlarms } from './drone-alarms.js';
+import { droneHistory, recordDroneTelemetry } from './drone-telemetry.js';
+import { startDemo, type DemoDock, type DemoVehicleFactory } from './demo.js';
 import { ensureSecret } from './secrets.js';
 
 export interface Platform {
@@ -47,6 +50,8 @@ export interface Platform {
   readonly notifications: Notifications;
   /** Airspace, docks, drones, missions, patrols (issue #4). */
   readonly droneOps: DroneOps;
+  /** Demo docks (CITYBRAIN_DEMO=on), empty otherwise. */
+  readonly demoDocks: readonly DemoDock[];
   /** Lines for the console: where it listens, which engines, where the admin token is. */
   banner(): string[];
   /** Graceful: stop accepting, close sessions, flush the telemetry buffer, close stores. */
@@ -56,6 +61,10 @@ export interface Platform {
 export interface PlatformOptions {
   log: Logger;
   clock?: Clock;
+  /** Simulated vehicles for CITYBRAIN_DEMO=on (the CLI passes simulators' `startSimDocks`). */
+  demoVehicles?: DemoVehicleFactory;
+  /** MAVLink session options (tests shorten liveness times). */
+  mavlink?: DroneOpsOptions['mavlink'];
 }
 
 /**
@@ -132,11 +141,15 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
     cleanups.push(() => writer.close());
 
     // Drone-ops first: the alert service ranks its docks as resources and dispatches through it.
-    const droneOps = await startDroneOps({ config, database, bus, clock, log, districts });
+    const droneOps = await startDroneOps({ config, database, bus, clock, log, districts, history: (id, from, to) => droneHistory(store, id, from, to), ...(opts.mavlink ? { mavlink: opts.mavlink } : {}) });
     cleanups.push(() => droneOps.stop());
+    const offDroneTelemetry = recordDroneTelemetry(bus, writer, (err) => log.warn({ err }, 'drone telemetry not written'));
+    const demo = config.demo === 'on' ? await startDemo({ service: droneOps.service, districts, factory: opts.demoVehicles, timeScale: config.demoSpeedup, perDistrict: config.demoDocksPerDistrict }) : undefined;
+    if (demo) cleanups.push(() => demo.close());
     // Subscribed to the bus before the broker listens, so no reading goes unevaluated.
     const alerts = await startAlerts({ database, bus, log, clock, registry, store, droneOps: droneOps.service, autoDispatch: config.autoDispatch });
     cleanups.push(() => alerts.stop());
+    const offDroneAlarms = wireDroneAlarms(droneOps.service.safety, alerts.service, log);
 
     const notifications = await startNotifications({ database, bus, clock, log, metrics, credentialKey, districtOf: (id) => registry.lookup(id)?.district ?? null });
     cleanups.push(() => notifications.stop());
@@ -180,7 +193,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
 
     // Shutdown order: HTTP and MQTT stop first (no new work), then the writer flushes, then stores close.
     // Automatic dispatches under way finish before drone-ops closes.
-    cleanups.splice(0, cleanups.length, () => database.close(), () => alerts.stop(), () => notifications.stop(), () => droneOps.stop(), () => alerts.autoDispatch.stop(), () => registry.stop(), () => store.close(), () => writer.close(), () => broker.close(), () => http.close());
+    cleanups.splice(0, cleanups.length, () => database.close(), () => alerts.stop(), () => notifications.stop(), () => droneOps.stop(), async () => demo?.close(), () => alerts.autoDispatch.stop(), () => registry.stop(), () => store.close(), () => writer.close(), async () => { offDroneAlarms(); offDroneTelemetry(); }, () => broker.close(), () => http.close());
 
     return {
       http: { url: httpUrl, port: httpPort },
@@ -194,6 +207,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
       metrics,
       notifications,
       droneOps,
+      demoDocks: demo?.docks ?? [],
       alerts,
       banner() {
         const lines = [
@@ -203,6 +217,10 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
           `  relational    ${config.databaseUrl ? `PostgreSQL ${redactUrl(config.databaseUrl)}` : `SQLite ${join(dataDir, 'citybrain.sqlite')}`}`,
           `  telemetry     ${config.influxUrl ? `InfluxDB ${redactUrl(config.influxUrl)} db=${config.influxDb}` : `SQLite ${join(dataDir, 'telemetry.sqlite')}`}`,
         ];
+        if (demo) {
+          lines.push(`  demo docks    ${demo.docks.length} simulated MAVLink docks (×${config.demoSpeedup} time):`);
+          for (const d of demo.docks) lines.push(`                ${d.dockId}  drone ${d.droneId}  district ${d.district}  ${d.address}`);
+        }
         if (config.adminToken) lines.push('  admin token   from CITYBRAIN_ADMIN_TOKEN');
         else if (token.created) lines.push(`  admin token   ${token.value}   (generated now, shown once; stored 0600 in ${token.path})`);
         else lines.push(`  admin token   in ${token.path}`);

@@ -45,6 +45,12 @@ export const ConfigSchema = Type.Object({
     default: 'off',
     description: 'Send a drone automatically when an alert opens or is upgraded to this severity: off, red (level I), orange (orange and red)',
   }),
+  demo: Type.Union([Type.Literal('off'), Type.Literal('on')], {
+    default: 'off',
+    description: 'Demo: start simulated MAVLink docks and drones in the four core districts (over loopback UDP) and register them',
+  }),
+  demoSpeedup: Type.Number({ minimum: 1, maximum: 100, default: 10, description: 'Demo: simulated seconds per real second for the simulated vehicles' }),
+  demoDocksPerDistrict: Type.Integer({ minimum: 1, maximum: 14, default: 1, description: 'Demo: docks (each with a drone) per core district; 14 gives the 56 of the sample city' }),
 });
 
 export type Config = Readonly<Static<typeof ConfigSchema>>;
@@ -77,6 +83,9 @@ export const ENV_MAP: Record<string, keyof Static<typeof ConfigSchema>> = {
   CITYBRAIN_TELEMETRY_BUFFER_MAX: 'telemetryBufferMax',
   CITYBRAIN_TELEMETRY_SPILL_MAX_BYTES: 'telemetrySpillMaxBytes',
   CITYBRAIN_AUTO_DISPATCH: 'autoDispatch',
+  CITYBRAIN_DEMO: 'demo',
+  CITYBRAIN_DEMO_SPEEDUP: 'demoSpeedup',
+  CITYBRAIN_DEMO_DOCKS: 'demoDocksPerDistrict',
 };
 
 const KEY_TO_ENV = Object.fromEntries(Object.entries(ENV_MAP).map(([env, key]) => [key, env])) as Record<string, string>;

@@ -72,6 +72,11 @@ export const ERROR_CODES = {
   MAVLINK_LINK_LOST: { status: 503, message: 'MAVLink link to the vehicle is lost' },
   MAVLINK_BUSY: { status: 409, message: 'Another upload or the same command is already in progress on this link' },
   DRONE_OPS_UNAVAILABLE: { status: 501, message: 'drone-ops is not available' },
+  // OPC UA sources (issue #6)
+  OPCUA_SOURCE_NOT_FOUND: { status: 404, message: 'OPC UA source not found' },
+  OPCUA_SOURCE_EXISTS: { status: 409, message: 'An OPC UA source with this id already exists' },
+  OPCUA_SOURCE_INVALID: { status: 422, message: 'OPC UA source configuration is invalid' },
+  OPCUA_CONNECT_FAILED: { status: 502, message: 'Could not connect to the OPC UA server' },
   REDIS_NOT_DURABLE: { status: 500, message: 'Redis is not configured for durability (appendonly yes, maxmemory-policy noeviction)' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

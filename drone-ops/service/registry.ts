@@ -8,6 +8,7 @@ import { AppError } from '../../kernel/errors.js';
 import { SAMPLE_JIAODONG_AIRPORT_ZONE, type NoFlyZone, type OperationArea } from '../airspace.js';
 import type { DockStatus } from '../dock-choice.js';
 import type { DroneType } from '../energy.js';
+import { checkLinkSpec, type DroneLinkSpec } from '../link/address.js';
 import type { LonLat } from '../geo/types.js';
 import { DEFAULT_TZ, PRIORITY as JOB_PRIORITY } from '../scheduler/scheduler.js';
 import type { DockRecord, DroneRecord, MissionFilter, MissionHistoryEntry, MissionRecord, PatrolRecord } from '../store/types.js';
@@ -39,6 +40,11 @@ export interface DroneInput {
   typeId: string;
   dockId: string;
   batteryPct?: number;
+  /** MAVLink address (`udp://host:port`, `tcp://host:port`): the drone flies through MavlinkDroneLink. */
+  link?: string;
+  autopilot?: 'ardupilot' | 'px4';
+  /** MAVLink 2 signing secret, hex. */
+  signingKey?: string;
 }
 
 export interface DockReport {
@@ -57,8 +63,18 @@ export interface PatrolInput {
   fenceId?: string;
 }
 
+/** Drone link specs are kept as settings `link:<droneId>` (no schema change for an optional attribute). */
+const LINK_KEY = 'link:';
+
+export interface RegistryContext extends OpsContext {
+  operationAreas: OperationArea[];
+  districtOf?: (lon: number, lat: number) => string | null;
+  /** Called when a drone with a MAVLink address is registered (the composition root connects it). */
+  attachLink?: (droneId: string, spec: DroneLinkSpec) => void;
+}
+
 export abstract class DroneOpsRegistry {
-  constructor(private readonly ctx: OpsContext & { operationAreas: OperationArea[]; districtOf?: (lon: number, lat: number) => string | null }) {}
+  constructor(private readonly ctx: RegistryContext) {}
 
   abstract validate(req: PlanRequest): Promise<PlanOutcome>;
 
@@ -139,7 +155,8 @@ export abstract class DroneOpsRegistry {
     return d;
   }
 
-  async registerDrone(input: DroneInput): Promise<DroneRecord> {
+  async registerDrone(input: DroneInput): Promise<DroneRecord & { link?: Omit<DroneLinkSpec, 'signingKey'> & { signed: boolean } }> {
+    const spec = input.link === undefined ? undefined : checkLinkSpec({ address: input.link, autopilot: input.autopilot ?? 'ardupilot', ...(input.signingKey === undefined ? {} : { signingKey: input.signingKey }) });
     const dock = await this.dock(input.dockId);
     if (!(await this.ctx.store.listDroneTypes()).some((t) => t.id === input.typeId)) {
       throw new AppError('DRONE_TYPE_NOT_FOUND', { message: `Drone type ${input.typeId} not found`, details: { typeId: input.typeId } });
@@ -158,7 +175,26 @@ export abstract class DroneOpsRegistry {
     };
     await this.ctx.store.insertDrone(drone);
     await this.ctx.store.updateDock(dock.id, { droneId: drone.id }, now);
-    return drone;
+    if (!spec) return drone;
+    await this.setDroneLink(drone.id, spec);
+    return { ...drone, link: { address: spec.address, autopilot: spec.autopilot, signed: spec.signingKey !== undefined } };
+  }
+
+  /** Sets (or moves) a drone's MAVLink address and attaches it. @throws DRONE_NOT_FOUND, VALIDATION_FAILED */
+  async setDroneLink(droneId: string, spec: DroneLinkSpec): Promise<void> {
+    await this.drone(droneId);
+    await this.ctx.store.setSetting(LINK_KEY + droneId, JSON.stringify(checkLinkSpec(spec)));
+    this.ctx.attachLink?.(droneId, spec);
+  }
+
+  /** Every drone registered with a MAVLink address, with its link spec (signing key included). */
+  async droneLinks(): Promise<{ droneId: string; spec: DroneLinkSpec }[]> {
+    const out: { droneId: string; spec: DroneLinkSpec }[] = [];
+    for (const d of await this.ctx.store.listDrones()) {
+      const raw = await this.ctx.store.getSetting(LINK_KEY + d.id);
+      if (raw !== undefined) out.push({ droneId: d.id, spec: JSON.parse(raw) as DroneLinkSpec });
+    }
+    return out;
   }
 
   async drone(id: string): Promise<DroneRecord> {

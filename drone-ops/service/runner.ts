@@ -45,11 +45,13 @@ export class MissionRunner {
   private readonly flights = new Map<string, Flight>();
   /** Aborts asked for while a launch is between preflight and start. */
   private readonly pendingAbort = new Map<string, string>();
+  /** Last telemetry `droneState` per drone: the link reports 5 Hz, the bus and the history get 1 Hz. */
+  private readonly lastTelemetry = new Map<string, number>();
   private readonly offLink: () => void;
 
   constructor(
     private readonly ctx: OpsContext,
-    private readonly opts: { retryDelayMs: number; onPreempted: (missionIds: string[], by: MissionRecord) => Promise<void> },
+    private readonly opts: { retryDelayMs: number; onPreempted: (missionIds: string[], by: MissionRecord) => Promise<void>; telemetryEveryMs?: number },
   ) {
     this.offLink = ctx.link.on((e) => {
       this.onLink(e).catch((err: unknown) => ctx.log.error({ err, droneId: e.droneId }, 'drone link event failed'));
@@ -182,9 +184,13 @@ export class MissionRunner {
     const f = this.flights.get(e.droneId);
     const base = { droneId: e.droneId, dockId: f?.dockId ?? '', at: e.at, ...(f ? { missionId: f.missionId } : {}) };
     switch (e.type) {
-      case 'telemetry':
-        this.ctx.bus.emit('droneState', { ...base, phase: 'in_flight', position: e.position, batteryPct: e.batteryPct });
+      case 'telemetry': {
+        const last = this.lastTelemetry.get(e.droneId);
+        if (last !== undefined && e.at - last < (this.opts.telemetryEveryMs ?? 1000) && e.at >= last) return;
+        this.lastTelemetry.set(e.droneId, e.at);
+        this.ctx.bus.emit('droneState', { ...base, phase: f ? 'in_flight' : 'docked', position: e.position, batteryPct: e.batteryPct });
         return;
+      }
       case 'progress':
         this.ctx.bus.emit('droneState', { ...base, phase: 'in_flight', missionSeq: e.seq });
         if (f) await this.ctx.store.updateMission(f.missionId, { progressSeq: e.seq }, e.at);

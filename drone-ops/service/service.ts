@@ -14,13 +14,15 @@ import { distanceM } from '../geo/enu.js';
 import { PRIORITY as JOB_PRIORITY, type Json } from '../scheduler/scheduler.js';
 import type { MissionRecord } from '../store/types.js';
 import { DEFAULT_TURNAROUND_S, intentFor, planFromDock } from './planning.js';
-import { DroneOpsRegistry } from './registry.js';
-import { ACTIVE, LAUNCH_KIND, MissionRunner, type OpsContext } from './runner.js';
+import { DroneOpsRegistry, type RegistryContext } from './registry.js';
+import { resumedMission } from './resume.js';
+import { ACTIVE, LAUNCH_KIND, MissionRunner } from './runner.js';
+import { SafetyWatch } from './safety-watch.js';
 import type { DispatchOutcome, DispatchRequest, DockRanking, PlanOutcome, PlanRequest, ScheduleOutcome, ScheduleWhen } from './types.js';
 
 export const PATROL_KIND = 'patrol.fire';
 
-export interface DroneOpsServiceOptions extends OpsContext {
+export interface DroneOpsServiceOptions extends RegistryContext {
   /** District fences (operation areas); the flight must stay inside their union unless a fenceId is given. */
   operationAreas: OperationArea[];
   /** District of a dock location (for its default fence and the API). */
@@ -34,11 +36,14 @@ export interface DroneOpsServiceOptions extends OpsContext {
 
 export class DroneOpsService extends DroneOpsRegistry {
   readonly runner: MissionRunner;
+  /** Ground-side safety monitoring of flying missions (geofence, battery, link). */
+  readonly safety: SafetyWatch;
   private readonly offFailed: () => void;
 
   constructor(private readonly o: DroneOpsServiceOptions) {
     super(o);
     this.runner = new MissionRunner(o, { retryDelayMs: o.retryDelayMs ?? 60_000, onPreempted: (ids, by) => this.preempt(ids, by) });
+    this.safety = new SafetyWatch(o, { airspace: () => this.airspace(), abort: (m, note) => this.runner.abortActive(m, note) });
     // Handlers are registered before the composition root starts the scheduler (JobScheduler.process).
     o.scheduler.process(LAUNCH_KIND, (job) => this.runner.launch(job));
     o.scheduler.process(PATROL_KIND, async (job) => this.firePatrol((job.payload as { patrolId: string }).patrolId));
@@ -51,6 +56,18 @@ export class DroneOpsService extends DroneOpsRegistry {
   close(): void {
     this.offFailed();
     this.runner.close();
+    this.safety.close();
+  }
+
+  /** Breakpoint resume: a new mission from the last reached item of an aborted or failed one, scheduled now. */
+  async resume(id: string): Promise<ScheduleOutcome> {
+    const m = await this.mission(id);
+    const { type } = await this.dockWithType(m.dockId);
+    const now = this.o.clock.now();
+    const next = resumedMission(m, type, now, `m-${randomUUID()}`);
+    await this.o.store.insertMissions([next]);
+    this.o.bus.emit('missionChanged', { missionId: next.id, dockId: next.dockId, droneId: next.droneId, from: null, to: 'planned', at: now, kind: next.kind, priority: next.priority, ...(next.note === null ? {} : { note: next.note }) });
+    return this.schedule(next.id);
   }
 
   async airspace(): Promise<Airspace> {

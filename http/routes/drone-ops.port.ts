@@ -4,7 +4,7 @@
  * PLAN_INFEASIBLE (422), AIRSPACE_CONFLICT (409, with the conflicting missions and the next free slot),
  * DOCK_UNAVAILABLE (409), *_NOT_FOUND (404).
  */
-import type { DispatchBodyT, DockBodyT, DockReportBodyT, DroneBodyT, DroneTypeBodyT, MissionQueryT, PatrolBodyT, PlanBodyT, ScheduleBodyT, ZoneFeatureInT } from './drone-ops.schemas.js';
+import type { DispatchBodyT, DockBodyT, DockReportBodyT, DroneBodyT, DroneTypeBodyT, MissionQueryT, TelemetryQueryT, PatrolBodyT, PlanBodyT, ScheduleBodyT, ZoneFeatureInT } from './drone-ops.schemas.js';
 
 export type View = Record<string, unknown>;
 
@@ -30,6 +30,8 @@ export interface DroneOpsPort {
   createDrone(input: DroneBodyT): Promise<View>;
   /** Throws DRONE_NOT_FOUND. */
   getDrone(id: string): Promise<View>;
+  /** The drone's telemetry history (position, battery, phase, mission item) in [from, to). Throws DRONE_NOT_FOUND. */
+  droneTelemetry(id: string, q: TelemetryQueryT): Promise<View>;
   /** The plan outcome as a value (`ok`, missions or the refusal); nothing is stored. */
   validate(req: PlanBodyT): Promise<View>;
   /** Plans and stores (and schedules when `schedule` is given) the mission's sorties. */
@@ -37,6 +39,8 @@ export interface DroneOpsPort {
   schedule(id: string, when: ScheduleBodyT): Promise<View>;
   /** Cancels before launch or aborts in flight. Throws MISSION_NOT_FOUND, MISSION_TRANSITION_INVALID. */
   cancel(id: string): Promise<View>;
+  /** Breakpoint resume: a new mission from the last reached item of an aborted or failed one, scheduled now. */
+  resume(id: string): Promise<View>;
   listMissions(q: MissionQueryT): Promise<View[]>;
   /** With its history. Throws MISSION_NOT_FOUND. */
   getMission(id: string): Promise<View>;

@@ -95,7 +95,20 @@ export const DockBody = Type.Object(
 export const DockStatus = Type.Union(['offline', 'idle', 'charging', 'preparing', 'launching', 'in_mission', 'returning', 'landing', 'maintenance'].map((s) => Type.Literal(s)));
 export const DockReportBody = Type.Object({ status: Type.Optional(DockStatus), windMps: Type.Optional(Type.Union([Type.Number({ minimum: 0 }), Type.Null()])), rain: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
 
-export const DroneBody = Type.Object({ id: Type.Optional(Id), name: Type.Optional(Type.String({ maxLength: 200 })), typeId: Id, dockId: Id, batteryPct: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })) }, { additionalProperties: false });
+export const DroneBody = Type.Object(
+  {
+    id: Type.Optional(Id),
+    name: Type.Optional(Type.String({ maxLength: 200 })),
+    typeId: Id,
+    dockId: Id,
+    batteryPct: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
+    link: Type.Optional(Type.String({ maxLength: 300, description: 'MAVLink 2 address of the vehicle: udp://host:port or tcp://host:port (without it: the simulated in-memory link)' })),
+    autopilot: Type.Optional(Type.Union([Type.Literal('ardupilot'), Type.Literal('px4')], { description: 'default ardupilot' })),
+    signingKey: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{64}$', description: 'MAVLink 2 signing secret, 32 bytes as hex' })),
+  },
+  { additionalProperties: false },
+);
+export const TelemetryQuery = Type.Object({ from: Type.Optional(Type.Integer({ description: 'epoch ms, default 1 h ago' })), to: Type.Optional(Type.Integer({ description: 'epoch ms, default now' })) });
 
 export const PatrolBody = Type.Object(
   { id: Type.Optional(Id), name: Type.Optional(Type.String({ maxLength: 200 })), dockId: Id, pattern: Pattern, cron: Type.String({ minLength: 9, maxLength: 120, description: '5 or 6 fields (seconds first)' }), tz: Type.Optional(Type.String()), fenceId: Type.Optional(Type.String()) },
@@ -119,5 +132,6 @@ export type DroneTypeBodyT = Static<typeof DroneTypeBody>;
 export type DockBodyT = Static<typeof DockBody>;
 export type DockReportBodyT = Static<typeof DockReportBody>;
 export type DroneBodyT = Static<typeof DroneBody>;
+export type TelemetryQueryT = Static<typeof TelemetryQuery>;
 export type PatrolBodyT = Static<typeof PatrolBody>;
 export type MissionQueryT = Static<typeof MissionQuery>;

@@ -18,6 +18,7 @@ import {
   IdParam,
   MissionOut,
   MissionQuery,
+  TelemetryQuery,
   PatrolBody,
   PlanBody,
   ScheduleBody,
@@ -26,6 +27,7 @@ import {
   type DockBodyT,
   type DockReportBodyT,
   type DroneBodyT,
+  type TelemetryQueryT,
   type DroneTypeBodyT,
   type MissionQueryT,
   type PatrolBodyT,
@@ -86,6 +88,11 @@ function fleet(app: FastifyInstance, ops: DroneOpsPort): void {
     reply.code(201).send(await ops.createDrone(req.body)),
   );
   app.get<Id>('/drones/:id', { schema: { ...base, summary: 'One drone', params: IdParam, response: { 200: AnyObject, ...errorResponses } } }, (req) => ops.getDrone(req.params.id));
+  app.get<Id & { Querystring: TelemetryQueryT }>(
+    '/drones/:id/telemetry',
+    { schema: { ...base, summary: "A drone's telemetry history (lon, lat, altM, batteryPct, missionSeq per second of flight)", params: IdParam, querystring: TelemetryQuery, response: { 200: AnyObject, ...errorResponses } } },
+    (req) => ops.droneTelemetry(req.params.id, req.query),
+  );
 }
 
 function missions(app: FastifyInstance, ops: DroneOpsPort): void {
@@ -108,6 +115,9 @@ function missions(app: FastifyInstance, ops: DroneOpsPort): void {
   );
   app.post<Id>('/missions/:id/cancel', { schema: { ...base, summary: 'Cancel before launch, or abort in flight (return to launch)', params: IdParam, response: { 200: MissionOut, ...errorResponses } } }, (req) =>
     ops.cancel(req.params.id),
+  );
+  app.post<Id>('/missions/:id/resume', { schema: { ...base, summary: 'Breakpoint resume: fly the rest of an aborted or failed mission from its last reached item', params: IdParam, response: { 201: MissionOut, ...errorResponses } } }, async (req, reply) =>
+    reply.code(201).send(await ops.resume(req.params.id)),
   );
   app.post<{ Body: DispatchBodyT }>(
     '/missions/dispatch',

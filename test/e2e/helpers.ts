@@ -2,20 +2,20 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import { startPlatform, type Platform } from '../../app/platform.js';
+import { startPlatform, type Platform, type PlatformOptions } from '../../app/platform.js';
 import { loadConfig, type Config } from '../../kernel/config.js';
 import { silentLogger } from '../../kernel/logger.js';
 
 export const TOKEN = 'e2e-admin-token-0123456789';
 
 /** The whole platform in this process on free ports, with its own data dir (and optional real engines). */
-export async function bootPlatform(env: Record<string, string> = {}, overrides: Partial<Config> = {}): Promise<Platform> {
+export async function bootPlatform(env: Record<string, string> = {}, overrides: Partial<Config> = {}, opts: Omit<PlatformOptions, 'log'> = {}): Promise<Platform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cb-e2e-'));
   const config = loadConfig(
     { CITYBRAIN_ADMIN_TOKEN: TOKEN, CITYBRAIN_DATA_DIR: dataDir, ...env },
     { httpHost: '127.0.0.1', httpPort: 0, mqttHost: '127.0.0.1', mqttPort: 0, mqttWsPort: 0, telemetryFlushMs: 10, ...overrides },
   );
-  return startPlatform(config, { log: silentLogger() });
+  return startPlatform(config, { log: silentLogger(), ...opts });
 }
 
 export async function api<T = unknown>(p: Platform, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {

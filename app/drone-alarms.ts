@@ -1,0 +1,43 @@
+/**
+ * Drone safety alarms (geofence breach, low battery, link lost: drone-ops SafetyWatch) become alerts in
+ * the alert list (issue #5: "the dispatcher is alerted"). rules-engine and drone-ops never import each
+ * other: this composition-root file folds an alarm into the alert lifecycle (`applySignal`) and commits
+ * it through the alert service (persisted, then announced on the bus and the stream).
+ */
+import type { DroneAlarm, SafetyWatch } from '../drone-ops/service/index.js';
+import { applySignal, type Signal } from '../rules-engine/index.js';
+import type { AlertService } from '../rules-engine/service/index.js';
+import type { Logger } from '../kernel/logger.js';
+
+/** Not a stored rule: the rule id alerts raised by ground-side drone monitoring carry. */
+export const DRONE_SAFETY_RULE = 'drone-safety';
+
+const SEVERITY: Record<DroneAlarm['kind'], Signal['severity']> = { geofence: 'orange', battery: 'yellow', link_lost: 'orange' };
+
+export function droneAlarmSignal(a: DroneAlarm): Signal {
+  return {
+    ruleId: DRONE_SAFETY_RULE,
+    ruleKind: 'event',
+    ruleVersion: 1,
+    subject: `drone:${a.droneId}`,
+    state: 'firing',
+    severity: SEVERITY[a.kind],
+    values: { alarm: a.kind, missionId: a.missionId, dockId: a.dockId },
+    message: a.message,
+    at: a.at,
+    labels: { deviceId: `drone:${a.droneId}`, deviceKind: 'drone', district: null, asset: a.missionId, location: a.position ? { lon: a.position.lon, lat: a.position.lat } : null, parent: null },
+  };
+}
+
+/** Follows the safety watch and raises (or re-fires) one alert per drone; returns the unsubscribe function. */
+export function wireDroneAlarms(safety: SafetyWatch, alerts: AlertService, log: Logger): () => void {
+  return safety.onAlarm((a) => {
+    const s = droneAlarmSignal(a);
+    void (async () => {
+      const current = (await alerts.store.liveAlerts()).find((x) => x.ruleId === s.ruleId && x.subject === s.subject);
+      const out = applySignal(current, s, alerts.clock.now());
+      if (!out.alert || out.alert === current) return;
+      await alerts.commit({ alert: { impact: null, resources: null, mutedBy: null, ...current, ...out.alert }, changes: out.changes });
+    })().catch((err: unknown) => log.error({ err, alarm: a }, 'raising a drone alarm'));
+  });
+}

@@ -1,0 +1,80 @@
+/**
+ * Ground-side safety monitoring (issue #5 part 3), pure: the live position against the mission's fence
+ * and the no-fly zones, the battery against the remaining route plus the reserve, and the mission items
+ * a resumed flight restarts from (breakpoint resume, drone-ops.md "breakpoint resume from MISSION_CURRENT").
+ * The autopilot has its own failsafes; these checks are the ground station's independent second line.
+ */
+import { checkPath, type Airspace } from './airspace.js';
+import { estimateFlight, type DroneType } from './energy.js';
+import type { LonLatAlt } from './geo/types.js';
+import { fromDegE7, MAV_CMD, type MissionItem } from './planner/mission.js';
+
+export interface SafetyInput {
+  /** Live position, altitude above home (GLOBAL_POSITION_INT.relative_alt). */
+  position: LonLatAlt;
+  batteryPct: number;
+  at: number;
+  airspace: Airspace;
+  /** The mission's operation area; absent = the union of all areas (as planned). */
+  fenceId?: string;
+  /** Where the drone still has to fly: the remaining waypoints, then home at altitude and on the ground. */
+  remaining: LonLatAlt[];
+  type: DroneType;
+}
+
+export type SafetyVerdict = { action: 'continue' } | { action: 'rtl'; kind: 'geofence' | 'battery'; reason: string };
+
+const round = (x: number, d = 1): number => Math.round(x * 10 ** d) / 10 ** d;
+
+/** One check of one telemetry sample: a breach or a battery shortfall means return to launch now. */
+export function checkSafety(i: SafetyInput): SafetyVerdict {
+  const here = checkPath(i.airspace, [i.position], { at: i.at, durationMs: 0, ...(i.fenceId === undefined ? {} : { fenceId: i.fenceId }) });
+  if (!here.ok) {
+    const what = here.violations.map((v) => (v.kind === 'no_fly_zone' ? `inside no-fly zone ${v.zoneId ?? ''}`.trim() : v.kind === 'outside_fence' ? 'outside the fence' : 'above the ceiling')).join(', ');
+    return { action: 'rtl', kind: 'geofence', reason: `geofence breach at ${round(i.position.lon, 5)},${round(i.position.lat, 5)} alt ${round(i.position.altM)} m: ${what}` };
+  }
+  // Energy: the rest of the route at the type's speeds, plus the reserve the plan was made with.
+  const needed = estimateFlight([i.position, ...i.remaining], i.type).batteryPct + i.type.reservePct;
+  if (i.batteryPct < needed) {
+    return { action: 'rtl', kind: 'battery', reason: `low battery: ${round(i.batteryPct)} % left, ${round(needed)} % needed for the remaining route and the ${i.type.reservePct} % reserve` };
+  }
+  return { action: 'continue' };
+}
+
+function itemPosition(it: MissionItem): LonLatAlt {
+  return { lon: fromDegE7(it.y), lat: fromDegE7(it.x), altM: it.z };
+}
+
+const NAV_WITH_POSITION = new Set<number>([MAV_CMD.NAV_WAYPOINT, MAV_CMD.NAV_LOITER_TURNS, MAV_CMD.NAV_LOITER_TIME]);
+
+/**
+ * The route still to fly when the vehicle is heading for item `targetSeq` (MISSION_CURRENT): the
+ * positioned items from there on, then home at the last altitude and home on the ground (as RTL flies it).
+ * Item 0 is home (ArduPilot convention, planner/mission.ts).
+ */
+export function remainingRoute(items: readonly MissionItem[], targetSeq: number): LonLatAlt[] {
+  const home = items[0];
+  if (!home) return [];
+  const ahead = items.filter((it) => it.seq >= Math.max(2, targetSeq) && NAV_WITH_POSITION.has(it.command)).map(itemPosition);
+  const lastAlt = ahead[ahead.length - 1]?.altM ?? 0;
+  const h = itemPosition(home);
+  return [...ahead, { ...h, altM: lastAlt }, { ...h, altM: 0 }];
+}
+
+/**
+ * Breakpoint resume: a mission that restarts at the last reached item `reachedSeq` (it is flown again,
+ * so a corridor scan has no gap). Home and take-off stay, items are renumbered from 0, and the path
+ * (for energy and the airspace intent) is rebuilt from them. Undefined when nothing is left to fly.
+ */
+export function resumeItems(items: readonly MissionItem[], reachedSeq: number): { items: MissionItem[]; path: LonLatAlt[] } | undefined {
+  const [home, takeoff] = items;
+  if (!home || !takeoff) return undefined;
+  const from = Math.max(2, reachedSeq);
+  const rest = items.filter((it) => it.seq >= from);
+  if (!rest.some((it) => NAV_WITH_POSITION.has(it.command))) return undefined;
+  const out = [home, takeoff, ...rest].map((it, seq) => ({ ...it, seq, current: (seq === 0 ? 1 : 0) as 0 | 1 }));
+  const h = itemPosition(home);
+  const route = remainingRoute(out, 2);
+  const firstAlt = route[0]?.altM ?? takeoff.z;
+  return { items: out, path: [{ ...h, altM: 0 }, { ...h, altM: firstAlt }, ...route] };
+}

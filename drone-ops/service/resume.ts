@@ -1,0 +1,33 @@
+/**
+ * Breakpoint resume (drone-ops.md: "breakpoint resume from MISSION_CURRENT after an interruption"): an
+ * aborted or failed mission that reached some of its items becomes a new mission that re-uploads the
+ * rest, starting at the last reached item (re-upload rather than MISSION_SET_CURRENT: after a landing
+ * and a battery swap the vehicle's stored mission is not to be trusted).
+ */
+import { AppError } from '../../kernel/errors.js';
+import { estimateFlight, type DroneType } from '../energy.js';
+import { resumeItems } from '../safety.js';
+import type { MissionRecord } from '../store/types.js';
+
+export function resumedMission(m: MissionRecord, type: DroneType, now: number, id: string): MissionRecord {
+  if (m.status !== 'aborted' && m.status !== 'failed') {
+    throw new AppError('MISSION_TRANSITION_INVALID', { message: `Mission ${m.id} is ${m.status}; only an aborted or failed mission resumes`, details: { id: m.id, status: m.status } });
+  }
+  const rest = m.progressSeq === null ? undefined : resumeItems(m.plan.items, m.progressSeq);
+  if (!rest) throw new AppError('MISSION_TRANSITION_INVALID', { message: `Mission ${m.id} has no reached item to resume from, or nothing left to fly`, details: { id: m.id, progressSeq: m.progressSeq } });
+  const est = estimateFlight(rest.path, type);
+  return {
+    ...m,
+    id,
+    status: 'planned',
+    request: { ...m.request, resumeOf: m.id, resumeFromSeq: m.progressSeq },
+    plan: { items: rest.items, path: rest.path, lengthM: est.horizontalM, durationS: est.durationS, batteryPct: est.batteryPct, ...(est.energyWh === undefined ? {} : { energyWh: est.energyWh }) },
+    runAt: null,
+    startedAt: null,
+    finishedAt: null,
+    progressSeq: null,
+    note: `resumes mission ${m.id} from item ${m.progressSeq}`,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
