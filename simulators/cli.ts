@@ -10,6 +10,7 @@ import { runFleet, type FleetOptions } from './fleet.js';
 import { parseMix } from './placement.js';
 import { formatProgress, formatSummary } from './progress.js';
 import { parseSet, startVirtualDevice } from './virtual-device.js';
+import { SCENARIO_HELP, scenarioCommand, WATCH_HELP, watchCommand } from './scenarios/cli.js';
 
 export interface SimCliIo {
   out: (s: string) => void;
@@ -27,6 +28,8 @@ Usage: citybrain sim <command> [options]
 Commands:
   sensors     A city's sensor fleet: provision, connect, report plausible values (sim sensors --help)
   device      One virtual device of any kind that prints what it sends and receives (sim device --help)
+  scenario    A seeded incident scenario, --verify checks the alerts the platform raised (sim scenario --help)
+  watch       Live conformance watch: every contract violation devices make (sim watch --help)
 `;
 
 const SENSORS_HELP = `citybrain sim sensors — run a simulated sensor fleet against a platform
@@ -184,7 +187,7 @@ async function device(argv: string[], io: SimCliIo): Promise<number> {
   return 0;
 }
 
-/** `citybrain sim <sensors|device> [options]`; exit code 0 ok, 1 failure, 2 usage error. */
+/** `citybrain sim <sensors|device|scenario|watch> [options]`; exit code 0 ok, 1 failure, 2 usage error. */
 export async function runSimCli(argv: string[], io: SimCliIo): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
@@ -201,6 +204,12 @@ export async function runSimCli(argv: string[], io: SimCliIo): Promise<number> {
       case 'device':
         if (isHelp(rest)) return (io.out(DEVICE_HELP), 0);
         return await device(rest, io);
+      case 'scenario':
+        if (isHelp(rest)) return (io.out(SCENARIO_HELP), 0);
+        return await scenarioCommand(rest, io, (f) => adminToken(f, io.env ?? process.env));
+      case 'watch':
+        if (isHelp(rest)) return (io.out(WATCH_HELP), 0);
+        return await watchCommand(rest, io, (f) => adminToken(f, io.env ?? process.env));
       default:
         io.err(`unknown sim command ${cmd}\n\n${HELP}`);
         return 2;
