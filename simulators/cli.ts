@@ -10,6 +10,7 @@ import { runFleet, type FleetOptions } from './fleet.js';
 import { parseMix } from './placement.js';
 import { formatProgress, formatSummary } from './progress.js';
 import { parseSet, startVirtualDevice } from './virtual-device.js';
+import { DOCKS_HELP, registerDocks, runSimDocks } from './vehicle/docks-cli.js';
 import { SCENARIO_HELP, scenarioCommand, WATCH_HELP, watchCommand } from './scenarios/cli.js';
 
 export interface SimCliIo {
@@ -29,6 +30,7 @@ Commands:
   sensors     A city's sensor fleet: provision, connect, report plausible values (sim sensors --help)
   device      One virtual device of any kind that prints what it sends and receives (sim device --help)
   scenario    A seeded incident scenario, --verify checks the alerts the platform raised (sim scenario --help)
+  docks       Simulated MAVLink docks and drones in the four core districts (sim docks --help)
   watch       Live conformance watch: every contract violation devices make (sim watch --help)
 `;
 
@@ -95,6 +97,39 @@ function untilStopped(durationMs: number | undefined, signal: AbortSignal | unde
     if (signal?.aborted) return done('aborted');
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+async function docks(argv: string[], io: SimCliIo): Promise<number> {
+  const f = parseFlags(argv, { count: 'number', speedup: 'number', autopilot: 'string', register: 'boolean', http: 'string', token: 'string', prefix: 'string' });
+  const count = num(f, 'count') ?? 4;
+  if (!Number.isInteger(count) || count < 1 || count > 500) throw new UsageError('--count must be an integer from 1 to 500');
+  const speedup = num(f, 'speedup') ?? 1;
+  if (speedup < 1 || speedup > 100) throw new UsageError('--speedup must be from 1 to 100');
+  const autopilot = str(f, 'autopilot') ?? 'ardupilot';
+  if (autopilot !== 'ardupilot' && autopilot !== 'px4') throw new UsageError('--autopilot must be ardupilot or px4');
+  const run = await runSimDocks({ count, speedup, autopilot, prefix: str(f, 'prefix') ?? 'sim' });
+  io.out(`${run.docks.length} simulated MAVLink docks (${autopilot}, ×${speedup}):`);
+  for (const d of run.docks) io.out(`  ${d.dockId.padEnd(24)} district ${d.district}  home ${d.home.lon.toFixed(5)},${d.home.lat.toFixed(5)}  ${d.address}`);
+  if (f['register']) {
+    const token = adminToken(f, io.env ?? process.env);
+    if (!token) {
+      await run.close();
+      throw new UsageError('--register needs --token, CITYBRAIN_ADMIN_TOKEN or ./data/admin-token');
+    }
+    const failed = await registerDocks(run, str(f, 'http') ?? 'http://127.0.0.1:8080', token, autopilot, io.out);
+    if (failed > 0) {
+      await run.close();
+      return 1;
+    }
+    io.out('registered with the platform: schedule missions on these docks (POST /api/v1/missions)');
+  } else {
+    io.out('register each with: POST /api/v1/docks {"id","location"} and POST /api/v1/drones {"id","typeId","dockId","link":"<address>"} (or rerun with --register)');
+  }
+  io.out('Ctrl-C stops them.');
+  const why = await untilStopped(undefined, io.signal);
+  await run.close();
+  io.out(`stopped (${why})`);
+  return 0;
 }
 
 function adminToken(flags: Flags, env: Record<string, string | undefined>): string | undefined {
@@ -207,6 +242,9 @@ export async function runSimCli(argv: string[], io: SimCliIo): Promise<number> {
       case 'scenario':
         if (isHelp(rest)) return (io.out(SCENARIO_HELP), 0);
         return await scenarioCommand(rest, io, (f) => adminToken(f, io.env ?? process.env));
+      case 'docks':
+        if (isHelp(rest)) return (io.out(DOCKS_HELP), 0);
+        return await docks(rest, io);
       case 'watch':
         if (isHelp(rest)) return (io.out(WATCH_HELP), 0);
         return await watchCommand(rest, io, (f) => adminToken(f, io.env ?? process.env));
