@@ -32,6 +32,7 @@ import { startDroneOps, type DroneOps, type DroneOpsOptions } from './drone-ops.
 import { wireDroneAlarms } from './drone-alarms.js';
 import { droneHistory, recordDroneTelemetry } from './drone-telemetry.js';
 import { startDemo, type DemoDock, type DemoVehicleFactory } from './demo.js';
+import { startOpcua } from './opcua.js';
 import { ensureSecret } from './secrets.js';
 
 export interface Platform {
@@ -153,6 +154,9 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
 
     const notifications = await startNotifications({ database, bus, clock, log, metrics, credentialKey, districtOf: (id) => registry.lookup(id)?.district ?? null });
     cleanups.push(() => notifications.stop());
+    // OPC UA stations feed the same writer and bus as MQTT devices (issue #6 part 4).
+    const opcua = await startOpcua({ database, bus, clock, log, devices: registry, sink: writer, dataDir });
+    cleanups.push(() => opcua.stop());
     const broker = createBroker({ config, log, bus, clock, directory: registry, sink: writer, metrics, integrations: notifications.integrationDirectory });
     const mqtt = await broker.listen();
     cleanups.push(() => broker.close());
@@ -183,6 +187,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
       ...notifications.http,
       droneOps: droneOps.http,
       ...alerts.http,
+      opcua: opcua.http,
     });
     await http.listen({ host: config.httpHost, port: config.httpPort });
     cleanups.push(() => http.close());
@@ -193,7 +198,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
 
     // Shutdown order: HTTP and MQTT stop first (no new work), then the writer flushes, then stores close.
     // Automatic dispatches under way finish before drone-ops closes.
-    cleanups.splice(0, cleanups.length, () => database.close(), () => alerts.stop(), () => notifications.stop(), () => droneOps.stop(), async () => demo?.close(), () => alerts.autoDispatch.stop(), () => registry.stop(), () => store.close(), () => writer.close(), async () => { offDroneAlarms(); offDroneTelemetry(); }, () => broker.close(), () => http.close());
+    cleanups.splice(0, cleanups.length, () => database.close(), () => alerts.stop(), () => notifications.stop(), () => droneOps.stop(), async () => demo?.close(), () => alerts.autoDispatch.stop(), () => registry.stop(), () => store.close(), () => writer.close(), () => opcua.stop(), async () => { offDroneAlarms(); offDroneTelemetry(); }, () => broker.close(), () => http.close());
 
     return {
       http: { url: httpUrl, port: httpPort },

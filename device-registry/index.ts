@@ -17,3 +17,4 @@ export { KyselyDeviceRepository } from './device-repository.kysely.js';
 export { registryMigrations } from './migrations.js';
 export { loadOrCreateCredentialKey } from './credentials.js';
 export { CSV_COLUMNS, type ImportFormat, type ImportReport, type ImportRowResult } from './bulk-import.js';
+export * from './opcua/index.js';

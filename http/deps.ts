@@ -8,8 +8,10 @@ import type { Clock } from '../kernel/clock.js';
 import type { Logger } from '../kernel/logger.js';
 import type { SeverityName, ViolationRecord } from '../kernel/events.js';
 import type { DroneOpsPort } from './routes/drone-ops.port.js';
+import type { OpcuaPort } from './routes/opcua.js';
 
 export type { DroneOpsPort };
+export type { OpcuaPort };
 
 export interface LonLat {
   lon: number;
@@ -393,6 +395,8 @@ export interface HttpDeps {
   stream?: StreamPort;
   /** `/api/v1/webhooks` receivers and their delivery log. */
   webhooks?: WebhooksPort;
+  /** `/api/v1/opcua/sources`: OPC UA stations feeding device readings. */
+  opcua?: OpcuaPort;
   /** `/api/v1/integrations`: read-only MQTT clients of the platform namespace. */
   integrations?: IntegrationsPort;
   /** `/api/v1/alerts` (list, detail, lifecycle steps, KPIs). */

@@ -13,6 +13,7 @@ import { contractRoutes, districtRoutes } from './routes/catalog.js';
 import { deviceRoutes } from './routes/devices.js';
 import { droneOpsRoutes } from './routes/drone-ops.js';
 import { importRoutes } from './routes/import.js';
+import { opcuaRoutes } from './routes/opcua.js';
 import { readingRoutes } from './routes/readings.js';
 import { streamRoutes } from './routes/stream.js';
 import { alertRoutes } from './routes/alerts.js';
@@ -85,6 +86,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
       if (deps.rules) await api.register(ruleRoutes(deps.rules));
       if (deps.silences) await api.register(silenceRoutes(deps.silences));
       if (deps.incidents) await api.register(incidentRoutes(deps.incidents));
+      if (deps.opcua) await api.register(opcuaRoutes(deps.opcua));
     },
     { prefix: API_PREFIX },
   );

@@ -12,6 +12,7 @@ import { formatProgress, formatSummary } from './progress.js';
 import { parseSet, startVirtualDevice } from './virtual-device.js';
 import { DOCKS_HELP, registerDocks, runSimDocks } from './vehicle/docks-cli.js';
 import { SCENARIO_HELP, scenarioCommand, WATCH_HELP, watchCommand } from './scenarios/cli.js';
+import { OPCUA_STATION_HELP, opcuaStationCommand } from './opcua/cli.js';
 
 export interface SimCliIo {
   out: (s: string) => void;
@@ -32,6 +33,7 @@ Commands:
   scenario    A seeded incident scenario, --verify checks the alerts the platform raised (sim scenario --help)
   docks       Simulated MAVLink docks and drones in the four core districts (sim docks --help)
   watch       Live conformance watch: every contract violation devices make (sim watch --help)
+  opcua-station  A simulated OPC UA district-heating station (sim opcua-station --help)
 `;
 
 const SENSORS_HELP = `citybrain sim sensors — run a simulated sensor fleet against a platform
@@ -248,6 +250,9 @@ export async function runSimCli(argv: string[], io: SimCliIo): Promise<number> {
       case 'watch':
         if (isHelp(rest)) return (io.out(WATCH_HELP), 0);
         return await watchCommand(rest, io, (f) => adminToken(f, io.env ?? process.env));
+      case 'opcua-station':
+        if (isHelp(rest)) return (io.out(OPCUA_STATION_HELP), 0);
+        return await opcuaStationCommand(rest, io);
       default:
         io.err(`unknown sim command ${cmd}\n\n${HELP}`);
         return 2;

@@ -1,0 +1,45 @@
+/**
+ * Wires OPC UA sources (issue #6 part 4): their table, the collector on the telemetry writer and the bus,
+ * the service, and its HTTP port. Sources stored by an earlier run start collecting at once.
+ */
+import { join } from 'node:path';
+import {
+  KyselyOpcuaSourceStore,
+  OpcuaCollector,
+  OpcuaSourceService,
+  opcuaMigrations,
+  type DeviceLookup,
+} from '../device-registry/index.js';
+import type { ReadingSink } from '../broker/index.js';
+import type { OpcuaPort } from '../http/index.js';
+import type { EventBus } from '../kernel/bus.js';
+import type { Clock } from '../kernel/clock.js';
+import { migrate, type Database } from '../kernel/db/index.js';
+import type { Logger } from '../kernel/logger.js';
+
+export interface OpcuaWiring {
+  readonly service: OpcuaSourceService;
+  readonly http: OpcuaPort;
+  /** Closes every session (subscriptions terminated) before the writer flushes. */
+  stop(): Promise<void>;
+}
+
+export async function startOpcua(o: { database: Database; bus: EventBus; clock: Clock; log: Logger; devices: DeviceLookup; sink: ReadingSink; dataDir: string }): Promise<OpcuaWiring> {
+  await migrate(o.database, opcuaMigrations);
+  const collector = new OpcuaCollector({ bus: o.bus, clock: o.clock, log: o.log, sink: o.sink, devices: o.devices, pkiDir: join(o.dataDir, 'opcua-pki') });
+  const service = new OpcuaSourceService(new KyselyOpcuaSourceStore(o.database), collector, o.devices, o.clock);
+  await service.start();
+  return {
+    service,
+    http: {
+      create: (input) => service.create(input),
+      list: () => service.list(),
+      get: (id) => service.get(id),
+      replace: (id, input) => service.update(id, input),
+      delete: (id) => service.delete(id),
+      status: (id) => service.status(id),
+      browse: (id, nodeId) => service.browse(id, nodeId),
+    },
+    stop: () => collector.stop(),
+  };
+}
