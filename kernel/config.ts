@@ -37,8 +37,8 @@ export const ConfigSchema = Type.Object({
   mqttConnectTimeoutMs: PosInt('A socket must send CONNECT within this time', 10_000),
   ingestMaxInflight: PosInt('Readings in flight through ingest (overall) before sockets are paused', 5_000),
   ingestMaxInflightPerClient: PosInt('Readings in flight per connection before that socket is paused', 200),
-  telemetryBatchSize: PosInt('Telemetry write batch size (points)', 5_000),
-  telemetryFlushMs: PosInt('Telemetry write batch interval', 50),
+  telemetryBatchSize: PosInt('Telemetry write batch size (readings); smaller than ingestMaxInflight so batches overlap', 2_000),
+  telemetryFlushMs: PosInt('Longest a reading waits before its batch is written (a QoS 1 PUBACK waits for the write)', 20),
   telemetryBufferMax: PosInt('Readings held in memory when the store is slow or down, before spilling to disk', 50_000),
   telemetrySpillMaxBytes: PosInt('Largest spill file on disk when the store is down', 1024 * 1024 * 1024),
   autoDispatch: Type.Union([Type.Literal('off'), Type.Literal('red'), Type.Literal('orange')], {
