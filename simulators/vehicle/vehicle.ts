@@ -5,6 +5,7 @@ import { common } from 'node-mavlink';
 import type { MavLinkData } from 'node-mavlink';
 import { LocalPlane } from '../../drone-ops/index.js';
 import type { LonLatAlt } from '../../drone-ops/index.js';
+import { mulberry32 } from '../random.js';
 import { FlightModel } from './autopilot.js';
 import type { SimItem } from './autopilot.js';
 import { MissionServer } from './mission-server.js';
@@ -47,17 +48,6 @@ export interface VehicleOptions {
 
 const NO_FAULTS: Faults = { loss: 0, duplicate: 0, ackDelayMs: 0, dropCommands: false, commandNack: {}, missionNack: undefined, linkDown: false };
 
-/** Small deterministic PRNG (mulberry32) so fault runs repeat. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A simulated MAVLink 2 multicopter in a dock, on its own UDP port. Driven by `tick()` (see fleet.ts). */
 export class SimVehicle {
@@ -84,7 +74,7 @@ export class SimVehicle {
     this.faults = { ...NO_FAULTS, ...opts.faults };
     this.plane = new LocalPlane(opts.home);
     this.framer = new Framer(opts.sysid ?? 1, 1, opts.signingKey);
-    this.rand = prng(opts.seed ?? 1);
+    this.rand = mulberry32(opts.seed ?? 1);
     this.missions = new MissionServer({ sysid: 255, compid: 190 }, (m) => this.send(m), (t, items, id) => this.commit(t, items, id));
     sock.on('message', (buf, rinfo) => this.receive(buf, rinfo));
   }

@@ -3,11 +3,9 @@
  * impact area and resources → HTTP ack / resolve; a silent device raises "offline" (deadman with the
  * interval overridden by the device tag `interval_ms=500`); a backtest over a stored series.
  */
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Platform } from '../../app/platform.js';
-import { api, bootPlatform, connectDevice, type Provisioned } from './helpers.js';
+import { api, bootPlatform, connectDevice, type Provisioned, ENGINE_CONFIGURATIONS } from './helpers.js';
 
 interface AlertBody {
   id: string;
@@ -29,24 +27,8 @@ async function provisionWith(p: Platform, id: string, kind: string, lon: number,
 
 const alertsOf = async (p: Platform, q: string) => (await api<{ items: AlertBody[]; total: number }>(p, 'GET', `/api/v1/alerts?${q}`)).body.items;
 
-async function freshPostgresDb(): Promise<string> {
-  const name = `cb_alerts_${randomBytes(4).toString('hex')}`;
-  const c = new pg.Client({ connectionString: inject('postgresUrl') });
-  await c.connect();
-  await c.query(`CREATE DATABASE ${name}`);
-  await c.end();
-  return inject('postgresUrl').replace(/\/postgres$/, `/${name}`);
-}
 
-const configurations: [string, () => Promise<Record<string, string>>][] = [
-  ['embedded (SQLite, SQLite telemetry)', async () => ({})],
-  [
-    'real engines (PostgreSQL, InfluxDB 1.x)',
-    async () => ({ DATABASE_URL: await freshPostgresDb(), INFLUX_URL: inject('influxUrl'), INFLUX_DB: `alerts_${randomBytes(4).toString('hex')}` }),
-  ],
-];
-
-describe.each(configurations)('alerts end to end: %s', (_name, env) => {
+describe.each(ENGINE_CONFIGURATIONS)('alerts end to end: %s', (_name, env) => {
   let p: Platform;
   beforeAll(async () => {
     p = await bootPlatform(await env());

@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import pg from 'pg';
+import { inject } from 'vitest';
 import { startPlatform, type Platform, type PlatformOptions } from '../../app/platform.js';
 import { loadConfig, type Config } from '../../kernel/config.js';
 import { silentLogger } from '../../kernel/logger.js';
@@ -56,3 +59,25 @@ export function connectDevice(p: Platform, d: Provisioned, extra: IClientOptions
     });
   });
 }
+
+/** A fresh database on the test PostgreSQL server (integration project only). */
+export async function freshPostgresDb(prefix = 'cb_e2e'): Promise<string> {
+  const name = `${prefix}_${randomBytes(4).toString('hex')}`;
+  const c = new pg.Client({ connectionString: inject('postgresUrl') });
+  await c.connect();
+  await c.query(`CREATE DATABASE ${name}`);
+  await c.end();
+  return inject('postgresUrl').replace(/\/postgres$/, `/${name}`);
+}
+
+/**
+ * The two configurations every end-to-end suite runs in: embedded defaults, and the real engines
+ * (PostgreSQL registry and stores, InfluxDB 1.x telemetry) started by the integration global setup.
+ */
+export const ENGINE_CONFIGURATIONS: [string, () => Promise<Record<string, string>>][] = [
+  ['embedded (SQLite registry, SQLite telemetry)', async () => ({})],
+  [
+    'real engines (PostgreSQL registry, InfluxDB 1.x telemetry)',
+    async () => ({ DATABASE_URL: await freshPostgresDb(), INFLUX_URL: inject('influxUrl'), INFLUX_DB: `e2e_${randomBytes(4).toString('hex')}` }),
+  ],
+];

@@ -3,30 +3,12 @@
  * (SQLite + SQLite) and real engines (PostgreSQL + InfluxDB 1.x, as child processes).
  * HTTP provisioning → MQTT publish (QoS 1) → contract validation → store → HTTP query.
  */
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../app/platform.js';
-import { api, bootPlatform, connectDevice, provision } from './helpers.js';
+import { api, bootPlatform, connectDevice, provision, ENGINE_CONFIGURATIONS } from './helpers.js';
 
-async function freshPostgresDb(): Promise<string> {
-  const name = `cb_e2e_${randomBytes(4).toString('hex')}`;
-  const c = new pg.Client({ connectionString: inject('postgresUrl') });
-  await c.connect();
-  await c.query(`CREATE DATABASE ${name}`);
-  await c.end();
-  return inject('postgresUrl').replace(/\/postgres$/, `/${name}`);
-}
 
-const configurations: [string, () => Promise<Record<string, string>>][] = [
-  ['embedded (SQLite registry, SQLite telemetry)', async () => ({})],
-  [
-    'real engines (PostgreSQL registry, InfluxDB 1.x telemetry)',
-    async () => ({ DATABASE_URL: await freshPostgresDb(), INFLUX_URL: inject('influxUrl'), INFLUX_DB: `e2e_${randomBytes(4).toString('hex')}` }),
-  ],
-];
-
-describe.each(configurations)('telemetry path: %s', (_name, env) => {
+describe.each(ENGINE_CONFIGURATIONS)('telemetry path: %s', (_name, env) => {
   let p: Platform;
   beforeAll(async () => {
     p = await bootPlatform(await env());
