@@ -21,7 +21,32 @@ function checkCoverage(poly: GeoPolygon, zones: NoFlyZone[], o: { spacingM: numb
   expect(res).toEqual({ ok: true });
 }
 
+/** Distance from the origin to the nearest edge of a closed polygon given in metres. */
+function minEdgeDistance(pts: [number, number][]): number {
+  let best = Infinity;
+  for (let i = 0; i < pts.length; i++) {
+    const [ax, ay] = pts[i]!;
+    const [bx, by] = pts[(i + 1) % pts.length]!;
+    const dx = bx - ax;
+    const dy = by - ay;
+    const t = Math.max(0, Math.min(1, -(ax * dx + ay * dy) / (dx * dx + dy * dy || 1)));
+    best = Math.min(best, Math.hypot(ax + t * dx, ay + t * dy));
+  }
+  return best;
+}
+
 describe('planCoverage', () => {
+  it('refuses (through checkPath) rather than hides a plan whose area a zone cuts in two', () => {
+    // Found by the property test below: a zone wider than the area at its waist leaves no way around it.
+    const pts: [number, number][] = [[90, 0], [-123.69, 89.73], [-89.34, 10.88], [-83.41, -33.81], [78.71, -43.65]];
+    const poly = polygonM(pts);
+    const zone: NoFlyZone = { id: 'z', footprint: { type: 'Circle', center: ll(0, 0), radiusM: 38.2 }, floorM: 0, ceilingM: 300 };
+    const route = planCoverage(poly, { spacingM: 15, angleDeg: 0, altM: 20, avoid: [zone.footprint] });
+    const res = checkPath(createAirspace({ operationAreas: [{ id: 'area', area: poly }], noFlyZones: [zone] }), route.points, { at: 0, durationMs: 3_600_000, fenceId: 'area' });
+    expect(res.ok).toBe(false);
+    if (!res.ok) expect(res.violations[0]).toMatchObject({ kind: 'no_fly_zone', zoneId: 'z' });
+  });
+
   it('keeps every leg inside random convex polygons and under the ceiling', () => {
     fc.assert(
       fc.property(starPolygonArb({ convex: true, minR: 150, maxR: 1500 }), opts, ({ pts }, o) => {
@@ -43,7 +68,11 @@ describe('planCoverage', () => {
   it('keeps every leg inside random concave polygons and outside a circle zone', () => {
     fc.assert(
       fc.property(starPolygonArb({ convex: false, minR: 300, maxR: 1500 }), opts, fc.double({ min: 0.03, max: 0.15, noNaN: true }), ({ pts, r }, o, zr) => {
-        // Star polygons reach at least 0.3 r from the centre, so a disc of ≤ 0.15 r there leaves the free space connected.
+        // The property holds where a way around the zone exists: the disc (and the 24-gon the planner
+        // circumscribes it with) must clear every fence edge. Vertices reach ≥ 0.3 r, but an edge (a chord)
+        // can pass much closer to the centre: such a zone cuts the area in two and the plan is refused
+        // (see 'refuses ... cut in two' below), which is a different behaviour.
+        fc.pre(minEdgeDistance(pts) > (zr * r) / Math.cos(Math.PI / 24) + o.spacingM);
         const zone: NoFlyZone = { id: 'z', footprint: { type: 'Circle', center: ll(0, 0), radiusM: zr * r }, floorM: 0, ceilingM: 300 };
         checkCoverage(polygonM(pts), [zone], o);
       }),
