@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../servers/free-port.js';
+import { startRedis } from '../servers/redis.js';
 
 const BIN = join(import.meta.dirname, '../../bin/citybrain.js');
 
@@ -60,6 +61,22 @@ describe('citybrain CLI', () => {
     expect(r.stderr).toMatch(/DATABASE_URL/);
     expect(r.stderr).toMatch(/CITYBRAIN_LOG_LEVEL/);
     expect(r.stdout).not.toMatch(/listening/);
+  });
+
+  it('refuses to start on a Redis that could lose scheduled jobs (no appendonly), saying why', async () => {
+    const redis = await startRedis({ appendonly: false });
+    try {
+      const [http, mqttPort] = [await freePort(), await freePort()];
+      const r = run(['start'], {
+        REDIS_URL: redis.url, CITYBRAIN_DATA_DIR: mkdtempSync(join(tmpdir(), 'cb-cli-redis-')), CITYBRAIN_HTTP_PORT: String(http),
+        CITYBRAIN_MQTT_PORT: String(mqttPort), CITYBRAIN_MQTT_WS: 'off', CITYBRAIN_LOG_LEVEL: 'silent',
+      });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/REDIS_NOT_DURABLE: .*appendonly/);
+      expect(r.stdout).not.toMatch(/listening/);
+    } finally {
+      await redis.stop();
+    }
   });
 
   it('starts, prints where it listens and the generated token once, and on SIGTERM flushes what it acknowledged', async () => {
