@@ -69,12 +69,24 @@ export function templateOf(kind: string, data: StoredData | undefined): JobTempl
   };
 }
 
+/**
+ * BullMQ refuses custom job ids containing ':' (its key separator) — ids such as `mission:m-7` are ours to
+ * choose, so the adapter escapes them on the way in and unescapes them on the way out.
+ */
+export function toBullId(id: string): string {
+  return id.replace(/%/g, '%25').replace(/:/g, '%3A');
+}
+
+export function fromBullId(id: string | undefined): string {
+  return (id ?? '').replace(/%3A/g, ':').replace(/%25/g, '%');
+}
+
 export function toInfo(job: Job, state: JobState): JobInfo {
   const data = job.data as StoredData;
   const runAt = runAtOf(job);
   const result = job.returnvalue as Json | undefined;
   return {
-    id: job.id ?? '',
+    id: fromBullId(job.id),
     kind: job.name,
     payload: data.payload,
     state,

@@ -31,7 +31,7 @@ import {
 import { errorReason, isLate, normalizeJob, normalizeRecurrence, retryDelay } from './rules.js';
 import { assertRedisDurable } from './redis-durability.js';
 import { ExclusiveLocks } from './exclusive-lock.js';
-import { jobOptions, runAtOf, storedData, templateOf, toInfo, type StoredData } from './bullmq-mapping.js';
+import { fromBullId, jobOptions, runAtOf, storedData, templateOf, toBullId, toInfo, type StoredData } from './bullmq-mapping.js';
 
 export interface BullMqSchedulerOptions extends SchedulerOptions {
   /** redis://host:port (REDIS_URL). */
@@ -104,11 +104,11 @@ export class BullMqJobScheduler implements JobScheduler {
     const nonce = randomUUID();
     await queue.add(job.kind, storedData(job, nonce), {
       ...jobOptions(job, this.keepMs),
-      jobId: job.id,
+      jobId: toBullId(job.id),
       delay: Math.max(0, (job.runAt ?? 0) - Date.now()),
     });
     // BullMQ ignores an add whose id exists; the stored nonce tells whether this call created it.
-    const stored = await queue.getJob(job.id);
+    const stored = await queue.getJob(toBullId(job.id));
     return { id: job.id, created: (stored?.data as StoredData | undefined)?.nonce === nonce };
   }
 
@@ -117,21 +117,21 @@ export class BullMqJobScheduler implements JobScheduler {
     const job = normalizeJob({ ...template, id }, id);
     const { queue } = await this.ready();
     const repeat = 'everyMs' in r ? { every: r.everyMs } : { pattern: r.cron, tz: r.tz };
-    await queue.upsertJobScheduler(id, repeat, { name: job.kind, data: storedData(job), opts: jobOptions(job, this.keepMs) });
+    await queue.upsertJobScheduler(toBullId(id), repeat, { name: job.kind, data: storedData(job), opts: jobOptions(job, this.keepMs) });
     const info = (await this.listRecurring()).find((x) => x.id === id);
     return info ?? { id, ...('everyMs' in r ? { everyMs: r.everyMs } : { cron: r.cron, tz: r.tz }), template };
   }
 
   async removeRecurring(id: string): Promise<boolean> {
     const { queue } = await this.ready();
-    return queue.removeJobScheduler(id);
+    return queue.removeJobScheduler(toBullId(id));
   }
 
   async listRecurring(): Promise<RecurringInfo[]> {
     const { queue } = await this.ready();
     const all = await queue.getJobSchedulers(0, -1, true);
     return all.map((s) => ({
-      id: s.id ?? s.key,
+      id: fromBullId(s.id ?? s.key),
       ...(s.pattern === undefined ? {} : { cron: s.pattern, tz: s.tz }),
       ...(s.every === undefined ? {} : { everyMs: Number(s.every) }),
       ...(s.next === undefined ? {} : { nextRunAt: Number(s.next) }),
@@ -141,20 +141,20 @@ export class BullMqJobScheduler implements JobScheduler {
 
   async cancel(jobId: string): Promise<boolean> {
     const { redis, queue } = await this.ready();
-    const job = await queue.getJob(jobId);
+    const job = await queue.getJob(toBullId(jobId));
     if (!job) return false;
     const state = await job.getState();
     if (state !== 'waiting' && state !== 'delayed' && state !== 'prioritized') return false;
     const info = toInfo(job, 'cancelled');
     // remove() answers 0 when a worker holds the job's lock: it started, too late to cancel.
-    if ((await queue.remove(jobId)) !== 1) return false;
+    if ((await queue.remove(toBullId(jobId))) !== 1) return false;
     await redis.set(this.cancelledKey(jobId), JSON.stringify({ ...info, finishedAt: Date.now() }), 'PX', this.keepMs);
     return true;
   }
 
   async get(jobId: string): Promise<JobInfo | undefined> {
     const { redis, queue } = await this.ready();
-    const job = await queue.getJob(jobId);
+    const job = await queue.getJob(toBullId(jobId));
     if (job) return toInfo(job, mapState(await job.getState()));
     const cancelled = await redis.get(this.cancelledKey(jobId));
     return cancelled === null ? undefined : (JSON.parse(cancelled) as JobInfo);
@@ -184,7 +184,7 @@ export class BullMqJobScheduler implements JobScheduler {
     });
     worker.on('error', this.onError);
     worker.on('completed', (job, result: Json | undefined) => {
-      this.bus.emit('completed', { id: job.id ?? '', kind: job.name, attempts: job.attemptsMade, ...(result == null ? {} : { result }) });
+      this.bus.emit('completed', { id: fromBullId(job.id), kind: job.name, attempts: job.attemptsMade, ...(result == null ? {} : { result }) });
     });
     worker.on('failed', (job, err) => job && this.afterFailure(job, err));
     this.worker = worker;
@@ -214,7 +214,7 @@ export class BullMqJobScheduler implements JobScheduler {
   }
 
   private afterFailure(job: Job, err: Error): void {
-    const id = job.id ?? '';
+    const id = fromBullId(job.id);
     const final = err instanceof UnrecoverableError || err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
     const reason = errorReason(err);
     if (final) return void this.bus.emit('failed', { id, kind: job.name, attempts: job.attemptsMade, reason });
@@ -225,7 +225,7 @@ export class BullMqJobScheduler implements JobScheduler {
   /** The BullMQ processor: lateness, handler lookup, per-key lock, then the handler. */
   private async run(job: Job, token: string | undefined): Promise<Json | null> {
     const data = job.data as StoredData;
-    const id = job.id ?? '';
+    const id = fromBullId(job.id);
     const now = Date.now();
     const runAt = runAtOf(job);
     const first = job.attemptsMade === 0 && data.firedAt === undefined;
@@ -268,7 +268,7 @@ export class BullMqJobScheduler implements JobScheduler {
 
   private async wake(queue: Queue, waiters: string[]): Promise<void> {
     for (const w of waiters) {
-      const j = await queue.getJob(w);
+      const j = await queue.getJob(toBullId(w));
       // promote() fails if the waiter is not delayed any more (it already runs or was removed).
       await j?.promote().catch(() => undefined);
     }

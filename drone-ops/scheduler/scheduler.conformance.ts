@@ -97,6 +97,26 @@ export function describeJobScheduler(name: string, make: MakeScheduler): void {
       expect(order).toEqual(['high', 'mid', 'low']);
     });
 
+    it('accepts ids with ":" and "%" (the drone-ops service schedules `mission:<id>`, `patrol:<id>`)', async () => {
+      const s = await create();
+      s.process('ping', () => Promise.resolve('ok'));
+      s.process('tick', () => Promise.resolve());
+      await s.start();
+      const id = 'mission:m-7:%3A';
+      const done = nextEvent(s, 'completed', idOf(id));
+      expect(await s.schedule({ id, kind: 'ping', payload: null })).toEqual({ id, created: true });
+      expect((await done).id).toBe(id);
+      expect(await s.get(id)).toMatchObject({ id, state: 'completed' });
+      const later = 'mission:m-8';
+      await s.schedule({ id: later, kind: 'ping', payload: null, runAt: Date.now() + 60_000 });
+      expect(await s.cancel(later)).toBe(true);
+      expect(await s.get(later)).toMatchObject({ id: later, state: 'cancelled' });
+      const info = await s.scheduleRecurring('patrol:p:1', { everyMs: 60_000 }, { kind: 'tick', payload: null });
+      expect(info.id).toBe('patrol:p:1');
+      expect((await s.listRecurring()).map((r) => r.id)).toEqual(['patrol:p:1']);
+      expect(await s.removeRecurring('patrol:p:1')).toBe(true);
+    });
+
     it('fires a recurring job every N ms, and stops after removeRecurring', async () => {
       const s = await create();
       const seen: string[] = [];
