@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Platform } from '../../app/platform.js';
 import type { MissionChange } from '../../kernel/events.js';
 import { SseReader } from '../../rules-engine/notify/testing.js';
-import { api, bootPlatform, connectDevice, provision, TOKEN } from './helpers.js';
+import { ALL_ENGINES, api, bootPlatform, connectDevice, provision, TOKEN, type EngineSetup } from './helpers.js';
 
 interface DockItem { dockId: string; available: boolean; etaS?: number; distanceM: number; reasons: { code: string }[] }
 interface AlertBody {
@@ -44,17 +44,20 @@ async function gasAlert(p: Platform, id: string, lon: number, lat: number, lel: 
 
 const detail = async (p: Platform, id: string) => (await api<AlertBody>(p, 'GET', `/api/v1/alerts/${encodeURIComponent(id)}`)).body;
 
-describe('e2e: from an alert to a drone dispatch', () => {
+describe.each(ALL_ENGINES)('e2e: from an alert to a drone dispatch: %s', (_name, engines) => {
+  let setup: EngineSetup | undefined;
   let p: Platform;
   let sse: SseReader | undefined;
   let integration: mqtt.MqttClient | undefined;
   beforeAll(async () => {
-    p = await bootPlatform();
+    setup = await engines();
+    p = await bootPlatform(setup.env);
   });
   afterAll(async () => {
     sse?.close();
     await integration?.endAsync(true);
-    await p.stop();
+    await p?.stop();
+    await setup?.stop();
   });
 
   it('lists the dock with an ETA, dispatches on POST, streams the mission to completed and records the dispatch', async () => {

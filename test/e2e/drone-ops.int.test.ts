@@ -6,30 +6,18 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Platform } from '../../app/platform.js';
 import type { MissionChange } from '../../kernel/events.js';
-import { startRedis, type RedisServer } from '../servers/redis.js';
-import { api, bootPlatform, ENGINE_CONFIGURATIONS } from './helpers.js';
+import { ALL_ENGINES, api, bootPlatform, type EngineSetup } from './helpers.js';
 
-let redis: RedisServer | undefined;
-const configurations: [string, () => Promise<Record<string, string>>][] = [
-  ENGINE_CONFIGURATIONS[0]!,
-  [
-    `${ENGINE_CONFIGURATIONS[1]![0]} + Redis (BullMQ, intents)`,
-    async () => {
-      redis = await startRedis();
-      return { ...(await ENGINE_CONFIGURATIONS[1]![1]()), REDIS_URL: redis.url };
-    },
-  ],
-];
-
-describe.each(configurations)('drone operations through the platform: %s', (_name, env) => {
+describe.each(ALL_ENGINES)('drone operations through the platform: %s', (_name, engines) => {
   let p: Platform;
+  let setup: EngineSetup | undefined;
   beforeAll(async () => {
-    p = await bootPlatform(await env());
+    setup = await engines();
+    p = await bootPlatform(setup.env);
   });
   afterAll(async () => {
     await p?.stop();
-    await redis?.stop();
-    redis = undefined;
+    await setup?.stop();
   });
 
   it('registers a dock and a drone, plans a corridor, schedules it now and sees it complete', async () => {

@@ -8,6 +8,7 @@ import { inject } from 'vitest';
 import { startPlatform, type Platform, type PlatformOptions } from '../../app/platform.js';
 import { loadConfig, type Config } from '../../kernel/config.js';
 import { silentLogger } from '../../kernel/logger.js';
+import { startRedis } from '../servers/redis.js';
 
 export const TOKEN = 'e2e-admin-token-0123456789';
 
@@ -79,5 +80,25 @@ export const ENGINE_CONFIGURATIONS: [string, () => Promise<Record<string, string
   [
     'real engines (PostgreSQL registry, InfluxDB 1.x telemetry)',
     async () => ({ DATABASE_URL: await freshPostgresDb(), INFLUX_URL: inject('influxUrl'), INFLUX_DB: `e2e_${randomBytes(4).toString('hex')}` }),
+  ],
+];
+
+export interface EngineSetup {
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Every engine switched on: ENGINE_CONFIGURATIONS' real engines plus a durable Redis of the test's own
+ * (BullMQ Job Schedulers, Redis-atomic airspace intents). Pair each with `stop()` in afterAll.
+ */
+export const ALL_ENGINES: [string, () => Promise<EngineSetup>][] = [
+  ['embedded (SQLite, in-process scheduler)', async () => ({ env: {}, stop: async () => {} })],
+  [
+    'real engines (PostgreSQL, InfluxDB 1.x, Redis: BullMQ and intents)',
+    async () => {
+      const redis = await startRedis();
+      return { env: { ...(await ENGINE_CONFIGURATIONS[1]![1]()), REDIS_URL: redis.url }, stop: () => redis.stop() };
+    },
   ],
 ];

@@ -6,9 +6,10 @@ import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Platform } from '../../app/platform.js';
 import { alertNotice, SseReader, WebhookReceiver } from '../../rules-engine/notify/testing.js';
-import { api, bootPlatform, connectDevice, provision, TOKEN } from './helpers.js';
+import { ALL_ENGINES, api, bootPlatform, connectDevice, provision, TOKEN, type EngineSetup } from './helpers.js';
 
-describe('e2e: stream, webhooks and the MQTT platform namespace', () => {
+describe.each(ALL_ENGINES)('e2e: stream, webhooks and the MQTT platform namespace: %s', (_name, engines) => {
+  let setup: EngineSetup | undefined;
   let p: Platform;
   const rx = new WebhookReceiver();
   let sse: SseReader | undefined;
@@ -16,14 +17,16 @@ describe('e2e: stream, webhooks and the MQTT platform namespace', () => {
   let device: mqtt.MqttClient | undefined;
 
   beforeAll(async () => {
-    p = await bootPlatform();
+    setup = await engines();
+    p = await bootPlatform(setup.env);
   });
   afterAll(async () => {
     sse?.close();
     await integration?.endAsync(true);
     await device?.endAsync(true);
     await rx.close();
-    await p.stop();
+    await p?.stop();
+    await setup?.stop();
   });
 
   it('delivers presence and an alert to the SSE client, the webhook receiver and the MQTT integration client', async () => {
