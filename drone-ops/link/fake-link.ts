@@ -134,7 +134,12 @@ export class FakeDroneLink implements DroneLink {
     v.rtl = true;
     this.emit({ type: 'phase', droneId, at: this.clock.now(), phase: 'returning' });
     v.timer = setTimeout(() => {
-      this.emit({ type: 'phase', droneId, at: this.clock.now(), phase: 'landing' });
+      const at = this.clock.now();
+      // Over the dock (item 0 is home, planner convention): report the position there, as a real
+      // vehicle's telemetry does while it lands (found missing by drone-link.conformance.ts).
+      const home = v.items[0];
+      if (home) this.emit({ type: 'telemetry', droneId, at, batteryPct: v.batteryPct, position: { lon: fromDegE7(home.y), lat: fromDegE7(home.x), altM: 0 } });
+      this.emit({ type: 'phase', droneId, at, phase: 'landing' });
       this.land(droneId, v);
     }, this.stepMs);
   }

@@ -5,6 +5,7 @@ import { PRIORITY } from '../deconfliction.js';
 import { DEFAULT_DRONE_TYPE } from '../service/registry.js';
 import { makeHarness, type Harness } from '../service/testing.js';
 import { ll, squareM } from '../testing/fixtures.js';
+import { describeIntentRegistry } from './intents.conformance.js';
 import { RedisIntentRegistry } from './intents.redis.js';
 
 let redis: RedisServer;
@@ -14,6 +15,24 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await redis.stop();
+});
+
+// The port's conformance suite against real Redis: each test its own key prefix; a "restart" is a new
+// registry (new connection) on the same prefix.
+describeIntentRegistry('RedisIntentRegistry on real Redis', () => {
+  const prefix = `conf${n++}`;
+  const made = [new RedisIntentRegistry({ url: redis.url, prefix })];
+  return Promise.resolve({
+    registry: made[0] as RedisIntentRegistry,
+    reopen: () => {
+      const r = new RedisIntentRegistry({ url: redis.url, prefix });
+      made.push(r);
+      return Promise.resolve(r);
+    },
+    async close() {
+      for (const r of made) await r.close();
+    },
+  });
 });
 
 const T = Date.now() + 3_600_000;

@@ -35,6 +35,7 @@ export class RedisIntentRegistry implements IntentRegistry {
   private readonly maxRetries: number;
   /** WATCH is per connection: this process's commits take turns on it. */
   private queue: Promise<unknown> = Promise.resolve();
+  private closing: Promise<void> | undefined;
 
   constructor(opts: RedisIntentRegistryOptions) {
     this.redis = new Redis(opts.url, { lazyConnect: false, maxRetriesPerRequest: 3 });
@@ -67,9 +68,13 @@ export class RedisIntentRegistry implements IntentRegistry {
     return vals.flatMap((v) => (v === null ? [] : [JSON.parse(v) as Stored])).filter((s) => s.endMs > now).map(stripEnd);
   }
 
-  async close(): Promise<void> {
-    await this.queue.catch(() => undefined);
-    await this.redis.quit();
+  /** Idempotent, like LocalIntentRegistry's (the conformance suite checks): a second QUIT would throw. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.queue.catch(() => undefined);
+      await this.redis.quit();
+    })();
+    return this.closing;
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {

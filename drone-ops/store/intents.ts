@@ -19,6 +19,7 @@ export interface IntentRegistry {
   remove(id: string): Promise<boolean>;
   /** Active intents (not yet ended at `now`). */
   list(now: number): Promise<Intent[]>;
+  /** Releases the connection; committed intents stay in the store. Calling it again is harmless. */
   close(): Promise<void>;
 }
 
