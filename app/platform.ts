@@ -105,7 +105,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
     const credentialKey = await loadOrCreateCredentialKey(dataDir);
     const bus = new EventBus((err, event) => log.error({ err, event }, 'event handler failed'));
     const metrics = new Registry();
-    collectDefaultMetrics({ register: metrics, prefix: 'citybrain_process_' });
+    collectDefaultMetrics({ register: metrics, prefix: 'citybrain_' });
 
     const database: Database = await createDatabase(
       config.databaseUrl ? { url: config.databaseUrl } : { sqliteFile: join(dataDir, 'citybrain.sqlite') },
