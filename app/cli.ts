@@ -82,7 +82,7 @@ function configCommand(args: string[], io: CliIo): number {
   try {
     const c = loadConfig();
     const shown: Record<string, unknown> = { ...c };
-    for (const k of ['adminToken', 'influxPassword']) if (shown[k] !== undefined) shown[k] = '[redacted]';
+    for (const k of ['adminToken', 'influxPassword', 'credentialKey']) if (shown[k] !== undefined) shown[k] = '[redacted]';
     for (const k of ['databaseUrl', 'redisUrl', 'influxUrl']) if (typeof shown[k] === 'string') shown[k] = redactUrl(shown[k] as string);
     io.out(JSON.stringify(shown, null, 2));
     return 0;

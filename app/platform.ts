@@ -102,7 +102,8 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
     const token = config.adminToken
       ? { value: config.adminToken, created: false, path: null as string | null }
       : ensureSecret(dataDir, 'admin-token');
-    const credentialKey = await loadOrCreateCredentialKey(dataDir);
+    // A cluster's nodes share one key (config); a single node generates its own into the data dir.
+    const credentialKey = config.credentialKey ? Buffer.from(config.credentialKey, 'hex') : await loadOrCreateCredentialKey(dataDir);
     const bus = new EventBus((err, event) => log.error({ err, event }, 'event handler failed'));
     const metrics = new Registry();
     collectDefaultMetrics({ register: metrics, prefix: 'citybrain_' });
@@ -116,7 +117,9 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
     const districts = await loadDistricts(config.cityFile ?? QINGDAO_DISTRICTS_FILE);
     const registry = new DeviceRegistry({ database, bus, log, clock, credentialKey, districts });
     await registry.start();
-    await markAllOffline(registry, bus, clock);
+    // One broker alone holds every session, so whatever the registry says is online is stale. In a cluster
+    // another node may hold sessions right now: presence is written by the node that holds each one.
+    if (!config.mqttCluster) await markAllOffline(registry, bus, clock);
     cleanups.push(() => registry.stop());
 
     const store: TelemetryStore = config.influxUrl

@@ -4,5 +4,6 @@ import type { Config } from '../kernel/config.js';
 export type BrokerConfig = Pick<
   Config,
   | 'mqttHost' | 'mqttPort' | 'mqttWs' | 'mqttWsPort' | 'mqttMaxConnections' | 'mqttMaxFrameBytes'
-  | 'mqttConnectTimeoutMs' | 'ingestMaxInflight' | 'ingestMaxInflightPerClient'
+  | 'mqttConnectTimeoutMs' | 'ingestMaxInflight' | 'ingestMaxInflightPerClient' | 'mqttCluster' | 'mqttClusterPrefix'
+  | 'redisUrl'
 >;

@@ -62,9 +62,13 @@ function openSession(ctx: BrokerContext, client: Client, device: Session['device
   ctx.flow.addLane(lane);
   // Live from here, not from `clientReady`: a revocation racing the CONNACK must still find the session.
   ctx.live.set(device.id, client);
+  ctx.cluster?.markLive(device.id);
   guard.once('close', () => {
     ctx.flow.removeLane(lane);
-    if (ctx.live.get(device.id) === client) ctx.live.delete(device.id);
+    if (ctx.live.get(device.id) === client) {
+      ctx.live.delete(device.id);
+      ctx.cluster?.markGone(device.id);
+    }
   });
 }
 
@@ -87,8 +91,10 @@ export function makeAuthorizePublish(ctx: BrokerContext) {
       return drop(ctx, packet, cb);
     }
     const s = client ? ctx.sessions.get(client) : undefined;
-    // No client: a will left by another broker node. This node keeps none (memory persistence).
-    if (!client || !s) return cb(new Error('publish without an authenticated session'));
+    // No client: a will left by a broker node that died (shared persistence in a cluster). Dropped so aedes
+    // deletes it: presence is not taken from wills published by another node.
+    if (!client) return drop(ctx, packet, cb);
+    if (!s) return cb(new Error('publish without an authenticated session'));
     if (s.revoked) return drop(ctx, packet, cb);
     const decision = authorizePublishTopic(s.device.id, packet.topic);
     if (!decision.allowed) {
@@ -115,7 +121,10 @@ export function makeAuthorizePublish(ctx: BrokerContext) {
         const name = decision.topic.command ?? '';
         const { reply, violations } = decodeCommandReply(payload, { now: ctx.clock.now() });
         if (violations.length > 0) ctx.ingest.violations(s.device.id, packet.topic, violations, ctx.clock.now());
-        if (!ctx.commands.reply(s.device.id, name, reply, violations)) {
+        if (ctx.commands.reply(s.device.id, name, reply, violations)) return drop(ctx, packet, cb);
+        // In a cluster the command may wait on the node that sent it (ACL and PUBACK unchanged: consumed here).
+        if (ctx.cluster) ctx.cluster.routeReply({ deviceId: s.device.id, name, ...(reply ? { reply } : {}), violations: [...violations] });
+        else {
           ctx.log.info({ deviceId: s.device.id, command: name }, 'command reply with no command waiting');
         }
         return drop(ctx, packet, cb);

@@ -7,6 +7,7 @@ import type { EventBus } from '../kernel/bus.js';
 import type { Clock } from '../kernel/clock.js';
 import { AppError } from '../kernel/errors.js';
 import type { Logger } from '../kernel/logger.js';
+import { createClusterLink, type ClusterLink } from './cluster.js';
 import { CommandTracker } from './commands.js';
 import { FlowControl } from './flow-control.js';
 import { makeAuthenticate, makeAuthorizeForward, makeAuthorizePublish, makeAuthorizeSubscribe } from './hooks.js';
@@ -92,7 +93,10 @@ export function createBroker(opts: BrokerOptions): Broker {
     readers: new WeakMap(),
     liveReaders: new Set(),
   };
+  const cluster = config.mqttCluster ? clusterLink(config) : undefined;
+  if (cluster) ctx.cluster = cluster;
   const broker = new Aedes({
+    ...(cluster ? { mq: cluster.mq, persistence: cluster.persistence } : {}),
     // Our TransportGuard enforces the connect timeout; this is only a backstop.
     connectTimeout: config.mqttConnectTimeoutMs * 2,
     authenticate: makeAuthenticate(ctx),
@@ -103,7 +107,15 @@ export function createBroker(opts: BrokerOptions): Broker {
   live.aedes = broker;
   skipConsumed(broker, ctx);
   watchSessions(broker, ctx);
-  const offRevoked = opts.bus.on('deviceRevoked', ({ deviceId }) => revoke(ctx, deviceId));
+  const offRevoked = opts.bus.on('deviceRevoked', ({ deviceId }) => {
+    revoke(ctx, deviceId);
+    // The registry's bus is per process: the session may live on another node.
+    cluster?.routeRevoke(deviceId);
+  });
+  cluster?.onMessages({
+    reply: (r) => ctx.commands.reply(r.deviceId, r.name, r.reply, r.violations),
+    revoke: (deviceId) => revoke(ctx, deviceId),
+  });
   let listeners: Listeners | undefined;
 
   const admit = (inner: Duplex, req?: IncomingMessage): void => {
@@ -139,9 +151,13 @@ export function createBroker(opts: BrokerOptions): Broker {
       offRevoked();
       ctx.commands.closeAll();
       const stopped = listeners?.close();
+      // The Redis persistence unsubscribes through the emitter when destroyed, so it must go after the
+      // sessions closed and before the emitter does: aedes's 'closed' event is exactly that moment.
+      const persisted = cluster && new Promise<void>((resolve) => broker.once('closed', () => void cluster.close().then(resolve)));
       await new Promise<void>((resolve) => broker.close(() => resolve()));
       for (const g of sockets) g.destroy();
       await stopped;
+      await persisted;
     },
     stats: () => metrics.snapshot(),
     sendCommand: (deviceId, name, params, { timeoutMs }) => sendCommand(ctx, broker, deviceId, name, params, timeoutMs),
@@ -215,8 +231,11 @@ async function sendCommand(
 ): Promise<CommandReply> {
   const client = ctx.live.get(deviceId);
   const s = client ? ctx.sessions.get(client) : undefined;
-  if (!s) throw new AppError('DEVICE_OFFLINE', { message: `Device ${deviceId} is not connected`, details: { deviceId } });
-  const kind = ctx.directory.lookup(deviceId)?.kind ?? s.device.kind;
+  // In a cluster the session may be on another node: the shared emitter carries the command there.
+  const kind = ctx.directory.lookup(deviceId)?.kind ?? s?.device.kind;
+  if (!kind || (!s && !(await ctx.cluster?.isLive(deviceId)))) {
+    throw new AppError('DEVICE_OFFLINE', { message: `Device ${deviceId} is not connected`, details: { deviceId } });
+  }
   const violations = validateCommand(kind, name, params);
   if (violations.length > 0) {
     throw new AppError('CONTRACT_VIOLATION', { message: `Command ${name} is not valid for a ${kind} device`, details: { violations } });
@@ -234,6 +253,12 @@ async function sendCommand(
     if (err) ctx.commands.fail(deviceId, name, id, new AppError('INTERNAL', { message: 'Command publish failed', cause: err }));
   });
   return reply;
+}
+
+function clusterLink(config: BrokerConfig): ClusterLink {
+  // loadConfig refuses the flag without REDIS_URL; this guards callers that build a config by hand.
+  if (!config.redisUrl) throw new AppError('CONFIG_INVALID', { message: 'CITYBRAIN_MQTT_CLUSTER=on needs REDIS_URL' });
+  return createClusterLink(config.redisUrl, config.mqttClusterPrefix);
 }
 
 function publishPlatform(broker: Aedes, topic: string, payload: string, retain: boolean): Promise<void> {

@@ -2,6 +2,7 @@ import type { Client } from 'aedes';
 import type { EventBus } from '../kernel/bus.js';
 import type { Clock } from '../kernel/clock.js';
 import type { Logger } from '../kernel/logger.js';
+import type { ClusterLink } from './cluster.js';
 import type { CommandTracker } from './commands.js';
 import type { FlowControl, Lane } from './flow-control.js';
 import type { Ingest } from './ingest.js';
@@ -47,4 +48,6 @@ export interface BrokerContext {
   readers: WeakMap<Client, string>;
   /** Live integration clients (closed when their credentials are deleted). */
   liveReaders: Set<Client>;
+  /** Set when several broker nodes share state through Redis (`CITYBRAIN_MQTT_CLUSTER=on`). */
+  cluster?: ClusterLink;
 }

@@ -87,6 +87,8 @@ export const testConfig = (over: Partial<BrokerConfig> = {}): BrokerConfig => ({
   mqttConnectTimeoutMs: 5_000,
   ingestMaxInflight: 5_000,
   ingestMaxInflightPerClient: 200,
+  mqttCluster: false,
+  mqttClusterPrefix: 'citybrain:',
   ...over,
 });
 

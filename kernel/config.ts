@@ -27,6 +27,12 @@ export const ConfigSchema = Type.Object({
   influxUsername: Type.Optional(Type.String({ description: 'InfluxDB user' })),
   influxPassword: Type.Optional(Type.String({ description: 'InfluxDB password' })),
   redisUrl: OptUrl('Redis URL (job scheduling, broker clustering)', ['redis:', 'rediss:']),
+  mqttCluster: Type.Boolean({
+    default: false,
+    description: 'Run this MQTT broker as one node of several sharing sessions, subscriptions and messages through Redis (needs REDIS_URL)',
+  }),
+  credentialKey: Type.Optional(Type.String({ description: 'Key for hashing device and integration secrets: 64 hex characters (32 bytes). Default: generated once into the data dir. Every node of a cluster needs the same one' })),
+  mqttClusterPrefix: Type.String({ minLength: 1, default: 'citybrain:', description: 'Prefix of the broker cluster\'s Redis keys and channels (one per cluster)' }),
   logLevel: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info', description: 'Log level' },
@@ -71,6 +77,9 @@ export const ENV_MAP: Record<string, keyof Static<typeof ConfigSchema>> = {
   INFLUX_USERNAME: 'influxUsername',
   INFLUX_PASSWORD: 'influxPassword',
   REDIS_URL: 'redisUrl',
+  CITYBRAIN_MQTT_CLUSTER: 'mqttCluster',
+  CITYBRAIN_MQTT_CLUSTER_PREFIX: 'mqttClusterPrefix',
+  CITYBRAIN_CREDENTIAL_KEY: 'credentialKey',
   CITYBRAIN_LOG_LEVEL: 'logLevel',
   CITYBRAIN_CITY_FILE: 'cityFile',
   CITYBRAIN_MQTT_MAX_CONNECTIONS: 'mqttMaxConnections',
@@ -134,6 +143,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       continue;
     }
     if (!protocols.includes(u.protocol)) problems.push(`${KEY_TO_ENV[key]}: protocol must be one of ${protocols.join(', ')} (got ${u.protocol})`);
+  }
+  // Cross-field: the cluster shares its state through Redis (architecture.md, MQTT broker at scale).
+  const key = withDefaults.credentialKey;
+  if (key !== undefined && !/^[0-9a-fA-F]{64}$/.test(String(key))) problems.push('CITYBRAIN_CREDENTIAL_KEY: must be 64 hex characters (32 bytes)');
+  if (withDefaults.mqttCluster === true && key === undefined) {
+    problems.push('CITYBRAIN_MQTT_CLUSTER: on needs CITYBRAIN_CREDENTIAL_KEY (the same on every node, or a device secret issued by one node fails on another)');
+  }
+  if (withDefaults.mqttCluster === true && (withDefaults.databaseUrl === undefined || withDefaults.influxUrl === undefined)) {
+    problems.push('CITYBRAIN_MQTT_CLUSTER: on needs DATABASE_URL and INFLUX_URL (the nodes must share the registry and the telemetry; embedded SQLite is per node)');
+  }
+  if (withDefaults.mqttCluster === true && withDefaults.redisUrl === undefined) {
+    problems.push('CITYBRAIN_MQTT_CLUSTER: on needs REDIS_URL (the nodes share state through Redis)');
   }
   if (problems.length > 0) {
     throw new AppError('CONFIG_INVALID', {
