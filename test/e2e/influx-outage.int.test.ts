@@ -38,21 +38,21 @@ describe('InfluxDB outage through the whole platform', () => {
         const ts = base + seq++;
         await c.publishAsync(`devices/${id}/telemetry`, JSON.stringify({ ts, metrics: { pressure_mpa: 0.3 } }), { qos: 1 });
         acked.get(id)!.push(ts); // PUBACK received: the platform promised this reading is durable
-        await delay(5);
+        await delay(5); // pacing the load, not waiting for a condition
       }
     });
 
-    await delay(2_000);
+    await delay(2_000); // two seconds of normal load before the outage
     const before = [...acked.values()].reduce((n, a) => n + a.length, 0);
     await influx.stop(); // InfluxDB goes away
     const downAt = Date.now();
     await vi.waitFor(() => expect(p!.writer.stats().storeUp).toBe(false), { timeout: 10_000 });
-    await delay(OUTAGE_MS - (Date.now() - downAt));
+    await delay(OUTAGE_MS - (Date.now() - downAt)); // the outage lasts 30 s by definition
     const during = [...acked.values()].reduce((n, a) => n + a.length, 0) - before;
     expect(p.writer.stats().spilledBytes).toBeGreaterThan(0);
 
     influx = await startInflux({ dir: influx.dir, port: influx.port, rpcPort: influx.rpcPort }); // back, same data
-    await delay(2_000);
+    await delay(2_000); // load continues while the writer replays the spill
     running = false;
     await Promise.all(publishers);
     await Promise.all(clients.map((c) => c.endAsync()));
