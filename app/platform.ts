@@ -33,7 +33,7 @@ import { wireDroneAlarms } from './drone-alarms.js';
 import { droneHistory, recordDroneTelemetry } from './drone-telemetry.js';
 import { startDemo, type DemoDock, type DemoVehicleFactory } from './demo.js';
 import { startOpcua } from './opcua.js';
-import { ensureSecret } from './secrets.js';
+import { loadOrCreateSecretFile } from '../kernel/secrets.js';
 
 export interface Platform {
   readonly http: { url: string; port: number };
@@ -101,7 +101,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
   try {
     const token = config.adminToken
       ? { value: config.adminToken, created: false, path: null as string | null }
-      : ensureSecret(dataDir, 'admin-token');
+      : await loadOrCreateSecretFile(dataDir, 'admin-token');
     // A cluster's nodes share one key (config); a single node generates its own into the data dir.
     const credentialKey = config.credentialKey ? Buffer.from(config.credentialKey, 'hex') : await loadOrCreateCredentialKey(dataDir);
     const bus = new EventBus((err, event) => log.error({ err, event }, 'event handler failed'));

@@ -3,7 +3,7 @@
  * bytes, stored as a keyed HMAC like device secrets (constraints.md: a slow KDF buys nothing for random
  * secrets and costs 0.8 s a check); the key lives in the data dir, not in the store.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { generateSecret, hashSecret, matchSecret } from '../../kernel/secrets.js';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../kernel/clock.js';
 import { isUniqueViolation, type Database } from '../../kernel/db/index.js';
@@ -24,8 +24,6 @@ export interface Integration {
   createdAt: number;
 }
 
-const hmac = (key: Buffer, secret: string): Buffer => createHmac('sha256', key).update(secret, 'utf8').digest();
-
 export class IntegrationStore {
   private readonly db: Kysely<{ notify_integrations: IntegrationRow }>;
 
@@ -42,10 +40,10 @@ export class IntegrationStore {
   /** Creates a client; the password is returned once. Throws INTEGRATION_EXISTS. */
   async create(name: string): Promise<{ integration: Integration; credentials: { username: string; password: string } }> {
     const username = `${INTEGRATION_USERNAME_PREFIX}${name}`;
-    const password = randomBytes(32).toString('base64url');
+    const password = generateSecret();
     const createdAt = this.clock.now();
     try {
-      await this.db.insertInto('notify_integrations').values({ username, name, hash: hmac(this.key, password).toString('hex'), created_at: createdAt }).execute();
+      await this.db.insertInto('notify_integrations').values({ username, name, hash: hashSecret(this.key, password), created_at: createdAt }).execute();
     } catch (err) {
       if (isUniqueViolation(err)) throw new AppError('INTEGRATION_EXISTS', { details: { name } });
       throw err;
@@ -69,8 +67,7 @@ export class IntegrationStore {
   /** The broker's IntegrationDirectory: constant-time compare of the keyed hashes. */
   async authenticate(username: string, secret: string): Promise<boolean> {
     const row = await this.db.selectFrom('notify_integrations').select('hash').where('username', '=', username).executeTakeFirst();
-    const presented = hmac(this.key, secret);
-    const stored = Buffer.from(row?.hash ?? '', 'hex');
-    return row !== undefined && stored.length === presented.length && timingSafeEqual(stored, presented);
+    // An unknown username still costs one HMAC and one comparison, like a wrong secret.
+    return matchSecret(this.key, secret, [row?.hash ?? '']) === 0 && row !== undefined;
   }
 }

@@ -1,0 +1,76 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AppError } from './errors.js';
+
+/**
+ * Secrets (device and integration-client passwords) are 32 random bytes, so a keyed fast hash is as strong as a slow KDF here and
+ * ~10^5× cheaper (constraints.md: scrypt at OWASP's minimum cost took 0.8 s per check).
+ * A leaked table is useless without the key, which lives outside the store (the data dir).
+ */
+export const SECRET_BYTES = 32;
+
+/** A new secret (device or integration client), base64url (43 characters): shown once, never stored. */
+export function generateSecret(): string {
+  return randomBytes(SECRET_BYTES).toString('base64url');
+}
+
+/** Hex HMAC-SHA256(key, secret): what the store keeps. */
+export function hashSecret(key: Buffer, secret: string): string {
+  return createHmac('sha256', key).update(secret, 'utf8').digest('hex');
+}
+
+/**
+ * Index of the stored hash that `secret` matches, or -1. Compares against every hash in constant
+ * time (no early exit), so timing tells neither which nor whether one matched.
+ */
+export function matchSecret(key: Buffer, secret: string, hashes: readonly string[]): number {
+  const presented = createHmac('sha256', key).update(secret, 'utf8').digest();
+  let found = -1;
+  for (let i = 0; i < hashes.length; i++) {
+    const stored = Buffer.from(hashes[i] ?? '', 'hex');
+    const same = stored.length === presented.length && timingSafeEqual(stored, presented);
+    if (same && found === -1) found = i;
+  }
+  return found;
+}
+
+export interface SecretFile {
+  /** 32 random bytes as base64url (43 characters). */
+  value: string;
+  /** True when this call generated it (print it once). */
+  created: boolean;
+  path: string;
+}
+
+/**
+ * Reads `<dataDir>/<name>`, or generates 32 random bytes (base64url) into it with mode 0600. Creation uses
+ * the exclusive flag, so of two processes starting at once one secret wins and both read it. A file that
+ * exists but holds no such secret is an error, never silently replaced: replacing the credential key would
+ * invalidate every device secret.
+ */
+export async function loadOrCreateSecretFile(dataDir: string, name: string): Promise<SecretFile> {
+  const path = join(dataDir, name);
+  const read = async (): Promise<SecretFile> => {
+    const value = (await readFile(path, 'utf8')).trim();
+    if (!/^[A-Za-z0-9_-]{43,}$/.test(value)) {
+      throw new AppError('CONFIG_INVALID', { message: `${path} does not hold a secret (32+ bytes, base64url); remove it to generate a new one` });
+    }
+    return { value, created: false, path };
+  };
+  try {
+    return await read();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  await mkdir(dataDir, { recursive: true });
+  const value = randomBytes(SECRET_BYTES).toString('base64url');
+  try {
+    await writeFile(path, `${value}\n`, { mode: 0o600, flag: 'wx' });
+    await chmod(path, 0o600);
+    return { value, created: true, path };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    return read();
+  }
+}
