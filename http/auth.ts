@@ -12,9 +12,12 @@ const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').dig
  * digests before `timingSafeEqual`, so neither the content nor the length of the token leaks through timing.
  */
 export function bearerMatches(header: string | undefined, expected: string): boolean {
-  const token = header === undefined ? undefined : BEARER.exec(header)?.[1];
-  if (token === undefined) return false;
-  return timingSafeEqual(digest(token), digest(expected));
+  return tokenMatches(header === undefined ? undefined : BEARER.exec(header)?.[1], expected);
+}
+
+/** The same constant-time comparison for a token presented another way (`?token=` on the event stream). */
+export function tokenMatches(token: string | undefined, expected: string): boolean {
+  return token !== undefined && timingSafeEqual(digest(token), digest(expected));
 }
 
 /** onRequest hook: 401 UNAUTHORIZED unless the request carries the admin token. */
