@@ -8,6 +8,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import mqtt, { type MqttClient } from 'mqtt';
+import { EventStream } from '../simulators/index.js';
 import { api, parseArgs, startPlatformProcess, summarize, type PlatformProcess } from './lib.js';
 
 const HELP = `Usage: node --import tsx bench/alert-latency.ts [options]
@@ -36,36 +37,13 @@ async function connect(p: PlatformProcess, d: Dev): Promise<void> {
   d.client = await mqtt.connectAsync(`mqtt://127.0.0.1:${p.mqttPort}`, { clientId: d.id, username: d.id, password: d.password, reconnectPeriod: 0, protocolVersion: 4 });
 }
 
-/** Minimal SSE reader: calls `onAlert(subject)` at each alertRaised event's arrival. */
-async function openStream(p: PlatformProcess, onAlert: (subject: string, action: string) => void): Promise<AbortController> {
-  const ac = new AbortController();
-  const res = await fetch(`${p.httpUrl}/api/v1/stream?types=alert`, { headers: { authorization: `Bearer ${p.token}` }, signal: ac.signal });
-  if (!res.ok || !res.body) throw new Error(`stream: ${res.status}`);
-  const reader = res.body.getReader();
-  const dec = new TextDecoder();
-  let buf = '';
-  void (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buf += dec.decode(value, { stream: true });
-        let i;
-        while ((i = buf.indexOf('\n\n')) >= 0) {
-          const frame = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          const data = frame.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
-          if (!data) continue;
-          const ev = JSON.parse(data) as { action?: string; alert?: { subject?: string }; data?: { action?: string; alert?: { subject?: string } } };
-          const notice = ev.alert ? ev : ev.data;
-          if (notice?.alert?.subject) onAlert(notice.alert.subject, notice.action ?? '');
-        }
-      }
-    } catch {
-      // aborted
-    }
-  })();
-  return ac;
+/** Calls `onAlert(subject, action)` at each alert event's arrival on `/api/v1/stream?types=alert`. */
+function openStream(p: PlatformProcess, onAlert: (subject: string, action: string) => void): Promise<EventStream> {
+  return EventStream.open(`${p.httpUrl}/api/v1/stream?types=alert`, p.token, (f) => {
+    if (f.event !== 'alert') return;
+    const notice = JSON.parse(f.data) as { action?: string; alert?: { subject?: string } };
+    if (notice.alert?.subject) onAlert(notice.alert.subject, notice.action ?? '');
+  });
 }
 
 async function run(): Promise<void> {
@@ -126,7 +104,7 @@ async function run(): Promise<void> {
     console.log(`  background load            ${Math.round(sent / secs)} readings/s sent (QoS 0)`);
     console.log(`  publish → alert on stream  p50 ${s.p50.toFixed(1)} ms   p99 ${s.p99.toFixed(1)} ms   max ${s.max.toFixed(1)} ms   (${latencies.length}/${triggered} alerts seen${published.size ? `, ${published.size} missing` : ''})`);
     console.log(`  load generator (this process) CPU ${(((cpu.user + cpu.system) / 1e6 / secs) * 100).toFixed(0)}%, event-loop lag p99 ${(lag.percentile(99) / 1e6).toFixed(1)} ms — latency includes it`);
-    stream.abort();
+    stream.close();
     await Promise.all(devices.map((d) => d.client?.endAsync()));
   } finally {
     await p.stop();

@@ -7,3 +7,4 @@ export { runFleet, startFleet, fleetCredentials, type Fleet, type FleetOptions }
 export { startVirtualDevice, type VirtualDevice, type VirtualDeviceOptions } from './virtual-device.js';
 export { startSimDocks } from './vehicle/index.js';
 export { SimVehicle, startVehicleFleet, type Faults, type VehicleOptions, type FleetOptions as VehicleFleetOptions, type VehicleFleet } from './vehicle/index.js';
+export { EventStream, parseSseBlock, type SseFrame } from './scenarios/platform-api.js';
