@@ -9,22 +9,15 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Platform } from '../../app/platform.js';
 import type { DroneStateChange, MissionChange } from '../../kernel/events.js';
 import { SseReader } from '../../rules-engine/notify/testing.js';
-import { startSimDocks, type SimVehicle } from '../../simulators/index.js';
-import { api, bootPlatform, connectDevice, provision, TOKEN } from './helpers.js';
+import type { SimVehicle } from '../../simulators/index.js';
+import { api, bootDemoPlatform, connectDevice, provision, TOKEN } from './helpers.js';
 
 let p: Platform;
 let vehicles: SimVehicle[] = [];
 let sse: SseReader | undefined;
 
 beforeAll(async () => {
-  p = await bootPlatform({ CITYBRAIN_DEMO: 'on', CITYBRAIN_DEMO_SPEEDUP: '25' }, {}, {
-    demoVehicles: async (homes, o) => {
-      const f = await startSimDocks(homes, { timeScale: o.timeScale, tickMs: 20 });
-      vehicles = f.vehicles;
-      return f;
-    },
-  });
-  await vi.waitFor(() => expect([...p.droneOps.vehicles.values()].every((v) => v.state.health === 'ok')).toBe(true), { timeout: 10_000, interval: 50 });
+  ({ p, vehicles } = await bootDemoPlatform());
 }, 30_000);
 afterAll(async () => {
   sse?.close();

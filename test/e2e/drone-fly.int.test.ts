@@ -5,25 +5,16 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Platform } from '../../app/platform.js';
 import type { MissionChange } from '../../kernel/events.js';
-import { startSimDocks, type SimVehicle } from '../../simulators/index.js';
-import { api, bootPlatform } from './helpers.js';
+import type { SimVehicle } from '../../simulators/index.js';
+import { api, bootDemoPlatform } from './helpers.js';
 
 let p: Platform;
 let vehicles: SimVehicle[] = [];
 const changes: MissionChange[] = [];
 
 beforeAll(async () => {
-  p = await bootPlatform({ CITYBRAIN_DEMO: 'on', CITYBRAIN_DEMO_SPEEDUP: '25' }, {}, {
-    demoVehicles: async (homes, o) => {
-      const f = await startSimDocks(homes, { timeScale: o.timeScale, tickMs: 20 });
-      vehicles = f.vehicles;
-      return f;
-    },
-    mavlink: { staleMs: 700, lostMs: 1500 },
-  });
+  ({ p, vehicles } = await bootDemoPlatform({ mavlink: { staleMs: 700, lostMs: 1500 } }));
   p.bus.on('missionChanged', (e) => changes.push(e));
-  // Every demo drone's session is up (first HEARTBEAT) before the first launch.
-  await vi.waitFor(() => expect([...p.droneOps.vehicles.values()].every((v) => v.state.health === 'ok')).toBe(true), { timeout: 10_000, interval: 50 });
 }, 30_000);
 afterAll(async () => {
   await p?.stop();

@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { expect, inject, vi } from 'vitest';
 import { startPlatform, type Platform, type PlatformOptions } from '../../app/platform.js';
 import { loadConfig, type Config } from '../../kernel/config.js';
 import { silentLogger } from '../../kernel/logger.js';
 import { startRedis } from '../servers/redis.js';
+import { startSimDocks, type SimVehicle } from '../../simulators/index.js';
 
 export const TOKEN = 'e2e-admin-token-0123456789';
 
@@ -102,3 +103,21 @@ export const ALL_ENGINES: [string, () => Promise<EngineSetup>][] = [
     },
   ],
 ];
+
+/**
+ * The platform with CITYBRAIN_DEMO=on: simulated MAVLink vehicles (loopback UDP, 25× time) at the demo docks,
+ * resolved once every drone's session is up (first HEARTBEAT). `vehicles[i]` flies from `demoDocks[i]`.
+ */
+export async function bootDemoPlatform(options: Omit<PlatformOptions, 'log'> = {}): Promise<{ p: Platform; vehicles: SimVehicle[] }> {
+  let vehicles: SimVehicle[] = [];
+  const p = await bootPlatform({ CITYBRAIN_DEMO: 'on', CITYBRAIN_DEMO_SPEEDUP: '25' }, {}, {
+    ...options,
+    demoVehicles: async (homes, o) => {
+      const f = await startSimDocks(homes, { timeScale: o.timeScale, tickMs: 20 });
+      vehicles = f.vehicles;
+      return f;
+    },
+  });
+  await vi.waitFor(() => expect([...p.droneOps.vehicles.values()].every((v) => v.state.health === 'ok')).toBe(true), { timeout: 10_000, interval: 50 });
+  return { p, vehicles };
+}
