@@ -90,7 +90,7 @@ export function redisOptions(url: string): Record<string, unknown> {
  * sharing one Redis: it prefixes the persistence's keys (ioredis `keyPrefix`) and the emitter's pub/sub
  * channels (mqemitter-redis `MQEmitterRedisPrefix`, since Redis pub/sub ignores key prefixes and db numbers).
  */
-export function createClusterLink(redisUrl: string, prefix: string): ClusterLink {
+export function createClusterLink(redisUrl: string, prefix: string, onError: (err: unknown, op: string) => void = () => {}): ClusterLink {
   const nodeId = randomUUID();
   const options = redisOptions(redisUrl);
   const Prefixed = (mqemitterRedis as unknown as { MQEmitterRedisPrefix: PrefixCtor }).MQEmitterRedisPrefix;
@@ -98,10 +98,9 @@ export function createClusterLink(redisUrl: string, prefix: string): ClusterLink
   const factory = require('aedes-persistence-redis') as PersistenceFactory;
   const persistence = factory({ ...options, keyPrefix: prefix });
   const liveKey = `${prefix}citybrain:live`;
-  const warn = (err: unknown): void => {
-    // The emitter never reports errors to its callers; a lost message shows up as a command timeout.
-    void err;
-  };
+  // The live-device map is best effort: a failed write shows up as DEVICE_OFFLINE or a command timeout,
+  // so it is reported (logged by the broker), never thrown into a session.
+  const warn = (err: unknown): void => onError(err, 'live-device map');
   return {
     nodeId,
     mq,

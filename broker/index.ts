@@ -93,7 +93,7 @@ export function createBroker(opts: BrokerOptions): Broker {
     readers: new WeakMap(),
     liveReaders: new Set(),
   };
-  const cluster = config.mqttCluster ? clusterLink(config) : undefined;
+  const cluster = config.mqttCluster ? clusterLink(config, log) : undefined;
   if (cluster) ctx.cluster = cluster;
   const broker = new Aedes({
     ...(cluster ? { mq: cluster.mq, persistence: cluster.persistence } : {}),
@@ -255,10 +255,10 @@ async function sendCommand(
   return reply;
 }
 
-function clusterLink(config: BrokerConfig): ClusterLink {
+function clusterLink(config: BrokerConfig, log: Logger): ClusterLink {
   // loadConfig refuses the flag without REDIS_URL; this guards callers that build a config by hand.
   if (!config.redisUrl) throw new AppError('CONFIG_INVALID', { message: 'CITYBRAIN_MQTT_CLUSTER=on needs REDIS_URL' });
-  return createClusterLink(config.redisUrl, config.mqttClusterPrefix);
+  return createClusterLink(config.redisUrl, config.mqttClusterPrefix, (err, op) => log.warn({ err, op }, 'broker cluster: Redis operation failed'));
 }
 
 function publishPlatform(broker: Aedes, topic: string, payload: string, retain: boolean): Promise<void> {
