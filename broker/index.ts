@@ -131,6 +131,7 @@ export function createBroker(opts: BrokerOptions): Broker {
       connectTimeoutMs: config.mqttConnectTimeoutMs,
       onReject: (reason, detail) => {
         if (reason === 'frame_too_large') metrics.frameTooLarge();
+        else if (detail.rule !== undefined) metrics.protocolViolation(detail.rule);
         else metrics.rejected(reason);
         log.warn({ reason, ...detail, limit: config.mqttMaxFrameBytes }, 'mqtt connection dropped');
       },

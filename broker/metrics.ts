@@ -11,6 +11,8 @@ export interface BrokerStats {
   violations: Record<string, number>;
   aclDenied: { publish: number; subscribe: number };
   framesTooLarge: number;
+  /** Connections closed for breaking an MQTT 3.1.1 rule, by rule (docs/broker-conformance.md). */
+  protocolViolations: Record<string, number>;
   ingestInflight: number;
   /** Highest ingest in-flight count seen since start (proves the bound). */
   ingestInflightPeak: number;
@@ -30,6 +32,7 @@ export class BrokerMetrics {
     violations: {} as Record<string, number>,
     aclDenied: { publish: 0, subscribe: 0 },
     framesTooLarge: 0,
+    protocolViolations: {} as Record<string, number>,
     pauses: 0,
     sinkFailures: 0,
   };
@@ -39,6 +42,7 @@ export class BrokerMetrics {
     violations: Counter<'code'>;
     acl: Counter<'action'>;
     frames: Counter;
+    protocol: Counter<'rule'>;
   };
 
   constructor(
@@ -57,6 +61,7 @@ export class BrokerMetrics {
       violations: new Counter({ name: 'citybrain_violations_total', help: 'Firmware contract violations, by code', labelNames: ['code'], registers }),
       acl: new Counter({ name: 'citybrain_mqtt_acl_denied_total', help: 'Publishes and subscriptions refused by the topic ACL', labelNames: ['action'], registers }),
       frames: new Counter({ name: 'citybrain_mqtt_frames_too_large_total', help: 'Connections dropped for an MQTT packet over the frame-size limit', registers }),
+      protocol: new Counter({ name: 'citybrain_mqtt_protocol_violations_total', help: 'Connections closed for a malformed MQTT packet, by the MQTT 3.1.1 rule broken', labelNames: ['rule'], registers }),
     };
   }
 
@@ -85,6 +90,11 @@ export class BrokerMetrics {
     this.prom?.frames.inc();
   }
 
+  protocolViolation(rule: string): void {
+    this.c.protocolViolations[rule] = (this.c.protocolViolations[rule] ?? 0) + 1;
+    this.prom?.protocol.inc({ rule });
+  }
+
   paused(): void {
     this.c.pauses++;
   }
@@ -102,6 +112,7 @@ export class BrokerMetrics {
       violations: { ...c.violations },
       aclDenied: { ...c.aclDenied },
       framesTooLarge: c.framesTooLarge,
+      protocolViolations: { ...c.protocolViolations },
       pauses: c.pauses,
       sinkFailures: c.sinkFailures,
     };

@@ -1,14 +1,25 @@
 import { Duplex } from 'node:stream';
-import { MqttFrameScanner } from './frame-scanner.js';
+import { MqttFrameScanner, type ProtocolRule } from './frame-scanner.js';
 
-export type GuardRejection = 'frame_too_large' | 'malformed_frame' | 'connect_timeout';
+export type GuardRejection = 'frame_too_large' | 'protocol_violation' | 'connect_timeout';
+
+export interface RejectDetail {
+  declaredBytes?: number;
+  /** The MQTT rule a `protocol_violation` broke (a metric label; docs/broker-conformance.md). */
+  rule?: ProtocolRule;
+  /** CONNACK return code sent before closing, when the spec asks for one. */
+  connack?: number;
+}
 
 export interface TransportGuardOptions {
   maxFrameBytes: number;
   connectTimeoutMs: number;
   /** Called once when the guard drops the connection, before it is destroyed. */
-  onReject(reason: GuardRejection, detail: { declaredBytes?: number }): void;
+  onReject(reason: GuardRejection, detail: RejectDetail): void;
 }
+
+/** How long a refused client gets to read its CONNACK before the socket is destroyed anyway. */
+const CONNACK_LINGER_MS = 2000;
 
 /**
  * The stream aedes sees instead of the raw socket (TCP or WebSocket stream). Bytes flow through
@@ -23,6 +34,8 @@ export class TransportGuard extends Duplex {
   private connectTimer: NodeJS.Timeout | undefined;
   private held = false;
   private wantsData = true;
+  /** A refusal CONNACK is on its way out: closing must not cut it off. */
+  private lingering = false;
 
   constructor(
     readonly inner: Duplex,
@@ -61,12 +74,14 @@ export class TransportGuard extends Duplex {
     if (this.destroyed) return;
     const outcome = this.scanner.feed(chunk);
     if (!outcome.ok) {
+      // Nothing of this chunk reaches aedes: the bad packet is in it, unfinished before it.
       if (outcome.reason === 'too_large') this.reject('frame_too_large', { declaredBytes: outcome.declaredBytes });
-      else this.reject('malformed_frame', {});
+      else if (outcome.connack === undefined) this.reject('protocol_violation', { rule: outcome.rule });
+      else this.refuseConnect(outcome.rule, outcome.connack);
       return;
     }
     if (this.connectTimer !== undefined && this.scanner.completed > 0) {
-      // The first packet is complete; if it is not CONNECT, aedes closes the socket itself (§3.1.0-1).
+      // The first packet is complete, and the scanner made sure it is a CONNECT (§3.1.0-1).
       clearTimeout(this.connectTimer);
       this.connectTimer = undefined;
     }
@@ -76,10 +91,22 @@ export class TransportGuard extends Duplex {
     }
   }
 
-  private reject(reason: GuardRejection, detail: { declaredBytes?: number }): void {
+  private reject(reason: GuardRejection, detail: RejectDetail): void {
     if (this.destroyed) return;
     this.opts.onReject(reason, detail);
     this.destroy();
+  }
+
+  /**
+   * CONNACK with a refusal code, then close (§3.1.2.2 [MQTT-3.1.2-2]: code 1; §3.1.3.1 [MQTT-3.1.3-9]:
+   * code 2). aedes never saw the CONNECT, so nothing else writes to the socket.
+   */
+  private refuseConnect(rule: ProtocolRule, code: 1 | 2): void {
+    if (this.destroyed) return;
+    this.lingering = true;
+    this.inner.end(Buffer.from([0x20, 0x02, 0x00, code]));
+    setTimeout(() => this.inner.destroy(), CONNACK_LINGER_MS).unref();
+    this.reject('protocol_violation', { rule, connack: code });
   }
 
   override _read(): void {
@@ -88,6 +115,25 @@ export class TransportGuard extends Duplex {
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+    this.forward(chunk, cb);
+  }
+
+  /**
+   * mqtt-packet corks the stream while it writes a packet in pieces (header, length, topic, payload) and
+   * uncorks on the next tick; every packet written in that tick (a burst of PUBACKs) arrives here together
+   * and leaves as one socket write: one TCP segment instead of 2–4 per packet, and one WebSocket frame.
+   */
+  override _writev(chunks: Array<{ chunk: Buffer }>, cb: (err?: Error | null) => void): void {
+    if (chunks.length === 1) return this.forward(chunks[0]!.chunk, cb);
+    let size = 0;
+    for (const c of chunks) size += c.chunk.length;
+    const out = Buffer.allocUnsafe(size);
+    let at = 0;
+    for (const c of chunks) at += c.chunk.copy(out, at);
+    this.forward(out, cb);
+  }
+
+  private forward(chunk: Buffer, cb: (err?: Error | null) => void): void {
     if (this.inner.destroyed) return cb(new Error('connection closed'));
     if (this.inner.write(chunk)) cb();
     else this.once('innerDrain', () => cb());
@@ -101,7 +147,7 @@ export class TransportGuard extends Duplex {
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
     if (this.connectTimer !== undefined) clearTimeout(this.connectTimer);
     this.connectTimer = undefined;
-    this.inner.destroy();
+    if (!this.lingering) this.inner.destroy();
     cb(err);
   }
 }
