@@ -6,28 +6,39 @@ import { createLogger } from '../kernel/logger.js';
 import { runContractsCli } from '../firmware-contracts/index.js';
 import type { DemoVehicleFactory } from './demo.js';
 import { startPlatform } from './platform.js';
+import { startupFailure } from './startup-failure.js';
 
-const VERSION = '0.1.0';
+/** Kept equal to package.json's version by app/cli.test.ts (reading the file would cost start-up time). */
+export const VERSION = '0.1.0';
 
 const HELP = `citybrain ${VERSION} — urban lifeline monitoring and drone patrols
 
-Usage: citybrain <command> [options]
+Usage: npx citybrain <command> [options]      (every command takes --help)
 
 Commands:
-  start              Run the platform (embedded MQTT broker, SQLite stores; real engines when
-                     DATABASE_URL / INFLUX_URL are set). Ctrl-C stops it gracefully (buffers flushed).
-  contracts ...      Firmware contracts: list, show, export JSON Schema, check a payload
-                     (citybrain contracts --help)
-  sim ...            Simulators: a city of sensors, a virtual device (citybrain sim --help)
-  config             Check the configuration from the environment and print it (secrets redacted)
-  version            Print the version
+  start                  Run the platform (embedded MQTT broker, SQLite stores; real engines when
+                         DATABASE_URL / INFLUX_URL / REDIS_URL are set). Ctrl-C stops it gracefully.
+  config                 Check the configuration from the environment and print it (secrets redacted)
+  version                Print the version
+  contracts list         Firmware contracts: kinds and versions
+  contracts show KIND    Metrics, units, ranges and reporting interval of a kind
+  contracts check FILE   Check a payload against its contract (--kind KIND)
+  contracts export       JSON Schema per kind (--out DIR)
+  sim sensors            A city's sensor fleet: provision, connect, report plausible values
+  sim device             One virtual device that prints what it sends and receives
+  sim scenario           A seeded incident scenario; --verify checks the alerts the platform raised
+  sim docks              Simulated MAVLink docks and drones in the four core districts (--register)
+  sim watch              Live conformance watch: every contract violation devices make
+  sim opcua-station      A simulated OPC UA district-heating station
 
-Options:
-  -h, --help         Show help (also after any command)
+The simulators find the platform through the same environment (CITYBRAIN_HTTP_PORT, CITYBRAIN_MQTT_PORT,
+CITYBRAIN_DATA_DIR for the admin token); --http, --mqtt and --token override.
 
 Environment (all optional):
 ${describeConfig()}
 `;
+
+const VERSION_HELP = `Usage: npx citybrain version\n\nPrints the version (${VERSION}).`;
 
 export interface CliIo {
   out: (s: string) => void;
@@ -47,7 +58,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       return cmd === undefined ? 2 : 0;
     case 'version':
     case '--version':
-      io.out(VERSION);
+      io.out(rest.includes('--help') || rest.includes('-h') ? VERSION_HELP : VERSION);
       return 0;
     case 'contracts':
       return runContractsCli(rest, {
@@ -118,8 +129,9 @@ async function startCommand(args: string[], io: CliIo): Promise<number> {
         : undefined;
     platform = await startPlatform(config, { log, ...(demoVehicles ? { demoVehicles } : {}) });
   } catch (e) {
-    log.fatal({ err: e }, 'startup failed');
-    io.err(`citybrain: startup failed: ${isAppError(e) ? `${e.code}: ${e.message}` : (e as Error).message}`);
+    // One line for people and supervisors; the stack only at debug level.
+    log.debug({ err: e }, 'startup failed');
+    io.err(`citybrain: startup failed: ${startupFailure(e, config)}`);
     return 1;
   }
   for (const line of platform.banner()) io.out(line);

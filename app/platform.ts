@@ -34,6 +34,7 @@ import { droneHistory, recordDroneTelemetry } from './drone-telemetry.js';
 import { startDemo, type DemoDock, type DemoVehicleFactory } from './demo.js';
 import { startOpcua } from './opcua.js';
 import { loadOrCreateSecretFile } from '../kernel/secrets.js';
+import { probeRedis } from './startup-checks.js';
 
 export interface Platform {
   readonly http: { url: string; port: number };
@@ -99,6 +100,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
   };
 
   try {
+    if (config.redisUrl) await probeRedis(config.redisUrl);
     const token = config.adminToken
       ? { value: config.adminToken, created: false, path: null as string | null }
       : await loadOrCreateSecretFile(dataDir, 'admin-token');

@@ -2,6 +2,7 @@
  * Pure parsing of the readings query (`from`, `to`, `every`, `limit`): values in, values out.
  * Failures are AppError QUERY_INVALID with the offending parameter in `details`.
  */
+import { parseDuration as parseDurationText } from '../kernel/duration.js';
 import { AppError } from '../kernel/errors.js';
 
 /** Default window when `from` is omitted (architecture.md: "default to the last hour"). */
@@ -11,8 +12,6 @@ export const MAX_BUCKETS = 10_000;
 export const MIN_EVERY_MS = 1_000;
 export const MAX_RAW_LIMIT = 100_000;
 
-const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-const DURATION = /^(\d{1,9})(ms|s|m|h|d)$/;
 const EPOCH_MS = /^\d{1,15}$/;
 // ISO-8601 date or date-time (RFC 3339 profile plus the date-only form). Date.parse alone
 // accepts free text like "March 7", which would make typos silently mean something.
@@ -32,15 +31,11 @@ export function parseTime(raw: string, param: string): number {
   throw invalid(param, `${param} must be epoch milliseconds or an ISO-8601 time`, raw);
 }
 
-/** `500ms`, `30s`, `5m`, `1h`, `1d` to milliseconds. */
+/** `500ms`, `30s`, `5m`, `1h`, `1d` to milliseconds (kernel/duration.ts: one syntax everywhere). */
 export function parseDuration(raw: string, param = 'every'): number {
-  const m = DURATION.exec(raw);
-  const n = m?.[1];
-  const unit = m?.[2] as keyof typeof UNIT_MS | undefined;
-  if (n === undefined || unit === undefined) {
-    throw invalid(param, `${param} must be a duration like 30s, 5m, 1h`, raw);
-  }
-  return Number(n) * UNIT_MS[unit];
+  const ms = parseDurationText(raw);
+  if (ms === undefined) throw invalid(param, `${param} must be a duration like 30s, 5m, 1h`, raw);
+  return ms;
 }
 
 export interface ReadingsQueryInput {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from './config.js';
+import { describeConfig, loadConfig } from './config.js';
 import { AppError } from './errors.js';
 
 describe('loadConfig', () => {
@@ -49,5 +49,46 @@ describe('loadConfig', () => {
     } catch (e) {
       expect(String((e as Error).message)).not.toMatch(/hunter2/);
     }
+  });
+});
+
+describe('configuration messages', () => {
+  const problemsOf = (env: Record<string, string>): string[] => {
+    try {
+      loadConfig(env);
+    } catch (e) {
+      return ((e as AppError).details as { problems: string[] }).problems;
+    }
+    throw new Error('expected CONFIG_INVALID');
+  };
+
+  it('name the variable, the value and what is allowed', () => {
+    expect(problemsOf({ CITYBRAIN_HTTP_PORT: 'abc' })).toEqual(['CITYBRAIN_HTTP_PORT="abc": must be an integer from 0 to 65535']);
+    expect(problemsOf({ CITYBRAIN_LOG_LEVEL: 'loud' })).toEqual(['CITYBRAIN_LOG_LEVEL="loud": must be one of fatal, error, warn, info, debug, trace, silent']);
+    expect(problemsOf({ CITYBRAIN_AUTO_DISPATCH: 'yellow' })).toEqual(['CITYBRAIN_AUTO_DISPATCH="yellow": must be one of off, red, orange']);
+    expect(problemsOf({ CITYBRAIN_MQTT_WS: 'maybe' })).toEqual(['CITYBRAIN_MQTT_WS="maybe": must be on or off (also true/false, yes/no, 1/0)']);
+    expect(problemsOf({ CITYBRAIN_DEMO_SPEEDUP: '500' })).toEqual(['CITYBRAIN_DEMO_SPEEDUP="500": must be a number from 1 to 100']);
+    expect(problemsOf({ DATABASE_URL: 'mysql://x/y' })).toEqual(['DATABASE_URL="mysql://x/y": must be a URL starting with postgres:// or postgresql://']);
+  });
+
+  it('never echo a secret value', () => {
+    const [p] = problemsOf({ CITYBRAIN_ADMIN_TOKEN: 'short-secret' });
+    expect(p).toBe('CITYBRAIN_ADMIN_TOKEN (value hidden): must be at least 16 characters');
+  });
+
+  it('read durations as 500ms, 30s, 5m, 1h, and a bare number as milliseconds', () => {
+    expect(loadConfig({ CITYBRAIN_MQTT_CONNECT_TIMEOUT_MS: '30s' }).mqttConnectTimeoutMs).toBe(30_000);
+    expect(loadConfig({ CITYBRAIN_MQTT_CONNECT_TIMEOUT_MS: '2m' }).mqttConnectTimeoutMs).toBe(120_000);
+    expect(loadConfig({ CITYBRAIN_TELEMETRY_FLUSH_MS: '50' }).telemetryFlushMs).toBe(50);
+    expect(loadConfig({ CITYBRAIN_TELEMETRY_FLUSH_MS: '500ms' }).telemetryFlushMs).toBe(500);
+    expect(problemsOf({ CITYBRAIN_TELEMETRY_FLUSH_MS: 'soon' })).toEqual([
+      'CITYBRAIN_TELEMETRY_FLUSH_MS="soon": must be a duration like 500ms, 30s, 5m or 1h of at least 1ms (a bare number is milliseconds)',
+    ]);
+  });
+
+  it('describe every setting with what it accepts', () => {
+    const text = describeConfig();
+    expect(text).toMatch(/CITYBRAIN_LOG_LEVEL\s+Log level \(one of fatal, error, warn, info, debug, trace, silent; default "info"\)/);
+    expect(text).toMatch(/CITYBRAIN_MQTT_CONNECT_TIMEOUT_MS\s+.*default 10s\)/);
   });
 });

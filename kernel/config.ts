@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { DURATION_SYNTAX, formatDuration, parseDuration } from './duration.js';
 import { AppError } from './errors.js';
 
 /**
@@ -9,6 +10,8 @@ import { AppError } from './errors.js';
 const Port = (description: string, def: number) =>
   Type.Integer({ minimum: 0, maximum: 65535, default: def, description });
 const PosInt = (description: string, def: number, minimum = 1) => Type.Integer({ minimum, default: def, description });
+/** Milliseconds in the settings; written `500ms`, `30s`, `5m`, `1h` (a bare number is ms, as the `_MS` names say). */
+const Duration = (description: string, def: number) => Type.Integer({ minimum: 1, default: def, description, 'x-duration': true });
 const OptUrl = (description: string, protocols: string[]) =>
   Type.Optional(Type.String({ minLength: 1, description, 'x-protocols': protocols }));
 
@@ -40,11 +43,11 @@ export const ConfigSchema = Type.Object({
   cityFile: Type.Optional(Type.String({ description: 'GeoJSON FeatureCollection of districts (default: the shipped Qingdao sample)' })),
   mqttMaxConnections: PosInt('Maximum concurrent MQTT connections (the process has ~20k file descriptors)', 15_000),
   mqttMaxFrameBytes: PosInt('Largest MQTT packet accepted, checked before it is buffered', 256 * 1024, 64),
-  mqttConnectTimeoutMs: PosInt('A socket must send CONNECT within this time', 10_000),
+  mqttConnectTimeoutMs: Duration('A socket must send CONNECT within this time', 10_000),
   ingestMaxInflight: PosInt('Readings in flight through ingest (overall) before sockets are paused', 5_000),
   ingestMaxInflightPerClient: PosInt('Readings in flight per connection before that socket is paused', 200),
   telemetryBatchSize: PosInt('Telemetry write batch size (readings); smaller than ingestMaxInflight so batches overlap', 2_000),
-  telemetryFlushMs: PosInt('Longest a reading waits before its batch is written (a QoS 1 PUBACK waits for the write)', 20),
+  telemetryFlushMs: Duration('Longest a reading waits before its batch is written (a QoS 1 PUBACK waits for the write)', 20),
   telemetryBufferMax: PosInt('Readings held in memory when the store is slow or down, before spilling to disk', 50_000),
   telemetrySpillMaxBytes: PosInt('Largest spill file on disk when the store is down', 1024 * 1024 * 1024),
   autoDispatch: Type.Union([Type.Literal('off'), Type.Literal('red'), Type.Literal('orange')], {
@@ -99,9 +102,18 @@ export const ENV_MAP: Record<string, keyof Static<typeof ConfigSchema>> = {
 
 const KEY_TO_ENV = Object.fromEntries(Object.entries(ENV_MAP).map(([env, key]) => [key, env])) as Record<string, string>;
 
-function coerce(schema: TSchema, raw: string): unknown {
-  const t = (schema as { type?: string }).type;
-  if (t === 'integer' || t === 'number') return raw.trim() === '' ? raw : Number(raw);
+/** Settings whose values never appear in messages or output. */
+export const SECRET_KEYS: ReadonlySet<string> = new Set(['adminToken', 'influxPassword', 'credentialKey']);
+
+type SettingSchema = TSchema & { type?: string; minimum?: number; maximum?: number; minLength?: number; anyOf?: { const?: unknown }[]; 'x-duration'?: boolean };
+
+function coerce(schema: SettingSchema, raw: string): unknown {
+  if (schema['x-duration']) return parseDuration(raw, { bareMs: true }) ?? raw;
+  const t = schema.type;
+  if (t === 'integer' || t === 'number') {
+    const n = Number(raw);
+    return raw.trim() === '' || Number.isNaN(n) ? raw : n;
+  }
   if (t === 'boolean') {
     const v = raw.trim().toLowerCase();
     if (['1', 'true', 'yes', 'on'].includes(v)) return true;
@@ -109,6 +121,56 @@ function coerce(schema: TSchema, raw: string): unknown {
     return raw;
   }
   return raw;
+}
+
+function range(s: SettingSchema, show: (n: number) => string = String): string {
+  if (s.minimum !== undefined && s.maximum !== undefined) return ` from ${show(s.minimum)} to ${show(s.maximum)}`;
+  if (s.minimum !== undefined) return ` of at least ${show(s.minimum)}`;
+  return '';
+}
+
+/** What a setting accepts, in words: "one of off, red, orange", "an integer from 0 to 65535", … */
+export function allowedValues(schema: TSchema): string {
+  const s = schema as SettingSchema;
+  if (s['x-duration']) return `${DURATION_SYNTAX}${range(s, formatDuration)} (a bare number is milliseconds)`;
+  if (s.anyOf) return `one of ${s.anyOf.map((a) => String(a.const)).join(', ')}`;
+  switch (s.type ?? '') {
+    case 'integer':
+      return `an integer${range(s)}`;
+    case 'number':
+      return `a number${range(s)}`;
+    case 'boolean':
+      return 'on or off (also true/false, yes/no, 1/0)';
+    default:
+      return s.minLength !== undefined && s.minLength > 1 ? `at least ${s.minLength} characters` : 'not empty';
+  }
+}
+
+/** `NAME="value"` for a message; secrets are never echoed. */
+function named(key: string, value: unknown, env: Record<string, string | undefined>): string {
+  const name = KEY_TO_ENV[key] ?? key;
+  if (SECRET_KEYS.has(key)) return `${name} (value hidden)`;
+  const raw = env[name];
+  return `${name}=${JSON.stringify(raw !== undefined && raw !== '' ? redactUrl(raw) : value)}`;
+}
+
+function urlProblems(values: Record<string, unknown>, env: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  for (const [key, schema] of Object.entries(ConfigSchema.properties as Record<string, TSchema>)) {
+    const protocols = (schema as { 'x-protocols'?: string[] })['x-protocols'];
+    const v = values[key];
+    if (!protocols || typeof v !== 'string') continue;
+    let protocol: string | undefined;
+    try {
+      protocol = new URL(v).protocol;
+    } catch {
+      protocol = undefined;
+    }
+    if (protocol === undefined || !protocols.includes(protocol)) {
+      problems.push(`${named(key, redactUrl(v), env)}: must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+    }
+  }
+  return problems;
 }
 
 /**
@@ -126,27 +188,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   Object.assign(input, overrides);
   const withDefaults = Value.Default(ConfigSchema, input) as Record<string, unknown>;
   const problems: string[] = [];
+  const seen = new Set<string>();
   for (const e of Value.Errors(ConfigSchema, withDefaults)) {
-    const key = e.path.replace(/^\//, '');
-    const name = KEY_TO_ENV[key] ?? key;
-    problems.push(`${name}: ${e.message} (got ${JSON.stringify(e.value)})`);
+    const key = e.path.replace(/^\//, '').split('/')[0]!;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    problems.push(`${named(key, e.value, env)}: must be ${allowedValues(props[key] ?? e.schema)}`);
   }
-  for (const [key, schema] of Object.entries(props)) {
-    const protocols = (schema as { 'x-protocols'?: string[] })['x-protocols'];
-    const v = withDefaults[key];
-    if (!protocols || typeof v !== 'string') continue;
-    let u: URL | undefined;
-    try {
-      u = new URL(v);
-    } catch {
-      problems.push(`${KEY_TO_ENV[key]}: not a URL (got ${JSON.stringify(redactUrl(v))})`);
-      continue;
-    }
-    if (!protocols.includes(u.protocol)) problems.push(`${KEY_TO_ENV[key]}: protocol must be one of ${protocols.join(', ')} (got ${u.protocol})`);
-  }
+  problems.push(...urlProblems(withDefaults, env));
   // Cross-field: the cluster shares its state through Redis (architecture.md, MQTT broker at scale).
   const key = withDefaults.credentialKey;
-  if (key !== undefined && !/^[0-9a-fA-F]{64}$/.test(String(key))) problems.push('CITYBRAIN_CREDENTIAL_KEY: must be 64 hex characters (32 bytes)');
+  if (key !== undefined && !/^[0-9a-fA-F]{64}$/.test(String(key))) problems.push('CITYBRAIN_CREDENTIAL_KEY: must be 64 hex characters (32 bytes; value hidden)');
   if (withDefaults.mqttCluster === true && key === undefined) {
     problems.push('CITYBRAIN_MQTT_CLUSTER: on needs CITYBRAIN_CREDENTIAL_KEY (the same on every node, or a device secret issued by one node fails on another)');
   }
@@ -176,14 +228,16 @@ export function redactUrl(url: string): string {
   }
 }
 
-/** Text for `--help`: every setting, its variable, default and description. */
+/** Text for `--help`: every setting, its variable, what it accepts, default and description. */
 export function describeConfig(): string {
-  const props = ConfigSchema.properties as Record<string, TSchema & { description?: string; default?: unknown }>;
+  const props = ConfigSchema.properties as Record<string, SettingSchema & { description?: string; default?: unknown }>;
   return Object.entries(ENV_MAP)
     .map(([env, key]) => {
       const s = props[key]!;
-      const def = s.default === undefined ? '' : ` (default ${JSON.stringify(s.default)})`;
-      return `  ${env.padEnd(40)} ${s.description ?? ''}${def}`;
+      const def = s.default === undefined ? '' : `; default ${s['x-duration'] ? formatDuration(s.default as number) : JSON.stringify(s.default)}`;
+      const accepts = s.type === 'string' && !s.anyOf ? '' : `${allowedValues(s)}`;
+      const tail = accepts || def ? ` (${accepts}${accepts ? def : def.slice(2)})` : '';
+      return `  ${env.padEnd(40)} ${s.description ?? ''}${tail}`;
     })
     .join('\n');
 }

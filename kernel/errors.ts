@@ -9,6 +9,7 @@ export const ERROR_CODES = {
   // configuration and process
   CONFIG_INVALID: { status: 500, message: 'Configuration is invalid' },
   INTERNAL: { status: 500, message: 'Internal error' },
+  DEPENDENCY_UNREACHABLE: { status: 503, message: 'A server named by the configuration could not be reached' },
   // HTTP generic
   VALIDATION_FAILED: { status: 400, message: 'Request failed validation' },
   UNAUTHORIZED: { status: 401, message: 'Missing or invalid bearer token' },

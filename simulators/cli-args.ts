@@ -1,4 +1,5 @@
 /** A small `--flag value` parser for the sim commands (flags declared up front; unknown ones are errors). */
+import { DURATION_SYNTAX, parseDuration as parseDurationText } from '../kernel/duration.js';
 
 export type FlagType = 'string' | 'number' | 'boolean' | 'list';
 export type Flags = Record<string, string | number | boolean | string[] | undefined>;
@@ -34,12 +35,13 @@ export function parseFlags(argv: readonly string[], spec: Readonly<Record<string
   return out;
 }
 
-/** `500ms`, `5s`, `2m`, `1h`, or a bare number of seconds → ms. */
+/** `500ms`, `5s`, `2m`, `1h` → ms (kernel/duration.ts, the syntax of every setting); a unit is required. */
 export function parseDuration(text: string, flag: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!m) throw new UsageError(`--${flag} must be a duration like 500ms, 5s, 2m or 1h, got ${text}`);
-  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
-  const ms = Number(m[1]) * unit;
+  const ms = parseDurationText(text);
+  if (ms === undefined) {
+    const hint = /^\d+(\.\d+)?$/.test(text.trim()) ? ` (add a unit: ${text.trim()}s or ${text.trim()}ms)` : '';
+    throw new UsageError(`--${flag} must be ${DURATION_SYNTAX}, got ${text}${hint}`);
+  }
   if (ms <= 0) throw new UsageError(`--${flag} must be positive`);
   return ms;
 }

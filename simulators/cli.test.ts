@@ -54,7 +54,8 @@ describe('argument helpers', () => {
     expect(parseFlags(['--a', '1', '--b=x', '--c', '--l', 'p', '--l', 'q'], { a: 'number', b: 'string', c: 'boolean', l: 'list' }))
       .toEqual({ a: 1, b: 'x', c: true, l: ['p', 'q'] });
     expect(() => parseFlags(['--a'], { a: 'number' })).toThrow(UsageError);
-    expect([parseDuration('500ms', 'x'), parseDuration('5s', 'x'), parseDuration('2m', 'x'), parseDuration('3', 'x')]).toEqual([500, 5_000, 120_000, 3_000]);
+    expect([parseDuration('500ms', 'x'), parseDuration('5s', 'x'), parseDuration('2m', 'x'), parseDuration('1h', 'x')]).toEqual([500, 5_000, 120_000, 3_600_000]);
+    expect(() => parseDuration('3', 'x')).toThrow(/add a unit: 3s or 3ms/);
     expect(() => parseDuration('0s', 'x')).toThrow(UsageError);
     expect(parseSet('drainage', ['level_m=2.5', 'cover_open=true'])).toEqual({ level_m: 2.5, cover_open: true });
     expect(parseSet('gas', ['ch4_lel=120'])).toEqual({ ch4_lel: 120 }); // out of range on purpose is allowed

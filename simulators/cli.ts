@@ -1,9 +1,8 @@
 /**
- * `citybrain sim ...`: the sensor-fleet simulator and the virtual device (issue #6). The lead wires
- * `citybrain sim` (app/cli.ts) to `runSimCli(argv after "sim", io)`.
+ * `citybrain sim ...`: the sensor fleet, the virtual device, scenarios, docks, the watch and the OPC UA
+ * station. `citybrain sim` (app/cli.ts) calls `runSimCli(argv after "sim", io)`.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { DEVICE_KINDS, isDeviceKind } from '../firmware-contracts/index.js';
 import { parseDuration, parseFlags, UsageError, type Flags } from './cli-args.js';
 import { runFleet, type FleetOptions } from './fleet.js';
@@ -13,6 +12,7 @@ import { parseSet, startVirtualDevice } from './virtual-device.js';
 import { DOCKS_HELP, registerDocks, runSimDocks } from './vehicle/docks-cli.js';
 import { SCENARIO_HELP, scenarioCommand, WATCH_HELP, watchCommand } from './scenarios/cli.js';
 import { OPCUA_STATION_HELP, opcuaStationCommand } from './opcua/cli.js';
+import { PLATFORM_FLAGS_HELP, platformAdminToken, platformHttpUrl, platformMqttUrl } from './platform-env.js';
 
 export interface SimCliIo {
   out: (s: string) => void;
@@ -43,9 +43,9 @@ Usage: citybrain sim sensors [options]
   --devices N          devices to run (default 100)
   --seed N             city seed: placement, weather and every device's signal (default 7)
   --mix gas=30,...     kind weights (default gas=30,water=20,heat=12,drainage=16,elevator=18,bridge=4)
-  --http URL           platform HTTP API (default http://127.0.0.1:8080)
-  --mqtt URL           platform MQTT broker (default mqtt://127.0.0.1:1883)
-  --token T            admin token for provisioning (default $CITYBRAIN_ADMIN_TOKEN, else ./data/admin-token)
+  ${PLATFORM_FLAGS_HELP.http}
+  ${PLATFORM_FLAGS_HELP.mqtt}
+  ${PLATFORM_FLAGS_HELP.token}
   --credentials FILE   read device credentials from FILE if it exists, else provision and write it there
   --provision          provision through the API even when FILE exists (existing devices get new secrets)
   --speedup X          divide every contract interval by X (default 1: gas 60 s, bridge 10 s, ...)
@@ -69,7 +69,7 @@ Usage: citybrain sim device --kind KIND --id ID --password SECRET [options]
   --kind KIND          ${DEVICE_KINDS.join(' | ')}
   --id ID              device id (MQTT username and client id)
   --password SECRET    the device secret from provisioning
-  --mqtt URL           broker (default mqtt://127.0.0.1:1883)
+  ${PLATFORM_FLAGS_HELP.mqtt}
   --interval DUR       reporting interval (default: the kind's contract interval), e.g. 5s
   --set NAME=VALUE     send this value instead of the model's (repeatable), e.g. --set ch4_lel=27
   --seed N             signal seed (default 7)
@@ -116,9 +116,9 @@ async function docks(argv: string[], io: SimCliIo): Promise<number> {
     const token = adminToken(f, io.env ?? process.env);
     if (!token) {
       await run.close();
-      throw new UsageError('--register needs --token, CITYBRAIN_ADMIN_TOKEN or ./data/admin-token');
+      throw new UsageError('--register needs --token, CITYBRAIN_ADMIN_TOKEN or $CITYBRAIN_DATA_DIR/admin-token (./data)');
     }
-    const failed = await registerDocks(run, str(f, 'http') ?? 'http://127.0.0.1:8080', token, autopilot, io.out);
+    const failed = await registerDocks(run, platformHttpUrl(f, io.env ?? process.env), token, autopilot, io.out);
     if (failed > 0) {
       await run.close();
       return 1;
@@ -134,12 +134,7 @@ async function docks(argv: string[], io: SimCliIo): Promise<number> {
   return 0;
 }
 
-function adminToken(flags: Flags, env: Record<string, string | undefined>): string | undefined {
-  if (typeof flags['token'] === 'string') return flags['token'];
-  if (env['CITYBRAIN_ADMIN_TOKEN']) return env['CITYBRAIN_ADMIN_TOKEN'];
-  const file = join(env['CITYBRAIN_DATA_DIR'] ?? './data', 'admin-token');
-  return existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
-}
+const adminToken = platformAdminToken;
 
 const str = (f: Flags, k: string): string | undefined => (typeof f[k] === 'string' ? (f[k] as string) : undefined);
 const num = (f: Flags, k: string): number | undefined => (typeof f[k] === 'number' ? (f[k] as number) : undefined);
@@ -155,8 +150,8 @@ function sensorsOptions(f: Flags, io: SimCliIo): FleetOptions {
   const interval = str(f, 'interval');
   const mix = str(f, 'mix');
   return {
-    httpUrl: str(f, 'http') ?? 'http://127.0.0.1:8080',
-    mqttUrl: str(f, 'mqtt') ?? 'mqtt://127.0.0.1:1883',
+    httpUrl: platformHttpUrl(f, env),
+    mqttUrl: platformMqttUrl(f, env),
     devices,
     seed: num(f, 'seed') ?? 7,
     qos,
@@ -214,7 +209,7 @@ async function device(argv: string[], io: SimCliIo): Promise<number> {
   const set = parseSet(kind, (f['set'] as string[] | undefined) ?? []);
   const durationMs = duration === undefined ? undefined : parseDuration(duration, 'duration');
   const dev = await startVirtualDevice({
-    mqttUrl: str(f, 'mqtt') ?? 'mqtt://127.0.0.1:1883', id, password, kind, set, out: io.out,
+    mqttUrl: platformMqttUrl(f, io.env ?? process.env), id, password, kind, set, out: io.out,
     ...(interval === undefined ? {} : { intervalMs: parseDuration(interval, 'interval') }),
     ...(seed === undefined ? {} : { seed }),
     ...(fw === undefined ? {} : { fw }),

@@ -7,6 +7,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { isDeviceKind, type DeviceKind } from '../firmware-contracts/index.js';
 import type { PlacedDevice } from './placement.js';
+import { fetchPlatform } from './platform-env.js';
 
 export interface DeviceCredential {
   id: string;
@@ -36,7 +37,7 @@ export function toImportCsv(devices: readonly PlacedDevice[]): string {
 }
 
 async function call<T>(httpUrl: string, token: string, method: string, path: string, body?: string, type = 'application/json'): Promise<T> {
-  const res = await fetch(new URL(path, httpUrl), {
+  const res = await fetchPlatform(new URL(path, httpUrl), {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': type }) },
     ...(body === undefined ? {} : { body }),

@@ -10,10 +10,13 @@ import { buildScenario, SCENARIOS, scenarioNames } from './index.js';
 import { runScenario } from './runner.js';
 import { formatVerdict } from './verify.js';
 import { watchViolations } from './watch.js';
+import { PLATFORM_FLAGS_HELP, platformHttpUrl, platformMqttUrl } from '../platform-env.js';
 
 export interface ScenarioCliIo {
   out: (s: string) => void;
   signal?: AbortSignal;
+  /** Where the platform is (CITYBRAIN_HTTP_PORT, CITYBRAIN_MQTT_PORT…; default process.env). */
+  env?: Record<string, string | undefined>;
 }
 
 /** Resolves the admin token from `--token`, the environment or the data dir (simulators/cli.ts). */
@@ -30,9 +33,9 @@ Usage: citybrain sim scenario <name> [options]
   --verify             after the timeline, wait for the expected alerts / incidents / violations and print
                        expected vs seen; exit 0 only when all hold and nothing else was raised for its devices
   --timeout DUR        how long --verify waits (default 20s)
-  --http URL           platform HTTP API (default http://127.0.0.1:8080)
-  --mqtt URL           platform MQTT broker (default mqtt://127.0.0.1:1883)
-  --token T            admin token (default $CITYBRAIN_ADMIN_TOKEN, else ./data/admin-token)
+  ${PLATFORM_FLAGS_HELP.http}
+  ${PLATFORM_FLAGS_HELP.mqtt}
+  ${PLATFORM_FLAGS_HELP.token}
 
 Scenarios:
 ${SCENARIOS.map((s) => `  ${s.name.padEnd(20)} ${s.description}`).join('\n')}
@@ -44,8 +47,8 @@ Usage: citybrain sim watch [--device ID | --kind KIND] [options]
 
   --device ID          only this device
   --kind KIND          only devices of this kind (${DEVICE_KINDS.join(' | ')})
-  --http URL           platform HTTP API (default http://127.0.0.1:8080)
-  --token T            admin token (default $CITYBRAIN_ADMIN_TOKEN, else ./data/admin-token)
+  ${PLATFORM_FLAGS_HELP.http}
+  ${PLATFORM_FLAGS_HELP.token}
 
 One line per violation: time, device, code, path, message (docs/contracts.md "Violation codes"); connects and
 disconnects as ONLINE / OFFLINE lines. Runs until Ctrl-C.
@@ -55,7 +58,7 @@ const str = (f: Flags, k: string): string | undefined => (typeof f[k] === 'strin
 
 function needToken(f: Flags, token: TokenSource): string {
   const t = token(f);
-  if (!t) throw new UsageError('no admin token: pass --token, set CITYBRAIN_ADMIN_TOKEN or run from the platform directory (data/admin-token)');
+  if (!t) throw new UsageError('no admin token: pass --token, set CITYBRAIN_ADMIN_TOKEN, or set CITYBRAIN_DATA_DIR (or run from the platform directory: ./data/admin-token)');
   return t;
 }
 
@@ -78,8 +81,8 @@ export async function scenarioCommand(argv: string[], io: ScenarioCliIo, token: 
   if (!script) throw new UsageError(`unknown scenario ${name}; one of ${scenarioNames().join(', ')}`);
   const timeout = str(f, 'timeout');
   const result = await runScenario(script, {
-    httpUrl: str(f, 'http') ?? 'http://127.0.0.1:8080',
-    mqttUrl: str(f, 'mqtt') ?? 'mqtt://127.0.0.1:1883',
+    httpUrl: platformHttpUrl(f, io.env ?? process.env),
+    mqttUrl: platformMqttUrl(f, io.env ?? process.env),
     token: needToken(f, token),
     verify: f['verify'] === true,
     out: io.out,
@@ -106,7 +109,7 @@ export async function watchCommand(argv: string[], io: ScenarioCliIo, token: Tok
   if (io.signal?.aborted) stop.abort();
   try {
     const why = await watchViolations({
-      httpUrl: str(f, 'http') ?? 'http://127.0.0.1:8080', token: needToken(f, token), out: io.out, signal: stop.signal,
+      httpUrl: platformHttpUrl(f, io.env ?? process.env), token: needToken(f, token), out: io.out, signal: stop.signal,
       ...(device === undefined ? {} : { device }), ...(kind === undefined ? {} : { kind }),
     });
     if (why === 'ended') io.out('the platform closed the stream');

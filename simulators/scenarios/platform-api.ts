@@ -4,12 +4,13 @@
  */
 import type { ScenarioDevice } from './types.js';
 import type { SeenAlert, SeenIncident } from './verify.js';
+import { fetchPlatform } from '../platform-env.js';
 
 export class PlatformApi {
   constructor(readonly httpUrl: string, private readonly token: string) {}
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await fetch(new URL(path, this.httpUrl), {
+    const res = await fetchPlatform(new URL(path, this.httpUrl), {
       method,
       headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -81,7 +82,7 @@ export class EventStream {
 
   static async open(url: string, token: string, onFrame: (f: SseFrame) => void): Promise<EventStream> {
     const s = new EventStream();
-    const res = await fetch(url, { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' }, signal: s.abort.signal });
+    const res = await fetchPlatform(url, { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' }, signal: s.abort.signal });
     if (!res.ok || !res.body) throw new Error(`GET ${new URL(url).pathname} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
     s.ended = s.read(res.body.getReader(), onFrame);
     return s;

@@ -8,6 +8,7 @@ import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import type { LonLatAlt } from '../../drone-ops/index.js';
 import { loadDistrictsGeoJson } from '../city.js';
 import { startSimDocks } from './docks.js';
+import { fetchPlatform } from '../platform-env.js';
 
 export const DOCKS_HELP = `Usage: citybrain sim docks [options]
 
@@ -18,8 +19,8 @@ city's four core districts (Shinan, Shibei, Licang, Laoshan). Runs until Ctrl-C.
   --speedup S      simulated seconds per real second (default 1)
   --autopilot A    ardupilot | px4 (default ardupilot)
   --register       register each dock and drone with the platform (POST /api/v1/docks, /api/v1/drones)
-  --http URL       platform HTTP API for --register (default http://127.0.0.1:8080)
-  --token T        admin token (default CITYBRAIN_ADMIN_TOKEN or ./data/admin-token)
+  --http URL       platform HTTP API for --register (default http://127.0.0.1:$CITYBRAIN_HTTP_PORT, 8080)
+  --token T        admin token (default $CITYBRAIN_ADMIN_TOKEN, else $CITYBRAIN_DATA_DIR/admin-token, ./data)
   --prefix P       dock id prefix (default sim)`;
 
 export interface SimDockHome {
@@ -75,7 +76,7 @@ export async function runSimDocks(o: { count: number; speedup: number; autopilot
 export async function registerDocks(run: DocksRun, httpUrl: string, token: string, autopilot: string, out: (s: string) => void): Promise<number> {
   let failed = 0;
   const post = async (path: string, body: unknown) => {
-    const res = await fetch(`${httpUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetchPlatform(`${httpUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
     return { status: res.status, text: await res.text() };
   };
   for (const d of run.docks) {

@@ -4,6 +4,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
@@ -61,6 +62,44 @@ describe('citybrain CLI', () => {
     expect(r.stderr).toMatch(/DATABASE_URL/);
     expect(r.stderr).toMatch(/CITYBRAIN_LOG_LEVEL/);
     expect(r.stdout).not.toMatch(/listening/);
+  });
+
+  it('exits 1 with one line naming the setting when a port is taken (a real listener holds it)', async () => {
+    const holder = createServer();
+    await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
+    const taken = (holder.address() as { port: number }).port;
+    try {
+      const base = { CITYBRAIN_DATA_DIR: mkdtempSync(join(tmpdir(), 'cb-cli-port-')), CITYBRAIN_HTTP_HOST: '127.0.0.1', CITYBRAIN_MQTT_HOST: '127.0.0.1', CITYBRAIN_MQTT_WS: 'off' };
+      for (const [setting, other] of [['CITYBRAIN_HTTP_PORT', 'CITYBRAIN_MQTT_PORT'], ['CITYBRAIN_MQTT_PORT', 'CITYBRAIN_HTTP_PORT']] as const) {
+        const r = run(['start'], { ...base, [setting]: String(taken), [other]: '0' });
+        expect(r.status, setting).toBe(1);
+        expect(r.stderr.trim().split('\n'), setting).toEqual([
+          `citybrain: startup failed: port ${taken} on 127.0.0.1 is already in use (set ${setting} to another port, or 0 for any free port)`,
+        ]);
+        expect(r.stdout).not.toMatch(/citybrain listening/);
+      }
+    } finally {
+      holder.close();
+    }
+  });
+
+  it('exits 1 naming the URL setting when PostgreSQL or Redis cannot be reached', async () => {
+    const closed = await freePort();
+    const base = { CITYBRAIN_DATA_DIR: mkdtempSync(join(tmpdir(), 'cb-cli-url-')), CITYBRAIN_HTTP_PORT: '0', CITYBRAIN_MQTT_PORT: '0', CITYBRAIN_MQTT_WS: 'off', CITYBRAIN_LOG_LEVEL: 'silent' };
+    const pg = run(['start'], { ...base, DATABASE_URL: `postgres://u:secret@127.0.0.1:${closed}/db` });
+    expect(pg.status).toBe(1);
+    expect(pg.stderr).toMatch(new RegExp(`startup failed: .*ECONNREFUSED 127.0.0.1:${closed} \\(check DATABASE_URL\\)`));
+    const redis = run(['start'], { ...base, REDIS_URL: `redis://127.0.0.1:${closed}` });
+    expect(redis.status).toBe(1);
+    expect(redis.stderr.trim()).toBe(`citybrain: startup failed: DEPENDENCY_UNREACHABLE: cannot reach Redis at redis://127.0.0.1:${closed} (REDIS_URL): connect ECONNREFUSED 127.0.0.1:${closed}`);
+  });
+
+  it('config names the variable, the value and what is allowed', () => {
+    const r = run(['config'], { CITYBRAIN_HTTP_PORT: 'abc', CITYBRAIN_AUTO_DISPATCH: 'yellow', CITYBRAIN_TELEMETRY_FLUSH_MS: '50ms' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('CITYBRAIN_HTTP_PORT="abc": must be an integer from 0 to 65535');
+    expect(r.stderr).toContain('CITYBRAIN_AUTO_DISPATCH="yellow": must be one of off, red, orange');
+    expect(r.stderr).not.toMatch(/FLUSH/);
   });
 
   it('refuses to start on a Redis that could lose scheduled jobs (no appendonly), saying why', async () => {
