@@ -165,6 +165,6 @@ function httpPorts(api: AlertApi): AlertsWiring['http'] {
       create: (input) => api.addSilence({ ...input, matchers: input.matchers as Parameters<AlertApi['addSilence']>[0]['matchers'] }),
       delete: (id) => api.deleteSilence(id),
     },
-    incidents: { list: () => Promise.resolve(api.incidents()) },
+    incidents: { list: (districts) => Promise.resolve(api.incidents(districts)) },
   };
 }

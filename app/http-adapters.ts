@@ -27,8 +27,9 @@ export function toView(d: Device): DeviceView {
   };
 }
 
-export function devicesPort(registry: DeviceRegistry): DevicesPort {
+export function devicesPort(registry: DeviceRegistry, districts: DistrictIndex): DevicesPort {
   return {
+    districtAt: (loc) => districts.locate(loc.lon, loc.lat)?.id ?? null,
     async create(input) {
       const { device, credentials } = await registry.create(input);
       return { device: toView(device), credentials };

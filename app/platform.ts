@@ -35,6 +35,7 @@ import { startDemo, type DemoDock, type DemoVehicleFactory } from './demo.js';
 import { startOpcua } from './opcua.js';
 import { loadOrCreateSecretFile } from '../kernel/secrets.js';
 import { probeRedis } from './startup-checks.js';
+import { startAccess, type AccessWiring } from './access.js';
 
 export interface Platform {
   readonly http: { url: string; port: number };
@@ -54,6 +55,8 @@ export interface Platform {
   readonly droneOps: DroneOps;
   /** Demo docks (CITYBRAIN_DEMO=on), empty otherwise. */
   readonly demoDocks: readonly DemoDock[];
+  /** People, sessions, personal tokens, audit (access/). */
+  readonly access: AccessWiring;
   /** Lines for the console: where it listens, which engines, where the admin token is. */
   banner(): string[];
   /** Graceful: stop accepting, close sessions, flush the telemetry buffer, close stores. */
@@ -162,6 +165,8 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
     // OPC UA stations feed the same writer and bus as MQTT devices (issue #6 part 4).
     const opcua = await startOpcua({ database, bus, clock, log, devices: registry, sink: writer, dataDir });
     cleanups.push(() => opcua.stop());
+    const access = await startAccess({ database, clock, log, metrics, config });
+    cleanups.push(async () => access.stop());
     const broker = createBroker({ config, log, bus, clock, directory: registry, sink: writer, metrics, integrations: notifications.integrationDirectory });
     const mqtt = await broker.listen();
     cleanups.push(() => broker.close());
@@ -185,7 +190,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
         checks.broker = { ok: true, detail: `${broker.stats().connections} connections` };
         return { ok: Object.values(checks).every((c) => c.ok), checks };
       },
-      devices: devicesPort(registry),
+      devices: devicesPort(registry, districts),
       readings: readingsPort(store, registry),
       districts: districtsGeoJson(districts),
       contracts: contractsPort(),
@@ -193,6 +198,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
       droneOps: droneOps.http,
       ...alerts.http,
       opcua: opcua.http,
+      access: access.http,
     });
     await http.listen({ host: config.httpHost, port: config.httpPort });
     cleanups.push(() => http.close());
@@ -203,7 +209,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
 
     // Shutdown order: HTTP and MQTT stop first (no new work), then the writer flushes, then stores close.
     // Automatic dispatches under way finish before drone-ops closes.
-    cleanups.splice(0, cleanups.length, () => database.close(), () => alerts.stop(), () => notifications.stop(), () => droneOps.stop(), async () => demo?.close(), () => alerts.autoDispatch.stop(), () => registry.stop(), () => store.close(), () => writer.close(), () => opcua.stop(), async () => { offDroneAlarms(); offDroneTelemetry(); }, () => broker.close(), () => http.close());
+    cleanups.splice(0, cleanups.length, () => database.close(), () => alerts.stop(), () => notifications.stop(), () => droneOps.stop(), async () => demo?.close(), () => alerts.autoDispatch.stop(), () => registry.stop(), () => store.close(), () => writer.close(), () => opcua.stop(), async () => { offDroneAlarms(); offDroneTelemetry(); access.stop(); }, () => broker.close(), () => http.close());
 
     return {
       http: { url: httpUrl, port: httpPort },
@@ -218,6 +224,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
       notifications,
       droneOps,
       demoDocks: demo?.docks ?? [],
+      access,
       alerts,
       banner() {
         const lines = [
@@ -231,6 +238,8 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
           lines.push(`  demo docks    ${demo.docks.length} simulated MAVLink docks (×${config.demoSpeedup} time):`);
           for (const d of demo.docks) lines.push(`                ${d.dockId}  drone ${d.droneId}  district ${d.district}  ${d.address}`);
         }
+        if (access.bootstrap.generatedPassword) lines.push(`  admin account admin / ${access.bootstrap.generatedPassword}   (generated now, shown once: sign in and change it)`);
+        else if (access.bootstrap.created) lines.push('  admin account admin, password from CITYBRAIN_ADMIN_PASSWORD');
         if (config.adminToken) lines.push('  admin token   from CITYBRAIN_ADMIN_TOKEN');
         else if (token.created) lines.push(`  admin token   ${token.value}   (generated now, shown once; stored 0600 in ${token.path})`);
         else lines.push(`  admin token   in ${token.path}`);

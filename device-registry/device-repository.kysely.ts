@@ -193,6 +193,7 @@ export class KyselyDeviceRepository implements DeviceRepository {
     let q = this.db.selectFrom('devices');
     if (filter.kind !== undefined) q = q.where('kind', '=', filter.kind);
     if (filter.district !== undefined) q = q.where('district', '=', filter.district);
+    if (filter.districts !== undefined) q = filter.districts.length > 0 ? q.where('district', 'in', [...filter.districts]) : q.where(sql<boolean>`1 = 0`);
     if (filter.online !== undefined) q = q.where('online', '=', filter.online ? 1 : 0);
     return q;
   }

@@ -13,6 +13,8 @@ export interface CredentialRecord {
 export interface DeviceListFilter {
   kind?: string;
   district?: string;
+  /** Any of these districts (a person's district scope); an empty list matches nothing. */
+  districts?: readonly string[];
   online?: boolean;
   /** Default: all. */
   limit?: number;

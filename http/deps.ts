@@ -12,6 +12,8 @@ import type { OpcuaPort } from './routes/opcua.js';
 
 export type { DroneOpsPort };
 export type { OpcuaPort };
+export type { AccessPort, Principal } from './access-port.js';
+import type { AccessPort } from './access-port.js';
 
 export interface LonLat {
   lon: number;
@@ -65,6 +67,8 @@ export interface DevicePatch {
 export interface DeviceListQuery {
   kind?: string;
   district?: string;
+  /** Any of these districts: the caller's district scope (http/scope.ts); empty matches nothing. */
+  districts?: string[];
   online?: boolean;
   limit?: number;
   offset?: number;
@@ -140,6 +144,8 @@ export interface DevicesPort {
   revoke(id: string): Promise<void>;
   /** Bulk provisioning from a GeoJSON FeatureCollection or CSV text. Throws AppError IMPORT_INVALID when unreadable. */
   import(body: string, format: 'geojson' | 'csv'): Promise<ImportReport>;
+  /** The district a location falls in (null outside every district): scope checks before a create or move. */
+  districtAt(location: LonLat): string | null;
 }
 
 export interface ReadingsPort {
@@ -261,6 +267,8 @@ export interface AlertListQuery {
   status?: 'open' | 'acknowledged' | 'resolved' | 'closed';
   severity?: SeverityName;
   district?: string;
+  /** Any of these districts: the caller's district scope (http/scope.ts); empty matches nothing. */
+  districts?: string[];
   deviceId?: string;
   /** Alerts seen in [from, to), epoch ms. */
   from?: number;
@@ -287,7 +295,7 @@ export interface AlertsPort {
   /** A person's lifecycle step. Throws AppError ALERT_NOT_FOUND, ALERT_TRANSITION_INVALID, VALIDATION_FAILED. */
   act(id: string, action: AlertActionName, body: AlertActionBody): Promise<AlertView>;
   /** Time to acknowledge / dispatch / resolve (n, median, p90) over alerts seen in [from, to). */
-  kpis(q: { from?: number; to?: number }): Promise<Record<string, unknown>>;
+  kpis(q: { from?: number; to?: number; districts?: string[] }): Promise<Record<string, unknown>>;
   /**
    * Sends a drone (nearest available dock by flight time) and records the `dispatched` step. Throws
    * AppError ALERT_NOT_FOUND, ALERT_TRANSITION_INVALID, ALERT_NO_LOCATION, DOCK_UNAVAILABLE (each
@@ -373,8 +381,8 @@ export interface IncidentView {
 }
 
 export interface IncidentsPort {
-  /** Live (not closed) alerts grouped into incidents. */
-  list(): Promise<IncidentView[]>;
+  /** Live (not closed) alerts grouped into incidents; with `districts`, only alerts in those. */
+  list(districts?: string[]): Promise<IncidentView[]>;
 }
 
 export interface HttpDeps {
@@ -409,4 +417,6 @@ export interface HttpDeps {
   incidents?: IncidentsPort;
   /** `/api/v1/airspace`, docks, drone types, drones, missions, patrols (drone-ops); absent = no routes. */
   droneOps?: DroneOpsPort;
+  /** People, sessions, personal tokens, audit (access/); absent = the bootstrap admin token only. */
+  access?: AccessPort;
 }

@@ -66,6 +66,9 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (appErr.status >= 500) req.log.error({ err: appErr, code: appErr.code }, appErr.message);
     else req.log.info({ code: appErr.code, status: appErr.status }, appErr.message);
     if (appErr.code === 'UNAUTHORIZED') void reply.header('www-authenticate', 'Bearer realm="citybrain"');
+    // RFC 9110 §10.2.3: how long to wait, in seconds.
+    const retryAfterS = (appErr.details as { retryAfterS?: unknown } | undefined)?.retryAfterS;
+    if (appErr.status === 429 && typeof retryAfterS === 'number') void reply.header('retry-after', String(retryAfterS));
     return reply.code(appErr.status).send(appErr.toJSON());
   });
 

@@ -5,7 +5,7 @@
 import fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { requireBearer } from './auth.js';
+import { auditTrail, authorize, declareAccess } from './auth.js';
 import type { HttpDeps } from './deps.js';
 import { installErrorHandling } from './errors.js';
 import { installHttpMetrics } from './metrics.js';
@@ -22,6 +22,8 @@ import { ruleRoutes } from './routes/rules.js';
 import { silenceRoutes } from './routes/silences.js';
 import { systemRoutes } from './routes/system.js';
 import { integrationRoutes, webhookRoutes } from './routes/webhooks.js';
+import { peopleRoutes } from './routes/people.js';
+import { sessionRoutes } from './routes/session.js';
 
 export type * from './deps.js';
 export { IMPORT_BODY_LIMIT } from './routes/import.js';
@@ -31,7 +33,7 @@ export const API_PREFIX = '/api/v1';
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 export function createHttpServer(deps: HttpDeps): FastifyInstance {
-  const auth = requireBearer(deps.adminToken);
+  const auth = authorize(deps);
   const app = fastify({
     // pino's default request serializer logs no headers; the kernel logger also redacts
     // req.headers.authorization should a serializer ever add them.
@@ -41,6 +43,8 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     ajv: { customOptions: { removeAdditional: false } },
   });
 
+  app.decorateRequest('principal', null);
+  app.decorateRequest('auditDetail', null);
   installErrorHandling(app);
   installHttpMetrics(app, deps.metrics);
 
@@ -52,9 +56,10 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
         version: '1',
         description: 'Urban-lifeline sensors and drone patrols. Errors: {"error": {"code", "message", "details"?}}; codes in docs/errors.md.',
       },
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' }, sessionCookie: { type: 'apiKey', in: 'cookie', name: 'citybrain_session' } } },
       tags: [
         { name: 'system', description: 'Health, metrics (no auth)' },
+        { name: 'access', description: 'Sessions, people, personal tokens, audit (docs/access.md)' },
         { name: 'devices', description: 'Device provisioning and credentials' },
         { name: 'readings', description: 'Telemetry queries' },
         { name: 'reference', description: 'Districts' },
@@ -65,28 +70,40 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
         { name: 'notifications', description: 'Event stream (SSE), webhooks, MQTT integration clients' },
       ],
     },
+    // Each operation names the permission it needs (docs/access.md).
+    transform: ({ schema, url, route }) => {
+      const access = route.config?.access;
+      if (!schema || access === undefined) return { schema, url };
+      const note = access === 'public' ? 'Public: no credential.' : `Permission: \`${access}\`.`;
+      return { schema: { ...schema, description: schema.description ? `${schema.description}\n\n${note}` : note }, url };
+    },
   });
   void app.register(swaggerUi, { routePrefix: '/docs' });
 
   void app.register(systemRoutes(deps));
   void app.register(contractRoutes(deps), { prefix: API_PREFIX });
-  // The stream checks the token itself: EventSource cannot send a header, so `?token=` is accepted too.
-  if (deps.stream) void app.register(streamRoutes({ stream: deps.stream, adminToken: deps.adminToken }), { prefix: API_PREFIX });
   void app.register(
     async (api) => {
       api.addHook('onRequest', auth);
-      await api.register(deviceRoutes(deps));
-      await api.register(importRoutes(deps));
-      await api.register(readingRoutes(deps));
-      await api.register(districtRoutes(deps));
-      if (deps.webhooks) await api.register(webhookRoutes(deps.webhooks));
-      if (deps.integrations) await api.register(integrationRoutes(deps.integrations));
-      if (deps.droneOps) await api.register(droneOpsRoutes(deps.droneOps));
-      if (deps.alerts) await api.register(alertRoutes(deps.alerts));
-      if (deps.rules) await api.register(ruleRoutes(deps.rules));
-      if (deps.silences) await api.register(silenceRoutes(deps.silences));
-      if (deps.incidents) await api.register(incidentRoutes(deps.incidents));
-      if (deps.opcua) await api.register(opcuaRoutes(deps.opcua));
+      if (deps.access) api.addHook('onResponse', auditTrail(deps.access, () => deps.clock.now()));
+      // Each plugin's routes need `<resource>:read` (GET) or `<resource>:write` unless they declare otherwise.
+      const add = (resource: string, plugin: Parameters<typeof declareAccess>[1]) => api.register(declareAccess(resource, plugin));
+      if (deps.access) await api.register(sessionRoutes(deps.access));
+      if (deps.access) await api.register(peopleRoutes(deps.access));
+      // EventSource cannot send a header: the stream accepts `?token=` too (route config queryToken).
+      if (deps.stream) await add('stream', streamRoutes({ stream: deps.stream }));
+      await add('devices', deviceRoutes(deps));
+      await add('devices', importRoutes(deps));
+      await add('readings', readingRoutes(deps));
+      await add('reference', districtRoutes(deps));
+      if (deps.webhooks) await add('webhooks', webhookRoutes(deps.webhooks));
+      if (deps.integrations) await add('integrations', integrationRoutes(deps.integrations));
+      if (deps.droneOps) await add('drones', droneOpsRoutes(deps.droneOps));
+      if (deps.alerts) await add('alerts', alertRoutes(deps.alerts));
+      if (deps.rules) await add('rules', ruleRoutes(deps.rules));
+      if (deps.silences) await add('silences', silenceRoutes(deps.silences));
+      if (deps.incidents) await add('incidents', incidentRoutes(deps.incidents));
+      if (deps.opcua) await add('opcua', opcuaRoutes(deps.opcua));
     },
     { prefix: API_PREFIX },
   );

@@ -78,6 +78,15 @@ export const ERROR_CODES = {
   OPCUA_SOURCE_EXISTS: { status: 409, message: 'An OPC UA source with this id already exists' },
   OPCUA_SOURCE_INVALID: { status: 422, message: 'OPC UA source configuration is invalid' },
   OPCUA_CONNECT_FAILED: { status: 502, message: 'Could not connect to the OPC UA server' },
+  // people and access
+  LOGIN_FAILED: { status: 401, message: 'Unknown username or wrong password' },
+  LOGIN_RATE_LIMITED: { status: 429, message: 'Too many failed logins: try again later' },
+  CSRF_REJECTED: { status: 403, message: 'Missing or wrong X-CSRF-Token for a cookie-authenticated request' },
+  USER_NOT_FOUND: { status: 404, message: 'User not found' },
+  USER_EXISTS: { status: 409, message: 'A user with this username already exists' },
+  PASSWORD_POLICY: { status: 400, message: 'The password does not meet the password policy' },
+  TOKEN_NOT_FOUND: { status: 404, message: 'Personal API token not found' },
+  SCOPE_EXCEEDED: { status: 403, message: 'Beyond your own role or district scope' },
   REDIS_NOT_DURABLE: { status: 500, message: 'Redis is not configured for durability (appendonly yes, maxmemory-policy noeviction)' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

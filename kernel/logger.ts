@@ -8,6 +8,8 @@ export const REDACT_PATHS = [
   'secret',
   'token',
   'adminToken',
+  'adminPassword',
+  'req.headers.cookie',
   'credentials.password',
   'req.headers.authorization',
   '*.password',

@@ -5,6 +5,7 @@ import { AppError } from '../../kernel/errors.js';
 import type { AlertActionName, AlertsPort } from '../deps.js';
 import { errorResponses } from '../schemas.js';
 import { parseTime } from '../query.js';
+import { actorOf, alertsIn, scopeOf } from '../scope.js';
 
 const base = { tags: ['alerts'], security: [{ bearerAuth: [] }] };
 const Sev = Type.Union([Type.Literal('blue'), Type.Literal('yellow'), Type.Literal('orange'), Type.Literal('red')]);
@@ -45,7 +46,7 @@ const ListQuery = Type.Object({
 const AlertId = Type.Object({ id: Type.String({ minLength: 1, maxLength: 400 }) });
 const ActionBody = Type.Object(
   {
-    by: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Who acts (default `operator`)' })),
+    by: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Ignored: the history names the authenticated caller' })),
     note: Type.Optional(Type.String({ maxLength: 2000 })),
     text: Type.Optional(Type.String({ maxLength: 2000, description: 'comment text' })),
     assignee: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
@@ -56,7 +57,7 @@ const ActionBody = Type.Object(
 
 const DispatchBody = Type.Object(
   {
-    by: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Who dispatches (default `operator`)' })),
+    by: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Ignored: the history names the authenticated caller' })),
     note: Type.Optional(Type.String({ maxLength: 2000, description: 'Recorded in the audit entry' })),
   },
   { additionalProperties: false },
@@ -93,7 +94,7 @@ export function alertRoutes(alerts: AlertsPort) {
         const q = req.query;
         const from = time(q.from, 'from');
         const to = time(q.to, 'to');
-        const page = await alerts.list({ ...q, from, to });
+        const page = await alertsIn(alerts, scopeOf(req)).list({ ...q, from, to });
         return { ...page, limit: q.limit, offset: q.offset };
       },
     );
@@ -101,13 +102,13 @@ export function alertRoutes(alerts: AlertsPort) {
     app.get<{ Querystring: { from?: string; to?: string } }>(
       '/alerts/kpis',
       { schema: { ...base, summary: 'Response KPIs: time to acknowledge, dispatch, resolve (n, median, p90)', querystring: Type.Object({ from: Time('From'), to: Time('To') }), response: { 200: Type.Object({}, { additionalProperties: true }), ...errorResponses } } },
-      async (req) => alerts.kpis({ from: time(req.query.from, 'from'), to: time(req.query.to, 'to') }),
+      async (req) => alertsIn(alerts, scopeOf(req)).kpis({ from: time(req.query.from, 'from'), to: time(req.query.to, 'to') }),
     );
 
     app.get<{ Params: Static<typeof AlertId> }>(
       '/alerts/:id',
       { schema: { ...base, summary: 'One alert with audit trail, impact area, resources and KPIs', params: AlertId, response: { 200: AlertSchema, ...errorResponses } } },
-      async (req) => alerts.get(req.params.id),
+      async (req) => alertsIn(alerts, scopeOf(req)).get(req.params.id),
     );
 
     for (const [action, summary] of Object.entries(ACTIONS) as [AlertActionName, string][]) {
@@ -119,13 +120,15 @@ export function alertRoutes(alerts: AlertsPort) {
             req.body ??= {};
           },
         },
-        async (req) => alerts.act(req.params.id, action, req.body ?? {}),
+        // The history names the authenticated caller; a `by` in the body is ignored.
+        async (req) => alertsIn(alerts, scopeOf(req)).act(req.params.id, action, { ...req.body, by: actorOf(req) }),
       );
     }
 
     app.post<{ Params: Static<typeof AlertId>; Body: Static<typeof DispatchBody> | undefined }>(
       '/alerts/:id/dispatch',
       {
+        config: { access: 'alerts:dispatch' },
         schema: {
           ...base,
           summary: 'Send a drone: nearest available dock by flight time, point inspection, airspace reserved, scheduled now (emergency priority for red/orange)',
@@ -138,14 +141,15 @@ export function alertRoutes(alerts: AlertsPort) {
         },
       },
       async (req) => {
-        if (!alerts.dispatch) {
-          await alerts.get(req.params.id);
+        const scoped = alertsIn(alerts, scopeOf(req));
+        if (!scoped.dispatch) {
+          await scoped.get(req.params.id);
           throw new AppError('DRONE_OPS_UNAVAILABLE', {
             message: 'Drone dispatch needs drone-ops, which is not wired into this build; send a crew with POST /api/v1/alerts/{id}/assign',
             details: { id: req.params.id },
           });
         }
-        return alerts.dispatch(req.params.id, req.body ?? {});
+        return scoped.dispatch(req.params.id, { ...req.body, by: actorOf(req) });
       },
     );
   };

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import { AppError } from '../../kernel/errors.js';
 import type { HttpDeps } from '../deps.js';
+import { districtsIn, scopeOf } from '../scope.js';
 import { ContractList, FeatureCollection, SchemaMap, SchemasQuery, errorResponses } from '../schemas.js';
 
 /** Behind the bearer token. */
@@ -18,7 +19,7 @@ export function districtRoutes(deps: Pick<HttpDeps, 'districts'>) {
           response: { 200: FeatureCollection, ...errorResponses },
         },
       },
-      async (_req, reply) => reply.type('application/geo+json').send(deps.districts()),
+      async (req, reply) => reply.type('application/geo+json').send(districtsIn(deps.districts(), scopeOf(req))),
     );
   };
 }

@@ -2,6 +2,7 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { DevicesPort, DeviceView, HttpDeps, RawPoint, ReadingsPort } from '../deps.js';
+import { devicesIn, scopeOf } from '../scope.js';
 import {
   Credentials,
   DeviceCreate,
@@ -39,7 +40,7 @@ function createAndList(app: FastifyInstance, devices: DevicesPort): void {
         response: { 201: Type.Object({ device: DeviceViewSchema, credentials: Credentials }), ...errorResponses },
       },
     },
-    async (req, reply) => reply.code(201).send(await devices.create(req.body)),
+    async (req, reply) => reply.code(201).send(await devicesIn(devices, scopeOf(req)).create(req.body)),
   );
 
   app.get<{ Querystring: Static<typeof DeviceListQuery> }>(
@@ -53,7 +54,7 @@ function createAndList(app: FastifyInstance, devices: DevicesPort): void {
       },
     },
     async (req) => {
-      const page = await devices.list(req.query);
+      const page = await devicesIn(devices, scopeOf(req)).list(req.query);
       return { ...page, limit: req.query.limit, offset: req.query.offset };
     },
   );
@@ -81,7 +82,7 @@ function getOne(app: FastifyInstance, devices: DevicesPort, readings: ReadingsPo
       },
     },
     async (req) => {
-      const device = await devices.get(req.params.id);
+      const device = await devicesIn(devices, scopeOf(req)).get(req.params.id);
       return { ...device, latest: await latestOrNull(req.log, device) };
     },
   );
@@ -99,14 +100,14 @@ function change(app: FastifyInstance, devices: DevicesPort): void {
         response: { 200: DeviceViewSchema, ...errorResponses },
       },
     },
-    async (req) => devices.update(req.params.id, req.body),
+    async (req) => devicesIn(devices, scopeOf(req)).update(req.params.id, req.body),
   );
 
   app.delete<Id>(
     '/devices/:id',
     { schema: { ...base, summary: 'Delete a device', params: IdParams, response: { 204: Type.Null(), ...errorResponses } } },
     async (req, reply) => {
-      await devices.delete(req.params.id);
+      await devicesIn(devices, scopeOf(req)).delete(req.params.id);
       return reply.code(204).send();
     },
   );
@@ -116,6 +117,7 @@ function credentials(app: FastifyInstance, devices: DevicesPort): void {
   app.post<Id & { Body: Static<typeof RotateBody> | undefined }>(
     '/devices/:id/credentials/rotate',
     {
+      config: { access: 'credentials:write' },
       schema: {
         ...base,
         summary: 'Issue a new secret; the old one stays valid for overlapMs (default: stops at once)',
@@ -128,12 +130,13 @@ function credentials(app: FastifyInstance, devices: DevicesPort): void {
         req.body ??= {};
       },
     },
-    async (req) => devices.rotateCredentials(req.params.id, req.body?.overlapMs),
+    async (req) => devicesIn(devices, scopeOf(req)).rotateCredentials(req.params.id, req.body?.overlapMs),
   );
 
   app.post<Id>(
     '/devices/:id/revoke',
     {
+      config: { access: 'credentials:write' },
       schema: {
         ...base,
         summary: 'Revoke the credentials and disconnect the device',
@@ -142,7 +145,7 @@ function credentials(app: FastifyInstance, devices: DevicesPort): void {
       },
     },
     async (req, reply) => {
-      await devices.revoke(req.params.id);
+      await devicesIn(devices, scopeOf(req)).revoke(req.params.id);
       return reply.code(204).send();
     },
   );

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { AppError } from '../../kernel/errors.js';
 import type { HttpDeps } from '../deps.js';
+import { devicesIn, scopeOf } from '../scope.js';
 import { ImportReport, errorResponses } from '../schemas.js';
 
 /** A city's device inventory runs to ~10^5 rows; 20 MiB holds that as CSV with room to spare. */
@@ -45,7 +46,7 @@ export function importRoutes(deps: Pick<HttpDeps, 'devices'>) {
           response: { 200: ImportReport, ...errorResponses },
         },
       },
-      async (req) => deps.devices.import(req.body, formatOf(req)),
+      async (req) => devicesIn(deps.devices, scopeOf(req)).import(req.body, formatOf(req)),
     );
   };
 }

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { IncidentsPort } from '../deps.js';
 import { errorResponses } from '../schemas.js';
+import { incidentsIn, scopeOf } from '../scope.js';
 
 const Incident = Type.Object({
   key: Type.String(),
@@ -19,7 +20,7 @@ export function incidentRoutes(incidents: IncidentsPort) {
     app.get(
       '/incidents',
       { schema: { tags: ['alerts'], security: [{ bearerAuth: [] }], summary: 'Live alerts grouped into incidents (one page per area, not fifty)', response: { 200: Type.Object({ items: Type.Array(Incident) }), ...errorResponses } } },
-      async () => ({ items: await incidents.list() }),
+      async (req) => ({ items: await incidentsIn(incidents, scopeOf(req)).list() }),
     );
   };
 }

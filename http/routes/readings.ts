@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import type { HttpDeps } from '../deps.js';
+import { devicesIn, scopeOf } from '../scope.js';
 import { parseReadingsQuery } from '../query.js';
 import { IdParams, ReadingsQuery, ReadingsResult, errorResponses } from '../schemas.js';
 
@@ -23,7 +24,7 @@ export function readingRoutes(deps: Pick<HttpDeps, 'devices' | 'readings' | 'clo
         const q = parseReadingsQuery(req.query, deps.clock.now());
         const deviceId = req.params.id;
         // An unknown device is a 404, not an empty series that looks like silence.
-        await deps.devices.get(deviceId);
+        await devicesIn(deps.devices, scopeOf(req)).get(deviceId);
         if (q.mode === 'raw') {
           const { mode: _mode, ...raw } = q;
           return { deviceId, from: q.from, to: q.to, ...(q.metric === undefined ? {} : { metric: q.metric }), series: await deps.readings.raw({ deviceId, ...raw }) };

@@ -27,6 +27,7 @@ export function ruleRoutes(rules: RulesPort) {
     app.post<{ Body: Record<string, unknown> }>(
       '/rules/validate',
       {
+        config: { access: 'rules:read' },
         schema: {
           ...base, summary: 'Validate rule data without storing it', body: RuleBody,
           response: { 200: Type.Object({ ok: Type.Boolean(), errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))) }), ...errorResponses },
@@ -62,6 +63,8 @@ export function ruleRoutes(rules: RulesPort) {
     app.post<{ Params: Static<typeof RuleId>; Querystring: { from: string; to?: string } }>(
       '/rules/:id/backtest',
       {
+        // Replays the whole city's telemetry: city-level, like changing rules.
+        config: { access: 'rules:write' },
         schema: {
           ...base, summary: 'Replay stored telemetry through this rule alone; the alerts it would have raised',
           params: RuleId,

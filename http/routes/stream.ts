@@ -1,14 +1,16 @@
 /**
  * `GET /api/v1/stream`: server-sent events (WHATWG HTML §9.2) of alerts, presence, violations, mission
  * changes and drone state.
- * Auth: the bearer header, or `?token=` because browsers' EventSource cannot set headers. The route
- * logs at `warn` only, so a query token never reaches the access log.
+ * Auth: the session cookie, the bearer header, or `?token=` because browsers' EventSource cannot set
+ * headers (http/auth.ts). The route logs at `warn` only, so a query token never reaches the access log.
+ * A district-scoped caller gets only their districts' events (http/scope.ts).
  */
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { AppError } from '../../kernel/errors.js';
-import { bearerMatches, tokenMatches } from '../auth.js';
+import type { DistrictScope } from '../../kernel/scope.js';
+import { scopeOf } from '../scope.js';
 import type { StreamFilterInput, StreamPort } from '../deps.js';
 
 const TYPES = ['alert', 'presence', 'violation', 'mission', 'drone'] as const;
@@ -18,27 +20,24 @@ const StreamQuery = Type.Object({
   types: Type.Optional(Type.String({ description: 'Comma-separated: alert,presence,violation,mission,drone (default all)' })),
   district: Type.Optional(Type.String({ description: 'Comma-separated district ids (mission and drone events carry none, so a district filter leaves them out)' })),
   severity: Type.Optional(Type.Union([Type.Literal('blue'), Type.Literal('yellow'), Type.Literal('orange'), Type.Literal('red')], { description: 'Lowest alert severity' })),
-  token: Type.Optional(Type.String({ description: 'Admin token, for clients that cannot send Authorization (EventSource)' })),
+  token: Type.Optional(Type.String({ description: 'Admin or personal token, for clients that cannot send Authorization (EventSource); browsers signed in use the session cookie' })),
   lastEventId: Type.Optional(Type.String({ description: 'Same as the Last-Event-ID header' })),
 });
 type Query = Static<typeof StreamQuery>;
-
-function authorised(header: string | undefined, token: string | undefined, adminToken: string): boolean {
-  return bearerMatches(header, adminToken) || tokenMatches(token, adminToken);
-}
 
 const list = (s: string | undefined): string[] | undefined => {
   const items = s?.split(',').map((x) => x.trim()).filter((x) => x !== '');
   return items && items.length > 0 ? items : undefined;
 };
 
-function toFilter(q: Query): StreamFilterInput {
+function toFilter(q: Query, scope: DistrictScope): StreamFilterInput {
   const types = list(q.types);
   const bad = types?.filter((t) => !(TYPES as readonly string[]).includes(t));
   if (bad && bad.length > 0) {
     throw new AppError('VALIDATION_FAILED', { message: `Unknown stream event type: ${bad.join(', ')}`, details: { allowed: TYPES } });
   }
-  const districts = list(q.district);
+  // Mission and drone events carry no district, so a district scope's filter leaves them out.
+  const districts = scope.narrow(list(q.district));
   return {
     ...(types ? { types: types as StreamType[] } : {}),
     ...(districts ? { districts } : {}),
@@ -58,7 +57,7 @@ function sinkFor(res: ServerResponse) {
   };
 }
 
-export function streamRoutes(deps: { stream: StreamPort; adminToken: string }) {
+export function streamRoutes(deps: { stream: StreamPort }) {
   return async (app: FastifyInstance): Promise<void> => {
     const open = new Set<ServerResponse>();
     // fastify.close() waits for open connections; streams never end on their own.
@@ -70,6 +69,7 @@ export function streamRoutes(deps: { stream: StreamPort; adminToken: string }) {
       '/stream',
       {
         logLevel: 'warn',
+        config: { queryToken: true },
         schema: {
           tags: ['notifications'],
           summary: 'Server-sent events: alert, presence, violation, mission, drone (Last-Event-ID replay, heartbeats)',
@@ -79,8 +79,7 @@ export function streamRoutes(deps: { stream: StreamPort; adminToken: string }) {
         },
       },
       async (req, reply) => {
-        if (!authorised(req.headers.authorization, req.query.token, deps.adminToken)) throw new AppError('UNAUTHORIZED');
-        const filter = toFilter(req.query);
+        const filter = toFilter(req.query, scopeOf(req));
         const header = req.headers['last-event-id'];
         const lastEventId = (Array.isArray(header) ? header[0] : header) ?? req.query.lastEventId;
         reply.hijack();

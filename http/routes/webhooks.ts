@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { IntegrationsPort, WebhooksPort } from '../deps.js';
 import { Credentials, errorResponses } from '../schemas.js';
+import { scopeOf, webhooksIn } from '../scope.js';
 
 const base = { tags: ['notifications'], security: [{ bearerAuth: [] }] };
 
@@ -71,16 +72,16 @@ export function webhookRoutes(webhooks: WebhooksPort) {
           response: { 201: Type.Object({ webhook: Webhook, secret: Type.String() }), ...errorResponses },
         },
       },
-      async (req, reply) => reply.code(201).send(await webhooks.create(req.body)),
+      async (req, reply) => reply.code(201).send(await webhooksIn(webhooks, scopeOf(req)).create(req.body)),
     );
-    app.get('/webhooks', { schema: { ...base, summary: 'Webhook receivers', response: { 200: Type.Object({ items: Type.Array(Webhook) }), ...errorResponses } } }, async () => ({
-      items: await webhooks.list(),
+    app.get('/webhooks', { schema: { ...base, summary: 'Webhook receivers', response: { 200: Type.Object({ items: Type.Array(Webhook) }), ...errorResponses } } }, async (req) => ({
+      items: await webhooksIn(webhooks, scopeOf(req)).list(),
     }));
     app.delete<{ Params: Static<typeof WebhookId> }>(
       '/webhooks/:id',
       { schema: { ...base, summary: 'Remove a receiver and its pending deliveries', params: WebhookId, response: { 204: Type.Null(), ...errorResponses } } },
       async (req, reply) => {
-        await webhooks.delete(req.params.id);
+        await webhooksIn(webhooks, scopeOf(req)).delete(req.params.id);
         return reply.code(204).send();
       },
     );
@@ -95,7 +96,7 @@ export function webhookRoutes(webhooks: WebhooksPort) {
           response: { 200: Type.Object({ items: Type.Array(Delivery) }), ...errorResponses },
         },
       },
-      async (req) => ({ items: await webhooks.deliveries(req.params.id, req.query) }),
+      async (req) => ({ items: await webhooksIn(webhooks, scopeOf(req)).deliveries(req.params.id, req.query) }),
     );
   };
 }

@@ -91,12 +91,17 @@ class MemoryDevices implements DevicesPort {
     return this.mustGet(id);
   }
 
+  districtAt(loc: { lon: number; lat: number }) {
+    return districtOf(loc.lon, loc.lat);
+  }
+
   async list(q: DeviceListQuery) {
     this.calls.push({ method: 'list', args: [q] });
     const all = [...this.store.values()].filter(
       (d) =>
         (q.kind === undefined || d.kind === q.kind) &&
         (q.district === undefined || d.district === q.district) &&
+        (q.districts === undefined || (d.district !== null && q.districts.includes(d.district))) &&
         (q.online === undefined || d.online === q.online),
     );
     const offset = q.offset ?? 0;

@@ -123,13 +123,15 @@ export class AlertApi {
   }
 
   /** Time to acknowledge / dispatch / resolve over alerts seen in [from, to) (at most 10,000). */
-  async kpis(q: { from?: number; to?: number }): Promise<ReturnType<typeof kpiSummary> & { alerts: number }> {
+  async kpis(q: { from?: number; to?: number; districts?: readonly string[] }): Promise<ReturnType<typeof kpiSummary> & { alerts: number }> {
     const { items } = await this.service.store.listAlerts({ ...q, limit: 10_000 });
     return { alerts: items.length, ...kpiSummary(items) };
   }
 
-  incidents(): Incident[] {
-    return groupIntoIncidents(this.service.liveAlerts(), INCIDENT_GROUPING);
+  /** Live alerts grouped into incidents; with `districts`, only alerts in those districts. */
+  incidents(districts?: readonly string[]): Incident[] {
+    const live = this.service.liveAlerts();
+    return groupIntoIncidents(districts === undefined ? live : live.filter((a) => typeof a.labels.district === 'string' && districts.includes(a.labels.district)), INCIDENT_GROUPING);
   }
 
   silences(): Silence[] {

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../kernel/db/index.js';
 import type { AuditEntry } from '../lifecycle.js';
 import type { Silence } from '../policy.js';
@@ -229,6 +229,7 @@ export class KyselyAlertStore implements AlertStore {
     if (f.status !== undefined) q = q.where('status', '=', f.status);
     if (f.severity !== undefined) q = q.where('severity', '=', f.severity);
     if (f.district !== undefined) q = q.where('district', '=', f.district);
+    if (f.districts !== undefined) q = f.districts.length > 0 ? q.where('district', 'in', [...f.districts]) : q.where(sql<boolean>`1 = 0`);
     if (f.deviceId !== undefined) q = q.where('device_id', '=', f.deviceId);
     if (f.ruleId !== undefined) q = q.where('rule_id', '=', f.ruleId);
     if (f.from !== undefined) q = q.where('last_seen_at', '>=', f.from);

@@ -21,6 +21,8 @@ export interface AlertFilter {
   status?: AlertStatus;
   severity?: Severity;
   district?: string;
+  /** Any of these districts (a person's district scope); an empty list matches nothing. */
+  districts?: readonly string[];
   deviceId?: string;
   ruleId?: string;
   /** Alerts seen in [from, to): last seen at or after `from`, first seen before `to` (epoch ms). */
