@@ -97,7 +97,7 @@ describe.each(ALL_ENGINES)('e2e: from an alert to a drone dispatch: %s', (_name,
 
     const after = await detail(p, a.id);
     const step = after.audit.find((e) => e.action === 'dispatched');
-    expect(step).toMatchObject({ actor: 'duty-1' });
+    expect(step).toMatchObject({ actor: 'admin-token' }); // the authenticated caller, not the body's `by`
     expect(step!.to).toContain(`mission ${missionId} from dock shinan-01`);
     expect(after.kpis.ttdMs).toBeGreaterThanOrEqual(0);
     const k = await api<{ ttd: { n: number } }>(p, 'GET', '/api/v1/alerts/kpis');
