@@ -87,7 +87,8 @@ export const ERROR_CODES = {
   PASSWORD_POLICY: { status: 400, message: 'The password does not meet the password policy' },
   TOKEN_NOT_FOUND: { status: 404, message: 'Personal API token not found' },
   SCOPE_EXCEEDED: { status: 403, message: 'Beyond your own role or district scope' },
-  REDIS_NOT_DURABLE: { status: 500, message: 'Redis is not configured for durability (appendonly yes, maxmemory-policy noeviction)' },
+  REDIS_NOT_DURABLE: { status: 503, message: 'Redis is not configured for durability (appendonly yes, maxmemory-policy noeviction)' },
+  SCHEDULER_UNAVAILABLE: { status: 503, message: 'The job scheduler cannot be reached (Redis down): nothing was scheduled' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

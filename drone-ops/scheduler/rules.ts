@@ -7,6 +7,10 @@ import { AppError } from '../../kernel/errors.js';
 import {
   DEFAULT_ATTEMPTS,
   DEFAULT_BACKOFF_MS,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_URGENT_MIN_PRIORITY,
+  defaultUrgentSlots,
+  type SchedulerOptions,
   DEFAULT_TZ,
   PRIORITY_LIMIT,
   RetryLater,
@@ -118,4 +122,22 @@ export function isLate(runAt: number | undefined, now: number, lateAfterMs: numb
 export function errorReason(err: unknown): string {
   if (err instanceof Error) return err.message || err.name;
   return String(err);
+}
+
+/** How handler slots are shared: `ordinaryLimit` of them for jobs below `urgentMinPriority`. */
+export interface SlotPolicy {
+  concurrency: number;
+  urgentMinPriority: number;
+  ordinaryLimit: number;
+}
+
+export function slotPolicy(o: SchedulerOptions): SlotPolicy {
+  const concurrency = Math.max(1, Math.floor(o.concurrency ?? DEFAULT_CONCURRENCY));
+  const urgent = Math.min(concurrency - 1, Math.max(0, Math.floor(o.urgentSlots ?? defaultUrgentSlots(concurrency))));
+  return { concurrency, urgentMinPriority: o.urgentMinPriority ?? DEFAULT_URGENT_MIN_PRIORITY, ordinaryLimit: concurrency - urgent };
+}
+
+/** True when a job of `priority` may start while `ordinaryRunning` ordinary jobs run. */
+export function admits(policy: SlotPolicy, priority: number, ordinaryRunning: number): boolean {
+  return priority >= policy.urgentMinPriority || ordinaryRunning < policy.ordinaryLimit;
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type RedisServer } from '../../test/servers/redis.js';
 import { isAppError } from '../../kernel/errors.js';
 import { describeJobScheduler, nextEvent } from './scheduler.conformance.js';
+import { describeSchedulerCapacity } from './scheduler.capacity.conformance.js';
 import { BullMqJobScheduler, type BullMqSchedulerOptions } from './scheduler.bullmq.js';
 
 let redis: RedisServer;
@@ -18,6 +19,7 @@ const make = (opts: Partial<BullMqSchedulerOptions> = {}) =>
   new BullMqJobScheduler({ url: redis.url, prefix: `t${process.pid}-${n++}`, exclusivePollMs: 200, ...opts });
 
 describeJobScheduler('BullMQ on Redis', (opts) => Promise.resolve(make(opts)));
+describeSchedulerCapacity('BullMQ on Redis', (opts) => Promise.resolve(make(opts)));
 
 describe('JobScheduler: BullMQ only', () => {
   it('a delayed job survives a process restart and fires exactly once', async () => {

@@ -26,14 +26,15 @@ import {
   type RecurringInfo,
   type ScheduleResult,
   type SchedulerEvents,
+  type SchedulerHealth,
   type SchedulerOptions,
 } from './scheduler.js';
-import { errorReason, isLate, normalizeJob, normalizeRecurrence, retryDelay } from './rules.js';
-import { assertRedisDurable } from './redis-durability.js';
+import { admits, errorReason, isLate, normalizeJob, normalizeRecurrence, retryDelay, slotPolicy, type SlotPolicy } from './rules.js';
+import { RedisConnection, type RedisConnectionOptions } from './redis-connection.js';
 import { ExclusiveLocks } from './exclusive-lock.js';
 import { fromBullId, jobOptions, runAtOf, storedData, templateOf, toBullId, toInfo, type StoredData } from './bullmq-mapping.js';
 
-export interface BullMqSchedulerOptions extends SchedulerOptions {
+export interface BullMqSchedulerOptions extends SchedulerOptions, RedisConnectionOptions {
   /** redis://host:port (REDIS_URL). */
   url: string;
   /** Queue name (default `citybrain-jobs`). */
@@ -50,6 +51,16 @@ export interface BullMqSchedulerOptions extends SchedulerOptions {
   onError?: (err: unknown) => void;
 }
 
+interface Conn {
+  conn: RedisConnection;
+  /** Producer connection (fails fast). */
+  redis: Redis;
+  /** The worker's and the locks' connection (waits for Redis). */
+  workerRedis: Redis;
+  queue: Queue;
+  locks: ExclusiveLocks;
+}
+
 export class BullMqJobScheduler implements JobScheduler {
   private readonly name: string;
   private readonly prefix: string;
@@ -59,7 +70,11 @@ export class BullMqJobScheduler implements JobScheduler {
   private readonly bus = new EventBus<SchedulerEvents>();
   private readonly handlers = new Map<string, JobHandler>();
   private readonly onError: (err: unknown) => void;
-  private connecting: Promise<{ redis: Redis; queue: Queue; locks: ExclusiveLocks }> | undefined;
+  private connecting: Promise<Conn> | undefined;
+  private conn: RedisConnection | undefined;
+  private readonly slots: SlotPolicy;
+  /** Running jobs below the urgent priority in this process (they may not take the urgent slots). */
+  private ordinaryRunning = 0;
   private worker: Worker | undefined;
   private closed = false;
 
@@ -70,27 +85,52 @@ export class BullMqJobScheduler implements JobScheduler {
     this.pollMs = opts.exclusivePollMs ?? 1_000;
     this.keepMs = opts.keepFinishedMs ?? 7 * 86_400_000;
     this.onError = opts.onError ?? (() => {});
+    this.slots = slotPolicy(opts);
   }
 
-  /** Connects once and checks durability before anything is written. */
-  private ready(): Promise<{ redis: Redis; queue: Queue; locks: ExclusiveLocks }> {
+  /** Connects once and checks durability before anything is written; retried after a failure. */
+  private ready(): Promise<Conn> {
     if (this.closed) return Promise.reject(new AppError('INTERNAL', { message: 'scheduler is closed' }));
-    this.connecting ??= (async () => {
-      // BullMQ requires maxRetriesPerRequest null on connections its workers block on.
-      const redis = new Redis(this.opts.url, { maxRetriesPerRequest: null });
-      redis.on('error', this.onError);
-      try {
-        await assertRedisDurable(redis);
-      } catch (err) {
-        redis.disconnect();
-        throw err;
-      }
-      const queue = new Queue(this.name, { connection: redis, prefix: this.prefix });
-      queue.on('error', this.onError);
-      const locks = new ExclusiveLocks(redis, `${this.base}:excl`, this.opts.lockTtlMs ?? 60_000);
-      return { redis, queue, locks };
-    })();
+    this.connecting ??= this.connect().catch((err: unknown) => {
+      this.connecting = undefined;
+      throw err;
+    });
     return this.connecting;
+  }
+
+  private async connect(): Promise<Conn> {
+    const conn = new RedisConnection(this.opts, {
+      error: this.onError,
+      unavailable: (e) => {
+        // A Redis that could lose jobs must not run them either (BullMQ keeps its state there).
+        if (e.code === 'REDIS_NOT_DURABLE') void this.worker?.pause(true).catch(this.onError);
+        this.bus.emit('unavailable', e);
+      },
+      available: () => {
+        if (this.worker?.isPaused()) void Promise.resolve(this.worker.resume()).catch(this.onError);
+        this.bus.emit('available', { reconnected: true });
+      },
+    });
+    this.conn = conn;
+    await conn.open();
+    // The worker blocks on its own connection, which BullMQ requires to retry forever (maxRetriesPerRequest null).
+    const workerRedis = new Redis(this.opts.url, { maxRetriesPerRequest: null });
+    workerRedis.on('error', this.onError);
+    const queue = new Queue(this.name, { connection: conn.redis, prefix: this.prefix });
+    queue.on('error', this.onError);
+    const locks = new ExclusiveLocks(workerRedis, `${this.base}:excl`, this.opts.lockTtlMs ?? 60_000);
+    return { conn, redis: conn.redis, workerRedis, queue, locks };
+  }
+
+  /** A write or read through the producer connection: fails fast while Redis is down or not durable. */
+  private async op<T>(what: string, fn: (c: Conn) => Promise<T>): Promise<T> {
+    const c = await this.ready();
+    return c.conn.op(what, () => fn(c));
+  }
+
+  health(): SchedulerHealth {
+    if (this.closed) return { ok: false, state: 'closed' };
+    return this.conn?.health() ?? { ok: false, state: 'connecting' };
   }
 
   private get base(): string {
@@ -99,37 +139,35 @@ export class BullMqJobScheduler implements JobScheduler {
 
   async schedule(spec: JobSpec): Promise<ScheduleResult> {
     const job = normalizeJob(spec);
-    const { redis, queue } = await this.ready();
-    if ((await redis.exists(this.cancelledKey(job.id))) === 1) return { id: job.id, created: false };
-    const nonce = randomUUID();
-    await queue.add(job.kind, storedData(job, nonce), {
-      ...jobOptions(job, this.keepMs),
-      jobId: toBullId(job.id),
-      delay: Math.max(0, (job.runAt ?? 0) - Date.now()),
+    return this.op(`scheduling job ${job.id}`, async ({ redis, queue }) => {
+      if ((await redis.exists(this.cancelledKey(job.id))) === 1) return { id: job.id, created: false };
+      const nonce = randomUUID();
+      await queue.add(job.kind, storedData(job, nonce), {
+        ...jobOptions(job, this.keepMs),
+        jobId: toBullId(job.id),
+        delay: Math.max(0, (job.runAt ?? 0) - Date.now()),
+      });
+      // BullMQ ignores an add whose id exists; the stored nonce tells whether this call created it.
+      const stored = await queue.getJob(toBullId(job.id));
+      return { id: job.id, created: (stored?.data as StoredData | undefined)?.nonce === nonce };
     });
-    // BullMQ ignores an add whose id exists; the stored nonce tells whether this call created it.
-    const stored = await queue.getJob(toBullId(job.id));
-    return { id: job.id, created: (stored?.data as StoredData | undefined)?.nonce === nonce };
   }
 
   async scheduleRecurring(id: string, recurrence: Recurrence, template: JobTemplate): Promise<RecurringInfo> {
     const r = normalizeRecurrence(id, recurrence, template);
     const job = normalizeJob({ ...template, id }, id);
-    const { queue } = await this.ready();
     const repeat = 'everyMs' in r ? { every: r.everyMs } : { pattern: r.cron, tz: r.tz };
-    await queue.upsertJobScheduler(toBullId(id), repeat, { name: job.kind, data: storedData(job), opts: jobOptions(job, this.keepMs) });
+    await this.op(`scheduling ${id}`, ({ queue }) => queue.upsertJobScheduler(toBullId(id), repeat, { name: job.kind, data: storedData(job), opts: jobOptions(job, this.keepMs) }));
     const info = (await this.listRecurring()).find((x) => x.id === id);
     return info ?? { id, ...('everyMs' in r ? { everyMs: r.everyMs } : { cron: r.cron, tz: r.tz }), template };
   }
 
-  async removeRecurring(id: string): Promise<boolean> {
-    const { queue } = await this.ready();
-    return queue.removeJobScheduler(toBullId(id));
+  removeRecurring(id: string): Promise<boolean> {
+    return this.op(`removing ${id}`, ({ queue }) => queue.removeJobScheduler(toBullId(id)));
   }
 
   async listRecurring(): Promise<RecurringInfo[]> {
-    const { queue } = await this.ready();
-    const all = await queue.getJobSchedulers(0, -1, true);
+    const all = await this.op('listing schedules', ({ queue }) => queue.getJobSchedulers(0, -1, true));
     return all.map((s) => ({
       id: fromBullId(s.id ?? s.key),
       ...(s.pattern === undefined ? {} : { cron: s.pattern, tz: s.tz }),
@@ -139,25 +177,27 @@ export class BullMqJobScheduler implements JobScheduler {
     }));
   }
 
-  async cancel(jobId: string): Promise<boolean> {
-    const { redis, queue } = await this.ready();
-    const job = await queue.getJob(toBullId(jobId));
-    if (!job) return false;
-    const state = await job.getState();
-    if (state !== 'waiting' && state !== 'delayed' && state !== 'prioritized') return false;
-    const info = toInfo(job, 'cancelled');
-    // remove() answers 0 when a worker holds the job's lock: it started, too late to cancel.
-    if ((await queue.remove(toBullId(jobId))) !== 1) return false;
-    await redis.set(this.cancelledKey(jobId), JSON.stringify({ ...info, finishedAt: Date.now() }), 'PX', this.keepMs);
-    return true;
+  cancel(jobId: string): Promise<boolean> {
+    return this.op(`cancelling job ${jobId}`, async ({ redis, queue }) => {
+      const job = await queue.getJob(toBullId(jobId));
+      if (!job) return false;
+      const state = await job.getState();
+      if (state !== 'waiting' && state !== 'delayed' && state !== 'prioritized') return false;
+      const info = toInfo(job, 'cancelled');
+      // remove() answers 0 when a worker holds the job's lock: it started, too late to cancel.
+      if ((await queue.remove(toBullId(jobId))) !== 1) return false;
+      await redis.set(this.cancelledKey(jobId), JSON.stringify({ ...info, finishedAt: Date.now() }), 'PX', this.keepMs);
+      return true;
+    });
   }
 
-  async get(jobId: string): Promise<JobInfo | undefined> {
-    const { redis, queue } = await this.ready();
-    const job = await queue.getJob(toBullId(jobId));
-    if (job) return toInfo(job, mapState(await job.getState()));
-    const cancelled = await redis.get(this.cancelledKey(jobId));
-    return cancelled === null ? undefined : (JSON.parse(cancelled) as JobInfo);
+  get(jobId: string): Promise<JobInfo | undefined> {
+    return this.op(`reading job ${jobId}`, async ({ redis, queue }) => {
+      const job = await queue.getJob(toBullId(jobId));
+      if (job) return toInfo(job, mapState(await job.getState()));
+      const cancelled = await redis.get(this.cancelledKey(jobId));
+      return cancelled === null ? undefined : (JSON.parse(cancelled) as JobInfo);
+    });
   }
 
   process(kind: string, handler: JobHandler): void {
@@ -170,12 +210,12 @@ export class BullMqJobScheduler implements JobScheduler {
   }
 
   async start(): Promise<void> {
-    const { redis } = await this.ready();
+    const { workerRedis } = await this.ready();
     if (this.worker) return;
     const worker = new Worker(this.name, (job, token) => this.run(job, token), {
-      connection: redis,
+      connection: workerRedis,
       prefix: this.prefix,
-      concurrency: this.opts.concurrency ?? 4,
+      concurrency: this.slots.concurrency,
       autorun: false,
       settings: {
         backoffStrategy: (attemptsMade, _type, err, job) =>
@@ -204,8 +244,9 @@ export class BullMqJobScheduler implements JobScheduler {
       clearTimeout(t);
     }
     if (conn) {
-      await conn.queue.close();
-      await conn.redis.quit().catch(() => conn.redis.disconnect());
+      await conn.queue.close().catch(this.onError);
+      await conn.conn.close();
+      await conn.workerRedis.quit().catch(() => conn.workerRedis.disconnect());
     }
   }
 
@@ -222,7 +263,7 @@ export class BullMqJobScheduler implements JobScheduler {
     this.bus.emit('retrying', { id, kind: job.name, attempts: job.attemptsMade, reason, retryAt: Date.now() + wait });
   }
 
-  /** The BullMQ processor: lateness, handler lookup, per-key lock, then the handler. */
+  /** The BullMQ processor: lateness, handler lookup, a slot for its priority, per-key lock, then the handler. */
   private async run(job: Job, token: string | undefined): Promise<Json | null> {
     const data = job.data as StoredData;
     const id = fromBullId(job.id);
@@ -235,34 +276,44 @@ export class BullMqJobScheduler implements JobScheduler {
     }
     const handler = this.handlers.get(job.name);
     if (!handler) throw new UnrecoverableError(NO_HANDLER);
-    const { queue, locks } = await this.ready();
-    const key = data.exclusiveKey;
-    const held = key === undefined ? undefined : await locks.acquire(key, id, this.onError);
-    if (key !== undefined && !held) {
-      // Wait for the key: woken by the holder's release, else re-checked after pollMs, and never
-      // past the LATE deadline of a timed job that has not fired yet.
-      const deadline = first && runAt !== undefined ? runAt + this.lateAfterMs + 1 : Infinity;
-      await job.moveToDelayed(Math.max(now + 1, Math.min(now + this.pollMs, deadline)), token);
-      if (!(await locks.isHeld(key))) await job.promote().catch(() => undefined); // released meanwhile
+    // Wait (for a slot or a key): re-checked after pollMs, never past the LATE deadline of a timed job not yet fired.
+    const waitUntil = Math.max(now + 1, Math.min(now + this.pollMs, first && runAt !== undefined ? runAt + this.lateAfterMs + 1 : Infinity));
+    const ordinary = data.priority < this.slots.urgentMinPriority;
+    if (!admits(this.slots, data.priority, this.ordinaryRunning)) {
+      await job.moveToDelayed(waitUntil, token);
       throw new DelayedError();
     }
+    if (ordinary) this.ordinaryRunning += 1;
     try {
-      const firedAt = Date.now();
-      if (first) await job.updateData({ ...data, firedAt });
-      const attempt = job.attemptsMade + 1;
-      this.bus.emit('fired', { id, kind: job.name, attempt, firedAt, ...(runAt === undefined ? {} : { runAt, latenessMs: firedAt - runAt }) });
-      const result = await handler({
-        id,
-        kind: job.name,
-        payload: data.payload,
-        attempt,
-        ...(runAt === undefined ? {} : { runAt }),
-        ...(data.recurringId === undefined ? {} : { recurringId: data.recurringId }),
-        ...(key === undefined ? {} : { exclusiveKey: key, fencingToken: held?.fencingToken }),
-      });
-      return result ?? null;
+      const { queue, locks } = await this.ready();
+      const key = data.exclusiveKey;
+      const held = key === undefined ? undefined : await locks.acquire(key, id, this.onError);
+      if (key !== undefined && !held) {
+        // Woken early by the holder's release.
+        await job.moveToDelayed(waitUntil, token);
+        if (!(await locks.isHeld(key))) await job.promote().catch(() => undefined); // released meanwhile
+        throw new DelayedError();
+      }
+      try {
+        const firedAt = Date.now();
+        if (first) await job.updateData({ ...data, firedAt });
+        const attempt = job.attemptsMade + 1;
+        this.bus.emit('fired', { id, kind: job.name, attempt, firedAt, ...(runAt === undefined ? {} : { runAt, latenessMs: firedAt - runAt }) });
+        const result = await handler({
+          id,
+          kind: job.name,
+          payload: data.payload,
+          attempt,
+          ...(runAt === undefined ? {} : { runAt }),
+          ...(data.recurringId === undefined ? {} : { recurringId: data.recurringId }),
+          ...(key === undefined ? {} : { exclusiveKey: key, fencingToken: held?.fencingToken }),
+        });
+        return result ?? null;
+      } finally {
+        if (held) await this.wake(queue, await held.release());
+      }
     } finally {
-      if (held) await this.wake(queue, await held.release());
+      if (ordinary) this.ordinaryRunning -= 1;
     }
   }
 

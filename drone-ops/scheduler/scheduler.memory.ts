@@ -19,9 +19,11 @@ import {
   type RecurringInfo,
   type ScheduleResult,
   type SchedulerEvents,
+  type SchedulerHealth,
   type SchedulerOptions,
 } from './scheduler.js';
 import {
+  admits,
   errorReason,
   isLate,
   nextFire,
@@ -29,7 +31,9 @@ import {
   normalizeRecurrence,
   recurringJobId,
   retryDelay,
+  slotPolicy,
   type NormalizedJob,
+  type SlotPolicy,
 } from './rules.js';
 import { before, recurringInfo, toInfo, type Rec, type Recurring } from './memory-records.js';
 
@@ -46,7 +50,9 @@ const MAX_TIMER_MS = 3_600_000;
 export class MemoryJobScheduler implements JobScheduler {
   private readonly clock: Clock;
   private readonly lateAfterMs: number;
-  private readonly concurrency: number;
+  private readonly slots: SlotPolicy;
+  /** Running jobs below the urgent priority (they may not take the urgent slots). */
+  private ordinaryRunning = 0;
   private readonly closeTimeoutMs: number;
   private readonly keepFinished: number;
   private readonly bus = new EventBus<SchedulerEvents>();
@@ -67,7 +73,7 @@ export class MemoryJobScheduler implements JobScheduler {
   constructor(opts: MemorySchedulerOptions = {}) {
     this.clock = opts.clock ?? systemClock;
     this.lateAfterMs = opts.lateAfterMs ?? DEFAULT_LATE_AFTER_MS;
-    this.concurrency = opts.concurrency ?? 4;
+    this.slots = slotPolicy(opts);
     this.closeTimeoutMs = opts.closeTimeoutMs ?? 30_000;
     this.keepFinished = opts.keepFinished ?? 10_000;
   }
@@ -131,6 +137,10 @@ export class MemoryJobScheduler implements JobScheduler {
     return Promise.resolve();
   }
 
+  health(): SchedulerHealth {
+    return this.closed ? { ok: false, state: 'closed' } : { ok: true, state: 'ready', detail: 'in process' };
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -169,7 +179,7 @@ export class MemoryJobScheduler implements JobScheduler {
         this.failLate(rec, now);
       }
     }
-    while (this.running.size < this.concurrency) {
+    while (this.running.size < this.slots.concurrency) {
       const next = this.pick();
       if (!next) break;
       this.run(next);
@@ -194,6 +204,7 @@ export class MemoryJobScheduler implements JobScheduler {
       const rec = this.recs.get(id);
       if (!rec || rec.state !== 'waiting') continue;
       if (rec.job.exclusiveKey !== undefined && this.heldKeys.has(rec.job.exclusiveKey)) continue;
+      if (!admits(this.slots, rec.job.priority, this.ordinaryRunning)) continue;
       if (!best || before(rec, best)) best = rec;
     }
     return best;
@@ -220,6 +231,8 @@ export class MemoryJobScheduler implements JobScheduler {
     rec.state = 'active';
     rec.attemptsMade += 1;
     rec.firedAt ??= now;
+    const ordinary = job.priority < this.slots.urgentMinPriority;
+    if (ordinary) this.ordinaryRunning += 1;
     let fencingToken: number | undefined;
     if (job.exclusiveKey !== undefined) {
       this.heldKeys.add(job.exclusiveKey);
@@ -253,6 +266,7 @@ export class MemoryJobScheduler implements JobScheduler {
         this.afterError(rec, err);
       } finally {
         if (job.exclusiveKey !== undefined) this.heldKeys.delete(job.exclusiveKey);
+        if (ordinary) this.ordinaryRunning -= 1;
       }
     })();
     this.running.add(p);

@@ -20,6 +20,19 @@ export const DEFAULT_BACKOFF_MS = 10_000;
 export const PRIORITY = { patrol: 10, inspection: 50, emergency: 100 } as const;
 /** Priorities are integers in [-PRIORITY_LIMIT, PRIORITY_LIMIT] (BullMQ stores 1 … 2,097,151). */
 export const PRIORITY_LIMIT = 1_000_000;
+/**
+ * Handlers running at once. Launch handlers are short (preflight, upload, start: the flight itself is
+ * followed by events, not by a held slot), and at most one runs per dock (exclusive key), so this only
+ * has to exceed the dock count of a city (50–100, architecture.md "Scale") plus the urgent slots.
+ */
+export const DEFAULT_CONCURRENCY = 256;
+/** Jobs at or above this priority may use the slots held back from patrols (inspection, emergency). */
+export const DEFAULT_URGENT_MIN_PRIORITY = PRIORITY.inspection;
+
+/** Slots held back for urgent jobs: an eighth of the concurrency, at least one (when concurrency > 1). */
+export function defaultUrgentSlots(concurrency: number): number {
+  return concurrency > 1 ? Math.max(1, Math.floor(concurrency / 8)) : 0;
+}
 
 /** What to run and how: the argument of {@link JobScheduler.schedule}. */
 export interface JobSpec {
@@ -128,6 +141,23 @@ export interface SchedulerEvents {
   failed: { id: string; kind: string; attempts: number; reason: string };
   /** A timed job was not started within lateAfterMs of its time; `failed` follows with `LATE`. */
   late: { id: string; kind: string; runAt: number; latenessMs: number };
+  /**
+   * The scheduler cannot take or run jobs: its store is unreachable (`SCHEDULER_UNAVAILABLE`) or was
+   * found unable to keep them (`REDIS_NOT_DURABLE`, checked again on every reconnect). Writes fail fast.
+   */
+  unavailable: { code: 'SCHEDULER_UNAVAILABLE' | 'REDIS_NOT_DURABLE'; reason: string };
+  /**
+   * Running again after `unavailable` (reconnected to a durable store). Its jobs and recurring
+   * schedules may be gone (a store restarted empty): owners rebuild theirs from their source of truth.
+   */
+  available: { reconnected: true };
+}
+
+/** Whether the scheduler can take and run jobs now (for health checks). */
+export interface SchedulerHealth {
+  ok: boolean;
+  state: 'ready' | 'connecting' | 'unavailable' | 'not_durable' | 'closed';
+  detail?: string;
 }
 
 export type ScheduleResult = { id: string; created: boolean };
@@ -163,6 +193,8 @@ export interface JobScheduler {
   on<K extends keyof SchedulerEvents>(event: K, listener: (e: SchedulerEvents[K]) => void): () => void;
   /** Starts running handlers. The BullMQ adapter refuses (`REDIS_NOT_DURABLE`) if Redis could lose jobs. */
   start(): Promise<void>;
+  /** Whether jobs can be taken and run now; the BullMQ adapter reports a lost or non-durable Redis. */
+  health(): SchedulerHealth;
   /** Stops taking jobs, waits for running handlers up to the close timeout, releases resources. */
   close(): Promise<void>;
 }
@@ -171,8 +203,15 @@ export interface JobScheduler {
 export interface SchedulerOptions {
   /** A timed job not started this long after runAt fails with `LATE` (default 30 s). */
   lateAfterMs?: number;
-  /** Handlers running at once (default 4). */
+  /** Handlers running at once (default {@link DEFAULT_CONCURRENCY}). */
   concurrency?: number;
+  /**
+   * Slots only jobs of priority ≥ `urgentMinPriority` may use, so that an emergency never waits behind
+   * patrols: ordinary jobs run at most `concurrency − urgentSlots` at once (default: an eighth).
+   */
+  urgentSlots?: number;
+  /** Default {@link DEFAULT_URGENT_MIN_PRIORITY} (inspection and emergency dispatches). */
+  urgentMinPriority?: number;
   /** How long close() waits for running handlers (default 30 s). */
   closeTimeoutMs?: number;
 }

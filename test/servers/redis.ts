@@ -15,13 +15,15 @@ export interface RedisServerOptions {
   appendonly?: boolean;
   /** Default 'noeviction'. */
   maxmemoryPolicy?: string;
+  /** A fixed port (to restart a killed server where its clients reconnect); default a free one. */
+  port?: number;
 }
 
 /** redis-server configured for durability by default (constraints.md: appendonly yes, noeviction). */
 export async function startRedis(opts: RedisServerOptions = {}): Promise<RedisServer> {
   const bin = findBinary('redis-server', 'redis-server');
   const dir = mkdtempSync(join(tmpdir(), 'cb-redis-'));
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const proc = startProcess('redis-server', bin, [
     '--port', String(port), '--bind', '127.0.0.1', '--dir', dir,
     '--appendonly', opts.appendonly === false ? 'no' : 'yes',
