@@ -16,7 +16,9 @@ import type { Clock } from '../kernel/clock.js';
 import type { Config } from '../kernel/config.js';
 import { migrate, type Database } from '../kernel/db/index.js';
 import type { Logger } from '../kernel/logger.js';
+import type { Registry } from 'prom-client';
 import { droneOpsPort, type DroneHistory } from './drone-ops-http.js';
+import { droneOpsMetrics } from './drone-ops-metrics.js';
 
 export interface DroneOpsOptions {
   config: Pick<Config, 'redisUrl'>;
@@ -31,6 +33,10 @@ export interface DroneOpsOptions {
   mavlink?: Partial<Omit<MavlinkLinkOptions, 'endpoint' | 'signing'>>;
   /** A drone's telemetry history for `GET /drones/{id}/telemetry` (app/drone-telemetry.ts). */
   history?: DroneHistory;
+  /** Prometheus registry for the drone-ops counters (patrol firings, refusals, scheduler availability). */
+  metrics?: Registry;
+  /** How often the scheduler is compared with the store (patrol schedules, launch jobs, intents); default 60 s. */
+  reconcileEveryMs?: number;
 }
 
 export interface DroneOps {
@@ -41,6 +47,8 @@ export interface DroneOps {
   /** Per-drone MAVLink sessions (for status and tests). */
   readonly vehicles: ReadonlyMap<string, MavlinkLink>;
   readonly http: DroneOpsPort;
+  /** The scheduler's availability, for /healthz (a lost or non-durable Redis is not ok). */
+  health(): { ok: boolean; detail: string };
   stop(): Promise<void>;
 }
 
@@ -49,7 +57,11 @@ export async function startDroneOps(opts: DroneOpsOptions): Promise<DroneOps> {
   await migrate(opts.database, droneOpsMigrations);
   const store = new KyselyDroneOpsStore(opts.database);
   const redisUrl = opts.config.redisUrl;
-  const scheduler: JobScheduler = redisUrl ? new BullMqJobScheduler({ url: redisUrl, onError: (err) => log.error({ err }, 'scheduler') }) : new MemoryJobScheduler({ clock: opts.clock });
+  const scheduler: JobScheduler = redisUrl ? new BullMqJobScheduler({ url: redisUrl, onError: (err) => log.debug({ err }, 'scheduler connection') }) : new MemoryJobScheduler({ clock: opts.clock });
+  // Loud, once per change: a Redis lost or found not durable stops scheduling until it is back.
+  scheduler.on('unavailable', (e) => log.error({ code: e.code, reason: e.reason }, 'job scheduler unavailable: scheduling stopped'));
+  scheduler.on('available', () => log.warn('job scheduler available again: rebuilding schedules from the store'));
+  const metrics = opts.metrics ? droneOpsMetrics(opts.metrics) : undefined;
   const intents: IntentRegistry = redisUrl ? new RedisIntentRegistry({ url: redisUrl }) : new LocalIntentRegistry(store);
   const fallback = opts.link ?? new FakeDroneLink({ stepMs: 200, clock: opts.clock });
   const link = new RoutingDroneLink(fallback);
@@ -81,12 +93,16 @@ export async function startDroneOps(opts: DroneOpsOptions): Promise<DroneOps> {
     operationAreas: operationAreasFromDistricts(fc),
     districtOf: (lon, lat) => opts.districts.locate(lon, lat)?.id ?? null,
     attachLink,
+    ...(metrics ? { patrolFired: metrics.patrolFired, reconciled: metrics.rebuilt } : {}),
   });
+  const offMetrics = metrics?.watch(scheduler, opts.bus);
   try {
     await service.init();
     for (const { droneId, spec } of await service.droneLinks()) attachLink(droneId, spec);
     await scheduler.start();
+    await service.startReconciling(opts.reconcileEveryMs);
   } catch (err) {
+    offMetrics?.();
     service.close();
     await scheduler.close();
     await intents.close();
@@ -98,7 +114,12 @@ export async function startDroneOps(opts: DroneOpsOptions): Promise<DroneOps> {
     link,
     vehicles,
     http: droneOpsPort(service, opts.history),
+    health: () => {
+      const h = scheduler.health();
+      return { ok: h.ok, detail: `${redisUrl ? 'BullMQ' : 'in-process'} scheduler ${h.state}${h.detail ? `: ${h.detail}` : ''}` };
+    },
     stop: async () => {
+      offMetrics?.();
       // close() waits (up to its timeout) for launch handlers, which end when their drone lands.
       await scheduler.close();
       service.close();

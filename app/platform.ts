@@ -150,7 +150,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
     cleanups.push(() => writer.close());
 
     // Drone-ops first: the alert service ranks its docks as resources and dispatches through it.
-    const droneOps = await startDroneOps({ config, database, bus, clock, log, districts, history: (id, from, to) => droneHistory(store, id, from, to), ...(opts.mavlink ? { mavlink: opts.mavlink } : {}) });
+    const droneOps = await startDroneOps({ config, database, bus, clock, log, districts, metrics, history: (id, from, to) => droneHistory(store, id, from, to), ...(opts.mavlink ? { mavlink: opts.mavlink } : {}) });
     cleanups.push(() => droneOps.stop());
     const offDroneTelemetry = recordDroneTelemetry(bus, writer, (err) => log.warn({ err }, 'drone telemetry not written'));
     const demo = config.demo === 'on' ? await startDemo({ service: droneOps.service, districts, factory: opts.demoVehicles, timeScale: config.demoSpeedup, perDistrict: config.demoDocksPerDistrict }) : undefined;
@@ -188,6 +188,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
         const w = writer.stats();
         checks.telemetryWriter = { ok: w.spilledBytes < config.telemetrySpillMaxBytes, detail: `buffered ${w.buffered}, spilled ${w.spilledBytes} B` };
         checks.broker = { ok: true, detail: `${broker.stats().connections} connections` };
+        checks.scheduler = droneOps.health();
         return { ok: Object.values(checks).every((c) => c.ok), checks };
       },
       devices: devicesPort(registry, districts),

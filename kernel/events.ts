@@ -74,8 +74,12 @@ export interface AlertNotice {
   at: number;
 }
 
-/** Mission lifecycle (drone-ops.md): planned → scheduled → preflight → uploading → in_flight → returning → completed | aborted | failed. */
-export type MissionStatus = 'planned' | 'scheduled' | 'preflight' | 'uploading' | 'in_flight' | 'returning' | 'completed' | 'aborted' | 'failed';
+/**
+ * Mission lifecycle (drone-ops.md): planned → scheduled → preflight → uploading → in_flight → returning →
+ * completed | aborted | failed; `refused` = could not be scheduled (airspace conflict, a patrol firing
+ * whose plan was refused), never flew.
+ */
+export type MissionStatus = 'planned' | 'scheduled' | 'preflight' | 'uploading' | 'in_flight' | 'returning' | 'completed' | 'aborted' | 'failed' | 'refused';
 
 /** A mission changed status (emitted after the change and its history row are stored). */
 export interface MissionChange {

@@ -1,5 +1,6 @@
 /** The drone-ops service (issue #4 parts 4, 6, 7). See docs/drone-ops-api.md. */
-export { DroneOpsService, PATROL_KIND, type DroneOpsServiceOptions } from './service.js';
+export { DroneOpsService, PATROL_KIND, type DroneOpsServiceOptions, type PatrolFiring } from './service.js';
+export type { Reconciled } from './scheduling.js';
 export { DEFAULT_DRONE_TYPE, type DockInput, type DroneInput, type DockReport, type PatrolInput } from './registry.js';
 export { LAUNCH_KIND, MissionRunner, type OpsContext } from './runner.js';
 export { planFromDock, intentFor, legSegment, DEFAULT_TURNAROUND_S } from './planning.js';

@@ -10,9 +10,10 @@ import type { DockStatus } from '../dock-choice.js';
 import type { DroneType } from '../energy.js';
 import { checkLinkSpec, type DroneLinkSpec } from '../link/address.js';
 import type { LonLat } from '../geo/types.js';
-import { DEFAULT_TZ, PRIORITY as JOB_PRIORITY } from '../scheduler/scheduler.js';
+import { DEFAULT_TZ } from '../scheduler/scheduler.js';
 import type { DockRecord, DroneRecord, MissionFilter, MissionHistoryEntry, MissionRecord, PatrolRecord } from '../store/types.js';
 import type { OpsContext } from './runner.js';
+import { patrolScheduleId, patrolTemplate } from './scheduling.js';
 import type { Pattern, PlanOutcome, PlanRequest } from './types.js';
 
 /** A dock-based multirotor (~35 min endurance, 12 m/s wind limit: domain.md "8–12 m/s class", "~30–40 min"). */
@@ -247,11 +248,12 @@ export abstract class DroneOpsRegistry {
       createdAt: this.ctx.clock.now(),
     };
     // Invalid cron or zone is refused by the scheduler (VALIDATION_FAILED) before anything is stored.
-    const info = await this.ctx.scheduler.scheduleRecurring(`patrol:${patrol.id}`, { cron: patrol.cron, tz: patrol.tz }, { kind: 'patrol.fire', payload: { patrolId: patrol.id }, priority: JOB_PRIORITY.patrol });
+    // Redis down: SCHEDULER_UNAVAILABLE (503) at once, and nothing stored.
+    const info = await this.ctx.scheduler.scheduleRecurring(patrolScheduleId(patrol.id), { cron: patrol.cron, tz: patrol.tz }, patrolTemplate(patrol.id));
     try {
       await this.ctx.store.insertPatrol(patrol);
     } catch (err) {
-      await this.ctx.scheduler.removeRecurring(`patrol:${patrol.id}`);
+      await this.ctx.scheduler.removeRecurring(patrolScheduleId(patrol.id));
       throw err;
     }
     return { patrol, ...(info.nextRunAt === undefined ? {} : { nextRunAt: info.nextRunAt }) };
@@ -262,7 +264,7 @@ export abstract class DroneOpsRegistry {
   }
 
   async deletePatrol(id: string): Promise<void> {
-    await this.ctx.scheduler.removeRecurring(`patrol:${id}`);
+    await this.ctx.scheduler.removeRecurring(patrolScheduleId(id));
     if (!(await this.ctx.store.deletePatrol(id))) throw new AppError('PATROL_NOT_FOUND', { message: `Patrol ${id} not found`, details: { id } });
   }
 }

@@ -78,9 +78,14 @@ describe('DroneOpsService with the fake link', () => {
     const firstEnd = at + Math.ceil(first.missions[0]!.plan.durationS * 1000) + 60_000;
     expect(second.nextFreeSlot).toBe(firstEnd);
     expect(second.message).toContain(first.missions[0]!.id);
+    // never left planned: refused, with the reason on its history
+    expect(await h.service.listMissions({ status: ['planned'] })).toEqual([]);
+    const [refused] = await h.service.listMissions({ status: ['refused'] });
+    expect(refused?.dockId).toBe('d2');
+    expect((await h.service.history(refused!.id)).map((e) => e.to)).toEqual(['planned', 'refused']);
+    expect(refused?.note).toMatch(/^refused: airspace conflicts with mission/);
     // the suggested slot is free
-    const planned = (await h.service.listMissions({ status: ['planned'] }))[0]!;
-    const retry = await h.service.schedule(planned.id, { at: second.nextFreeSlot! });
+    const retry = await h.service.planAndSchedule({ dockId: 'd2', pattern: corridor() }, { at: second.nextFreeSlot! });
     expect(retry.ok).toBe(true);
   });
 

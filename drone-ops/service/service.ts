@@ -6,21 +6,29 @@
  * `runner.ts`.
  */
 import { randomUUID } from 'node:crypto';
-import { AppError } from '../../kernel/errors.js';
+import { AppError, isAppError } from '../../kernel/errors.js';
+import type { MissionStatus } from '../../kernel/events.js';
 import { createAirspace, type Airspace, type OperationArea } from '../airspace.js';
 import { PRIORITY as INTENT_PRIORITY } from '../deconfliction.js';
 import { chooseDock, type DockState } from '../dock-choice.js';
 import { distanceM } from '../geo/enu.js';
-import { PRIORITY as JOB_PRIORITY, type Json } from '../scheduler/scheduler.js';
-import type { MissionRecord } from '../store/types.js';
+import type { MissionRecord, PatrolRecord } from '../store/types.js';
 import { DEFAULT_TURNAROUND_S, intentFor, planFromDock } from './planning.js';
 import { DroneOpsRegistry, type RegistryContext } from './registry.js';
 import { resumedMission } from './resume.js';
 import { ACTIVE, LAUNCH_KIND, MissionRunner } from './runner.js';
 import { SafetyWatch } from './safety-watch.js';
+import { CONDITIONS_KEY, conflictRefusal, launchJob, PATROL_KIND, reconcile, refusedMission, UNFLYABLE, type Reconciled } from './scheduling.js';
 import type { DispatchOutcome, DispatchRequest, DockRanking, PlanOutcome, PlanRequest, ScheduleOutcome, ScheduleWhen } from './types.js';
 
-export const PATROL_KIND = 'patrol.fire';
+export { PATROL_KIND };
+
+/** What one patrol firing came to (the composition root counts them). */
+export interface PatrolFiring {
+  patrolId: string;
+  outcome: 'scheduled' | 'refused' | 'failed';
+  reason?: string;
+}
 
 export interface DroneOpsServiceOptions extends RegistryContext {
   /** District fences (operation areas); the flight must stay inside their union unless a fenceId is given. */
@@ -32,13 +40,19 @@ export interface DroneOpsServiceOptions extends RegistryContext {
   launchAttempts?: number;
   /** Delay of a RetryLater (default 60 s). */
   retryDelayMs?: number;
+  /** Told about every patrol firing (scheduled, refused with its reason, failed for good). */
+  patrolFired?: (e: PatrolFiring) => void;
+  /** Told what each reconciliation with the store rebuilt. */
+  reconciled?: (r: Reconciled) => void;
 }
 
 export class DroneOpsService extends DroneOpsRegistry {
   readonly runner: MissionRunner;
   /** Ground-side safety monitoring of flying missions (geofence, battery, link). */
   readonly safety: SafetyWatch;
-  private readonly offFailed: () => void;
+  private readonly offs: (() => void)[];
+  private reconcileTimer: NodeJS.Timeout | undefined;
+  private reconciling: Promise<Reconciled> | undefined;
 
   constructor(private readonly o: DroneOpsServiceOptions) {
     super(o);
@@ -47,14 +61,46 @@ export class DroneOpsService extends DroneOpsRegistry {
     // Handlers are registered before the composition root starts the scheduler (JobScheduler.process).
     o.scheduler.process(LAUNCH_KIND, (job) => this.runner.launch(job));
     o.scheduler.process(PATROL_KIND, async (job) => this.firePatrol((job.payload as { patrolId: string }).patrolId));
-    this.offFailed = o.scheduler.on('failed', (e) => {
-      if (e.kind !== LAUNCH_KIND) return;
-      void this.launchFailed(e.id.replace(/^mission:/, ''), e.reason).catch((err: unknown) => o.log.error({ err }, 'recording a failed launch'));
-    });
+    this.offs = [
+      o.scheduler.on('failed', (e) => {
+        if (e.kind === LAUNCH_KIND) void this.launchFailed(e.id.replace(/^mission:/, ''), e.reason).catch((err: unknown) => o.log.error({ err }, 'recording a failed launch'));
+        if (e.kind === PATROL_KIND) void this.firingFailed(e.id, e.reason).catch((err: unknown) => o.log.error({ err }, 'recording a failed patrol firing'));
+      }),
+      // A Redis that comes back may have lost every job and schedule: rebuild them from the store.
+      o.scheduler.on('available', () => void this.reconcile().catch((err: unknown) => o.log.error({ err }, 'rebuilding schedules after the scheduler came back'))),
+    ];
+  }
+
+  /** Rebuilds now, then every `everyMs` (the store is the source of truth; see `reconcile`). */
+  startReconciling(everyMs = 60_000): Promise<Reconciled> {
+    clearInterval(this.reconcileTimer);
+    this.reconcileTimer = setInterval(() => void this.reconcile().catch((err: unknown) => this.o.log.warn({ err }, 'schedule check failed')), everyMs);
+    this.reconcileTimer.unref();
+    return this.reconcile();
+  }
+
+  /**
+   * Makes the scheduler and the intent registry agree with the store (patrol schedules, launch jobs of
+   * scheduled missions, intents of scheduled and flying ones); what it had to rebuild is logged.
+   */
+  reconcile(): Promise<Reconciled> {
+    this.reconciling ??= (async () => {
+      try {
+        const r = await reconcile(this.o, (m, note) => this.refuse(m, note, ['scheduled']));
+        const rebuilt = Object.values(r).some((ids: string[]) => ids.length > 0);
+        if (rebuilt) this.o.log.warn(r, 'scheduler was missing schedules, jobs or intents: rebuilt from the store');
+        this.o.reconciled?.(r);
+        return r;
+      } finally {
+        this.reconciling = undefined;
+      }
+    })();
+    return this.reconciling;
   }
 
   close(): void {
-    this.offFailed();
+    for (const off of this.offs.splice(0)) off();
+    clearInterval(this.reconcileTimer);
     this.runner.close();
     this.safety.close();
   }
@@ -135,34 +181,39 @@ export class DroneOpsService extends DroneOpsRegistry {
     const startAt = Math.max(now, when.at ?? now);
     const r = await this.o.intents.checkAndCommit(intentFor(m.id, m.plan, m.priority, startAt), now);
     if (!r.ok) {
-      const names = r.conflictsWith.map((c) => c.owner ?? c.id);
-      return {
-        ok: false,
-        reason: 'conflict',
-        message: `airspace conflicts with mission ${names.join(', ')}${r.nextFreeSlot === undefined ? '' : `; next free slot ${new Date(r.nextFreeSlot).toISOString()}`}`,
-        conflictsWith: r.conflictsWith.map((c) => ({ missionId: c.owner ?? c.id, priority: c.priority })),
-        ...(r.nextFreeSlot === undefined ? {} : { nextFreeSlot: r.nextFreeSlot }),
-      };
+      const refusal = conflictRefusal(r);
+      // Never left `planned`: the refusal is the mission's last state, with its reason on the history.
+      await this.refuse(m, `refused: ${refusal.message}`);
+      return refusal;
     }
     const preempted = r.preempted.map((p) => p.owner ?? p.id);
     if (preempted.length > 0) await this.preempt(preempted, m);
     const next = await this.runner.move(m, ['planned'], 'scheduled', when.at === undefined ? 'launch now' : `launch at ${new Date(startAt).toISOString()}`, { runAt: when.at ?? null });
     if (!next) throw new AppError('MISSION_TRANSITION_INVALID', { message: `Mission ${id} changed while scheduling` });
-    const jobPriority = m.priority >= INTENT_PRIORITY.emergency ? JOB_PRIORITY.emergency : m.priority > INTENT_PRIORITY.patrol ? JOB_PRIORITY.inspection : JOB_PRIORITY.patrol;
-    await this.o.scheduler.schedule({
-      id: `mission:${m.id}`,
-      kind: LAUNCH_KIND,
-      payload: (when.conditions ? { missionId: m.id, conditions: when.conditions } : { missionId: m.id }) as unknown as Json,
-      ...(when.at === undefined ? {} : { runAt: startAt }),
-      priority: jobPriority,
-      exclusiveKey: m.dockId,
-      attempts: this.o.launchAttempts ?? 5,
-      backoffMs: this.o.retryDelayMs ?? 60_000,
-    });
+    if (when.conditions) await this.o.store.setSetting(CONDITIONS_KEY + m.id, JSON.stringify(when.conditions));
+    try {
+      await this.o.scheduler.schedule(launchJob(m, { ...when, ...(when.at === undefined ? {} : { at: startAt }) }, this.o));
+    } catch (err) {
+      // Scheduler down (SCHEDULER_UNAVAILABLE, REDIS_NOT_DURABLE): the caller hears it now, and the
+      // mission does not fly later behind its back.
+      await this.refuse(next, `refused: not scheduled (${(err as Error).message})`, ['scheduled']);
+      throw err;
+    }
     return { ok: true, mission: next, preempted };
   }
 
-  /** Plans and schedules every sortie: the first at `when.at` (or now), the next after flight + turnaround. */
+  /** A mission that will not fly: `refused` with the reason, its airspace released, a log line. */
+  private async refuse(m: MissionRecord, note: string, from: readonly MissionStatus[] = ['planned']): Promise<void> {
+    await this.runner.move(m, from, 'refused', note, { finishedAt: this.o.clock.now() });
+    await this.o.intents.remove(m.id).catch((err: unknown) => this.o.log.warn({ err, missionId: m.id }, 'intent of a refused mission not released'));
+    this.o.log.warn({ missionId: m.id, dockId: m.dockId, patrolId: m.patrolId, alertId: m.alertId, reason: note }, 'mission refused');
+  }
+
+  /**
+   * Plans and schedules every sortie: the first at `when.at` (or now), the next after flight + turnaround.
+   * When one sortie is refused the whole plan is: the sorties scheduled so far are withdrawn and every
+   * sortie ends `refused` with the reason.
+   */
   async planAndSchedule(req: PlanRequest, when: ScheduleWhen = {}): Promise<{ ok: true; missions: MissionRecord[]; preempted: string[] } | Exclude<ScheduleOutcome, { ok: true }>> {
     const planned = await this.plan(req);
     if (!planned.ok) return planned;
@@ -171,12 +222,30 @@ export class DroneOpsService extends DroneOpsRegistry {
     const preempted: string[] = [];
     for (const m of planned.missions) {
       const offset = Number(m.request.sortieOffsetMs ?? 0);
-      const r = await this.schedule(m.id, { ...when, ...(m.sortie === 1 && when.at === undefined ? {} : { at: start + offset }) });
-      if (!r.ok) return r;
+      let r: ScheduleOutcome;
+      try {
+        r = await this.schedule(m.id, { ...when, ...(m.sortie === 1 && when.at === undefined ? {} : { at: start + offset }) });
+      } catch (err) {
+        await this.withdraw(out, planned.missions, m, `sortie ${m.sortie} not scheduled: ${(err as Error).message}`);
+        throw err;
+      }
+      if (!r.ok) {
+        await this.withdraw(out, planned.missions, m, `sortie ${m.sortie} refused: ${r.message}`);
+        return r;
+      }
       out.push(r.mission);
       preempted.push(...r.preempted);
     }
     return { ok: true, missions: out, preempted };
+  }
+
+  /** The rest of a refused plan: scheduled sorties cancelled, unscheduled ones refused. */
+  private async withdraw(scheduled: MissionRecord[], all: MissionRecord[], refused: MissionRecord, note: string): Promise<void> {
+    for (const s of scheduled) {
+      await this.o.scheduler.cancel(`mission:${s.id}`).catch(() => false);
+      await this.refuse(s, note, ['scheduled']);
+    }
+    for (const s of all.filter((x) => x.sortie > refused.sortie)) await this.refuse(s, note);
   }
 
   /** Cancels a planned or scheduled mission, or aborts one in flight (return to launch). */
@@ -241,16 +310,46 @@ export class DroneOpsService extends DroneOpsRegistry {
     return { ok: true, mission: r.missions[0] as MissionRecord, dock: choice.chosen, rejected, preempted: r.preempted };
   }
 
+  /**
+   * One firing of a recurring patrol. Whatever happens is visible: the missions it scheduled, or a
+   * `refused` mission with the reason (plan refused by a zone created since, energy, airspace
+   * conflict, dock without a drone), a log line and `patrolFired` (the composition root counts them).
+   */
   async firePatrol(patrolId: string): Promise<{ missions?: string[]; refused?: string }> {
     const p = await this.o.store.getPatrol(patrolId);
-    if (!p) return { refused: 'patrol deleted' };
-    const req = { ...(p.request as unknown as PlanRequest), dockId: p.dockId, priority: 'patrol' as const, patrolId };
-    const r = await this.planAndSchedule(req);
-    if (!r.ok) {
-      this.o.log.warn({ patrolId, reason: r.reason, message: r.message }, 'patrol firing refused');
-      return { refused: r.message };
+    if (!p) {
+      // The store is the source of truth: a schedule without its patrol is an orphan.
+      this.o.log.warn({ patrolId }, 'patrol firing for a deleted patrol: its schedule is removed');
+      await this.o.scheduler.removeRecurring(`patrol:${patrolId}`);
+      this.o.patrolFired?.({ patrolId, outcome: 'refused', reason: 'patrol deleted' });
+      return { refused: 'patrol deleted' };
     }
-    return { missions: r.missions.map((m) => m.id) };
+    const req = { ...(p.request as unknown as PlanRequest), dockId: p.dockId, priority: 'patrol' as const, patrolId };
+    let r: Awaited<ReturnType<DroneOpsService['planAndSchedule']>>;
+    try {
+      r = await this.planAndSchedule(req);
+    } catch (err) {
+      if (!isAppError(err) || !UNFLYABLE.has(err.code)) throw err; // the job retries (scheduler, store down)
+      r = { ok: false, reason: 'energy', message: err.message };
+    }
+    if (r.ok) {
+      this.o.patrolFired?.({ patrolId, outcome: 'scheduled' });
+      return { missions: r.missions.map((m) => m.id) };
+    }
+    // A conflict already left refused missions; a plan refusal has none yet: record the firing.
+    const missions = r.reason === 'conflict' ? [] : [await this.recordRefusedFiring(p, req, r.message)];
+    this.o.log.warn({ patrolId, reason: r.reason, message: r.message }, 'patrol firing refused');
+    this.o.patrolFired?.({ patrolId, outcome: 'refused', reason: r.reason });
+    return { refused: r.message, ...(missions.length > 0 ? { missions } : {}) };
+  }
+
+  /** A patrol firing that produced no plan, stored as a `refused` mission so the dispatcher sees it. */
+  async recordRefusedFiring(p: PatrolRecord, req: PlanRequest, reason: string): Promise<string> {
+    const dock = await this.o.store.getDock(p.dockId);
+    const m = refusedMission(`m-${randomUUID()}`, p, req, dock?.droneId ?? '', `refused: ${reason}`, this.o.clock.now());
+    await this.o.store.insertMissions([m]);
+    this.o.bus.emit('missionChanged', { missionId: m.id, dockId: m.dockId, droneId: m.droneId, from: null, to: 'refused', at: m.createdAt, kind: m.kind, priority: m.priority, note: m.note ?? '', patrolId: p.id });
+    return m.id;
   }
 
   private async preempt(ids: string[], by: MissionRecord): Promise<void> {
@@ -265,6 +364,16 @@ export class DroneOpsService extends DroneOpsRegistry {
         await this.runner.abortActive(m, note);
       }
     }
+  }
+
+  /** A firing job that failed for good (LATE, retries exhausted): logged, counted, and a mission when possible. */
+  private async firingFailed(jobId: string, reason: string): Promise<void> {
+    // Firing ids are `patrol:<patrolId>:<firing time>` (BullMQ adds a `repeat:` prefix).
+    const patrolId = /patrol:(.+):\d+$/.exec(jobId)?.[1];
+    this.o.log.error({ jobId, patrolId, reason }, 'patrol firing failed');
+    this.o.patrolFired?.({ patrolId: patrolId ?? jobId, outcome: 'failed', reason });
+    const p = patrolId === undefined ? undefined : await this.o.store.getPatrol(patrolId);
+    if (p) await this.recordRefusedFiring(p, { ...(p.request as unknown as PlanRequest), dockId: p.dockId }, `firing failed: ${reason}`);
   }
 
   private async launchFailed(id: string, reason: string): Promise<void> {

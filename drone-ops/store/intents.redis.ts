@@ -8,7 +8,7 @@
  * conflicting intents always share a region, so one of two racing commits must see the other.
  */
 import { Redis } from 'ioredis';
-import { AppError } from '../../kernel/errors.js';
+import { AppError, isAppError } from '../../kernel/errors.js';
 import { IntentBook, type CommitResult, type Intent } from '../deconfliction.js';
 import type { Footprint } from '../geo/types.js';
 import { endOf, stripEnd, type IntentRegistry } from './intents.js';
@@ -23,6 +23,9 @@ export interface RedisIntentRegistryOptions {
   maxRetries?: number;
 }
 
+const unavailable = (why: string, cause?: unknown): AppError =>
+  new AppError('SCHEDULER_UNAVAILABLE', { message: `airspace reservations unavailable: ${why}`, ...(cause === undefined ? {} : { cause }) });
+
 interface Stored extends Intent {
   endMs: number;
   regions: string[];
@@ -36,9 +39,12 @@ export class RedisIntentRegistry implements IntentRegistry {
   /** WATCH is per connection: this process's commits take turns on it. */
   private queue: Promise<unknown> = Promise.resolve();
   private closing: Promise<void> | undefined;
+  private everReady = false;
 
   constructor(opts: RedisIntentRegistryOptions) {
-    this.redis = new Redis(opts.url, { lazyConnect: false, maxRetriesPerRequest: 3 });
+    // Fail fast while Redis is down (no offline queue), like the scheduler's producer connection.
+    this.redis = new Redis(opts.url, { lazyConnect: false, maxRetriesPerRequest: 3, enableOfflineQueue: false });
+    this.redis.on('error', () => undefined); // reported to callers as SCHEDULER_UNAVAILABLE by serial()
     this.prefix = `${opts.prefix ?? 'citybrain'}:intents`;
     this.cell = opts.cellDeg ?? 0.1;
     this.maxRetries = opts.maxRetries ?? 50;
@@ -62,6 +68,7 @@ export class RedisIntentRegistry implements IntentRegistry {
   }
 
   async list(now: number): Promise<Intent[]> {
+    await this.connected();
     const keys = await this.redis.keys(`${this.prefix}:id:*`);
     if (keys.length === 0) return [];
     const vals = await this.redis.mget(keys);
@@ -77,7 +84,30 @@ export class RedisIntentRegistry implements IntentRegistry {
     return this.closing;
   }
 
-  private serial<T>(fn: () => Promise<T>): Promise<T> {
+  /** Waits for the first connection (up to 5 s); afterwards a lost connection fails at once. */
+  private async connected(): Promise<void> {
+    if (this.redis.status === 'ready') {
+      this.everReady = true;
+      return;
+    }
+    if (this.everReady || this.redis.status === 'end') throw unavailable(`Redis is ${this.redis.status}`);
+    let t: NodeJS.Timeout | undefined;
+    const ready = new Promise<void>((resolve) => this.redis.once('ready', resolve));
+    const timeout = new Promise<never>((_, reject) => (t = setTimeout(() => reject(unavailable('no connection within 5 s')), 5_000)));
+    await Promise.race([ready, timeout]).finally(() => clearTimeout(t));
+    this.everReady = true;
+  }
+
+  private serial<T>(op: () => Promise<T>): Promise<T> {
+    const fn = async (): Promise<T> => {
+      await this.connected();
+      try {
+        return await op();
+      } catch (err) {
+        if (isAppError(err) || this.redis.status === 'ready') throw err;
+        throw unavailable(`Redis is ${this.redis.status}`, err);
+      }
+    };
     const run = this.queue.then(fn, fn);
     this.queue = run.catch(() => undefined);
     return run;

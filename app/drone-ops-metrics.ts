@@ -1,0 +1,52 @@
+/**
+ * Drone-ops counters and gauges in the platform's Prometheus registry: patrol firings by outcome,
+ * refused missions, the scheduler's availability (a lost or non-durable Redis) and what was rebuilt
+ * from the store after Redis came back without it.
+ */
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { JobScheduler } from '../drone-ops/scheduler/index.js';
+import type { PatrolFiring, Reconciled } from '../drone-ops/service/index.js';
+import type { EventBus } from '../kernel/bus.js';
+
+function metric<T>(registry: Registry, name: string, make: () => T): T {
+  return (registry.getSingleMetric(name) as T | undefined) ?? make();
+}
+
+export interface DroneOpsMetrics {
+  patrolFired(e: PatrolFiring): void;
+  rebuilt(what: Reconciled): void;
+  /** Follows the scheduler's availability and the bus's refused missions; returns the unsubscribe. */
+  watch(scheduler: JobScheduler, bus: EventBus): () => void;
+}
+
+export function droneOpsMetrics(registry: Registry): DroneOpsMetrics {
+  const firings = metric(registry, 'citybrain_drone_patrol_firings_total', () => new Counter({ name: 'citybrain_drone_patrol_firings_total', help: 'Patrol firings by outcome (scheduled, refused, failed) and reason', labelNames: ['outcome', 'reason'] as const, registers: [registry] }));
+  const refused = metric(registry, 'citybrain_drone_missions_refused_total', () => new Counter({ name: 'citybrain_drone_missions_refused_total', help: 'Missions that ended refused (could not be scheduled), by kind', labelNames: ['kind'] as const, registers: [registry] }));
+  const up = metric(registry, 'citybrain_drone_scheduler_up', () => new Gauge({ name: 'citybrain_drone_scheduler_up', help: '1 when the job scheduler can take and run jobs; 0 while its Redis is down or not durable', registers: [registry] }));
+  const down = metric(registry, 'citybrain_drone_scheduler_unavailable_total', () => new Counter({ name: 'citybrain_drone_scheduler_unavailable_total', help: 'Times the scheduler became unavailable, by code (SCHEDULER_UNAVAILABLE, REDIS_NOT_DURABLE)', labelNames: ['code'] as const, registers: [registry] }));
+  const rebuilt = metric(registry, 'citybrain_drone_schedules_rebuilt_total', () => new Counter({ name: 'citybrain_drone_schedules_rebuilt_total', help: 'Schedules, launch jobs and intents rebuilt from the store (or orphans removed), by what', labelNames: ['what'] as const, registers: [registry] }));
+  return {
+    patrolFired: (e) => {
+      // Refusal reasons are a closed set; failure reasons are free text, so only LATE keeps its name.
+      const reason = e.outcome === 'failed' ? (e.reason === 'LATE' ? 'LATE' : 'error') : (e.reason ?? '');
+      firings.inc({ outcome: e.outcome, reason });
+    },
+    rebuilt: (what) => {
+      for (const [k, ids] of Object.entries(what)) if (ids.length > 0) rebuilt.inc({ what: k }, ids.length);
+    },
+    watch: (scheduler, bus) => {
+      up.set(scheduler.health().ok ? 1 : 0);
+      const offs = [
+        scheduler.on('unavailable', (e) => {
+          up.set(0);
+          down.inc({ code: e.code });
+        }),
+        scheduler.on('available', () => up.set(1)),
+        bus.on('missionChanged', (c) => {
+          if (c.to === 'refused') refused.inc({ kind: c.kind });
+        }),
+      ];
+      return () => offs.forEach((off) => off());
+    },
+  };
+}
