@@ -9,6 +9,8 @@ export interface TelemetryWriterOptions {
   clock?: Clock;
   /** Readings per store write. */
   batchSize: number;
+  /** Batches written to the store at once, settled in order (default 4). */
+  maxInflightBatches?: number;
   /** Longest a reading waits in memory before it is written (or spilled). */
   flushMs: number;
   /** Most readings held in memory; beyond it a `write()` goes straight to the spill. */
