@@ -2,10 +2,8 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { describeConfig, loadConfig, redactUrl } from '../kernel/config.js';
 import { isAppError } from '../kernel/errors.js';
-import { createLogger } from '../kernel/logger.js';
 import { runContractsCli } from '../firmware-contracts/index.js';
 import type { DemoVehicleFactory } from './demo.js';
-import { startPlatform } from './platform.js';
 import { startupFailure } from './startup-failure.js';
 
 /** Kept equal to package.json's version by app/cli.test.ts (reading the file would cost start-up time). */
@@ -119,6 +117,8 @@ async function startCommand(args: string[], io: CliIo): Promise<number> {
     io.err(isAppError(e) ? e.message : String(e));
     return 1;
   }
+  // Loaded here, not at the top: the platform's libraries take seconds to load, `version` or `config` none.
+  const [{ createLogger }, { startPlatform }] = await Promise.all([import('../kernel/logger.js'), import('./platform.js')]);
   const log = createLogger({ level: config.logLevel });
   let platform;
   try {

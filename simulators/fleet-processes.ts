@@ -11,7 +11,9 @@ import type { LocalFleet, LocalFleetOptions } from './local-fleet.js';
 import { sumCounters } from './progress.js';
 import type { DeviceCredential } from './provision.js';
 
-const WORKER = fileURLToPath(new URL('./fleet-worker.ts', import.meta.url));
+/** Compiled (dist/, `npm run build`) or run from the TypeScript sources through tsx. */
+const COMPILED = import.meta.url.endsWith('.js');
+const WORKER = fileURLToPath(new URL(COMPILED ? './fleet-worker.js' : './fleet-worker.ts', import.meta.url));
 /** The repository root: `--import tsx` resolves from the child's working directory. */
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -28,7 +30,7 @@ interface Worker {
 }
 
 function spawnWorker(devices: DeviceCredential[], options: LocalFleetOptions, onCounters: () => void): Worker {
-  const child = fork(WORKER, [], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(WORKER, [], { cwd: ROOT, execArgv: COMPILED ? [] : ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let rampedResolve!: () => void;
   let stoppedResolve!: () => void;
   const w: Worker = {
