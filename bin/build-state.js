@@ -2,7 +2,7 @@
 // bin/citybrain.js (run dist/ only when fresh) and scripts/build.js (which writes the stamp).
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, URL } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Folders compiled to dist/ (tsconfig.build.json "include"). */
