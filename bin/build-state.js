@@ -1,14 +1,12 @@
 // Whether dist/ (npm run build) is at least as new as every source file it was compiled from. Shared by
 // bin/citybrain.js (run dist/ only when fresh) and scripts/build.js (which writes the stamp).
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, URL } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-/** Folders compiled to dist/ (tsconfig.build.json "include"). */
-export const SOURCE_DIRS = ['app', 'kernel', 'http', 'firmware-contracts', 'device-registry', 'broker', 'rules-engine', 'drone-ops', 'simulators'];
-/** Written last by the build, with the build's start time as its mtime. */
-export const STAMP = join(ROOT, 'dist', '.build-stamp');
+/** Written last by the build: the compiled folders, with the build's start time as the file's mtime. */
+export const STAMP = join(ROOT, 'dist', '.build-stamp.json');
 
 const isTest = (name) => /\.test\.ts$/.test(name);
 
@@ -28,10 +26,17 @@ function newestUnder(dir, limit) {
 /** True when dist/ was built after the last change to any source file (a few ms for ~300 files). */
 export function distIsFresh() {
   let stamp;
+  let dirs;
   try {
     stamp = statSync(STAMP).mtimeMs;
+    dirs = JSON.parse(readFileSync(STAMP, 'utf8')).dirs;
   } catch {
     return false;
   }
-  return SOURCE_DIRS.every((d) => newestUnder(join(ROOT, d), stamp) <= stamp);
+  if (!Array.isArray(dirs) || dirs.length === 0) return false;
+  try {
+    return dirs.every((d) => newestUnder(join(ROOT, d), stamp) <= stamp);
+  } catch {
+    return false;
+  }
 }

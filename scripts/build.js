@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
-import { ROOT, SOURCE_DIRS, STAMP } from '../bin/build-state.js';
+import { ROOT, STAMP } from '../bin/build-state.js';
 
 const started = new Date();
 const dist = join(ROOT, 'dist');
@@ -28,6 +28,8 @@ function copyAssets(dir) {
     }
   }
 }
-for (const d of SOURCE_DIRS) copyAssets(join(ROOT, d));
-writeFileSync(STAMP, `built ${started.toISOString()}\n`);
+// The compiled folders are the top-level folders tsc wrote (tsconfig.build.json decides).
+const dirs = readdirSync(dist, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+for (const d of dirs) copyAssets(join(ROOT, d));
+writeFileSync(STAMP, `${JSON.stringify({ builtAt: started.toISOString(), dirs })}\n`);
 utimesSync(STAMP, started, started);
