@@ -1,246 +1,199 @@
 /**
- * npm run bench:ingest — end-to-end ingest throughput and latency, beside Mosquitto in the same run.
+ * npm run bench:ingest — device → broker → contract → store, beside the stack a city integrator would
+ * otherwise build, in the same run.
  *
- * For each telemetry store (embedded SQLite, then InfluxDB 1.x), a `citybrain start` child process runs
- * with the embedded broker; N simulated devices (provisioned over HTTP) publish QoS 1 readings. A PUBACK is
- * sent only after the reading is durable in the store, so publish→PUBACK is publish→stored. Two phases:
- *   saturation  each device keeps `window` unacknowledged readings in flight → readings/s
- *   fixed rate  `rate` readings/s spread over the devices → p50/p99 publish→stored latency
- * Afterwards every acknowledged reading is counted back through the HTTP readings API.
- * Peer: Mosquitto (Debian 2.0.x, max_inflight_messages 0) moving the same QoS 1 messages from the same
- * publishers to one QoS 1 subscriber — a broker with no validation and no store, the upper reference.
+ * Systems, alternated round by round (A, B, A, B…) so a noisy machine hurts each alike:
+ *   citybrain-influx     a `citybrain start` child (embedded broker) writing to InfluxDB 1.6.7
+ *   node-red             Mosquitto → Node-RED 4.x (mqtt in → json → function → influxdb batch) → InfluxDB 1.6.7
+ *   citybrain-embedded   a `citybrain start` child with the embedded SQLite store
+ *   mosquitto            Mosquitto's bare QoS 1 relay to one subscriber: no parsing, no store — the ceiling
+ * Each system gets its own fresh servers. The same generator (200 QoS 1 publishers) runs two phases:
+ *   saturation   each device keeps `window` readings unacknowledged for `seconds`
+ *   fixed rate   `rate` readings/s for `seconds`
+ * "Stored" is counted in InfluxDB (the same count query for both systems, polled while the phase runs and
+ * until it stops growing); "lost" = acknowledged by the broker − present. For citybrain a PUBACK is sent
+ * only once the reading is durable, so publish → PUBACK is publish → durable.
  */
-import mqtt, { type MqttClient } from 'mqtt';
+import { loadavg } from 'node:os';
 import { startInflux } from '../test/servers/influx.js';
 import { startMosquitto } from '../test/servers/mosquitto.js';
-import { api, parseArgs, startPlatformProcess, summarize, type PlatformProcess } from './lib.js';
+import { countPoints, presenceLatency, watchPresence } from './influx-count.js';
+import { closeAll, connect, connectAll, fixedRate, makePayloads, saturate, type Device, type PhaseResult } from './ingest-load.js';
+import { api, parseArgs, startPlatformProcess, type PlatformProcess } from './lib.js';
+import { startNodeRed } from './node-red-peer.js';
+import { report, type RunResult, type PhaseSummary } from './ingest-report.js';
 
 const HELP = `Usage: npm run bench:ingest -- [options]
 
-  --devices N     simulated devices (MQTT connections)            (default 200)
-  --seconds S     duration of each phase                           (default 10)
-  --window W      QoS 1 readings in flight per device (saturation) (default 50)
-  --rate R        readings/s in the fixed-rate phase               (default 20000)
-  --stores LIST   comma list of: embedded,influx                   (default embedded,influx)
-  --no-peer       skip the Mosquitto reference`;
+  --devices N     simulated devices (MQTT connections)                     (default 200)
+  --seconds S     duration of each phase                                    (default 10)
+  --window W      QoS 1 readings in flight per device (saturation)          (default 50)
+  --rate R        readings/s in the fixed-rate phase                        (default 20000)
+  --pairs P       rounds; each runs every system once, alternating          (default 3)
+  --systems LIST  comma list of: citybrain-influx,node-red,citybrain-embedded,mosquitto
+                                                                            (default: all four)
+Node-RED 4.x and node-red-contrib-influxdb 0.7 are installed on first use into .tmp/node-red (bench only).`;
 
-const opts = parseArgs(process.argv.slice(2), { devices: 200, seconds: 10, window: 50, rate: 20_000, stores: 'embedded,influx', peer: true }, HELP);
+const opts = parseArgs(
+  process.argv.slice(2),
+  { devices: 200, seconds: 10, window: 50, rate: 20_000, pairs: 3, systems: 'citybrain-influx,node-red,citybrain-embedded,mosquitto' },
+  HELP,
+);
+const DB = 'bench';
+const SYSTEMS = ['citybrain-influx', 'node-red', 'citybrain-embedded', 'mosquitto'] as const;
+type System = (typeof SYSTEMS)[number];
 
-interface Device { id: string; password: string }
-interface PhaseResult { sent: number; acked: number; seconds: number; perSecond: number; p50: number; p99: number; max: number }
-
-function connect(url: string, d: Device | null, clientId: string): Promise<MqttClient> {
-  return new Promise((resolve, reject) => {
-    const c = mqtt.connect(url, {
-      clientId,
-      ...(d ? { username: d.id, password: d.password } : {}),
-      protocolVersion: 4,
-      reconnectPeriod: 0,
-      connectTimeout: 30_000,
-    });
-    c.once('connect', () => resolve(c));
-    c.once('error', reject);
-  });
-}
-
-async function connectAll(url: string, devices: Device[], auth: boolean): Promise<MqttClient[]> {
-  const clients: MqttClient[] = [];
-  for (let i = 0; i < devices.length; i += 50) {
-    clients.push(...(await Promise.all(devices.slice(i, i + 50).map((d) => connect(url, auth ? d : null, d.id)))));
-  }
-  return clients;
-}
-
-/** Per-device payload sequence: unique timestamps (1 ms apart, starting an hour ago) so no reading overwrites another. */
-function makePayloads(n: number): { next(i: number): string } {
-  const base = Date.now() - 3_600_000;
-  const seq = new Array<number>(n).fill(0);
-  return {
-    next(i) {
-      const s = seq[i]!++;
-      return `{"ts":${base + s},"seq":${s},"metrics":{"pressure_mpa":${(0.3 + (s % 50) / 1000).toFixed(3)},"flow_m3h":${100 + (s % 17)}}}`;
-    },
-  };
-}
-
-/** Closed loop: each client keeps `window` QoS 1 publishes unacknowledged. */
-async function saturate(clients: MqttClient[], topicOf: (i: number) => string, payloads: { next(i: number): string }, seconds: number, window: number): Promise<PhaseResult> {
-  const lat: number[] = [];
-  let sent = 0;
-  let acked = 0;
-  const end = performance.now() + seconds * 1000;
-  const t0 = performance.now();
-  await Promise.all(
-    clients.map(
-      (c, i) =>
-        new Promise<void>((resolve) => {
-          let inflight = 0;
-          const pump = () => {
-            while (inflight < window && performance.now() < end) {
-              inflight++;
-              sent++;
-              const ts = performance.now();
-              c.publish(topicOf(i), payloads.next(i), { qos: 1 }, (err) => {
-                inflight--;
-                if (!err) {
-                  acked++;
-                  lat.push(performance.now() - ts);
-                }
-                if (performance.now() < end) pump();
-                else if (inflight === 0) resolve();
-              });
-            }
-            if (inflight === 0 && performance.now() >= end) resolve();
-          };
-          pump();
-        }),
-    ),
-  );
-  const secs = (performance.now() - t0) / 1000;
-  return { sent, acked, seconds: secs, perSecond: acked / secs, ...summarize(lat) };
-}
-
-/** Open loop: `rate` publishes per second, round-robin over the clients, in 10 ms ticks. */
-async function fixedRate(clients: MqttClient[], topicOf: (i: number) => string, payloads: { next(i: number): string }, seconds: number, rate: number): Promise<PhaseResult & { skipped: number }> {
-  const lat: number[] = [];
-  let sent = 0;
-  let acked = 0;
-  let skipped = 0;
-  const inflight = new Array<number>(clients.length).fill(0);
-  let rr = 0;
-  const t0 = performance.now();
-  const total = Math.round(rate * seconds);
-  await new Promise<void>((resolve) => {
-    const tick = () => {
-      const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * rate));
-      while (sent + skipped < due) {
-        const i = rr++ % clients.length;
-        if (inflight[i]! > 2000) {
-          skipped++; // the platform is this far behind: count it rather than queue without bound
-          continue;
-        }
-        inflight[i]!++;
-        sent++;
-        const ts = performance.now();
-        clients[i]!.publish(topicOf(i), payloads.next(i), { qos: 1 }, (err) => {
-          inflight[i]!--;
-          if (!err) {
-            acked++;
-            lat.push(performance.now() - ts);
-          }
-          if (sent + skipped >= total && acked + skipped >= total) resolve();
-        });
-      }
-      if (sent + skipped < total) setTimeout(tick, 10);
-    };
-    tick();
-  });
-  const secs = (performance.now() - t0) / 1000;
-  return { sent, acked, skipped, seconds: secs, perSecond: acked / secs, ...summarize(lat) };
-}
-
-async function closeAll(clients: MqttClient[]): Promise<void> {
-  await Promise.all(clients.map((c) => new Promise<void>((r) => c.end(false, {}, () => r()))));
-}
+/** Distinct timestamp ranges per phase, so each phase's stored count is a time-range query. */
+const RANGES = { sat: Date.now() - 6 * 3_600_000, fixed: Date.now() - 3 * 3_600_000 };
+const RANGE_MS = 2 * 3_600_000;
 
 async function provision(p: PlatformProcess, n: number): Promise<Device[]> {
   const rows = ['id,kind,lon,lat,name,asset,tags'];
   for (let i = 0; i < n; i++) rows.push(`bench-w${i},water,${(120.36 + (i % 20) * 0.002).toFixed(5)},${(36.07 + Math.floor(i / 20) * 0.002).toFixed(5)},bench ${i},main-${i % 10},bench`);
-  const report = await api<{ created: number; devices: { id: string; credentials: { username: string; password: string } }[]; errors: unknown[] }>(
-    p, 'POST', '/api/v1/devices/import', rows.join('\n'), 'text/csv',
-  );
-  if (report.created !== n) throw new Error(`provisioned ${report.created}/${n}: ${JSON.stringify(report.errors.slice(0, 3))}`);
-  return report.devices.map((d) => ({ id: d.id, password: d.credentials.password }));
+  const r = await api<{ created: number; devices: { id: string; credentials: { password: string } }[]; errors: unknown[] }>(p, 'POST', '/api/v1/devices/import', rows.join('\n'), 'text/csv');
+  if (r.created !== n) throw new Error(`provisioned ${r.created}/${n}: ${JSON.stringify(r.errors.slice(0, 3))}`);
+  return r.devices.map((d) => ({ id: d.id, password: d.credentials.password }));
 }
 
-async function countStored(p: PlatformProcess, devices: Device[]): Promise<number> {
-  const from = Date.now() - 2 * 3_600_000;
-  const to = Date.now() + 3_600_000;
+/** Stored count through the platform's HTTP API (the embedded store has no InfluxDB to ask). */
+async function countViaApi(p: PlatformProcess, devices: Device[], from: number): Promise<number> {
   let total = 0;
   for (const d of devices) {
-    const b = await api<{ buckets: { count: number }[] }>(p, 'GET', `/api/v1/devices/${d.id}/readings?metric=pressure_mpa&from=${from}&to=${to}&every=1d`);
+    const b = await api<{ buckets: { count: number }[] }>(p, 'GET', `/api/v1/devices/${d.id}/readings?metric=pressure_mpa&from=${from}&to=${from + RANGE_MS}&every=1d`);
     for (const x of b.buckets) total += x.count;
   }
   return total;
 }
 
-function line(label: string, r: PhaseResult & { skipped?: number }): string {
-  return `  ${label.padEnd(34)} ${Math.round(r.perSecond).toString().padStart(7)} readings/s   p50 ${r.p50.toFixed(1).padStart(6)} ms   p99 ${r.p99.toFixed(1).padStart(7)} ms   (acked ${r.acked}/${r.sent}${r.skipped ? `, ${r.skipped} not sent: backlog` : ''})`;
+type Runner = (phase: 'sat' | 'fixed') => Promise<PhaseResult>;
+
+/** Runs a phase while watching InfluxDB; stored/s = present ÷ (time until the count stopped growing). */
+async function phaseIntoInflux(url: string, phase: 'sat' | 'fixed', run: Runner): Promise<PhaseSummary> {
+  const from = RANGES[phase];
+  const watch = watchPresence(url, DB, from, from + RANGE_MS);
+  const t0 = performance.now();
+  const gen = await run(phase);
+  const { present, lastGrowth } = await watch.settle();
+  const present2 = await countPoints(url, DB, from, from + RANGE_MS);
+  const storedSeconds = Math.max(gen.seconds, (lastGrowth - t0) / 1000);
+  const vis = presenceLatency(gen.publishedAt, watch.samples);
+  return { gen, present: Math.max(present, present2), storedPerSecond: present2 / storedSeconds, visibleP50: vis.p50, visibleP99: vis.p99 };
 }
 
-async function benchPlatform(store: string): Promise<{ sat: PhaseResult; fixed: PhaseResult }> {
+function gcShare(p: PlatformProcess): string | undefined {
+  const m = /GC-PROBE (\{.*\})/.exec(p.output());
+  if (!m) return undefined;
+  const g = JSON.parse(m[1]!) as { gcMs: number; cpuMs: number };
+  return `GC ${((g.gcMs / g.cpuMs) * 100).toFixed(1)} % of the platform's CPU time (${Math.round(g.gcMs)} ms of ${Math.round(g.cpuMs)} ms)`;
+}
+
+async function runCitybrain(store: 'influx' | 'embedded'): Promise<RunResult> {
   const influx = store === 'influx' ? await startInflux() : null;
-  const p = await startPlatformProcess(influx ? { INFLUX_URL: influx.url, INFLUX_DB: 'bench' } : {});
+  const p = await startPlatformProcess(influx ? { INFLUX_URL: influx.url, INFLUX_DB: DB } : {}, ['--import', 'tsx', '--import', './bench/gc-probe.ts']);
   try {
     const devices = await provision(p, opts.devices);
     const clients = await connectAll(`mqtt://127.0.0.1:${p.mqttPort}`, devices, true);
-    const payloads = makePayloads(devices.length);
-    const topicOf = (i: number) => `devices/${devices[i]!.id}/telemetry`;
-    const sat = await saturate(clients, topicOf, payloads, opts.seconds, opts.window);
-    console.log(line(`citybrain → ${store}: saturation`, sat));
-    const fixed = await fixedRate(clients, topicOf, payloads, opts.seconds, opts.rate);
-    console.log(line(`citybrain → ${store}: ${opts.rate}/s`, fixed));
+    const topicOf = (i: number): string => `devices/${devices[i]!.id}/telemetry`;
+    const run: Runner = (phase) => {
+      const payloads = makePayloads(devices.length, RANGES[phase]);
+      return phase === 'sat' ? saturate(clients, topicOf, payloads, opts.seconds, opts.window) : fixedRate(clients, topicOf, payloads, opts.seconds, opts.rate);
+    };
+    const phases: Partial<RunResult> = {};
+    for (const phase of ['sat', 'fixed'] as const) {
+      if (influx) phases[phase] = await phaseIntoInflux(influx.url, phase, run);
+      else {
+        const gen = await run(phase);
+        phases[phase] = { gen, present: -1, storedPerSecond: gen.perSecond, visibleP50: gen.p50, visibleP99: gen.p99 };
+      }
+    }
     await closeAll(clients);
-    const stored = await countStored(p, devices);
-    const acked = sat.acked + fixed.acked;
-    console.log(`  ${''.padEnd(34)} stored and queryable: ${stored} of ${acked} acknowledged readings${stored >= acked ? '' : '  <-- LOST'}`);
-    return { sat, fixed };
+    if (!influx) for (const phase of ['sat', 'fixed'] as const) phases[phase]!.present = await countViaApi(p, devices, RANGES[phase]);
+    await p.stop();
+    return { sat: phases.sat!, fixed: phases.fixed!, note: gcShare(p) };
   } finally {
     await p.stop();
     await influx?.stop();
   }
 }
 
-async function benchMosquitto(): Promise<PhaseResult> {
+async function runNodeRed(): Promise<RunResult> {
+  const [influx, mosq] = await Promise.all([startInflux(), startMosquitto()]);
+  try {
+    await fetch(`${influx.url}/query?${new URLSearchParams({ q: `CREATE DATABASE "${DB}"` }).toString()}`, { method: 'POST' });
+    const red = await startNodeRed(mosq.port, influx.port, DB);
+    try {
+      const devices = Array.from({ length: opts.devices }, (_, i) => ({ id: `peer-w${i}`, password: '' }));
+      const clients = await connectAll(mosq.url, devices, false);
+      const topicOf = (i: number): string => `bench/${devices[i]!.id}/telemetry`;
+      const run: Runner = (phase) => {
+        const payloads = makePayloads(devices.length, RANGES[phase]);
+        return phase === 'sat' ? saturate(clients, topicOf, payloads, opts.seconds, opts.window) : fixedRate(clients, topicOf, payloads, opts.seconds, opts.rate);
+      };
+      const sat = await phaseIntoInflux(influx.url, 'sat', run);
+      const fixed = await phaseIntoInflux(influx.url, 'fixed', run);
+      await closeAll(clients);
+      return { sat, fixed };
+    } finally {
+      await red.stop();
+    }
+  } finally {
+    await mosq.stop();
+    await influx.stop();
+  }
+}
+
+/** Mosquitto relaying the same QoS 1 load to one QoS 1 subscriber: delivered/s is the ceiling. */
+async function runMosquitto(): Promise<RunResult> {
   const m = await startMosquitto();
   try {
     const devices = Array.from({ length: opts.devices }, (_, i) => ({ id: `peer-${i}`, password: '' }));
     const sub = await connect(m.url, null, 'bench-sub');
-    const received: number[] = [];
-    const sentAt = new Map<string, number>();
-    sub.on('message', (topic, payload) => {
-      const key = `${topic}|${payload.toString().slice(6, 26)}`;
-      const t = sentAt.get(key);
-      if (t !== undefined) {
-        received.push(performance.now() - t);
-        sentAt.delete(key);
-      }
+    let delivered = 0;
+    let lastAt = 0;
+    sub.on('message', () => {
+      delivered++;
+      lastAt = performance.now();
     });
     await sub.subscribeAsync('bench/#', { qos: 1 });
     const clients = await connectAll(m.url, devices, false);
-    const payloads = makePayloads(devices.length);
-    const wrapped = { next: (i: number) => { const s = payloads.next(i); sentAt.set(`bench/${i}|${s.slice(6, 26)}`, performance.now()); return s; } };
     const t0 = performance.now();
-    const sat = await saturate(clients, (i) => `bench/${i}`, wrapped, opts.seconds, opts.window);
-    await new Promise((r) => setTimeout(r, 500)); // let the subscriber drain what is still in flight
-    const secs = (performance.now() - t0) / 1000;
-    const lat = summarize(received);
-    const delivered = received.length;
-    console.log(line('mosquitto QoS 1 publish→PUBACK', sat));
-    console.log(`  ${'mosquitto QoS 1 publish→subscriber'.padEnd(34)} ${Math.round(delivered / secs).toString().padStart(7)} msgs/s       p50 ${lat.p50.toFixed(1).padStart(6)} ms   p99 ${lat.p99.toFixed(1).padStart(7)} ms   (delivered ${delivered}/${sat.acked})`);
+    const gen = await saturate(clients, (i) => `bench/${i}`, makePayloads(devices.length, RANGES.sat), opts.seconds, opts.window);
+    while (delivered < gen.acked && performance.now() - lastAt < 2000) await new Promise((r) => setTimeout(r, 100));
+    const secs = (Math.max(lastAt, t0 + gen.seconds * 1000) - t0) / 1000;
     await closeAll([...clients, sub]);
-    return { ...sat, perSecond: delivered / secs, p50: lat.p50, p99: lat.p99 };
+    const phase: PhaseSummary = { gen, present: delivered, storedPerSecond: delivered / secs, visibleP50: NaN, visibleP99: NaN };
+    return { sat: phase };
   } finally {
     await m.stop();
   }
 }
 
-async function run(): Promise<void> {
-  console.log(`bench:ingest — ${opts.devices} devices, ${opts.seconds} s per phase, window ${opts.window}, fixed rate ${opts.rate}/s, node ${process.version}`);
-  const results: Record<string, { sat: PhaseResult; fixed: PhaseResult }> = {};
-  for (const store of String(opts.stores).split(',').map((s) => s.trim()).filter(Boolean)) {
-    if (store !== 'embedded' && store !== 'influx') throw new Error(`unknown store ${store}`);
-    results[store] = await benchPlatform(store);
-  }
-  if (opts.peer) {
-    const peer = await benchMosquitto();
-    for (const [store, r] of Object.entries(results)) {
-      console.log(`  ratio citybrain→${store} / mosquitto QoS 1 relay: ${(r.sat.perSecond / peer.perSecond).toFixed(2)}`);
+const RUNNERS: Record<System, () => Promise<RunResult>> = {
+  'citybrain-influx': () => runCitybrain('influx'),
+  'node-red': runNodeRed,
+  'citybrain-embedded': () => runCitybrain('embedded'),
+  mosquitto: runMosquitto,
+};
+
+async function main(): Promise<void> {
+  const systems = String(opts.systems).split(',').map((s) => s.trim()).filter(Boolean) as System[];
+  for (const s of systems) if (!SYSTEMS.includes(s)) throw new Error(`unknown system ${s}\n\n${HELP}`);
+  const load0 = loadavg();
+  console.log(`bench:ingest — ${opts.devices} devices, ${opts.seconds} s per phase, window ${opts.window}, fixed ${opts.rate}/s, ${opts.pairs} rounds, node ${process.version}`);
+  console.log(`load average at start: ${load0.map((x) => x.toFixed(2)).join(' ')}`);
+  const results: Record<string, RunResult[]> = {};
+  for (let round = 1; round <= opts.pairs; round++) {
+    for (const s of systems) {
+      const r = await RUNNERS[s]();
+      (results[s] ??= []).push(r);
+      report.run(s, round, r, opts.rate);
     }
   }
+  report.summary(results, opts.rate);
+  console.log(`load average at end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 }
 
-run().then(
+main().then(
   () => process.exit(0),
   (e: unknown) => {
     console.error(e);

@@ -50,16 +50,18 @@ export interface PlatformProcess {
   mqttPort: number;
   token: string;
   child: ChildProcess;
+  /** What the process printed so far (stdout and stderr). */
+  output(): string;
   stop(): Promise<void>;
 }
 
 /** Starts `citybrain start` as a child process on free ports with a fresh data dir. */
-export async function startPlatformProcess(env: Record<string, string> = {}): Promise<PlatformProcess> {
+export async function startPlatformProcess(env: Record<string, string> = {}, extraNodeArgs: string[] = []): Promise<PlatformProcess> {
   const [httpPort, mqttPort] = [await freePort(), await freePort()];
   const token = 'bench-token-0123456789abcdef';
   const dataDir = mkdtempSync(join(tmpdir(), 'cb-bench-'));
   // BENCH_PLATFORM_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the platform process.
-  const nodeArgs = (process.env.BENCH_PLATFORM_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const nodeArgs = [...extraNodeArgs, ...(process.env.BENCH_PLATFORM_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   const child = spawn(process.execPath, [...nodeArgs, 'bin/citybrain.js', 'start'], {
     env: {
       ...process.env,
@@ -95,6 +97,7 @@ export async function startPlatformProcess(env: Record<string, string> = {}): Pr
     mqttPort,
     token,
     child,
+    output: () => output,
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
