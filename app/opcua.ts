@@ -1,5 +1,5 @@
 /**
- * Wires OPC UA sources (issue #6 part 4): their table, the collector on the telemetry writer and the bus,
+ * Wires OPC UA sources: their table, the collector on the telemetry writer and the bus,
  * the service, and its HTTP port. Sources stored by an earlier run start collecting at once.
  */
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import {
   opcuaMigrations,
   type DeviceLookup,
 } from '../device-registry/index.js';
+import type { Registry } from 'prom-client';
 import type { ReadingSink } from '../broker/index.js';
 import type { OpcuaPort } from '../http/index.js';
 import type { EventBus } from '../kernel/bus.js';
@@ -24,9 +25,9 @@ export interface OpcuaWiring {
   stop(): Promise<void>;
 }
 
-export async function startOpcua(o: { database: Database; bus: EventBus; clock: Clock; log: Logger; devices: DeviceLookup; sink: ReadingSink; dataDir: string }): Promise<OpcuaWiring> {
+export async function startOpcua(o: { database: Database; bus: EventBus; clock: Clock; log: Logger; devices: DeviceLookup; sink: ReadingSink; dataDir: string; trustOnFirstUse: boolean; metrics?: Registry }): Promise<OpcuaWiring> {
   await migrate(o.database, opcuaMigrations);
-  const collector = new OpcuaCollector({ bus: o.bus, clock: o.clock, log: o.log, sink: o.sink, devices: o.devices, pkiDir: join(o.dataDir, 'opcua-pki') });
+  const collector = new OpcuaCollector({ bus: o.bus, clock: o.clock, log: o.log, sink: o.sink, devices: o.devices, pkiDir: join(o.dataDir, 'opcua-pki'), trustOnFirstUse: o.trustOnFirstUse, ...(o.metrics ? { metrics: o.metrics } : {}) });
   const service = new OpcuaSourceService(new KyselyOpcuaSourceStore(o.database), collector, o.devices, o.clock);
   await service.start();
   return {
@@ -39,6 +40,8 @@ export async function startOpcua(o: { database: Database; bus: EventBus; clock: 
       delete: (id) => service.delete(id),
       status: (id) => service.status(id),
       browse: (id, nodeId) => service.browse(id, nodeId),
+      certificates: () => service.certificates(),
+      decideCertificate: (thumbprint, decision) => service.decideCertificate(thumbprint, decision),
     },
     stop: () => collector.stop(),
   };

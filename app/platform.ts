@@ -163,7 +163,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
     const notifications = await startNotifications({ database, bus, clock, log, metrics, credentialKey, districtOf: (id) => registry.lookup(id)?.district ?? null });
     cleanups.push(() => notifications.stop());
     // OPC UA stations feed the same writer and bus as MQTT devices (issue #6 part 4).
-    const opcua = await startOpcua({ database, bus, clock, log, devices: registry, sink: writer, dataDir });
+    const opcua = await startOpcua({ database, bus, clock, log, devices: registry, sink: writer, dataDir, metrics, trustOnFirstUse: config.opcuaTrustOnFirstUse });
     cleanups.push(() => opcua.stop());
     const access = await startAccess({ database, clock, log, metrics, config });
     cleanups.push(async () => access.stop());

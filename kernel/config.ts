@@ -62,6 +62,10 @@ export const ConfigSchema = Type.Object({
     description: 'Demo: start simulated MAVLink docks and drones in the four core districts (over loopback UDP) and register them',
   }),
   demoSpeedup: Type.Number({ minimum: 1, maximum: 100, default: 10, description: 'Demo: simulated seconds per real second for the simulated vehicles' }),
+  opcuaTrustOnFirstUse: Type.Boolean({
+    default: false,
+    description: 'OPC UA Sign/SignAndEncrypt: trust a station certificate never met before when first met (a first enrolment); off: it waits as pending for POST /api/v1/opcua/certificates/{thumbprint}/trust',
+  }),
   demoDocksPerDistrict: Type.Integer({ minimum: 1, maximum: 14, default: 1, description: 'Demo: docks (each with a drone) per core district; 14 gives the 56 of the sample city' }),
 });
 
@@ -104,6 +108,7 @@ export const ENV_MAP: Record<string, keyof Static<typeof ConfigSchema>> = {
   CITYBRAIN_DEMO: 'demo',
   CITYBRAIN_DEMO_SPEEDUP: 'demoSpeedup',
   CITYBRAIN_DEMO_DOCKS: 'demoDocksPerDistrict',
+  CITYBRAIN_OPCUA_TRUST_ON_FIRST_USE: 'opcuaTrustOnFirstUse',
 };
 
 const KEY_TO_ENV = Object.fromEntries(Object.entries(ENV_MAP).map(([env, key]) => [key, env])) as Record<string, string>;

@@ -78,6 +78,10 @@ export const ERROR_CODES = {
   OPCUA_SOURCE_EXISTS: { status: 409, message: 'An OPC UA source with this id already exists' },
   OPCUA_SOURCE_INVALID: { status: 422, message: 'OPC UA source configuration is invalid' },
   OPCUA_CONNECT_FAILED: { status: 502, message: 'Could not connect to the OPC UA server' },
+  OPCUA_NODE_ID_INVALID: { status: 422, message: 'A mapping entry names no valid OPC UA node id' },
+  OPCUA_MAPPING_INVALID: { status: 422, message: 'A mapping entry does not fit the device contract or the station' },
+  OPCUA_CERTIFICATE_NOT_FOUND: { status: 404, message: 'No station certificate with this thumbprint' },
+  OPCUA_CERTIFICATE_UNTRUSTED: { status: 502, message: 'The station certificate is not trusted (pending or rejected)' },
   // people and access
   LOGIN_FAILED: { status: 401, message: 'Unknown username or wrong password' },
   LOGIN_RATE_LIMITED: { status: 429, message: 'Too many failed logins: try again later' },

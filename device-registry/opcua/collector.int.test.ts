@@ -167,7 +167,7 @@ function freePort(): Promise<number> {
 }
 
 describe('OpcuaCollector with security and user names', () => {
-  it('collects over SignAndEncrypt (Basic256Sha256) with a user name, and fails clearly on a wrong password', async () => {
+  it('holds an unknown station certificate as pending until trusted, collects over SignAndEncrypt with a user name, and fails clearly on a wrong password', async () => {
     const secure = new HeatStation({ seed: 11, tickMs: 200, pkiDir: join(dir, 'station-secure'), secure: true, users: [{ username: 'scada', password: 'pw-7' }] });
     await secure.start({ port: 0 });
     try {
@@ -175,7 +175,17 @@ describe('OpcuaCollector with security and user names', () => {
       const seen = record(bus);
       const c = makeCollector(bus);
       await c.apply(source(secure.endpoint, { id: 'src-s', securityMode: 'SignAndEncrypt', securityPolicy: 'Basic256Sha256', username: 'scada', password: 'pw-7' }));
+      await vi.waitFor(() => expect(c.status('src-s')!.certificate?.trust).toBe('pending'), { timeout: 30_000, interval: 50 });
+      const pending = c.status('src-s')!;
+      expect(pending.state).toBe('failed');
+      expect(pending.lastError).toMatch(/OPCUA_CERTIFICATE_UNTRUSTED: the station certificate [0-9a-f]{40} is not trusted yet \(pending\)/);
+      const [cert] = await c.certificates();
+      expect(cert).toMatchObject({ thumbprint: pending.certificate!.thumbprint, state: 'pending', decidedAt: null });
+      expect(cert!.validTo).toBeGreaterThan(Date.now());
+      expect(seen.readings).toEqual([]);
+      await c.decide(cert!.thumbprint, 'trust');
       await vi.waitFor(() => expect(seen.readings.length).toBeGreaterThanOrEqual(1), { timeout: 30_000, interval: 50 });
+      expect(c.status('src-s')!.certificate).toEqual({ thumbprint: cert!.thumbprint, trust: 'trusted' });
       expect(c.status('src-s')!.state).toBe('connected');
       await c.apply(source(secure.endpoint, { id: 'src-s', securityMode: 'Sign', securityPolicy: 'Basic256Sha256', username: 'scada', password: 'wrong' }));
       await vi.waitFor(() => expect(c.status('src-s')!.state).toBe('failed'), { timeout: 30_000, interval: 50 });

@@ -1,20 +1,22 @@
 /**
  * One OPC UA source's connection: a node-opcua client, one session, one subscription with a monitored
- * item per mapped node. Reconnection after a lost connection is node-opcua's (secure channel with backoff,
- * then session reactivation or re-creation with its subscriptions, "session_restored"); the first
- * connection is retried here, so every failed attempt gives a clear error in the status.
+ * item per mapped node. A short break is repaired by node-opcua (secure channel, session reactivated or
+ * recreated with its subscriptions); the watchdog (watchdog.ts) bounds that repair, and when it trips, or a
+ * connection attempt fails, the connection is made afresh here with backoff. Every node-opcua object
+ * that can emit `error` has a listener: a failure is a status, never an unhandled event.
  */
 import {
-  AttributeIds,
   BrowseDirection,
   NodeClass,
-  ClientSubscription,
+  AttributeIds,
+  DataType,
   MessageSecurityMode,
   OPCUAClient,
   SecurityPolicy,
   TimestampsToReturn,
   UserTokenType,
   type ClientSession,
+  type ClientSubscription,
   type DataValue,
   type UserIdentityInfo,
 } from 'node-opcua-client';
@@ -22,12 +24,21 @@ import type { OPCUACertificateManager } from 'node-opcua-certificate-manager';
 import type { Clock } from '../../kernel/clock.js';
 import { AppError } from '../../kernel/errors.js';
 import type { ChangedValue } from './batch.js';
+import { checkNodes } from './node-check.js';
+import { fromInt64 } from './node-values.js';
 import type { OpcuaSource } from './source.js';
-import { backoffDelay, type OpcuaSourceStatus, type OpcuaState } from './status.js';
+import { backoffDelay, type OpcuaNodeStatus, type OpcuaSourceStatus, type OpcuaState } from './status.js';
+import { REPAIR_REQUESTS, Watchdog } from './watchdog.js';
 
 export interface RetryOptions {
   initialDelayMs: number;
   maxDelayMs: number;
+}
+
+export interface WatchdogSettings {
+  /** Least silence (no data, no keep-alive) before a reconnect, ms; at least 3 keep-alive periods are allowed. */
+  minSilenceMs: number;
+  maxRepairsPerSecond: number;
 }
 
 export interface ConnectionHooks {
@@ -35,7 +46,14 @@ export interface ConnectionHooks {
   publish(changes: ChangedValue[]): void;
   /** The state changed (presence follows `connected` in and out). */
   stateChanged(from: OpcuaState, to: OpcuaState): void;
+  /** A failure already recorded in the status: log it and count it. */
+  failed(kind: OpcuaFailureKind, message: string): void;
+  /** A connection attempt failed: may explain it better (e.g. an untrusted station certificate). */
+  explain?(serverCertificate: Buffer | Buffer[] | undefined, err: unknown): Promise<string | null>;
 }
+
+/** What failed, as the `citybrain_opcua_errors_total{kind}` counter labels it. */
+export type OpcuaFailureKind = 'connect' | 'subscription' | 'node' | 'watchdog' | 'certificate' | 'write' | 'config';
 
 export interface BrowsedNode {
   nodeId: string;
@@ -45,23 +63,40 @@ export interface BrowsedNode {
   nodeClass: string;
 }
 
+interface Live {
+  gen: number;
+  client: OPCUAClient;
+  session?: ClientSession;
+  subscription?: ClientSubscription;
+}
+
 const STOP_TIMEOUT_MS = 2_000;
+/** Keep-alive at least every 3 publishing intervals (Part 4 §5.13.1.1 MaxKeepAliveCount). */
+const KEEP_ALIVE_COUNT = 3;
 
 export class SourceConnection {
-  private client: OPCUAClient | undefined;
-  private session: ClientSession | undefined;
-  private subscription: ClientSubscription | undefined;
+  private live: Live | undefined;
+  private gen = 0;
   private timer: NodeJS.Timeout | undefined;
+  private watchTimer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Whether this source was connected since it was applied: a later failure is `reconnecting`, not `failed`. */
+  private wasConnected = false;
   private pending: ChangedValue[] = [];
+  private readonly watchdog: Watchdog;
 
   constructor(
     private readonly source: OpcuaSource,
     readonly status: OpcuaSourceStatus,
-    private readonly opts: { clock: Clock; retry: RetryOptions; certificateManager: OPCUACertificateManager; hooks: ConnectionHooks },
-  ) {}
+    private readonly opts: { clock: Clock; kind: string; retry: RetryOptions; watchdog: WatchdogSettings; certificateManager: OPCUACertificateManager; hooks: ConnectionHooks },
+  ) {
+    const silenceMs = Math.max(opts.watchdog.minSilenceMs, source.publishingMs * KEEP_ALIVE_COUNT * 3);
+    this.watchdog = new Watchdog({ silenceMs, maxRepairsPerSecond: opts.watchdog.maxRepairsPerSecond });
+  }
 
   start(): void {
+    const every = Math.min(1_000, Math.max(50, this.watchdog.o.silenceMs / 4));
+    this.watchTimer = setInterval(() => this.watch(this.watchdog.check(this.opts.clock.now())), every);
     void this.attempt();
   }
 
@@ -70,23 +105,22 @@ export class SourceConnection {
     if (this.stopped) return;
     this.stopped = true;
     clearTimeout(this.timer);
-    const client = this.client;
-    const wasConnected = this.status.state === 'connected';
-    if (wasConnected) {
-      await withTimeout(this.subscription?.terminate(), STOP_TIMEOUT_MS);
-      await withTimeout(this.session?.close(), STOP_TIMEOUT_MS);
-    }
-    this.client = this.session = this.subscription = undefined;
-    if (client) await withTimeout(client.disconnect(), STOP_TIMEOUT_MS);
+    clearInterval(this.watchTimer);
+    this.watchdog.disarm();
+    const live = this.live;
+    this.live = undefined;
+    this.gen++;
+    if (live) await dispose(live, this.status.state === 'connected');
     this.setState('disabled');
   }
 
   /** Children of `nodeId` (hierarchical references), to help write a mapping. Needs a live session. */
   async browse(nodeId: string): Promise<BrowsedNode[]> {
-    if (this.session === undefined || this.status.state !== 'connected') {
+    const session = this.live?.session;
+    if (session === undefined || this.status.state !== 'connected') {
       throw new AppError('OPCUA_CONNECT_FAILED', { message: `source ${this.source.id} is not connected (${this.status.state})`, status: 409 });
     }
-    const r = await this.session.browse({ nodeId, browseDirection: BrowseDirection.Forward, referenceTypeId: 'HierarchicalReferences', includeSubtypes: true, nodeClassMask: 0, resultMask: 63 });
+    const r = await session.browse({ nodeId, browseDirection: BrowseDirection.Forward, referenceTypeId: 'HierarchicalReferences', includeSubtypes: true, nodeClassMask: 0, resultMask: 63 });
     if (!r.statusCode.isGood()) throw new AppError('VALIDATION_FAILED', { message: `browse ${nodeId}: ${r.statusCode.name}` });
     return (r.references ?? []).map((ref) => ({
       nodeId: ref.nodeId.toString(),
@@ -96,49 +130,103 @@ export class SourceConnection {
     }));
   }
 
+  /** Retries now instead of at `nextRetryAt` (e.g. the operator just trusted the station's certificate). */
+  retryNow(): void {
+    if (this.stopped || this.timer === undefined || this.live !== undefined) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    void this.attempt();
+  }
+
   private async attempt(): Promise<void> {
+    this.timer = undefined;
     if (this.stopped) return;
-    const client = this.createClient();
-    this.client = client;
+    const gen = ++this.gen;
+    const live: Live = { gen, client: this.createClient(gen) };
+    this.live = live;
     try {
-      await client.connect(this.source.endpoint);
-      const session = await client.createSession(this.identity());
-      if (this.stopped) {
-        await withTimeout(session.close(), STOP_TIMEOUT_MS);
-        await client.disconnect();
-        return;
-      }
-      this.session = session;
+      await live.client.connect(this.source.endpoint);
+      live.session = await live.client.createSession(this.identity());
+      if (!this.current(live)) throw new Error('superseded');
       this.status.sessions++;
-      session.on('session_restored', () => {
-        this.status.sessions++;
-      });
-      await this.subscribe(session);
-      // From now on a lost connection is repaired by node-opcua, retrying without end
-      // (client_base_impl: reconnectOnFailure reads connectionStrategy.maxRetry when the channel closes).
-      (client.connectionStrategy as { maxRetry: number }).maxRetry = -1;
-      this.status.attempt = 0;
-      this.status.nextRetryAt = null;
-      this.setState('connected');
+      live.session.on('session_restored', () => this.current(live) && this.status.sessions++);
+      live.session.on('keepalive_failure', () => this.current(live) && this.watch('session keep-alive failed'));
+      await this.subscribe(live, live.session);
+      // From now on a lost connection is first repaired by node-opcua (without end; the watchdog bounds it).
+      (live.client.connectionStrategy as { maxRetry: number }).maxRetry = -1;
+      this.connected();
+      void this.opts.hooks.explain?.(live.client.serverCertificate, null).catch(() => null); // records the station certificate
     } catch (err) {
-      this.session = this.subscription = undefined;
-      await withTimeout(client.disconnect(), STOP_TIMEOUT_MS);
+      if (!this.current(live)) return void dispose(live, false);
+      this.live = undefined;
+      await dispose(live, false);
       if (this.stopped) return;
-      this.status.counters.errors++;
-      this.status.lastError = `connect ${this.source.endpoint}: ${oneLine(err)}`;
-      this.status.attempt++;
-      const delay = backoffDelay(this.status.attempt, this.opts.retry.initialDelayMs, this.opts.retry.maxDelayMs);
-      this.status.nextRetryAt = this.opts.clock.now() + delay;
-      this.setState('failed');
-      this.timer = setTimeout(() => void this.attempt(), delay);
+      // node-opcua keeps the station certificate only once it is verified: ask the station for it again.
+      const server = /certificate/i.test(oneLine(err)) ? await this.stationCertificate() : undefined;
+      const why = (await this.opts.hooks.explain?.(server, err).catch(() => null)) ?? null;
+      this.error(why === null ? 'connect' : 'certificate', `connect ${this.source.endpoint}: ${why ?? oneLine(err)}`);
+      this.retryLater();
     }
   }
 
-  private createClient(): OPCUAClient {
+  /** The certificate the station offers for this source's mode and policy (GetEndpoints needs no security). */
+  private async stationCertificate(): Promise<Buffer | undefined> {
+    const probe = OPCUAClient.create({ applicationName: 'citybrain', endpointMustExist: false, connectionStrategy: { maxRetry: 0 }, clientCertificateManager: this.opts.certificateManager });
+    try {
+      await probe.connect(this.source.endpoint);
+      const endpoints = await probe.getEndpoints();
+      const mode = MessageSecurityMode[this.source.securityMode];
+      const match = endpoints.find((e) => e.securityMode === mode && e.securityPolicyUri === SecurityPolicy[this.source.securityPolicy]) ?? endpoints.find((e) => (e.serverCertificate?.length ?? 0) > 0);
+      return match?.serverCertificate ?? undefined;
+    } catch {
+      return undefined;
+    } finally {
+      await withTimeout(probe.disconnect(), STOP_TIMEOUT_MS);
+    }
+  }
+
+  private connected(): void {
+    this.status.attempt = 0;
+    this.status.nextRetryAt = null;
+    this.status.lastError = null; // recovered: the last error is history (counters keep the count)
+    this.wasConnected = true;
+    this.watchdog.arm(this.opts.clock.now());
+    this.setState('connected');
+  }
+
+  private retryLater(): void {
+    this.status.attempt++;
+    const delay = backoffDelay(this.status.attempt, this.opts.retry.initialDelayMs, this.opts.retry.maxDelayMs);
+    this.status.nextRetryAt = this.opts.clock.now() + delay;
+    this.setState(this.wasConnected ? 'reconnecting' : 'failed');
+    this.timer = setTimeout(() => void this.attempt(), delay);
+  }
+
+  /** A watchdog verdict (or null): gives the connection up and connects afresh with backoff. */
+  private watch(verdict: string | null): void {
+    const live = this.live;
+    if (verdict === null || live === undefined || this.stopped || !this.watchdog.isArmed) return;
+    this.watchdog.disarm();
+    this.live = undefined;
+    this.gen++;
+    const w = this.status.watchdog;
+    w.trips++;
+    w.lastTripAt = this.opts.clock.now();
+    w.lastReason = verdict;
+    this.error('watchdog', `watchdog: ${verdict}; connecting afresh`);
+    void dispose(live, false);
+    this.retryLater();
+  }
+
+  private current(live: Live): boolean {
+    return !this.stopped && live.gen === this.gen;
+  }
+
+  private createClient(gen: number): OPCUAClient {
     const { retry } = this.opts;
     const client = OPCUAClient.create({
       applicationName: 'citybrain',
-      // One try per attempt: the first connection's retries are ours (status, clear error per attempt).
+      // One try per attempt: the retries of a fresh connection are ours (status, clear error per attempt).
       connectionStrategy: { maxRetry: 0, initialDelay: retry.initialDelayMs, maxDelay: retry.maxDelayMs },
       securityMode: MessageSecurityMode[this.source.securityMode],
       securityPolicy: SecurityPolicy[this.source.securityPolicy],
@@ -146,27 +234,41 @@ export class SourceConnection {
       keepSessionAlive: true,
       clientCertificateManager: this.opts.certificateManager,
     });
+    const mine = () => !this.stopped && gen === this.gen && this.live?.client === client;
+    client.on('send_request', (req: { schema?: { name?: string } }) => {
+      if (mine() && REPAIR_REQUESTS.has(req.schema?.name ?? '')) this.hot(this.watchdog.repair(this.opts.clock.now()));
+    });
+    client.on('receive_response', (res: { schema?: { name?: string } }) => {
+      if (mine() && res.schema?.name === 'PublishResponse') this.watchdog.activity(this.opts.clock.now());
+    });
     client.on('connection_lost', () => {
-      if (this.stopped) return;
+      if (!mine() || this.status.state !== 'connected') return;
       this.status.attempt = 0;
       this.setState('reconnecting');
     });
     client.on('backoff', (count: number, delay: number) => {
-      if (this.status.state !== 'reconnecting') return;
+      if (!mine() || this.status.state !== 'reconnecting') return;
       this.status.attempt = count + 1;
       this.status.nextRetryAt = this.opts.clock.now() + delay;
     });
     client.on('reconnection_attempt_has_failed', (err: Error, message: string) => {
-      this.status.counters.errors++;
-      this.status.lastError = `reconnect: ${message || oneLine(err)}`;
+      if (!mine()) return;
+      this.error('connect', `reconnect: ${message || oneLine(err)}`);
+      this.hot(this.watchdog.repair(this.opts.clock.now()));
     });
-    client.on('connection_reestablished', () => {
-      if (this.stopped) return;
-      this.status.attempt = 0;
-      this.status.nextRetryAt = null;
-      this.setState('connected');
+    // A new secure channel is up and the session is being repaired: no retry is pending any more.
+    client.on('after_reconnection', () => mine() && (this.status.nextRetryAt = null));
+    client.on('connection_reestablished', () => mine() && this.status.state === 'reconnecting' && this.connected());
+    // The library gave its repair up: nothing more will come on this client.
+    client.on('close', (err?: Error | null) => {
+      if (err && mine() && this.status.state !== 'connecting') this.watch(`connection closed: ${oneLine(err)}`);
     });
     return client;
+  }
+
+  private hot(verdict: string | null): void {
+    // Not from inside node-opcua's request emission: tear down on the next turn.
+    if (verdict !== null) setImmediate(() => this.watch(verdict));
   }
 
   private identity(): UserIdentityInfo {
@@ -175,45 +277,65 @@ export class SourceConnection {
     return { type: UserTokenType.UserName, userName: username, password: password ?? '' };
   }
 
-  private async subscribe(session: ClientSession): Promise<void> {
-    const sub = ClientSubscription.create(session, {
+  private async subscribe(live: Live, session: ClientSession): Promise<void> {
+    const checks = await checkNodes(session, this.opts.kind, this.source.mapping);
+    const watched: number[] = [];
+    checks.forEach((c, i) => {
+      const node = this.status.nodes[i];
+      if (node === undefined) return;
+      node.unit = c.unit;
+      if (c.problem === null) watched.push(i);
+      else this.nodeError(i, 'invalid', `OPCUA_MAPPING_INVALID: ${c.problem}`);
+    });
+    const sub = await session.createSubscription2({
       requestedPublishingInterval: this.source.publishingMs,
-      requestedLifetimeCount: 100,
-      requestedMaxKeepAliveCount: 10,
+      requestedLifetimeCount: KEEP_ALIVE_COUNT * 10,
+      requestedMaxKeepAliveCount: KEEP_ALIVE_COUNT,
       maxNotificationsPerPublish: 1000,
       publishingEnabled: true,
       priority: 10,
     });
-    this.subscription = sub;
-    sub.on('internal_error', (err: Error) => this.error(`subscription: ${err.message}`));
+    live.subscription = sub;
+    // Later failures of the subscription (e.g. a recreation after a break): without a listener an 'error'
+    // event ends the process.
+    sub.on('error', (err: Error) => this.current(live) && this.error('subscription', `subscription: ${oneLine(err)}`));
+    sub.on('internal_error', (err: Error) => this.current(live) && this.error('subscription', `subscription: ${oneLine(err)}`));
+    if (watched.length === 0) return;
     // One CreateMonitoredItems call for the whole mapping, so the first publish carries every initial value.
-    const mapping = this.source.mapping;
     const group = await sub.monitorItems(
-      mapping.map((m) => ({ nodeId: m.nodeId, attributeId: AttributeIds.Value })),
+      watched.map((i) => ({ nodeId: this.source.mapping[i]!.nodeId, attributeId: AttributeIds.Value })),
       { samplingInterval: this.source.samplingMs, queueSize: 10, discardOldest: true },
       TimestampsToReturn.Both,
     );
-    group.on('changed', (_item: unknown, dv: DataValue, index: number) => {
-      const m = mapping[index];
-      if (m !== undefined) this.changed(m.metric, m.nodeId, dv);
-    });
-    group.on('err', (message: string) => this.error(`monitored items: ${message}`));
-    group.monitoredItems.forEach((item, i) => {
+    group.on('changed', (_item: unknown, dv: DataValue, k: number) => this.current(live) && this.changed(watched[k]!, dv));
+    group.on('err', (message: string) => this.current(live) && this.error('node', `monitored items: ${message}`));
+    group.monitoredItems.forEach((item, k) => {
+      item.on('err', (message: string) => this.current(live) && this.nodeError(watched[k]!, 'bad', message));
       const code = item.statusCode;
-      if (code !== undefined && !code.isGood()) this.error(`node ${mapping[i]?.nodeId ?? '?'}: ${code.name}`);
+      if (code !== undefined && !code.isGood()) this.nodeError(watched[k]!, 'bad', code.name);
     });
   }
 
-  private changed(metric: string, nodeId: string, dv: DataValue): void {
+  private changed(index: number, dv: DataValue): void {
+    const node = this.status.nodes[index]!;
     const now = this.opts.clock.now();
     this.status.counters.values++;
     this.status.lastValueAt = now;
-    if (!dv.statusCode.isGood()) {
-      this.error(`node ${nodeId}: ${dv.statusCode.name}`);
-      return;
+    node.valueAt = now;
+    if (!dv.statusCode.isGood()) return this.nodeError(index, 'bad', dv.statusCode.name);
+    let value: unknown = dv.value.value;
+    const type = DataType[dv.value.dataType];
+    if (type === 'Int64' || type === 'UInt64') {
+      const n = fromInt64(type, value);
+      if ('error' in n) {
+        node.value = null;
+        return this.nodeError(index, 'bad', `OPCUA_MAPPING_INVALID: ${n.error}`);
+      }
+      value = n.value;
     }
+    node.value = typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean' ? value : value === null ? null : String(value);
     const stamp = dv.sourceTimestamp ?? dv.serverTimestamp;
-    this.pending.push({ metric, value: dv.value.value as unknown, ts: stamp ? stamp.getTime() : undefined });
+    this.pending.push({ metric: node.metric, value, ts: stamp ? stamp.getTime() : undefined });
     // node-opcua notifies the items of one PublishResponse in one synchronous loop: flushing on the next
     // turn of the event loop turns one publish into one batch.
     if (this.pending.length === 1) setImmediate(() => this.flush());
@@ -225,9 +347,21 @@ export class SourceConnection {
     if (batch.length > 0 && !this.stopped) this.opts.hooks.publish(batch);
   }
 
-  private error(message: string): void {
+  /** A node-level failure: in the node's status (logged when it changes), counted; the source goes on. */
+  private nodeError(index: number, state: OpcuaNodeStatus['state'], message: string): void {
+    const node = this.status.nodes[index];
+    if (node === undefined) return;
+    this.status.counters.errors++;
+    const changed = node.lastError !== message;
+    node.state = state;
+    node.lastError = message;
+    if (changed) this.opts.hooks.failed('node', `node ${node.nodeId} (${node.metric}): ${message}`);
+  }
+
+  private error(kind: OpcuaFailureKind, message: string): void {
     this.status.counters.errors++;
     this.status.lastError = message;
+    this.opts.hooks.failed(kind, message);
   }
 
   private setState(to: OpcuaState): void {
@@ -237,6 +371,15 @@ export class SourceConnection {
     this.status.since = this.opts.clock.now();
     this.opts.hooks.stateChanged(from, to);
   }
+}
+
+/** Closes what a connection holds; `graceful` also terminates the subscription and closes the session first. */
+async function dispose(live: Live, graceful: boolean): Promise<void> {
+  if (graceful) {
+    await withTimeout(live.subscription?.terminate(), STOP_TIMEOUT_MS);
+    await withTimeout(live.session?.close(), STOP_TIMEOUT_MS);
+  }
+  await withTimeout(live.client.disconnect(), STOP_TIMEOUT_MS);
 }
 
 function oneLine(err: unknown): string {

@@ -10,6 +10,7 @@ import type { BrowsedNode } from './connection.js';
 import type { OpcuaSourceStore } from './source-store.js';
 import { normalizeSource, toPublicSource, validateSource, type OpcuaSourceInput, type PublicOpcuaSource } from './source.js';
 import type { OpcuaSourceStatus } from './status.js';
+import type { StationCertificate } from './trust.js';
 
 export class OpcuaSourceService {
   constructor(
@@ -19,9 +20,17 @@ export class OpcuaSourceService {
     private readonly clock: Clock,
   ) {}
 
-  /** Starts collecting from every stored source (at platform start). */
+  /**
+   * Starts collecting from every stored source (at platform start). Each is validated again first: a row
+   * written before a rule existed (e.g. a node id that does not parse) is held as `invalid` with its
+   * problems named instead of reaching the OPC UA client.
+   */
   async start(): Promise<void> {
-    for (const s of await this.store.list()) await this.collector.apply(s);
+    for (const s of await this.store.list()) {
+      const problems = validateSource(s, this.devices.lookup(s.deviceId));
+      if (problems.length > 0) await this.collector.hold(s, problems);
+      else await this.collector.apply(s);
+    }
   }
 
   async create(input: OpcuaSourceInput): Promise<PublicOpcuaSource> {
@@ -75,10 +84,20 @@ export class OpcuaSourceService {
     return this.collector.browse(id, nodeId);
   }
 
+  /** Station certificates met so far. */
+  certificates(): Promise<StationCertificate[]> {
+    return this.collector.certificates();
+  }
+
+  /** Trusts or rejects a station certificate (OPCUA_CERTIFICATE_NOT_FOUND when never met). */
+  decideCertificate(thumbprint: string, decision: 'trust' | 'reject'): Promise<StationCertificate> {
+    return this.collector.decide(thumbprint, decision);
+  }
+
   private check(input: OpcuaSourceInput): void {
     const problems = validateSource(input, this.devices.lookup(input.deviceId));
     if (problems.length > 0) {
-      throw new AppError('OPCUA_SOURCE_INVALID', { message: problems.map((p) => `${p.path}: ${p.message}`).join('; '), details: { problems } });
+      throw new AppError('OPCUA_SOURCE_INVALID', { message: problems.map((p) => `${p.path}: ${p.code}: ${p.message}`).join('; '), details: { problems } });
     }
   }
 }

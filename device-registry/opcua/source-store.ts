@@ -137,9 +137,19 @@ function fromRow(r: SourcesTable): OpcuaSource {
     password: r.password,
     samplingMs: Number(r.sampling_ms),
     publishingMs: Number(r.publishing_ms),
-    mapping: JSON.parse(r.mapping) as NodeMapping[],
+    mapping: parseMapping(r.mapping),
     enabled: Number(r.enabled) === 1,
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
   };
+}
+
+/** A mapping column that is not a JSON array reads as empty: validation then holds the source as invalid. */
+function parseMapping(text: string): NodeMapping[] {
+  try {
+    const v: unknown = JSON.parse(text);
+    return Array.isArray(v) ? (v as NodeMapping[]) : [];
+  } catch {
+    return [];
+  }
 }

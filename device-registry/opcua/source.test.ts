@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { publishToReading } from './batch.js';
 import { normalizeSource, toPublicSource, validateSource, type OpcuaSourceInput } from './source.js';
 import { backoffDelay } from './status.js';
 
@@ -36,12 +35,32 @@ describe('validateSource', () => {
       HEAT,
     );
     expect(problems.map((p) => p.path)).toEqual(['id', 'endpoint', 'securityPolicy', 'username', 'mapping[1].metric', 'mapping[1].nodeId', 'mapping']);
+    expect(problems.map((p) => p.code)).toEqual([...Array(4).fill('OPCUA_SOURCE_INVALID'), ...Array(3).fill('OPCUA_MAPPING_INVALID')]);
     expect(problems.at(-1)!.message).toBe('required metric return_temp_c is not mapped');
     expect(problems[4]!.message).toBe('heat has no metric "ch4_lel"');
   });
 
+  it('refuses every malformed node id, each named with its entry (not only the last)', () => {
+    const bad = ['garbage id!', 'ns=x;i=1', 'ns=1;s=', ' ns=1;s=Padded', 'nsu=;s=', 'ns=1;i=-4'];
+    const problems = validateSource(
+      input({ mapping: [{ nodeId: 'ns=1;s=S', metric: 'supply_temp_c' }, { nodeId: 'ns=1;s=R', metric: 'return_temp_c' }, ...bad.map((nodeId, i) => ({ nodeId, metric: `m${i}` }))] }),
+      HEAT,
+    );
+    const nodeProblems = problems.filter((p) => p.code === 'OPCUA_NODE_ID_INVALID');
+    expect(nodeProblems.map((p) => p.path)).toEqual(bad.map((_, i) => `mapping[${i + 2}].nodeId`));
+    expect(nodeProblems[0]!.message).toContain('"garbage id!" is not an OPC UA node id');
+    // The well-formed ids of the contract's own nodes pass, numeric and string alike.
+    expect(validateSource(input({ mapping: [{ nodeId: 'ns=1;s=S', metric: 'supply_temp_c' }, { nodeId: 'ns=2;i=2258', metric: 'return_temp_c' }] }), HEAT)).toEqual([]);
+  });
+
+  it('does not throw on a stored row of the wrong shape (no mapping, a node id that is not a string)', () => {
+    const rows = [{ ...input(), mapping: [] }, { ...input(), mapping: [{ nodeId: 42 as unknown as string, metric: 'supply_temp_c' }, { nodeId: 'ns=1;s=R', metric: 'return_temp_c' }] }];
+    expect(validateSource(rows[0]!, HEAT)).toEqual([{ path: 'mapping', code: 'OPCUA_MAPPING_INVALID', message: 'mapping is empty' }]);
+    expect(validateSource(rows[1]!, HEAT)).toEqual([{ path: 'mapping[0].nodeId', code: 'OPCUA_NODE_ID_INVALID', message: 'node id must be a non-empty string' }]);
+  });
+
   it('needs a registered device', () => {
-    expect(validateSource(input(), undefined)).toEqual([{ path: 'deviceId', message: 'device heat-1 is not registered' }]);
+    expect(validateSource(input(), undefined)).toEqual([{ path: 'deviceId', code: 'OPCUA_SOURCE_INVALID', message: 'device heat-1 is not registered' }]);
   });
 
   it('never shows the password', () => {
@@ -49,45 +68,6 @@ describe('validateSource', () => {
     expect(pub).not.toHaveProperty('password');
     expect(pub).toMatchObject({ id: 's1', username: 'op', hasPassword: true, securityMode: 'None', securityPolicy: 'None', samplingMs: 1000, enabled: true });
     expect(JSON.stringify(pub)).not.toContain('secret');
-  });
-});
-
-describe('publishToReading', () => {
-  const device = { id: 'heat-1', kind: 'heat', district: '370202', asset: null };
-  const NOW = 1_795_000_000_000;
-
-  it('makes one reading of a publish, stamped with the latest source timestamp', () => {
-    const last = new Map<string, unknown>();
-    const out = publishToReading(device, [
-      { metric: 'supply_temp_c', value: 71.2, ts: NOW - 300 },
-      { metric: 'return_temp_c', value: 48.9, ts: NOW - 200 },
-    ], last, NOW);
-    expect(out.violations).toEqual([]);
-    expect(out.reading).toEqual({ deviceId: 'heat-1', kind: 'heat', ts: NOW - 200, metrics: { supply_temp_c: 71.2, return_temp_c: 48.9 }, district: '370202', asset: null, receivedAt: NOW });
-  });
-
-  it('carries unchanged required metrics forward from earlier publishes', () => {
-    const last = new Map<string, unknown>([['supply_temp_c', 70], ['return_temp_c', 50]]);
-    const out = publishToReading(device, [{ metric: 'flow_m3h', value: 120, ts: undefined }], last, NOW);
-    expect(out.reading?.metrics).toEqual({ flow_m3h: 120, supply_temp_c: 70, return_temp_c: 50 });
-    expect(out.reading?.ts).toBe(NOW); // no timestamp from the server: receive time, as on MQTT
-  });
-
-  it('drops a publish with an out-of-range value as a contract violation', () => {
-    const out = publishToReading(device, [
-      { metric: 'supply_temp_c', value: 250, ts: NOW },
-      { metric: 'return_temp_c', value: 50, ts: NOW },
-    ], new Map(), NOW);
-    expect(out.reading).toBeUndefined();
-    expect(out.violations).toEqual([expect.objectContaining({ code: 'OUT_OF_RANGE', path: 'metrics.supply_temp_c' })]);
-  });
-
-  it('reports a value of the wrong type', () => {
-    const out = publishToReading(device, [
-      { metric: 'supply_temp_c', value: 'hot', ts: NOW },
-      { metric: 'return_temp_c', value: 50, ts: NOW },
-    ], new Map(), NOW);
-    expect(out.violations.map((v) => v.code)).toEqual(['WRONG_TYPE']);
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * `/api/v1/opcua/sources`: OPC UA stations as sources of device readings (issue #6 part 4). Behind the
+ * `/api/v1/opcua/sources`: OPC UA stations as sources of device readings. Behind the
  * bearer token. A source's password is accepted and stored but never returned (`hasPassword` instead).
  */
 import type { FastifyInstance } from 'fastify';
@@ -53,11 +53,34 @@ const Source = Type.Object({
   createdAt: Type.Integer(),
   updatedAt: Type.Integer(),
 });
+const Problem = Type.Object({ path: Type.String(), code: Type.String({ description: 'OPCUA_NODE_ID_INVALID, OPCUA_MAPPING_INVALID or OPCUA_SOURCE_INVALID' }), message: Type.String() });
+const TrustState = Type.Union([Type.Literal('pending'), Type.Literal('trusted'), Type.Literal('rejected')]);
 const Nullable = <T extends ReturnType<typeof Type.Integer> | ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+const NodeStatus = Type.Object({
+  nodeId: Type.String(),
+  metric: Type.String(),
+  state: Type.Union(['pending', 'good', 'violating', 'bad', 'invalid'].map((s) => Type.Literal(s)), { description: 'good: stored; violating: breaks the contract, not stored; bad: station status or value unusable; invalid: does not fit the metric, not monitored' }),
+  value: Type.Union([Type.Number(), Type.String(), Type.Boolean(), Type.Null()], { description: "The station's current value, good or not" }),
+  valueAt: Nullable(Type.Integer()),
+  lastGoodAt: Nullable(Type.Integer()),
+  lastError: Nullable(Type.String()),
+  unit: Nullable(Type.String({ description: "The station's EngineeringUnits" })),
+});
+const Certificate = Type.Object({
+  thumbprint: Type.String({ description: 'SHA-1 of the DER certificate, hex' }),
+  state: TrustState,
+  subject: Type.String(),
+  issuer: Type.String(),
+  validFrom: Type.Integer(),
+  validTo: Type.Integer(),
+  decidedAt: Nullable(Type.Integer()),
+  decidedBy: Type.Union([Type.Literal('operator'), Type.Literal('first-use'), Type.Null()]),
+});
+const Thumbprint = Type.Object({ thumbprint: Type.String({ pattern: '^[0-9a-fA-F]{40}$' }) });
 const Status = Type.Object({
   sourceId: Type.String(),
   deviceId: Type.String(),
-  state: Type.Union(['connecting', 'connected', 'reconnecting', 'failed', 'disabled'].map((s) => Type.Literal(s))),
+  state: Type.Union(['connecting', 'connected', 'reconnecting', 'failed', 'invalid', 'disabled'].map((s) => Type.Literal(s))),
   since: Type.Integer(),
   attempt: Type.Integer({ description: 'Retry attempt of the current reconnecting/failed spell' }),
   nextRetryAt: Nullable(Type.Integer()),
@@ -66,6 +89,13 @@ const Status = Type.Object({
   counters: Type.Object({ values: Type.Integer(), readings: Type.Integer(), violations: Type.Integer(), errors: Type.Integer() }),
   lastValueAt: Nullable(Type.Integer()),
   lastReadingAt: Nullable(Type.Integer()),
+  problems: Type.Array(Problem, { description: 'Why the stored configuration is refused (state invalid)' }),
+  nodes: Type.Array(NodeStatus, { description: 'Per mapped node, in mapping order' }),
+  watchdog: Type.Object(
+    { trips: Type.Integer(), lastTripAt: Nullable(Type.Integer()), lastReason: Nullable(Type.String()) },
+    { description: 'Times the connection was given up and made afresh (silence, or a repair loop running hot), and why the last time' },
+  ),
+  certificate: Type.Union([Type.Object({ thumbprint: Type.String(), trust: TrustState }), Type.Null()], { description: 'Station certificate of a secured source, once seen' }),
 });
 const Browsed = Type.Object({ nodeId: Type.String(), browseName: Type.String(), displayName: Type.String(), nodeClass: Type.String() });
 const SourceId = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }) });
@@ -76,6 +106,7 @@ export type OpcuaSourceReplace = Static<typeof SourceReplace>;
 export type OpcuaSourceView = Static<typeof Source>;
 export type OpcuaStatusView = Static<typeof Status>;
 export type OpcuaBrowsedNode = Static<typeof Browsed>;
+export type OpcuaCertificateView = Static<typeof Certificate>;
 
 /** What the OPC UA routes need; the composition root adapts the device registry's OPC UA service to it. */
 export interface OpcuaPort {
@@ -92,6 +123,10 @@ export interface OpcuaPort {
   status(id: string): Promise<OpcuaStatusView>;
   /** Children of a node on the source's live session. Throws OPCUA_CONNECT_FAILED when not connected. */
   browse(id: string, nodeId: string): Promise<OpcuaBrowsedNode[]>;
+  /** Station certificates met so far (pending, trusted, rejected). */
+  certificates(): Promise<OpcuaCertificateView[]>;
+  /** Trusts or rejects a station certificate. Throws OPCUA_CERTIFICATE_NOT_FOUND. */
+  decideCertificate(thumbprint: string, decision: 'trust' | 'reject'): Promise<OpcuaCertificateView>;
 }
 
 type Id = { Params: Static<typeof SourceId> };
@@ -125,5 +160,15 @@ export function opcuaRoutes(opcua: OpcuaPort) {
       { schema: { ...base, summary: 'List the children of a node, to help write a mapping', params: SourceId, body: BrowseBody, response: { ...errorResponses, 200: Type.Object({ items: Type.Array(Browsed) }) } } },
       async (req) => ({ items: await opcua.browse(req.params.id, req.body?.nodeId ?? 'ns=0;i=85') }),
     );
+    app.get('/opcua/certificates', { schema: { ...base, summary: 'Station certificates: pending (met, not decided), trusted, rejected', response: { ...errorResponses, 200: Type.Object({ items: Type.Array(Certificate) }) } } }, async () => ({
+      items: await opcua.certificates(),
+    }));
+    for (const decision of ['trust', 'reject'] as const) {
+      app.post<{ Params: Static<typeof Thumbprint> }>(
+        `/opcua/certificates/:thumbprint/${decision}`,
+        { schema: { ...base, summary: decision === 'trust' ? 'Trust a station certificate (waiting sources connect at once)' : 'Reject a station certificate for good', params: Thumbprint, response: { ...errorResponses, 200: Certificate } } },
+        async (req) => opcua.decideCertificate(req.params.thumbprint, decision),
+      );
+    }
   };
 }

@@ -11,7 +11,12 @@ import { DataType, MessageSecurityMode, SecurityPolicy } from 'node-opcua-client
 import { standardUnits } from 'node-opcua-data-access';
 import { environmentAt } from '../environment.js';
 import { sampleMetrics } from '../signals.js';
-import { createServer, type OPCUAServerLike, type UAVariableLike } from './server-api.js';
+import { createServer, type NamespaceLike, type OPCUAServerLike, type UAVariableLike } from './server-api.js';
+
+export interface NamespaceAndStation {
+  ns: NamespaceLike;
+  station: Parameters<NamespaceLike['addVariable']>[0]['componentOf'];
+}
 
 /** Station variable → contract metric of the `heat` kind, with its engineering unit and instrument span. */
 export const HEAT_STATION_VARIABLES = [
@@ -52,7 +57,7 @@ export interface HeatStationOptions {
 }
 
 export class HeatStation {
-  private server: OPCUAServerLike | undefined;
+  protected server: OPCUAServerLike | undefined;
   private timer: NodeJS.Timeout | undefined;
   private vars = new Map<HeatVariable, UAVariableLike>();
   private fault: HeatFault | null = null;
@@ -81,6 +86,7 @@ export class HeatStation {
     });
     await server.initialize();
     this.build(server);
+    this.configure(server);
     await server.start();
     this.server = server;
     this.boundPort = server.endpoints[0]?.port ?? 0;
@@ -147,7 +153,11 @@ export class HeatStation {
     return { ...v, ...this.overrides };
   }
 
-  private build(server: OPCUAServerLike): void {
+  /** Hook for stations that change how services behave (see HostileStation). */
+  protected configure(_server: OPCUAServerLike): void {}
+
+  /** Builds Objects/HeatStation with its analog items; returns the station object for subclasses to extend. */
+  protected build(server: OPCUAServerLike): NamespaceAndStation {
     const addressSpace = server.engine.addressSpace;
     if (addressSpace === null) throw new Error('OPC UA server has no address space');
     const ns = addressSpace.getOwnNamespace();
@@ -166,6 +176,7 @@ export class HeatStation {
       });
       this.vars.set(d.name, v);
     }
+    return { ns, station };
   }
 
   private tick(): void {

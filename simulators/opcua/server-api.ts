@@ -8,11 +8,11 @@
  */
 import { createRequire } from 'node:module';
 import type { EUInformation } from 'node-opcua-data-access';
-import type { DataType, MessageSecurityMode, SecurityPolicy } from 'node-opcua-client';
+import type { DataType, MessageSecurityMode, SecurityPolicy, VariantArrayType } from 'node-opcua-client';
 import type { OPCUACertificateManager } from 'node-opcua-certificate-manager';
 
 export interface UAVariableLike {
-  setValueFromSource(variant: { dataType: DataType; value: number }): void;
+  setValueFromSource(variant: { dataType: DataType; value: number | string | number[]; arrayType?: VariantArrayType }): void;
 }
 
 interface NodeLike {
@@ -26,18 +26,34 @@ export interface NamespaceLike {
     browseName: string;
     nodeId: string;
     description: string;
-    dataType: 'Double';
+    dataType: 'Double' | 'Int64' | 'UInt64';
     engineeringUnits: EUInformation;
     engineeringUnitsRange: { low: number; high: number };
     minimumSamplingInterval: number;
   }): UAVariableLike;
+  addVariable(o: { componentOf: NodeLike; browseName: string; nodeId: string; dataType: 'String' | 'Int64' | 'UInt64' | 'Double'; minimumSamplingInterval: number }): UAVariableLike;
 }
+
+/** A request as the server hands it to a service handler (`_on_<Name>Request`). */
+export interface ServiceMessage {
+  request: { retransmitSequenceNumber?: number };
+}
+
+export interface ServerChannelLike {
+  send_response(type: 'MSG', response: unknown, message: ServiceMessage): void;
+}
+
+/**
+ * node-opcua's server looks up the handler of each service by name on the instance (`_on_${request
+ * schema name}`, base_server.ts on_request); a missing handler answers BadServiceUnsupported.
+ */
+export type ServiceHandler = ((message: ServiceMessage, channel: ServerChannelLike) => void) | null;
 
 export interface OPCUAServerLike {
   initialize(): Promise<void>;
   start(): Promise<void>;
   shutdown(timeoutMs: number): Promise<void>;
-  readonly endpoints: { port: number }[];
+  readonly endpoints: { port: number; abruptlyInterruptChannels(): void }[];
   readonly currentSessionCount: number;
   readonly engine: { addressSpace: { getOwnNamespace(): NamespaceLike; rootFolder: { objects: NodeLike } } | null };
 }

@@ -1,6 +1,7 @@
 /**
- * End to end (issue #6 part 4): an OPC UA heat station configured over HTTP feeds a provisioned heat
- * device; its values reach the device page and a supply temperature drop raises the heat rule's alert.
+ * End to end: an OPC UA heat station configured over HTTP feeds a provisioned heat device; its values reach
+ * the device page and a supply temperature drop raises the heat rule's alert. A secured station's certificate
+ * waits as pending until trusted over HTTP, and a rejected one keeps the source out.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Platform } from '../../app/platform.js';
@@ -8,7 +9,8 @@ import { HEAT_STATION_MAPPING, HeatStation } from '../../simulators/opcua/index.
 import { api, bootPlatform, provision } from './helpers.js';
 
 interface SourceBody { id: string; hasPassword: boolean; password?: string; enabled: boolean }
-interface StatusBody { state: string; counters: { readings: number }; lastError: string | null }
+interface StatusBody { state: string; counters: { readings: number }; lastError: string | null; certificate: { thumbprint: string; trust: string } | null }
+interface CertBody { thumbprint: string; state: string; subject: string; validFrom: number; validTo: number; decidedBy: string | null }
 interface DeviceBody { online: boolean; latest: Record<string, { ts: number; value: number }> | null }
 interface AlertBody { ruleId: string; severity: string; status: string; subject: string }
 
@@ -83,4 +85,41 @@ describe('OPC UA heat station → platform', () => {
     expect(gone.body.error.code).toBe('OPCUA_SOURCE_NOT_FOUND');
     await vi.waitFor(() => expect(station.sessionCount).toBe(0), { timeout: 5_000 });
   }, 90_000);
+});
+
+describe('OPC UA station certificates over HTTP', () => {
+  it('lists an unknown station certificate as pending, trusts it, and rejects it for good', async () => {
+    const secure = new HeatStation({ seed: 4, tickMs: 200, secure: true });
+    await secure.start({ port: 0 });
+    try {
+      await provision(p, 'HS-0008', 'heat');
+      const created = await api(p, 'POST', '/api/v1/opcua/sources', {
+        id: 'hs8', deviceId: 'HS-0008', endpoint: secure.endpoint, securityMode: 'SignAndEncrypt', samplingMs: 100, publishingMs: 100, mapping: HEAT_STATION_MAPPING,
+      });
+      expect(created.status).toBe(201);
+      const status = async () => (await api<StatusBody>(p, 'GET', '/api/v1/opcua/sources/hs8/status')).body;
+      await vi.waitFor(async () => expect((await status()).certificate?.trust).toBe('pending'), { timeout: 30_000, interval: 100 });
+      const thumbprint = (await status()).certificate!.thumbprint;
+      expect((await status()).lastError).toContain(`POST /api/v1/opcua/certificates/${thumbprint}/trust`);
+      const list = await api<{ items: CertBody[] }>(p, 'GET', '/api/v1/opcua/certificates');
+      expect(list.body.items).toEqual([expect.objectContaining({ thumbprint, state: 'pending', decidedBy: null, subject: expect.stringContaining('CN=') })]);
+
+      const trusted = await api<CertBody>(p, 'POST', `/api/v1/opcua/certificates/${thumbprint}/trust`);
+      expect(trusted.body).toMatchObject({ thumbprint, state: 'trusted', decidedBy: 'operator' });
+      await vi.waitFor(async () => expect(await status()).toMatchObject({ state: 'connected', lastError: null }), { timeout: 30_000, interval: 100 });
+
+      const rejected = await api<CertBody>(p, 'POST', `/api/v1/opcua/certificates/${thumbprint}/reject`);
+      expect(rejected.body.state).toBe('rejected');
+      await vi.waitFor(async () => expect((await status()).lastError).toContain('was rejected by an operator'), { timeout: 30_000, interval: 100 });
+      expect((await status()).state).not.toBe('connected');
+      expect((await api<{ items: CertBody[] }>(p, 'GET', '/api/v1/opcua/certificates')).body.items.map((c) => c.state)).toEqual(['rejected']);
+
+      const unknown = await api<{ error: { code: string } }>(p, 'POST', `/api/v1/opcua/certificates/${'ab'.repeat(20)}/trust`);
+      expect([unknown.status, unknown.body.error.code]).toEqual([404, 'OPCUA_CERTIFICATE_NOT_FOUND']);
+      expect((await api(p, 'POST', '/api/v1/opcua/certificates/not-a-thumbprint/reject')).status).toBe(400);
+      expect((await api(p, 'DELETE', '/api/v1/opcua/sources/hs8')).status).toBe(204);
+    } finally {
+      await secure.stop();
+    }
+  }, 120_000);
 });
