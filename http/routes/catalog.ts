@@ -33,6 +33,7 @@ export function contractRoutes(deps: Pick<HttpDeps, 'contracts'>) {
     app.get(
       '/contracts',
       {
+        config: { access: 'public' },
         schema: {
           tags: ['contracts'],
           summary: 'Firmware contracts (device kinds, versions, metrics); public, no auth',
@@ -45,6 +46,7 @@ export function contractRoutes(deps: Pick<HttpDeps, 'contracts'>) {
     app.get<{ Querystring: Static<typeof SchemasQuery> }>(
       '/contracts/schemas',
       {
+        config: { access: 'public' },
         schema: {
           tags: ['contracts'],
           summary: 'JSON Schemas of the payloads, for one kind or all; public, no auth',
