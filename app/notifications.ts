@@ -71,7 +71,7 @@ export async function startNotifications(opts: NotificationsOptions): Promise<No
       stream: hub,
       webhooks: dispatcher,
       integrations: {
-        create: (name) => integrations.create(name),
+        create: (name, districts) => integrations.create(name, districts ?? null),
         list: () => integrations.list(),
         delete: (name) => integrations.delete(name),
       },

@@ -177,7 +177,7 @@ export function makeAuthorizeSubscribe(ctx: BrokerContext) {
 /** Defence in depth: a device is only ever sent its own commands, whatever it managed to subscribe to. */
 export function makeAuthorizeForward(ctx: BrokerContext) {
   return (client: Client, packet: AedesPublishPacket): AedesPublishPacket | null => {
-    if (ctx.readers.has(client)) return forwardToIntegration(packet);
+    if (ctx.readers.has(client)) return forwardToIntegration(client, packet);
     const s = ctx.sessions.get(client);
     return s && packet.topic.startsWith(`devices/${s.device.id}/commands/`) ? packet : null;
   };

@@ -37,6 +37,7 @@ export function authenticateIntegration(
   directory.authenticate(username, password).then(
     (ok) => {
       if (!ok) return refuse(BAD_USERNAME_OR_PASSWORD, 'bad_integration_credentials');
+      if (typeof ok === 'object') districtScopes.set(client, new Set(ok.districts));
       ctx.readers.set(client, username);
       ctx.liveReaders.add(client);
       client.conn.once('close', () => ctx.liveReaders.delete(client));
@@ -54,9 +55,30 @@ export function integrationMaySubscribe(filter: string): boolean {
   return authorizeIntegrationFilter(filter);
 }
 
-/** Forward decision: only the platform namespace ever reaches an integration client. */
-export function forwardToIntegration(packet: AedesPublishPacket): AedesPublishPacket | null {
-  return packet.topic.startsWith(`${PLATFORM_ROOT}/`) ? packet : null;
+/** District-scoped integration clients and their districts (absent = the whole city). */
+const districtScopes = new WeakMap<Client, ReadonlySet<string>>();
+
+/**
+ * The district a platform topic is about (docs/integrations.md): `platform/alerts/{severity}/{district}`,
+ * `platform/presence/{district}/{device}`; null for topics about no district (missions).
+ */
+export function platformTopicDistrict(topic: string): string | null {
+  const s = topic.split('/');
+  if (s[1] === 'alerts') return s[3] ?? null;
+  if (s[1] === 'presence') return s[2] ?? null;
+  return null;
+}
+
+/**
+ * Forward decision: only the platform namespace ever reaches an integration client, and a
+ * district-scoped client only its districts' messages — whatever filter it subscribed with.
+ */
+export function forwardToIntegration(client: Client, packet: AedesPublishPacket): AedesPublishPacket | null {
+  if (!packet.topic.startsWith(`${PLATFORM_ROOT}/`)) return null;
+  const scope = districtScopes.get(client);
+  if (scope === undefined) return packet;
+  const district = platformTopicDistrict(packet.topic);
+  return district !== null && scope.has(district) ? packet : null;
 }
 
 /** Closes every live session of `username` (its credentials were deleted). */

@@ -38,6 +38,9 @@ export const INTEGRATION_PREFIX = 'integration:';
  * Implemented in the composition root over the notifications store.
  */
 export interface IntegrationDirectory {
-  /** True when `username` (with the `integration:` prefix) exists and `secret` is its password. */
-  authenticate(username: string, secret: string): Promise<boolean>;
+  /**
+   * True when `username` (with the `integration:` prefix) exists and `secret` is its password;
+   * `{ districts }` when it does and the client may only read those districts' platform messages.
+   */
+  authenticate(username: string, secret: string): Promise<boolean | { districts: readonly string[] }>;
 }

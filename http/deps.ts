@@ -240,12 +240,14 @@ export interface IntegrationView {
   /** MQTT username: `integration:<name>`. */
   username: string;
   name: string;
+  /** Districts whose platform messages it receives; null = the whole city. */
+  districts: string[] | null;
   createdAt: number;
 }
 
 export interface IntegrationsPort {
   /** Creates a read-only MQTT client; the password is returned once. Throws INTEGRATION_EXISTS. */
-  create(name: string): Promise<{ integration: IntegrationView; credentials: DeviceCredentials }>;
+  create(name: string, districts?: string[] | null): Promise<{ integration: IntegrationView; credentials: DeviceCredentials }>;
   list(): Promise<IntegrationView[]>;
   /** Throws INTEGRATION_NOT_FOUND; live sessions of that client are closed. */
   delete(name: string): Promise<void>;

@@ -7,7 +7,7 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../kernel/errors.js';
 import { DistrictScope } from '../kernel/scope.js';
-import type { AlertsPort, AlertView, DevicesPort, FeatureCollection, IncidentsPort, LonLat, SilencesPort, WebhooksPort } from './deps.js';
+import type { AlertsPort, AlertView, DevicesPort, FeatureCollection, IncidentsPort, IntegrationsPort, LonLat, SilencesPort, WebhooksPort } from './deps.js';
 
 export function scopeOf(req: FastifyRequest): DistrictScope {
   return req.principal?.scope ?? DistrictScope.CITY;
@@ -111,6 +111,23 @@ export function webhooksIn(port: WebhooksPort, scope: DistrictScope): WebhooksPo
     list,
     delete: async (id) => port.delete(await visible(id)),
     deliveries: async (id, q) => port.deliveries(await visible(id), q),
+  };
+}
+
+/** MQTT integration clients of a district scope read only districts inside it (default: the whole scope). */
+export function integrationsIn(port: IntegrationsPort, scope: DistrictScope): IntegrationsPort {
+  if (scope.city) return port;
+  const list = async () => (await port.list()).filter((i) => i.districts !== null && scope.covers(i.districts));
+  return {
+    create: (name, districts) => {
+      if (districts !== undefined && !scope.covers(districts)) return Promise.reject(outside('A district in districts'));
+      return port.create(name, districts === undefined || (districts !== null && districts.length === 0) ? scope.districts : districts);
+    },
+    list,
+    delete: async (name) => {
+      if (!(await list()).some((i) => i.name === name)) throw new AppError('INTEGRATION_NOT_FOUND', { details: { name } });
+      return port.delete(name);
+    },
   };
 }
 

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { IntegrationsPort, WebhooksPort } from '../deps.js';
 import { Credentials, errorResponses } from '../schemas.js';
-import { scopeOf, webhooksIn } from '../scope.js';
+import { integrationsIn, scopeOf, webhooksIn } from '../scope.js';
 
 const base = { tags: ['notifications'], security: [{ bearerAuth: [] }] };
 
@@ -58,7 +58,8 @@ const DeliveryQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
 });
 const IntegrationName = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$', description: 'MQTT username becomes integration:<name>' });
-const Integration = Type.Object({ username: Type.String(), name: Type.String(), createdAt: Type.Integer() });
+const Integration = Type.Object({ username: Type.String(), name: Type.String(), districts: Type.Union([Type.Array(Type.String()), Type.Null()]), createdAt: Type.Integer() });
+const Districts = Type.Optional(Type.Union([Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 100 }), Type.Null()], { description: 'Only these districts\' platform messages (default: your scope; null = the whole city)' }));
 
 export function webhookRoutes(webhooks: WebhooksPort) {
   return async (app: FastifyInstance): Promise<void> => {
@@ -103,26 +104,26 @@ export function webhookRoutes(webhooks: WebhooksPort) {
 
 export function integrationRoutes(integrations: IntegrationsPort) {
   return async (app: FastifyInstance): Promise<void> => {
-    app.post<{ Body: { name: string } }>(
+    app.post<{ Body: { name: string; districts?: string[] | null } }>(
       '/integrations',
       {
         schema: {
           ...base,
           summary: 'Create a read-only MQTT client for platform/#; the password is returned once',
-          body: Type.Object({ name: IntegrationName }, { additionalProperties: false }),
+          body: Type.Object({ name: IntegrationName, districts: Districts }, { additionalProperties: false }),
           response: { 201: Type.Object({ integration: Integration, credentials: Credentials }), ...errorResponses },
         },
       },
-      async (req, reply) => reply.code(201).send(await integrations.create(req.body.name)),
+      async (req, reply) => reply.code(201).send(await integrationsIn(integrations, scopeOf(req)).create(req.body.name, req.body.districts)),
     );
-    app.get('/integrations', { schema: { ...base, summary: 'Integration MQTT clients', response: { 200: Type.Object({ items: Type.Array(Integration) }), ...errorResponses } } }, async () => ({
-      items: await integrations.list(),
+    app.get('/integrations', { schema: { ...base, summary: 'Integration MQTT clients', response: { 200: Type.Object({ items: Type.Array(Integration) }), ...errorResponses } } }, async (req) => ({
+      items: await integrationsIn(integrations, scopeOf(req)).list(),
     }));
     app.delete<{ Params: { name: string } }>(
       '/integrations/:name',
       { schema: { ...base, summary: 'Remove an integration client (its sessions are closed)', params: Type.Object({ name: IntegrationName }), response: { 204: Type.Null(), ...errorResponses } } },
       async (req, reply) => {
-        await integrations.delete(req.params.name);
+        await integrationsIn(integrations, scopeOf(req)).delete(req.params.name);
         return reply.code(204).send();
       },
     );

@@ -15,14 +15,20 @@ interface IntegrationRow {
   username: string;
   name: string;
   hash: string;
+  /** JSON array of district codes, or null for the whole city. */
+  districts: string | null;
   created_at: number;
 }
 
 export interface Integration {
   username: string;
   name: string;
+  /** Districts whose platform messages the client receives; null = the whole city. */
+  districts: string[] | null;
   createdAt: number;
 }
+
+const districtList = (s: string | null): string[] | null => (s === null ? null : (JSON.parse(s) as string[]));
 
 export class IntegrationStore {
   private readonly db: Kysely<{ notify_integrations: IntegrationRow }>;
@@ -38,22 +44,22 @@ export class IntegrationStore {
   }
 
   /** Creates a client; the password is returned once. Throws INTEGRATION_EXISTS. */
-  async create(name: string): Promise<{ integration: Integration; credentials: { username: string; password: string } }> {
+  async create(name: string, districts: string[] | null = null): Promise<{ integration: Integration; credentials: { username: string; password: string } }> {
     const username = `${INTEGRATION_USERNAME_PREFIX}${name}`;
     const password = generateSecret();
     const createdAt = this.clock.now();
     try {
-      await this.db.insertInto('notify_integrations').values({ username, name, hash: hashSecret(this.key, password), created_at: createdAt }).execute();
+      await this.db.insertInto('notify_integrations').values({ username, name, hash: hashSecret(this.key, password), districts: districts === null ? null : JSON.stringify(districts), created_at: createdAt }).execute();
     } catch (err) {
       if (isUniqueViolation(err)) throw new AppError('INTEGRATION_EXISTS', { details: { name } });
       throw err;
     }
-    return { integration: { username, name, createdAt }, credentials: { username, password } };
+    return { integration: { username, name, districts, createdAt }, credentials: { username, password } };
   }
 
   async list(): Promise<Integration[]> {
     const rows = await this.db.selectFrom('notify_integrations').selectAll().orderBy('name').execute();
-    return rows.map((r) => ({ username: r.username, name: r.name, createdAt: r.created_at }));
+    return rows.map((r) => ({ username: r.username, name: r.name, districts: districtList(r.districts), createdAt: r.created_at }));
   }
 
   /** Throws INTEGRATION_NOT_FOUND. */
@@ -64,10 +70,15 @@ export class IntegrationStore {
     this.onDelete(username);
   }
 
-  /** The broker's IntegrationDirectory: constant-time compare of the keyed hashes. */
-  async authenticate(username: string, secret: string): Promise<boolean> {
-    const row = await this.db.selectFrom('notify_integrations').select('hash').where('username', '=', username).executeTakeFirst();
+  /**
+   * The broker's IntegrationDirectory: constant-time compare of the keyed hashes. True for a city-wide
+   * client, `{ districts }` for a district-scoped one, false when refused.
+   */
+  async authenticate(username: string, secret: string): Promise<boolean | { districts: string[] }> {
+    const row = await this.db.selectFrom('notify_integrations').select(['hash', 'districts']).where('username', '=', username).executeTakeFirst();
     // An unknown username still costs one HMAC and one comparison, like a wrong secret.
-    return matchSecret(this.key, secret, [row?.hash ?? '']) === 0 && row !== undefined;
+    const ok = matchSecret(this.key, secret, [row?.hash ?? '']) === 0 && row !== undefined;
+    const districts = ok ? districtList(row.districts) : null;
+    return ok && districts !== null ? { districts } : ok;
   }
 }

@@ -55,4 +55,11 @@ export const notifyMigrations: Record<string, Migration> = {
       await db.schema.dropTable('notify_webhooks').execute();
     },
   },
+  'notify-0002-integration-districts': {
+    // A district-scoped person's integration client reads its districts only (docs/access.md); null = the whole city.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('notify_integrations').addColumn('districts', 'text').execute();
+    },
+  },
 };
