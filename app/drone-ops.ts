@@ -74,6 +74,7 @@ export async function startDroneOps(opts: DroneOpsOptions): Promise<DroneOps> {
     const vl = new MavlinkLink({
       ...opts.mavlink,
       endpoint: parseLinkAddress(spec.address),
+      autopilot: spec.autopilot, // the registered autopilot drives the link; a disagreeing HEARTBEAT is AUTOPILOT_MISMATCH
       ...(spec.signingKey === undefined ? {} : { signing: { key: Buffer.from(spec.signingKey, 'hex'), linkId: 1 } }),
     });
     vehicles.set(droneId, vl);

@@ -72,6 +72,8 @@ export const ERROR_CODES = {
   MAVLINK_NACK: { status: 502, message: 'MAVLink peer refused the command or upload' },
   MAVLINK_LINK_LOST: { status: 503, message: 'MAVLink link to the vehicle is lost' },
   MAVLINK_BUSY: { status: 409, message: 'Another upload or the same command is already in progress on this link' },
+  FENCE_REFUSED: { status: 422, message: 'The vehicle refused the geofence or rally points, or they cannot be made to fit it' },
+  AUTOPILOT_MISMATCH: { status: 409, message: 'The vehicle reports a different autopilot than the one registered' },
   DRONE_OPS_UNAVAILABLE: { status: 501, message: 'drone-ops is not available' },
   // OPC UA sources (issue #6)
   OPCUA_SOURCE_NOT_FOUND: { status: 404, message: 'OPC UA source not found' },

@@ -1,9 +1,10 @@
 import { EventBus } from '../../kernel/bus.js';
+import type { LonLatAlt } from '../geo/types.js';
 import type { MissionItem } from '../planner/mission.js';
-import type { DroneLink, DroneLinkEvent } from './drone-link.js';
+import type { DroneLink, DroneLinkEvent, OnboardSafety } from './drone-link.js';
 
 /**
- * One DroneLink over several (issue #5 part 3): drones routed to a link by id (a MAVLink address was
+ * One DroneLink over several: drones routed to a link by id (a MAVLink address was
  * given at registration), every other drone on the fallback (the in-memory fake). A link's events reach
  * listeners only for the drones routed to it, so a fake and a real vehicle of the same id never mix.
  */
@@ -31,6 +32,10 @@ export class RoutingDroneLink implements DroneLink {
     return this.routes.get(droneId) ?? this.fallback;
   }
 
+  prepare(droneId: string, safety: OnboardSafety): Promise<void> {
+    return this.linkOf(droneId).prepare(droneId, safety);
+  }
+
   upload(droneId: string, items: MissionItem[]): Promise<void> {
     return this.linkOf(droneId).upload(droneId, items);
   }
@@ -39,8 +44,16 @@ export class RoutingDroneLink implements DroneLink {
     return this.linkOf(droneId).start(droneId);
   }
 
+  returnVia(droneId: string, route: LonLatAlt[], speedMps: number): Promise<void> {
+    return this.linkOf(droneId).returnVia(droneId, route, speedMps);
+  }
+
   returnToLaunch(droneId: string): Promise<void> {
     return this.linkOf(droneId).returnToLaunch(droneId);
+  }
+
+  hold(droneId: string): Promise<void> {
+    return this.linkOf(droneId).hold(droneId);
   }
 
   on(listener: (e: DroneLinkEvent) => void): () => void {

@@ -31,6 +31,8 @@ export class CommandRunner {
   private readonly timeoutMs: number;
   private readonly retries: number;
   private readonly inProgressMs: number;
+  /** Commands sent again for a missing COMMAND_ACK. */
+  resends = 0;
 
   constructor(
     private readonly target: Target,
@@ -79,6 +81,7 @@ export class CommandRunner {
     this.arm(p, this.timeoutMs, () => {
       if (p.confirmation >= this.retries) return this.timeout(p);
       p.confirmation++;
+      this.resends++;
       this.attempt(p);
     });
   }

@@ -6,6 +6,7 @@ export const CMD = {
   NAV_LAND: 21,
   NAV_TAKEOFF: 22,
   DO_SET_MODE: 176,
+  SET_MESSAGE_INTERVAL: 511,
   MISSION_START: 300,
   COMPONENT_ARM_DISARM: 400,
 } as const;
@@ -89,6 +90,8 @@ export const commandParams = {
   returnToLaunch: (): number[] => [],
   /** MAV_CMD_NAV_LAND: param4 yaw NaN, param5/6 lat/lon NaN = here, param7 ground altitude. */
   land: (): number[] => [0, 0, 0, NaN, NaN, NaN, 0],
+  /** MAV_CMD_SET_MESSAGE_INTERVAL: param1 message id, param2 interval µs (-1 = stop, 0 = default). */
+  messageInterval: (msgid: number, intervalUs: number): number[] => [msgid, intervalUs],
   /** MAV_CMD_DO_SET_MODE: param1 MAV_MODE_FLAG_CUSTOM_MODE_ENABLED (1), param2 main/custom mode, param3 sub mode. */
   setMode: (ap: Autopilot, mode: FlightMode): number[] => {
     if (ap === 'px4') {

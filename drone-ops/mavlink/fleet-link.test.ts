@@ -31,14 +31,22 @@ describe('MavlinkDroneLink: the drone-ops DroneLink port over MAVLink', () => {
     await expect(port.upload('nope', [])).rejects.toMatchObject({ code: 'DRONE_NOT_FOUND' });
   });
 
-  it('reports a failsafe STATUSTEXT as a failure', async () => {
+  it("reports the vehicle's own switch to RTL as a failsafe, with its STATUSTEXT, and no failure", async () => {
     rig = await startRig();
     const port = new MavlinkDroneLink();
     port.add('d1', rig.link);
+    const events: DroneLinkEvent[] = [];
+    port.on((e) => events.push(e));
     await port.upload('d1', squareMission(8, 200));
     await port.start('d1');
-    const failure = new Promise<DroneLinkEvent>((resolve) => port.on((e) => e.type === 'failure' && resolve(e)));
+    await new Promise<void>((resolve) => port.on((e) => e.type === 'progress' && e.seq >= 3 && resolve()));
+    const failsafe = new Promise<DroneLinkEvent>((resolve) => port.on((e) => e.type === 'failsafe' && resolve(e)));
+    const landed = new Promise<void>((resolve) => port.on((e) => e.type === 'landed' && resolve()));
     rig.vehicle.flight.battery = 20;
-    expect(await failure).toMatchObject({ type: 'failure', reason: 'Battery low: RTL' });
+    expect(await failsafe).toMatchObject({ type: 'failsafe', reason: 'Battery low: RTL', mode: 'RTL' });
+    await landed;
+    expect(events.filter((e) => e.type === 'failure')).toEqual([]);
+    expect(events.filter((e) => e.type === 'failsafe')).toHaveLength(1);
+    expect(events.some((e) => e.type === 'phase' && e.phase === 'returning')).toBe(true);
   });
 });

@@ -1,109 +1,148 @@
 import { EventBus } from '../../kernel/bus.js';
 import type { Clock } from '../../kernel/clock.js';
 import { systemClock } from '../../kernel/clock.js';
-import { AppError } from '../../kernel/errors.js';
-import type { DroneLink, DroneLinkEvent, FlightPhase } from '../link/drone-link.js';
-import { MAV_CMD, type MissionItem } from '../planner/mission.js';
-import type { DroneState } from './state.js';
+import { AppError, isAppError } from '../../kernel/errors.js';
+import type { LonLatAlt } from '../geo/types.js';
+import type { DroneLink, DroneLinkEvent, OnboardSafety, UploadKind } from '../link/drone-link.js';
+import { checkOnboardSafety, hasHomePlaceholder, returnRouteItems, withoutHome } from '../link/mission-items.js';
+import { MAV_CMD, MAV_FRAME, MAV_MISSION_TYPE, toDegE7, type MissionItem } from '../planner/mission.js';
+import { DroneTracker } from './drone-tracker.js';
+import { DEFAULT_FENCE_LIMITS, onboardItems, onboardParams, type FenceLimits } from './onboard.js';
 import type { VehicleLink } from './vehicle-link.js';
 
-/** STATUSTEXT severity ≤ MAV_SEVERITY_ERROR (3), or a failsafe announcement, counts as a failure. */
-const FAILSAFE_TEXT = /fence|battery|wind|failsafe/i;
-
-/**
- * `takeoffSeq`: the uploaded mission's NAV_TAKEOFF item. A vehicle in the air in mission mode that has not
- * passed it (MISSION_CURRENT may still name an earlier item in the first in-air update) is
- * taking off even when its EXTENDED_SYS_STATE says only "in air" (the simulator reports TAKEOFF for the
- * takeoff command alone): without this the port's phases skipped `taking_off`, unlike the fake
- * (found by drone-link.conformance.ts).
- */
-function phaseOf(s: DroneState, takeoffSeq: number | undefined): FlightPhase {
-  if (s.landed === 'on-ground') return 'on_ground';
-  if (s.landed === 'takeoff') return 'taking_off';
-  if (s.landed === 'in-air' && s.mode === 'mission' && takeoffSeq !== undefined && (s.missionSeq ?? 0) <= takeoffSeq) return 'taking_off';
-  if (s.landed === 'landing' || s.mode === 'land') return 'landing';
-  if (s.mode === 'rtl') return 'returning';
-  return 'in_flight';
+interface Attached {
+  link: VehicleLink;
+  tracker: DroneTracker;
+  off: (() => void)[];
 }
 
 /**
- * The fleet-level DroneLink port (drone-ops/link) over one MavlinkLink per drone: uploads as the mission
- * protocol, start = ARM + MISSION_START (the mission's NAV_TAKEOFF item climbs), telemetry folded into
- * the port's events. Phase events fire on change only; `landed` fires once per flight.
+ * The fleet-level DroneLink port (drone-ops/link) over one MAVLink session per drone. Per autopilot
+ * (drone-ops.md "What real autopilots do"): ArduPilot gets a home item 0 in front of the port's items and
+ * is armed in GUIDED (ArduCopter refuses to arm in AUTO), then MISSION_START; PX4 gets the items as they
+ * are (no home item) and is armed, then MISSION_START. Telemetry becomes the port's events through a
+ * DroneTracker per drone.
  */
 export class MavlinkDroneLink implements DroneLink {
   private readonly bus = new EventBus<{ e: DroneLinkEvent }>();
-  private readonly links = new Map<string, { link: VehicleLink; off: (() => void)[] }>();
-  /** Per drone: seq of the NAV_TAKEOFF item of the last accepted upload. */
-  private readonly takeoffSeq = new Map<string, number>();
+  private readonly links = new Map<string, Attached>();
 
-  constructor(private readonly clock: Clock = systemClock) {}
+  constructor(
+    private readonly clock: Clock = systemClock,
+    private readonly fenceLimits: FenceLimits = DEFAULT_FENCE_LIMITS,
+  ) {}
 
-  /** Attach a connected vehicle link under `droneId`. */
+  /** Attach a vehicle session under `droneId` (connected or still connecting). */
   add(droneId: string, link: VehicleLink): void {
     this.remove(droneId);
-    let phase: FlightPhase | undefined;
-    let flew = false;
-    let lastPosition: DroneState['position'];
     const emit = (e: DroneLinkEvent): void => this.bus.emit('e', e);
+    const tracker = new DroneTracker(droneId, emit);
+    const now = (): number => this.clock.now();
     const off = [
-      link.events.on('state', (s) => {
-        const at = this.clock.now();
-        // One telemetry event per GLOBAL_POSITION_INT (5 Hz), not per status message.
-        if (s.position && s.position !== lastPosition && s.batteryPct !== undefined) emit({ type: 'telemetry', droneId, at, position: { lon: s.position.lon, lat: s.position.lat, altM: s.position.altM }, batteryPct: s.batteryPct });
-        lastPosition = s.position;
-        const p = phaseOf(s, this.takeoffSeq.get(droneId));
-        if (s.landed !== 'unknown' && p !== phase) {
-          phase = p;
-          emit({ type: 'phase', droneId, at, phase: p });
-          if (p !== 'on_ground') flew = true;
-        }
-        if (flew && p === 'on_ground' && !s.armed) {
-          flew = false;
-          emit({ type: 'landed', droneId, at, batteryPct: s.batteryPct ?? 0 });
-        }
-      }),
-      link.events.on('reached', ({ seq }) => emit({ type: 'progress', droneId, at: this.clock.now(), seq, total: link.state.missionTotal ?? 0 })),
-      link.events.on('statustext', ({ severity, text }) => {
-        if (severity <= 3 || FAILSAFE_TEXT.test(text)) emit({ type: 'failure', droneId, at: this.clock.now(), reason: text });
-      }),
-      link.events.on('health', ({ to }) => {
-        if (to === 'lost') emit({ type: 'failure', droneId, at: this.clock.now(), reason: 'MAVLink link lost' });
-      }),
+      link.events.on('state', (s) => tracker.onState(s, now())),
+      link.events.on('reached', ({ seq }) => tracker.onReached(seq, now())),
+      link.events.on('statustext', ({ severity, text }) => tracker.onText(severity, text, now())),
+      link.events.on('health', ({ to }) => tracker.onHealth(to, now())),
+      link.events.on('autopilot-mismatch', ({ registered, reported }) => tracker.onMismatch(`autopilot mismatch: registered ${registered}, the vehicle reports ${reported}`, now())),
     ];
-    this.links.set(droneId, { link, off });
+    this.links.set(droneId, { link, tracker, off });
   }
 
   remove(droneId: string): void {
     this.links.get(droneId)?.off.forEach((f) => f());
     this.links.delete(droneId);
-    this.takeoffSeq.delete(droneId);
+  }
+
+  async prepare(droneId: string, safety: OnboardSafety): Promise<void> {
+    const { link } = this.get(droneId);
+    checkOnboardSafety(droneId, safety);
+    const ap = link.autopilot;
+    if (ap === 'generic') throw new AppError('FENCE_REFUSED', { message: `${droneId}: unknown autopilot, cannot configure its fence`, details: { droneId } });
+    const { fence, rally } = onboardItems(safety, this.fenceLimits);
+    await this.refusedAs(droneId, 'fence', 'FENCE_REFUSED', () => link.uploadFence(fence));
+    await this.refusedAs(droneId, 'rally', 'FENCE_REFUSED', () => link.uploadRally(rally));
+    for (const w of onboardParams(ap, safety)) await this.refusedAs(droneId, 'fence', 'FENCE_REFUSED', () => link.setParam(w), `parameter ${w.name}`);
   }
 
   async upload(droneId: string, items: MissionItem[]): Promise<void> {
-    await this.get(droneId).uploadMission(items);
-    const takeoff = items.find((i) => i.command === MAV_CMD.NAV_TAKEOFF);
-    if (takeoff) this.takeoffSeq.set(droneId, takeoff.seq);
-    else this.takeoffSeq.delete(droneId);
+    const { link, tracker } = this.get(droneId);
+    const port = withoutHome(items);
+    const vehicleItems = this.forVehicle(link, port, hasHomePlaceholder(items) ? items[0] : undefined);
+    await this.refusedAs(droneId, 'mission', undefined, () => link.uploadMission(vehicleItems));
+    const shift = vehicleItems.length - port.length - (hasHomePlaceholder(items) ? 1 : 0);
+    tracker.plan = {
+      seqShift: shift, callerTotal: items.length, returnRoute: false,
+      takeoffSeq: indexOf(vehicleItems, MAV_CMD.NAV_TAKEOFF), rtlSeq: indexOf(vehicleItems, MAV_CMD.NAV_RETURN_TO_LAUNCH),
+    };
   }
 
   async start(droneId: string): Promise<void> {
-    const link = this.get(droneId);
+    const { link, tracker } = this.get(droneId);
+    tracker.startFlight();
+    // ArduCopter refuses to arm in AUTO (AUTO_OPTIONS): arm in GUIDED, MISSION_START switches to AUTO.
+    if (link.autopilot !== 'px4' && link.state.mode !== 'guided') await link.setMode('guided');
     await link.arm();
     await link.startMission();
   }
 
+  async returnVia(droneId: string, route: LonLatAlt[], speedMps: number): Promise<void> {
+    const { link, tracker } = this.get(droneId);
+    const port = returnRouteItems(route, speedMps);
+    // Stop where we are first, so the old mission does not carry on while the route uploads.
+    await link.setMode('hold');
+    const vehicleItems = this.forVehicle(link, port, undefined);
+    await this.refusedAs(droneId, 'mission', undefined, () => link.uploadMission(vehicleItems));
+    tracker.plan = { seqShift: vehicleItems.length - port.length, callerTotal: port.length, returnRoute: true, takeoffSeq: undefined, rtlSeq: undefined };
+    await link.startMission();
+  }
+
   async returnToLaunch(droneId: string): Promise<void> {
-    await this.get(droneId).returnToLaunch();
+    const { link, tracker } = this.get(droneId);
+    tracker.expectRtl = true;
+    await link.returnToLaunch();
+  }
+
+  async hold(droneId: string): Promise<void> {
+    await this.get(droneId).link.setMode('hold');
   }
 
   on(listener: (e: DroneLinkEvent) => void): () => void {
     return this.bus.on('e', listener);
   }
 
-  private get(droneId: string): VehicleLink {
+  /** ArduPilot treats item 0 as home and overwrites it: give it one (the placeholder, else the take-off point). */
+  private forVehicle(link: VehicleLink, port: MissionItem[], placeholder: MissionItem | undefined): MissionItem[] {
+    if (link.autopilot === 'px4') return port;
+    const home = link.state.home;
+    const at = placeholder ?? port.find((i) => i.command === MAV_CMD.NAV_TAKEOFF);
+    const item0: MissionItem = {
+      seq: 0, frame: MAV_FRAME.GLOBAL, command: MAV_CMD.NAV_WAYPOINT, current: 1, autocontinue: 1, param1: 0, param2: 0, param3: 0, param4: 0,
+      x: at?.x ?? (home ? toDegE7(home.lat) : 0), y: at?.y ?? (home ? toDegE7(home.lon) : 0), z: placeholder?.z ?? home?.altMslM ?? 0, missionType: MAV_MISSION_TYPE.MISSION,
+    };
+    return [item0, ...port.map((it, i) => ({ ...it, seq: i + 1, current: 0 as const }))];
+  }
+
+  /** Runs an upload or write; a refusal is reported as `uploadRefused` and rethrown (as `code` when given). */
+  private async refusedAs(droneId: string, kind: UploadKind, code: 'FENCE_REFUSED' | undefined, run: () => Promise<unknown>, what?: string): Promise<void> {
+    try {
+      await run();
+    } catch (err) {
+      const reason = `${what ? `${what}: ` : ''}${err instanceof Error ? err.message : String(err)}`;
+      if (isAppError(err) && err.code === 'AUTOPILOT_MISMATCH') throw err;
+      this.bus.emit('e', { type: 'uploadRefused', droneId, at: this.clock.now(), missionType: kind, reason });
+      if (!code) throw err;
+      throw new AppError(code, { message: `${droneId}: ${reason}`, details: { droneId, missionType: kind, reason }, cause: err });
+    }
+  }
+
+  private get(droneId: string): Attached {
     const l = this.links.get(droneId);
     if (!l) throw new AppError('DRONE_NOT_FOUND', { message: `no MAVLink link for drone ${droneId}` });
-    return l.link;
+    return l;
   }
+}
+
+function indexOf(items: readonly MissionItem[], command: number): number | undefined {
+  const i = items.findIndex((it) => it.command === command);
+  return i < 0 ? undefined : i;
 }

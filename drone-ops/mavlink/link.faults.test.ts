@@ -96,6 +96,7 @@ describe('MavlinkLink fault handling against the simulator', () => {
     rig = await startRig();
     await rig.link.uploadFence(fenceItems([{ kind: 'circle', inclusion: true, center: HOME, radiusM: 30 }]));
     expect(rig.vehicle.flight.fence).toHaveLength(1);
+    await rig.link.setParam({ name: 'FENCE_ENABLE', value: 1, integer: true }); // ArduPilot's default is off
     await rig.link.uploadMission(squareMission(4, 80));
     await rig.link.arm();
     await rig.link.startMission();

@@ -10,6 +10,8 @@ import type { Frame } from './codec.js';
 import { CMD, commandParams } from './commands.js';
 import type { FlightMode } from './commands.js';
 import { CommandRunner } from './command-runner.js';
+import type { ParamWrite } from './onboard.js';
+import { ParamRunner } from './param-runner.js';
 import type { VehicleLink, LinkEvents, UploadResult } from './vehicle-link.js';
 import { SignatureGuard, SigningClock } from './signing.js';
 import { applyTelemetry, healthAt, INITIAL_STATE } from './state.js';
@@ -38,7 +40,28 @@ export interface MavlinkLinkOptions {
   command?: { timeoutMs?: number; retries?: number; inProgressMs?: number };
   /** MAVLink 2 signing: 32-byte secret and our link id. Incoming frames must then be signed too. */
   signing?: { key: Buffer; linkId: number };
+  /**
+   * The autopilot registered for this vehicle: it picks the mode tables and failsafe time, and a HEARTBEAT
+   * naming another one makes every upload and command fail with AUTOPILOT_MISMATCH. Absent: trust the HEARTBEAT.
+   */
+  autopilot?: 'ardupilot' | 'px4';
+  /** Messages requested with MAV_CMD_SET_MESSAGE_INTERVAL each time the link comes up (default STREAMS; [] = none). */
+  streams?: readonly { msgid: number; intervalUs: number }[];
 }
+
+/**
+ * What we depend on, asked for explicitly: neither autopilot streams EXTENDED_SYS_STATE (245) on every link
+ * unasked (drone-ops.md "What real autopilots do"). GLOBAL_POSITION_INT 5 Hz, SYS_STATUS and
+ * EXTENDED_SYS_STATE 1 Hz, BATTERY_STATUS 0.5 Hz, MISSION_CURRENT 1 Hz, HOME_POSITION 0.2 Hz.
+ */
+export const STREAMS: readonly { msgid: number; intervalUs: number }[] = [
+  { msgid: 245, intervalUs: 1_000_000 },
+  { msgid: 33, intervalUs: 200_000 },
+  { msgid: 1, intervalUs: 1_000_000 },
+  { msgid: 147, intervalUs: 2_000_000 },
+  { msgid: 42, intervalUs: 1_000_000 },
+  { msgid: 242, intervalUs: 5_000_000 },
+];
 
 const FAILSAFE_MS = { ardupilot: 5000, px4: 10_000, generic: 5000 } as const;
 
@@ -57,10 +80,13 @@ export class MavlinkLink implements VehicleLink {
   private readonly guard: SignatureGuard | undefined;
   private readonly commands: CommandRunner;
   private readonly uploads: UploadSession;
+  private readonly params: ParamRunner;
+  private mismatch: AppError | undefined;
+  private streamsDone: Promise<void> = Promise.resolve();
   private expectedMissionId: number | undefined;
   private abortConnect: ((e: AppError) => void) | undefined;
   /** Frames seen and dropped, for the bench and for tests. */
-  readonly counters = { framesIn: 0, framesOut: 0, crcErrors: 0, rejected: 0 };
+  readonly counters = { framesIn: 0, framesOut: 0, crcErrors: 0, rejected: 0, streamRequestsRefused: 0 };
 
   constructor(private readonly opts: MavlinkLinkOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -74,6 +100,17 @@ export class MavlinkLink implements VehicleLink {
     const send = (m: MavLinkData): void => this.send(m);
     this.commands = new CommandRunner(this.target, send, opts.command);
     this.uploads = new UploadSession(this.target, send, opts.upload);
+    this.params = new ParamRunner(this.target, send, () => this.autopilot);
+  }
+
+  /** The registered autopilot, else the one the HEARTBEAT names. */
+  get autopilot(): 'ardupilot' | 'px4' | 'generic' {
+    return this.opts.autopilot ?? this.current.autopilot;
+  }
+
+  /** Re-sends of uploads, commands and parameter writes so far (lossy link indicator). */
+  get retries(): number {
+    return this.uploads.resends + this.commands.resends + this.params.resends;
   }
 
   get state(): DroneState {
@@ -130,7 +167,14 @@ export class MavlinkLink implements VehicleLink {
     return this.command(CMD.NAV_LAND, commandParams.land());
   }
   setMode(mode: FlightMode): Promise<void> {
-    return this.command(CMD.DO_SET_MODE, commandParams.setMode(this.current.autopilot, mode));
+    return this.command(CMD.DO_SET_MODE, commandParams.setMode(this.autopilot, mode));
+  }
+  async setParam(w: ParamWrite): Promise<void> {
+    this.assertUsable();
+    await this.params.set(w);
+  }
+  requestMessageInterval(msgid: number, intervalUs: number): Promise<void> {
+    return this.command(CMD.SET_MESSAGE_INTERVAL, commandParams.messageInterval(msgid, intervalUs));
   }
 
   async close(): Promise<void> {
@@ -140,6 +184,7 @@ export class MavlinkLink implements VehicleLink {
     this.abortConnect?.(lost);
     this.commands.abortAll(lost);
     this.uploads.abort(lost);
+    this.params.abortAll(lost);
     await this.transport?.close();
   }
 
@@ -158,6 +203,23 @@ export class MavlinkLink implements VehicleLink {
   private assertUsable(): void {
     if (!this.transport) throw new AppError('MAVLINK_LINK_LOST', { message: 'link is not connected' });
     if (this.current.health === 'lost') throw new AppError('MAVLINK_LINK_LOST');
+    if (this.mismatch) throw this.mismatch;
+  }
+
+  /** Settles once the latest round of SET_MESSAGE_INTERVAL requests has been answered or given up. */
+  streamsRequested(): Promise<void> {
+    return this.streamsDone;
+  }
+
+  /** SET_MESSAGE_INTERVAL for every stream, one after the other (one command id at a time); refusals are counted. */
+  private async requestStreams(): Promise<void> {
+    for (const s of this.opts.streams ?? STREAMS) {
+      try {
+        await this.requestMessageInterval(s.msgid, s.intervalUs);
+      } catch {
+        this.counters.streamRequestsRefused++;
+      }
+    }
   }
 
   /** Frame and send one message (MAVLink 2 only, pitfall 1), signed with the link's own clock (pitfall 3). */
@@ -203,6 +265,7 @@ export class MavlinkLink implements VehicleLink {
     if (m instanceof common.CommandAck) return this.commands.onAck(m);
     if (m instanceof common.MissionRequestInt || m instanceof common.MissionRequest) return this.uploads.onRequest(m.seq, m.missionType);
     if (m instanceof common.MissionAck) return this.uploads.onAck(m);
+    if (m instanceof common.ParamValue) return this.params.onValue(m);
     if (f.compid !== this.target.compid) return;
     this.onTelemetry(m);
   }
@@ -212,11 +275,22 @@ export class MavlinkLink implements VehicleLink {
     const next = applyTelemetry(before, m, this.clock.now());
     if (next === before) return;
     this.current = next;
-    if (m instanceof minimal.Heartbeat) this.checkHealth();
+    if (m instanceof minimal.Heartbeat) {
+      this.checkAutopilot();
+      this.checkHealth();
+    }
     if (m instanceof common.MissionItemReached) this.events.emit('reached', { seq: m.seq });
     if (m instanceof common.StatusText) this.events.emit('statustext', { severity: m.severity, text: m.text });
     if (m instanceof common.MissionCurrent) this.checkMissionId(m.missionId);
     this.events.emit('state', this.current);
+  }
+
+  private checkAutopilot(): void {
+    const registered = this.opts.autopilot;
+    const reported = this.current.autopilot;
+    if (!registered || reported === registered || this.mismatch) return;
+    this.mismatch = new AppError('AUTOPILOT_MISMATCH', { message: `drone registered as ${registered} but its HEARTBEAT reports ${reported}`, details: { registered, reported } });
+    this.events.emit('autopilot-mismatch', { registered, reported });
   }
 
   private checkMissionId(reported: number): void {
@@ -225,7 +299,7 @@ export class MavlinkLink implements VehicleLink {
   }
 
   private checkHealth(): void {
-    const lostMs = this.opts.lostMs ?? FAILSAFE_MS[this.current.autopilot];
+    const lostMs = this.opts.lostMs ?? FAILSAFE_MS[this.autopilot];
     const to = healthAt(this.current, this.clock.now(), this.opts.staleMs ?? 3500, lostMs);
     const from = this.current.health;
     if (to === from) return;
@@ -234,7 +308,10 @@ export class MavlinkLink implements VehicleLink {
       const lost = new AppError('MAVLINK_LINK_LOST', { message: `no HEARTBEAT for ${lostMs} ms` });
       this.commands.abortAll(lost);
       this.uploads.abort(lost);
+      this.params.abortAll(lost);
     }
+    // Each time the vehicle (re)appears it may have rebooted: ask again for what we depend on.
+    if (to === 'ok' && from !== 'stale') this.streamsDone = this.requestStreams();
     this.events.emit('health', { from, to });
     this.events.emit('state', this.current);
   }

@@ -27,6 +27,7 @@ export async function startRig(fleetOpts: FleetOptions = FAST, linkOpts: Partial
   if (!vehicle) throw new Error('no vehicle');
   const link = new MavlinkLink({ endpoint: { kind: 'udp', host: '127.0.0.1', port: vehicle.port }, heartbeatMs: 100, staleMs: 500, lostMs: 1000, ...linkOpts });
   await link.connect();
+  await link.streamsRequested();
   return {
     fleet, vehicle, link,
     async close() {

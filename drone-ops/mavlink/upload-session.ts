@@ -27,6 +27,8 @@ interface Active {
 export class UploadSession {
   private active: Active | undefined;
   private readonly timing: UploadTiming;
+  /** Items and counts sent again, over every upload of this link. */
+  resends = 0;
 
   constructor(
     private readonly target: Target,
@@ -77,7 +79,10 @@ export class UploadSession {
   private settle(a: Active, o: UploadOutcome): void {
     clearTimeout(a.timer);
     this.active = undefined;
-    if (o.ok) return a.resolve({ opaqueId: o.opaqueId, resends: o.resends });
+    if (o.ok) {
+      this.resends += o.resends;
+      return a.resolve({ opaqueId: o.opaqueId, resends: o.resends });
+    }
     const kind = ['mission', 'fence', 'rally'][a.state.missionType] ?? `type ${a.state.missionType}`;
     switch (o.reason) {
       case 'nack': {

@@ -1,6 +1,7 @@
 import type { EventBus } from '../../kernel/bus.js';
 import type { MissionItem } from '../planner/mission.js';
 import type { FlightMode } from './commands.js';
+import type { ParamWrite } from './onboard.js';
 import type { DroneState, LinkHealth } from './state.js';
 import type { SignatureVerdict } from './signing.js';
 
@@ -21,6 +22,8 @@ export interface LinkEvents {
   rejected: { verdict: Exclude<SignatureVerdict, 'accepted'>; msgid: number };
   /** MISSION_CURRENT names a plan id other than the one we uploaded (ArduPilot uploads are not atomic). */
   'mission-mismatch': { expected: number; reported: number };
+  /** The HEARTBEAT names another autopilot than the one registered: uploads and commands now fail. */
+  'autopilot-mismatch': { registered: string; reported: string };
 }
 
 /**
@@ -52,5 +55,13 @@ export interface VehicleLink {
   land(): Promise<void>;
   /** MAV_CMD_DO_SET_MODE with the custom mode of the vehicle's autopilot. */
   setMode(mode: FlightMode): Promise<void>;
+  /** PARAM_SET, resolved when PARAM_VALUE echoes the value (encoded per autopilot). */
+  setParam(w: ParamWrite): Promise<void>;
+  /** MAV_CMD_SET_MESSAGE_INTERVAL: stream `msgid` every `intervalUs` µs. */
+  requestMessageInterval(msgid: number, intervalUs: number): Promise<void>;
+  /** The registered autopilot, else the one its HEARTBEAT names. */
+  readonly autopilot: 'ardupilot' | 'px4' | 'generic';
+  /** Re-sends of uploads, commands and parameter writes so far. */
+  readonly retries: number;
   close(): Promise<void>;
 }

@@ -202,6 +202,11 @@ export class MissionRunner {
       case 'failure':
         if (f) f.failure = e.reason;
         return;
+      case 'link':
+      case 'failsafe':
+      case 'uploadRefused':
+        // Newer DroneLink events: the mission lifecycle does not act on them yet.
+        return;
       case 'landed':
         await this.ctx.store.updateDrone(e.droneId, { phase: 'docked', batteryPct: e.batteryPct }, e.at);
         this.ctx.bus.emit('droneState', { ...base, phase: 'landed', batteryPct: e.batteryPct });

@@ -109,6 +109,9 @@ export class SafetyWatch {
         if (w.tripped || w.returning) return;
         return this.check(w, e.position, e.batteryPct, e.at);
       case 'landed':
+      case 'link':
+      case 'failsafe':
+      case 'uploadRefused':
         return;
     }
   }

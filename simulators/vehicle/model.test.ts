@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FlightModel, RESULT } from './autopilot.js';
 import { DockModel } from './dock.js';
 import { DEFAULT_AIRFRAME, drain, moveToward } from './physics.js';
-import { phaseOfMode } from './telemetry.js';
+import { modeOfCommand } from './modes.js';
 
 describe('dock model', () => {
   it('charges 20 → 90 % in under 30 minutes, slower above the taper point', () => {
@@ -69,13 +69,13 @@ describe('flight model', () => {
 
   it('detects polygon fence breaches (inclusion) and circle exclusion', () => {
     const f = new FlightModel();
-    const v = (x: number, y: number) => ({ command: 5001, param1: 4, pos: { x, y, z: 0 }, noPos: false });
+    const v = (x: number, y: number) => ({ command: 5001, param1: 4, param2: 0, pos: { x, y, z: 0 }, noPos: false });
     f.fence = [v(-50, -50), v(50, -50), v(50, 50), v(-50, 50)];
     f.pose = { x: 10, y: 10, z: 20 };
     expect(f.fenceBreached()).toBe(false);
     f.pose = { x: 60, y: 10, z: 20 };
     expect(f.fenceBreached()).toBe(true);
-    f.fence = [{ command: 5004, param1: 20, pos: { x: 0, y: 0, z: 0 }, noPos: false }];
+    f.fence = [{ command: 5004, param1: 20, param2: 0, pos: { x: 0, y: 0, z: 0 }, noPos: false }];
     expect(f.fenceBreached()).toBe(false);
     f.pose = { x: 5, y: 5, z: 20 };
     expect(f.fenceBreached()).toBe(true);
@@ -84,9 +84,9 @@ describe('flight model', () => {
 
 describe('simulator mode table', () => {
   it('decodes DO_SET_MODE for ArduCopter and PX4', () => {
-    expect(phaseOfMode('ardupilot', 1, 6, 0)).toBe('rtl');
-    expect(phaseOfMode('px4', 1, 4, 4)).toBe('mission');
-    expect(phaseOfMode('px4', 1, 4, 6)).toBe('land');
-    expect(phaseOfMode('px4', 0, 4, 4)).toBeUndefined();
+    expect(modeOfCommand('ardupilot', 1, 6, 0)).toBe('rtl');
+    expect(modeOfCommand('px4', 1, 4, 4)).toBe('auto');
+    expect(modeOfCommand('px4', 1, 4, 6)).toBe('land');
+    expect(modeOfCommand('px4', 0, 4, 4)).toBeUndefined();
   });
 });

@@ -1,29 +1,15 @@
 import { common, minimal } from 'node-mavlink';
 import type { MavLinkData } from 'node-mavlink';
 import type { LocalPlane } from '../../drone-ops/index.js';
-import type { FlightModel, Phase } from './autopilot.js';
-
-export type SimAutopilot = 'ardupilot' | 'px4';
-
-/** The simulator's own mode tables: ArduCopter mode numbers; PX4 main mode << 16 | sub mode << 24. */
-const ARDU: Record<Phase, number> = { landed: 5, hold: 5, takeoff: 4, mission: 3, rtl: 6, land: 9 };
-const px4 = (main: number, sub: number): number => ((sub << 24) | (main << 16)) >>> 0;
-const PX4: Record<Phase, number> = { landed: px4(4, 3), hold: px4(4, 3), takeoff: px4(4, 2), mission: px4(4, 4), rtl: px4(4, 5), land: px4(4, 6) };
-
-/** DO_SET_MODE params → phase, or undefined for a mode the simulator does not fly. */
-export function phaseOfMode(ap: SimAutopilot, p1: number, p2: number, p3: number): Phase | undefined {
-  if ((p1 & 1) === 0) return undefined; // MAV_MODE_FLAG_CUSTOM_MODE_ENABLED required
-  if (ap === 'ardupilot') return ({ 3: 'mission', 4: 'hold', 5: 'hold', 6: 'rtl', 9: 'land' } as Record<number, Phase>)[p2];
-  if (p2 !== 4) return undefined;
-  return ({ 2: 'takeoff', 3: 'hold', 4: 'mission', 5: 'rtl', 6: 'land' } as Record<number, Phase>)[p3];
-}
+import type { FlightModel } from './autopilot.js';
+import { customMode, type SimAutopilot } from './modes.js';
 
 export function heartbeat(ap: SimAutopilot, f: FlightModel): minimal.Heartbeat {
   const m = new minimal.Heartbeat();
   m.type = 2; // MAV_TYPE_QUADROTOR
   m.autopilot = ap === 'ardupilot' ? 3 : 12;
   m.baseMode = (1 | (f.armed ? 128 : 0)) as minimal.MavModeFlag; // CUSTOM_MODE_ENABLED | SAFETY_ARMED
-  m.customMode = (ap === 'ardupilot' ? ARDU : PX4)[f.phase];
+  m.customMode = customMode(ap, f.mode);
   m.systemStatus = f.armed ? 4 : 3; // ACTIVE : STANDBY
   m.mavlinkVersion = 3;
   return m;
@@ -46,21 +32,26 @@ export function position(f: FlightModel, plane: LocalPlane, homeMslM: number, bo
   return m;
 }
 
-/** The 1 Hz status group: SYS_STATUS, EXTENDED_SYS_STATE, MISSION_CURRENT. */
+/** EXTENDED_SYS_STATE: sent only at the rate the ground asked for with SET_MESSAGE_INTERVAL. */
+export function extendedSysState(f: FlightModel): common.ExtendedSysState {
+  const e = new common.ExtendedSysState();
+  e.landedState = landed(f);
+  return e;
+}
+
+/** The 1 Hz status group: SYS_STATUS, MISSION_CURRENT. */
 export function status(f: FlightModel, missionId: number): MavLinkData[] {
   const s = new common.SysStatus();
   s.batteryRemaining = Math.round(f.battery);
   s.voltageBattery = Math.round((13.2 + 3.6 * (f.battery / 100)) * 1000);
   s.currentBattery = f.airborne ? 1800 : 0;
   s.load = 300;
-  const e = new common.ExtendedSysState();
-  e.landedState = landed(f);
   const c = new common.MissionCurrent();
   c.seq = f.current;
   c.total = f.mission.length;
   c.missionState = f.phase === 'mission' ? 3 : f.mission.length > 0 ? 2 : 1;
   c.missionId = missionId;
-  return [s, e, c];
+  return [s, c];
 }
 
 function landed(f: FlightModel): number {
@@ -75,6 +66,7 @@ function landed(f: FlightModel): number {
     case 'hold':
     case 'mission':
     case 'rtl':
+    case 'flyaway':
       return 2;
   }
 }

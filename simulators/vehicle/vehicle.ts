@@ -1,7 +1,7 @@
 import { createSocket } from 'node:dgram';
 import type { RemoteInfo, Socket } from 'node:dgram';
 import { once } from 'node:events';
-import { common } from 'node-mavlink';
+import { common, minimal } from 'node-mavlink';
 import type { MavLinkData } from 'node-mavlink';
 import { LocalPlane } from '../../drone-ops/index.js';
 import type { LonLatAlt } from '../../drone-ops/index.js';
@@ -11,8 +11,8 @@ import type { SimItem } from './autopilot.js';
 import { MissionServer } from './mission-server.js';
 import type { ReceivedItem } from './mission-server.js';
 import type { Airframe } from './physics.js';
-import { battery, heartbeat, home, phaseOfMode, position, status, statusText } from './telemetry.js';
-import type { SimAutopilot } from './telemetry.js';
+import { modeOfCommand, type SimAutopilot } from './modes.js';
+import { battery, extendedSysState, heartbeat, home, position, status, statusText } from './telemetry.js';
 import { Framer, ReplayWindow, decodeDatagram } from './wire.js';
 
 /** Faults a test or the bench switches on at any time. */
@@ -29,6 +29,10 @@ export interface Faults {
   commandNack: Record<number, number>;
   /** Answer every MISSION_COUNT with this MAV_MISSION_RESULT. */
   missionNack: number | undefined;
+  /** Answer fence uploads (mission_type 1) with this MAV_MISSION_RESULT. */
+  fenceNack: number | undefined;
+  /** A vehicle without EXTENDED_SYS_STATE: SET_MESSAGE_INTERVAL for it is answered UNSUPPORTED. */
+  noExtendedSysState: boolean;
   /** Total link loss: nothing in, nothing out. */
   linkDown: boolean;
 }
@@ -39,6 +43,12 @@ export interface VehicleOptions {
   sysid?: number;
   /** Simulated seconds per real second. */
   timeScale?: number;
+  /**
+   * Floor of the lost-link timer in real ms. The timer runs on real time because the ground's 1 Hz
+   * HEARTBEAT does not speed up with `timeScale`; the autopilot's timeout (FS_GCS_TIMEOUT 5 s,
+   * COM_DL_LOSS_T 10 s) is divided by `timeScale` but never below this (default 1000).
+   */
+  minLinkLossMs?: number;
   signingKey?: Buffer;
   faults?: Partial<Faults>;
   seed?: number;
@@ -46,7 +56,8 @@ export interface VehicleOptions {
   startBatteryPct?: number;
 }
 
-const NO_FAULTS: Faults = { loss: 0, duplicate: 0, ackDelayMs: 0, dropCommands: false, commandNack: {}, missionNack: undefined, linkDown: false };
+const NO_FAULTS: Faults = { loss: 0, duplicate: 0, ackDelayMs: 0, dropCommands: false, commandNack: {}, missionNack: undefined, fenceNack: undefined, noExtendedSysState: false, linkDown: false };
+const MSG_EXTENDED_SYS_STATE = 245;
 
 
 /** A simulated MAVLink 2 multicopter in a dock, on its own UDP port. Driven by `tick()` (see fleet.ts). */
@@ -66,10 +77,17 @@ export class SimVehicle {
   private missionId = 0;
   private lastPhase = '';
   private closed = false;
+  /** Real ms of the last GCS HEARTBEAT, and whether this silence already triggered the failsafe. */
+  private lastGcsMs: number | undefined;
+  private gcsLostFired = false;
+  /** EXTENDED_SYS_STATE interval asked for (real ms), and when it was last sent. */
+  private extStateEveryMs: number | undefined;
+  private extStateAt = 0;
+  private linkTimer: NodeJS.Timeout | undefined;
 
   private constructor(private readonly sock: Socket, readonly opts: VehicleOptions) {
     this.autopilot = opts.autopilot ?? 'ardupilot';
-    this.flight = new FlightModel(opts.airframe);
+    this.flight = new FlightModel(opts.autopilot ?? 'ardupilot', opts.airframe);
     this.flight.battery = opts.startBatteryPct ?? 100;
     this.faults = { ...NO_FAULTS, ...opts.faults };
     this.plane = new LocalPlane(opts.home);
@@ -96,10 +114,28 @@ export class SimVehicle {
     this.flight.dock.windMs = v;
   }
 
+  /** Fault: nothing in or out for `realMs` (forever when absent; `restoreLink()` ends it). */
+  cutLink(realMs?: number): void {
+    this.faults.linkDown = true;
+    clearTimeout(this.linkTimer);
+    if (realMs !== undefined) this.linkTimer = setTimeout(() => this.restoreLink(), realMs);
+  }
+
+  restoreLink(): void {
+    clearTimeout(this.linkTimer);
+    this.faults.linkDown = false;
+  }
+
+  /** Fault: fly away toward `to` (lon/lat) at the autopilot's default speed; its fence, if enabled, stops it. */
+  flyAway(to: { lon: number; lat: number }): void {
+    this.flight.flyAway({ ...this.plane.toXY(to), z: this.flight.pose.z });
+  }
+
   /** Advance `realMs` of wall time (× timeScale of simulated time) and send this tick's telemetry. */
   tick(realMs: number, statusEvery = 5): void {
     const dtS = (realMs * (this.opts.timeScale ?? 1)) / 1000;
     this.simMs += dtS * 1000;
+    this.checkGcs();
     const notes = this.flight.step(dtS);
     for (const a of notes.acks) this.ack(a.command, a.result);
     for (const seq of notes.reached) {
@@ -107,7 +143,7 @@ export class SimVehicle {
       r.seq = seq;
       this.send(r);
     }
-    for (const t of notes.texts) this.send(statusText(t, 4));
+    for (const t of notes.texts) this.send(statusText(t.text, t.severity));
     this.ticks++;
     this.send(position(this.flight, this.plane, this.opts.home.altM, this.simMs));
     // Status at 1 Hz, and at once on a mode change (as autopilots announce mode changes).
@@ -117,6 +153,11 @@ export class SimVehicle {
       this.send(heartbeat(this.autopilot, this.flight));
       for (const m of status(this.flight, this.missionId)) this.send(m);
     }
+    const now = performance.now();
+    if (this.extStateEveryMs !== undefined && (now - this.extStateAt >= this.extStateEveryMs || changed)) {
+      this.extStateAt = now;
+      this.send(extendedSysState(this.flight));
+    }
     if (this.ticks % (statusEvery * 2) === 1) {
       this.send(battery(this.flight));
       this.send(home(this.plane, this.opts.home.altM));
@@ -125,6 +166,7 @@ export class SimVehicle {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.linkTimer);
     this.missions.close();
     this.sock.close();
     await once(this.sock, 'close');
@@ -147,11 +189,38 @@ export class SimVehicle {
   }
 
   private handle(m: MavLinkData): void {
-    if (m instanceof common.MissionCount) {
-      this.missions.nack = this.faults.missionNack;
+    if (m instanceof minimal.Heartbeat) {
+      this.lastGcsMs = performance.now();
+      this.gcsLostFired = false;
+    } else if (m instanceof common.MissionCount) {
+      this.missions.nack = m.missionType === 1 && this.faults.fenceNack !== undefined ? this.faults.fenceNack : this.faults.missionNack;
       this.missions.onCount(m);
     } else if (m instanceof common.MissionItemInt) this.missions.onItem(m);
     else if (m instanceof common.CommandLong) this.onCommand(m);
+    else if (m instanceof common.ParamSet) this.onParamSet(m);
+  }
+
+  /** The autopilot's lost-link timer (see VehicleOptions.minLinkLossMs). */
+  private checkGcs(): void {
+    if (this.lastGcsMs === undefined || this.gcsLostFired) return;
+    const timeoutS = this.autopilot === 'ardupilot' ? this.flight.params.get('FS_GCS_TIMEOUT') : this.flight.params.get('COM_DL_LOSS_T');
+    const limitMs = Math.max(this.opts.minLinkLossMs ?? 1000, (timeoutS * 1000) / (this.opts.timeScale ?? 1));
+    if (performance.now() - this.lastGcsMs < limitMs) return;
+    this.gcsLostFired = true;
+    this.flight.gcsLost();
+  }
+
+  private onParamSet(m: common.ParamSet): void {
+    const name = m.paramId.replace(/\0+$/, '');
+    const stored = this.flight.params.set(name, m.paramValue, m.paramType);
+    if (!stored) return; // unknown parameter: real autopilots stay silent
+    const v = new common.ParamValue();
+    v.paramId = name;
+    v.paramValue = stored.value;
+    v.paramType = stored.type as common.ParamValue['paramType'];
+    v.paramCount = 1;
+    v.paramIndex = 65535;
+    this.send(v);
   }
 
   private onCommand(m: common.CommandLong): void {
@@ -161,10 +230,19 @@ export class SimVehicle {
     if (forced !== undefined) return this.ack(m.command, forced);
     const p = [m._param1, m._param2, m._param3, m._param4, m._param5, m._param6, m._param7];
     if (m.command === 176) {
-      const phase = phaseOfMode(this.autopilot, p[0] ?? 0, p[1] ?? 0, p[2] ?? 0);
-      return this.ack(m.command, phase ? this.flight.setPhase(phase) : 3);
-    }
-    this.ack(m.command, this.flight.command(m.command, p));
+      const mode = modeOfCommand(this.autopilot, p[0] ?? 0, p[1] ?? 0, p[2] ?? 0);
+      this.ack(m.command, mode ? this.flight.setMode(mode) : 3);
+    } else if (m.command === 511) this.ack(m.command, this.setInterval(p[0] ?? 0, p[1] ?? 0));
+    else this.ack(m.command, this.flight.command(m.command, p));
+    for (const t of this.flight.takeTexts()) this.send(statusText(t.text, t.severity));
+  }
+
+  /** MAV_CMD_SET_MESSAGE_INTERVAL: only EXTENDED_SYS_STATE is off until asked; the rest streams by default. */
+  private setInterval(msgid: number, intervalUs: number): number {
+    if (msgid !== MSG_EXTENDED_SYS_STATE) return 0;
+    if (this.faults.noExtendedSysState) return 3; // MAV_RESULT_UNSUPPORTED
+    this.extStateEveryMs = intervalUs < 0 ? undefined : intervalUs === 0 ? 1000 : intervalUs / 1000;
+    return 0;
   }
 
   private ack(command: number, result: number): void {
@@ -181,12 +259,13 @@ export class SimVehicle {
     const sim: SimItem[] = items.map((it) => {
       const noPos = it.x === 0 && it.y === 0;
       const xy = noPos ? { x: 0, y: 0 } : this.plane.toXY({ lat: it.x / 1e7, lon: it.y / 1e7 });
-      return { command: it.command, param1: it.param1, pos: { ...xy, z: it.z }, noPos };
+      return { command: it.command, param1: it.param1, param2: it.param2, pos: { ...xy, z: it.z }, noPos };
     });
     if (missionType === 0) {
       this.flight.mission = sim;
       this.missionId = opaqueId;
     } else if (missionType === 1) this.flight.fence = sim;
+    else if (missionType === 2) this.flight.rally = sim;
   }
 
   private send(m: MavLinkData): void {
