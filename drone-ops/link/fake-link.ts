@@ -54,7 +54,7 @@ export class FakeDroneLink implements DroneLink {
   private readonly clock: Clock;
   private readonly uploadFailures = new Map<string, string>();
   private readonly fenceRefusals = new Map<string, string>();
-  /** Every upload, in order: what the vehicle received. */
+  /** Every upload, in order, as the caller gave it. */
   readonly uploads: { droneId: string; items: MissionItem[] }[] = [];
   /** Every accepted on-board safety set, in order. */
   readonly prepared: { droneId: string; safety: OnboardSafety }[] = [];
@@ -162,7 +162,7 @@ export class FakeDroneLink implements DroneLink {
     v.seqOffset = placeholder ? 1 : 0;
     const takeoff = v.items.find((i) => i.command === MAV_CMD.NAV_TAKEOFF) ?? placeholder;
     if (takeoff) v.home = { lon: fromDegE7(takeoff.y), lat: fromDegE7(takeoff.x), altM: 0 };
-    this.uploads.push({ droneId, items: v.items });
+    this.uploads.push({ droneId, items: items.map((i) => ({ ...i })) });
     return Promise.resolve();
   }
 
