@@ -103,7 +103,7 @@ function configCommand(args: string[], io: CliIo): number {
 
 async function startCommand(args: string[], io: CliIo): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
-    io.out(`Usage: citybrain start\n\nRuns the platform until SIGINT/SIGTERM. Configured by environment variables:\n\n${describeConfig()}`);
+    io.out(`Usage: citybrain start\n\nRuns the platform until SIGINT/SIGTERM; SIGHUP reloads the TLS certificate. Configured by environment variables:\n\n${describeConfig()}`);
     return 0;
   }
   if (args.length > 0) {
@@ -154,6 +154,8 @@ async function startCommand(args: string[], io: CliIo): Promise<number> {
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
+    // SIGHUP re-reads the TLS certificate, key, CA and CRL (they are also watched) without a restart.
+    process.on('SIGHUP', () => io.out(`citybrain: SIGHUP: TLS ${platform.reloadTls() ? 'certificate reloaded' : 'not reloaded (TLS off or files unusable; see the log)'}`));
   });
   io.out('citybrain: stopped');
   return 0;

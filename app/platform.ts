@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { createBroker, type Broker } from '../broker/index.js';
+import { createBroker, type Broker, type MqttEndpoints } from '../broker/index.js';
 import {
   DeviceRegistry,
   loadDistricts,
@@ -36,10 +36,12 @@ import { startOpcua } from './opcua.js';
 import { loadOrCreateSecretFile } from '../kernel/secrets.js';
 import { probeRedis } from './startup-checks.js';
 import { startAccess, type AccessWiring } from './access.js';
+import { healthChecker } from './health.js';
+import { allInterfacesNote, attachHttps, dialHost, mqttBannerLines, plainTextWarnings, tlsFromConfig } from './transport.js';
 
 export interface Platform {
   readonly http: { url: string; port: number };
-  readonly mqtt: { tcpPort: number; wsPort?: number };
+  readonly mqtt: MqttEndpoints;
   readonly adminToken: string;
   readonly registry: DeviceRegistry;
   readonly store: TelemetryStore;
@@ -59,6 +61,8 @@ export interface Platform {
   readonly access: AccessWiring;
   /** Lines for the console: where it listens, which engines, where the admin token is. */
   banner(): string[];
+  /** Re-reads the TLS certificate, key, CA and CRL (SIGHUP); false when they are unusable (the old ones stay) or TLS is off. */
+  reloadTls(): boolean;
   /** Graceful: stop accepting, close sessions, flush the telemetry buffer, close stores. */
   stop(): Promise<void>;
 }
@@ -112,6 +116,9 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
     const bus = new EventBus((err, event) => log.error({ err, event }, 'event handler failed'));
     const metrics = new Registry();
     collectDefaultMetrics({ register: metrics, prefix: 'citybrain_' });
+    // Before any store opens: an unusable certificate stops the start at once.
+    const tls = tlsFromConfig(config, log, metrics);
+    cleanups.push(async () => tls?.close());
 
     const database: Database = await createDatabase(
       config.databaseUrl ? { url: config.databaseUrl } : { sqliteFile: join(dataDir, 'citybrain.sqlite') },
@@ -167,30 +174,20 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
     cleanups.push(() => opcua.stop());
     const access = await startAccess({ database, clock, log, metrics, config });
     cleanups.push(async () => access.stop());
-    const broker = createBroker({ config, log, bus, clock, directory: registry, sink: writer, metrics, integrations: notifications.integrationDirectory });
+    const broker = createBroker({ config, log, bus, clock, directory: registry, sink: writer, metrics, integrations: notifications.integrationDirectory, ...(tls ? { tls } : {}) });
     const mqtt = await broker.listen();
     cleanups.push(() => broker.close());
     notifications.attachBroker(broker);
 
+    const health = healthChecker({ database, store, writer, spillMaxBytes: config.telemetrySpillMaxBytes, broker, scheduler: () => droneOps.health(), ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}) });
     const http = createHttpServer({
       log,
       adminToken: token.value,
       metrics,
       clock,
-      health: async () => {
-        const checks: Record<string, { ok: boolean; detail?: string }> = {};
-        try {
-          await store.ping();
-          checks.telemetryStore = { ok: true, detail: store.name };
-        } catch (err) {
-          checks.telemetryStore = { ok: false, detail: (err as Error).message };
-        }
-        const w = writer.stats();
-        checks.telemetryWriter = { ok: w.spilledBytes < config.telemetrySpillMaxBytes, detail: `buffered ${w.buffered}, spilled ${w.spilledBytes} B` };
-        checks.broker = { ok: true, detail: `${broker.stats().connections} connections` };
-        checks.scheduler = droneOps.health();
-        return { ok: Object.values(checks).every((c) => c.ok), checks };
-      },
+      health: () => health.check(),
+      exposure: { metrics: config.metricsAccess, docs: config.docsAccess },
+      ...(tls ? { tls } : {}),
       devices: devicesPort(registry, districts),
       readings: readingsPort(store, registry),
       districts: districtsGeoJson(districts),
@@ -201,16 +198,18 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
       opcua: opcua.http,
       access: access.http,
     });
+    attachHttps(tls, http.server);
     await http.listen({ host: config.httpHost, port: config.httpPort });
     cleanups.push(() => http.close());
     const addr = http.server.address();
     const httpPort = typeof addr === 'object' && addr ? addr.port : config.httpPort;
-    const shownHost = config.httpHost === '0.0.0.0' ? '127.0.0.1' : config.httpHost;
-    const httpUrl = `http://${shownHost}:${httpPort}`;
+    const httpUrl = `${tls ? 'https' : 'http'}://${dialHost(config.httpHost)}:${httpPort}`;
+    const warnings = plainTextWarnings(config, mqtt, tls !== undefined);
+    if (warnings.length > 0) log.warn({ httpHost: config.httpHost, mqttHost: config.mqttHost }, 'listening without TLS on a network address');
 
     // Shutdown order: HTTP and MQTT stop first (no new work), then the writer flushes, then stores close.
     // Automatic dispatches under way finish before drone-ops closes.
-    cleanups.splice(0, cleanups.length, () => database.close(), () => alerts.stop(), () => notifications.stop(), () => droneOps.stop(), async () => demo?.close(), () => alerts.autoDispatch.stop(), () => registry.stop(), () => store.close(), () => writer.close(), () => opcua.stop(), async () => { offDroneAlarms(); offDroneTelemetry(); access.stop(); }, () => broker.close(), () => http.close());
+    cleanups.splice(0, cleanups.length, () => database.close(), () => alerts.stop(), () => notifications.stop(), () => droneOps.stop(), async () => demo?.close(), () => alerts.autoDispatch.stop(), () => registry.stop(), () => store.close(), () => writer.close(), () => opcua.stop(), async () => { offDroneAlarms(); offDroneTelemetry(); access.stop(); }, () => broker.close(), async () => tls?.close(), () => health.close(), () => http.close());
 
     return {
       http: { url: httpUrl, port: httpPort },
@@ -230,8 +229,9 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
       banner() {
         const lines = [
           `citybrain listening`,
-          `  HTTP API      ${httpUrl}   (docs ${httpUrl}/docs, health ${httpUrl}/healthz)`,
-          `  MQTT          mqtt://${config.mqttHost === '0.0.0.0' ? '127.0.0.1' : config.mqttHost}:${mqtt.tcpPort}${mqtt.wsPort ? `   WebSocket ws://127.0.0.1:${mqtt.wsPort}` : ''}`,
+          ...warnings,
+          `  HTTP API      ${httpUrl}${allInterfacesNote(config.httpHost)}   (${config.docsAccess === 'off' ? '' : `docs ${httpUrl}/docs, `}health ${httpUrl}/healthz, ready ${httpUrl}/readyz)`,
+          ...mqttBannerLines(config, mqtt, tls),
           `  relational    ${config.databaseUrl ? `PostgreSQL ${redactUrl(config.databaseUrl)}` : `SQLite ${join(dataDir, 'citybrain.sqlite')}`}`,
           `  telemetry     ${config.influxUrl ? `InfluxDB ${redactUrl(config.influxUrl)} db=${config.influxDb}` : `SQLite ${join(dataDir, 'telemetry.sqlite')}`}`,
         ];
@@ -246,6 +246,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
         else lines.push(`  admin token   in ${token.path}`);
         return lines;
       },
+      reloadTls: () => tls?.reload() ?? false,
       stop: stopAll,
     };
   } catch (err) {

@@ -5,5 +5,6 @@ export type BrokerConfig = Pick<
   Config,
   | 'mqttHost' | 'mqttPort' | 'mqttWs' | 'mqttWsPort' | 'mqttMaxConnections' | 'mqttMaxFrameBytes'
   | 'mqttConnectTimeoutMs' | 'ingestMaxInflight' | 'ingestMaxInflightPerClient' | 'mqttCluster' | 'mqttClusterPrefix'
-  | 'redisUrl'
+  | 'redisUrl' | 'mqttTlsPort' | 'tlsRequired' | 'tlsClientCerts' | 'mqttMaxPending' | 'mqttMaxPendingPerAddress'
+  | 'mqttAuthFailuresPerAddress' | 'mqttAuthFailuresPerUsername' | 'mqttBanMs'
 >;

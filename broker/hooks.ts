@@ -1,76 +1,10 @@
-import type { AedesPublishPacket, AuthenticateError, Client, PublishPacket, Subscription } from 'aedes';
+import type { AedesPublishPacket, Client, PublishPacket, Subscription } from 'aedes';
 import { decodeCommandReply } from '../firmware-contracts/index.js';
 import { authorizePublishTopic, authorizeSubscribeFilter } from './acl.js';
-import { authenticateIntegration, forwardToIntegration, integrationMaySubscribe, isIntegrationUsername } from './integration-hooks.js';
-import type { Lane } from './flow-control.js';
+import { forwardToIntegration, integrationMaySubscribe } from './integration-hooks.js';
 import type { BrokerContext, Session } from './session.js';
-import type { TransportGuard } from './transport-guard.js';
 
-/** CONNACK return codes (MQTT 3.1.1 §3.2.2.3). */
-const SERVER_UNAVAILABLE = 3;
-const BAD_USERNAME_OR_PASSWORD = 4;
-const NOT_AUTHORIZED = 5;
-
-type AuthDone = (error: AuthenticateError | null, success: boolean | null) => void;
-
-/**
- * Authentication through the registry (architecture.md: username = device id = client id, password =
- * secret). Unknown device and wrong secret answer alike (CONNACK 4) so ids cannot be probed; a revoked
- * device or a client id that is not the username gets "not authorized" (5).
- */
-export function makeAuthenticate(ctx: BrokerContext) {
-  return (client: Client, username: string | undefined, password: Buffer | undefined, done: AuthDone): void => {
-    const refuse = (returnCode: number, reason: string): void => {
-      ctx.metrics.rejected(reason);
-      // Never the password: only who tried and why it failed.
-      ctx.log.warn({ clientId: client.id, username, reason }, 'mqtt connect rejected');
-      done(Object.assign(new Error(reason), { returnCode }) as AuthenticateError, false);
-    };
-    if (!username || !password) return refuse(BAD_USERNAME_OR_PASSWORD, 'missing_credentials');
-    // `:` cannot occur in a device id, so the prefix alone tells the two directories apart.
-    if (isIntegrationUsername(username)) return authenticateIntegration(ctx, client, username, password.toString('utf8'), done);
-    if (username !== client.id) return refuse(NOT_AUTHORIZED, 'client_id_mismatch');
-    ctx.directory.authenticate(username, password.toString('utf8')).then(
-      (out) => {
-        if (!out.ok) return refuse(out.reason === 'revoked' ? NOT_AUTHORIZED : BAD_USERNAME_OR_PASSWORD, out.reason);
-        openSession(ctx, client, out.device);
-        done(null, true);
-      },
-      (err: unknown) => {
-        ctx.log.error({ err, deviceId: username }, 'device directory failed during authentication');
-        refuse(SERVER_UNAVAILABLE, 'directory_error');
-      },
-    );
-  };
-}
-
-function openSession(ctx: BrokerContext, client: Client, device: Session['device']): void {
-  const guard = client.conn as TransportGuard;
-  const lane: Lane = {
-    inflight: 0,
-    waiting: [],
-    held: false,
-    hold: () => {
-      guard.hold();
-      ctx.metrics.paused();
-    },
-    release: () => guard.release(),
-  };
-  ctx.sessions.set(client, { device, guard, lane, offlineSent: false, revoked: false });
-  // A socket that closed while the registry answered never gets a lane (aedes drops the client too).
-  if (guard.destroyed) return;
-  ctx.flow.addLane(lane);
-  // Live from here, not from `clientReady`: a revocation racing the CONNACK must still find the session.
-  ctx.live.set(device.id, client);
-  ctx.cluster?.markLive(device.id);
-  guard.once('close', () => {
-    ctx.flow.removeLane(lane);
-    if (ctx.live.get(device.id) === client) {
-      ctx.live.delete(device.id);
-      ctx.cluster?.markGone(device.id);
-    }
-  });
-}
+export { makeAuthenticate } from './authenticate.js';
 
 /**
  * Publish authorisation and ingest, in one hook because aedes writes the QoS 1 PUBACK right after this

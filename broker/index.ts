@@ -12,7 +12,10 @@ import { CommandTracker } from './commands.js';
 import { FlowControl } from './flow-control.js';
 import { makeAuthenticate, makeAuthorizeForward, makeAuthorizePublish, makeAuthorizeSubscribe } from './hooks.js';
 import { Ingest } from './ingest.js';
-import { startListeners, type Listeners } from './listeners.js';
+import { startListeners, type Listeners, type MqttEndpoints, type Peer } from './listeners.js';
+import { Admission } from './admission.js';
+import { ConnectLimiter } from './connect-limiter.js';
+import type { TlsSource } from '../kernel/tls.js';
 import { BrokerMetrics, type BrokerStats } from './metrics.js';
 import { closeIntegration } from './integration-hooks.js';
 import type { DeviceDirectory, IntegrationDirectory, ReadingSink } from './ports.js';
@@ -23,6 +26,7 @@ import { TransportGuard } from './transport-guard.js';
 export type { DeviceDirectory, DeviceInfo, AuthOutcome, ReadingSink, IntegrationDirectory } from './ports.js';
 export { INTEGRATION_PREFIX } from './ports.js';
 export type { BrokerStats } from './metrics.js';
+export type { MqttEndpoints } from './listeners.js';
 
 export type { BrokerConfig } from './config.js';
 
@@ -36,11 +40,13 @@ export interface BrokerOptions {
   metrics?: Registry;
   /** Read-only integration clients of `platform/#`; without it, `integration:` usernames are refused. */
   integrations?: IntegrationDirectory;
+  /** Certificate and key (and device CA/CRL): MQTTS is served and WebSocket becomes WSS. */
+  tls?: TlsSource;
 }
 
 export interface Broker {
-  /** Starts aedes and the TCP (and, if configured, WebSocket) listeners; resolves with the bound ports. */
-  listen(): Promise<{ tcpPort: number; wsPort?: number }>;
+  /** Starts aedes and the TCP, TLS and WebSocket listeners that are configured; resolves with the bound ports. */
+  listen(): Promise<MqttEndpoints>;
   /** Closes the listeners and every session; rejects commands still waiting for a reply. */
   close(): Promise<void>;
   /** The broker's counters and gauges (the same numbers as its Prometheus metrics). */
@@ -66,12 +72,19 @@ type PublishFn = (packet: PublishPacket, client: Client | null, done?: (err?: Er
 export function createBroker(opts: BrokerOptions): Broker {
   const { config } = opts;
   const log = opts.log.child({ module: 'broker' });
-  const sockets = new Set<TransportGuard>();
+  const sockets = new Admission<TransportGuard>(
+    { maxConnections: config.mqttMaxConnections, maxPending: config.mqttMaxPending, maxPendingPerAddress: config.mqttMaxPendingPerAddress },
+    (reason, address) => {
+      metrics.evicted(reason);
+      log.debug({ reason, address }, 'unauthenticated mqtt socket closed to make room');
+    },
+  );
   const flow = new FlowControl({ maxInflight: config.ingestMaxInflight, maxInflightPerClient: config.ingestMaxInflightPerClient });
   const live = { aedes: undefined as Aedes | undefined };
   const metrics = new BrokerMetrics(
     () => ({
       connections: sockets.size,
+      pending: sockets.pendingCount,
       clients: live.aedes?.connectedClients ?? 0,
       ingestInflight: flow.inflight,
       ingestInflightPeak: flow.peakInflight,
@@ -92,6 +105,11 @@ export function createBroker(opts: BrokerOptions): Broker {
     ...(opts.integrations ? { integrations: opts.integrations } : {}),
     readers: new WeakMap(),
     liveReaders: new Set(),
+    peers: new WeakMap(),
+    limiter: new ConnectLimiter(
+      { failuresPerAddress: config.mqttAuthFailuresPerAddress, failuresPerUsername: config.mqttAuthFailuresPerUsername, banMs: config.mqttBanMs },
+      () => opts.clock.now(),
+    ),
   };
   const cluster = config.mqttCluster ? clusterLink(config, log) : undefined;
   if (cluster) ctx.cluster = cluster;
@@ -105,6 +123,8 @@ export function createBroker(opts: BrokerOptions): Broker {
     authorizeForward: makeAuthorizeForward(ctx),
   });
   live.aedes = broker;
+  // Authenticated: the socket leaves the unauthenticated pool (its cap and per-address share).
+  broker.on('client', (client) => sockets.authenticated(client.conn as TransportGuard));
   skipConsumed(broker, ctx);
   watchSessions(broker, ctx);
   const offRevoked = opts.bus.on('deviceRevoked', ({ deviceId }) => {
@@ -118,14 +138,7 @@ export function createBroker(opts: BrokerOptions): Broker {
   });
   let listeners: Listeners | undefined;
 
-  const admit = (inner: Duplex, req?: IncomingMessage): void => {
-    if (sockets.size >= config.mqttMaxConnections) {
-      metrics.rejected('connection_limit');
-      log.warn({ open: sockets.size, limit: config.mqttMaxConnections }, 'mqtt connection refused: connection limit');
-      inner.on('error', () => {});
-      inner.destroy();
-      return;
-    }
+  const admit = (inner: Duplex, peer: Peer, req?: IncomingMessage): void => {
     const guard = new TransportGuard(inner, {
       maxFrameBytes: config.mqttMaxFrameBytes,
       connectTimeoutMs: config.mqttConnectTimeoutMs,
@@ -133,20 +146,32 @@ export function createBroker(opts: BrokerOptions): Broker {
         if (reason === 'frame_too_large') metrics.frameTooLarge();
         else if (detail.rule !== undefined) metrics.protocolViolation(detail.rule);
         else metrics.rejected(reason);
-        log.warn({ reason, ...detail, limit: config.mqttMaxFrameBytes }, 'mqtt connection dropped');
+        log.warn({ reason, ...detail, address: peer.address, limit: config.mqttMaxFrameBytes }, 'mqtt connection dropped');
       },
     });
-    sockets.add(guard);
-    guard.once('close', () => sockets.delete(guard));
+    if (!sockets.admit(guard, peer.address)) {
+      metrics.rejected('connection_limit');
+      log.warn({ open: sockets.size, limit: config.mqttMaxConnections }, 'mqtt connection refused: connection limit');
+      inner.on('error', () => {});
+      guard.destroy();
+      return;
+    }
+    ctx.peers.set(guard, peer);
+    guard.once('close', () => sockets.closed(guard));
     broker.handle(guard, req);
+  };
+  const refuseCertificate = (peer: Peer, reason: string): void => {
+    metrics.rejected('client_certificate_refused');
+    log.warn({ address: peer.address, reason }, 'mqtt TLS client refused: certificate or handshake failed');
   };
 
   return {
     async listen() {
       await broker.listen();
-      listeners = await startListeners(config, admit);
-      log.info({ tcpPort: listeners.tcpPort, wsPort: listeners.wsPort }, 'mqtt broker listening');
-      return listeners.wsPort === undefined ? { tcpPort: listeners.tcpPort } : { tcpPort: listeners.tcpPort, wsPort: listeners.wsPort };
+      listeners = await startListeners(config, admit, refuseCertificate, opts.tls);
+      const { close: _close, ...endpoints } = listeners;
+      log.info(endpoints, 'mqtt broker listening');
+      return endpoints;
     },
     async close() {
       offRevoked();
@@ -156,7 +181,7 @@ export function createBroker(opts: BrokerOptions): Broker {
       // sessions closed and before the emitter does: aedes's 'closed' event is exactly that moment.
       const persisted = cluster && new Promise<void>((resolve) => broker.once('closed', () => void cluster.close().then(resolve)));
       await new Promise<void>((resolve) => broker.close(() => resolve()));
-      for (const g of sockets) g.destroy();
+      for (const g of [...sockets.sockets()]) g.destroy();
       await stopped;
       await persisted;
     },

@@ -1,17 +1,7 @@
 import { execFile } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findBinary } from '../test/servers/child.js';
+import { findBinary, runCommand as run } from '../test/servers/child.js';
 import { gasDevice, startTestBroker, type TestBroker } from './testing.js';
-
-/** Runs a Mosquitto command-line client; resolves with its exit code and output. */
-function run(bin: string, args: string[]): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    execFile(bin, args, { timeout: 20_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      resolve({ code, out: `${stdout}${stderr}` });
-    });
-  });
-}
 
 describe('broker: interoperability with the Mosquitto command-line clients', () => {
   const pub = findBinary('mosquitto_pub', 'mosquitto-clients');
@@ -28,7 +18,7 @@ describe('broker: interoperability with the Mosquitto command-line clients', () 
   it('stores a QoS 1 reading published by mosquitto_pub (it exits 0 only after the PUBACK)', async () => {
     const payload = JSON.stringify({ ts: Date.now(), seq: 42, metrics: { ch4_lel: 21.5, temp_c: 18 } });
     const r = await run(pub, [...base(), '-i', 'dev1', '-u', 'dev1', '-P', 'dev1-secret', '-q', '1', '-t', 'devices/dev1/telemetry', '-m', payload]);
-    expect(r).toEqual({ code: 0, out: '' });
+    expect(r).toMatchObject({ code: 0, out: '' });
     expect(tb.sink.readings).toHaveLength(1);
     expect(tb.sink.readings[0]).toMatchObject({ deviceId: 'dev1', seq: 42, metrics: { ch4_lel: 21.5, temp_c: 18 } });
   });

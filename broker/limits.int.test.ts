@@ -85,11 +85,12 @@ describe('broker: frame-size limit, connect timeout, connection cap', () => {
     expect(c.connected).toBe(true);
   });
 
-  it('refuses sockets beyond mqttMaxConnections at once, counted, and admits again below it', async () => {
-    tb = await startTestBroker([gasDevice('dev1'), gasDevice('dev2')], { mqttMaxConnections: 3 });
+  it('refuses sockets beyond mqttMaxConnections of authenticated sessions at once, counted, and admits again below it', async () => {
+    // (A table holding unauthenticated sockets makes room instead: abuse.int.test.ts.)
+    tb = await startTestBroker([gasDevice('dev1'), gasDevice('dev2'), gasDevice('dev3')], { mqttMaxConnections: 3 });
     await tb.connect('dev1');
     const ws = await tb.connect('dev2', { ws: true });
-    const idle = await rawSocket(tb.tcpPort);
+    const third = await tb.connect('dev3');
     await vi.waitFor(() => expect(tb!.broker.stats().connections).toBe(3));
     const extra = await rawSocket(tb.tcpPort);
     await closeOf(extra);
@@ -103,7 +104,7 @@ describe('broker: frame-size limit, connect timeout, connection cap', () => {
     expect(gotConnack).toBe(false);
     expect(tb.broker.stats().connectsRejected).toEqual({ connection_limit: 2 });
     await ws.endAsync();
-    idle.destroy();
+    await third.endAsync();
     await vi.waitFor(() => expect(tb!.broker.stats().connections).toBe(1));
     const again = await tb.connect('dev2');
     expect(again.connected).toBe(true);

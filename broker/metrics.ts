@@ -4,9 +4,17 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 export interface BrokerStats {
   /** Open MQTT sockets (TCP + WebSocket), authenticated or not: what `mqttMaxConnections` bounds. */
   connections: number;
+  /** Open sockets that have not authenticated yet (their own, smaller cap). */
+  pending: number;
   /** Authenticated device sessions. */
   clients: number;
   connectsRejected: Record<string, number>;
+  /** Bans started, by scope (address, username). */
+  bans: Record<string, number>;
+  /** Unauthenticated sockets closed to make room, by reason. */
+  evictions: Record<string, number>;
+  /** Devices that logged in with a client certificate. */
+  certificateLogins: number;
   readings: number;
   violations: Record<string, number>;
   aclDenied: { publish: number; subscribe: number };
@@ -22,12 +30,15 @@ export interface BrokerStats {
   sinkFailures: number;
 }
 
-export type Gauges = Pick<BrokerStats, 'connections' | 'clients' | 'ingestInflight' | 'ingestInflightPeak' | 'pausedSockets'>;
+export type Gauges = Pick<BrokerStats, 'connections' | 'pending' | 'clients' | 'ingestInflight' | 'ingestInflightPeak' | 'pausedSockets'>;
 
 /** Counters kept as plain numbers; prom-client instruments are registered only when a registry is given. */
 export class BrokerMetrics {
   private readonly c = {
     connectsRejected: {} as Record<string, number>,
+    bans: {} as Record<string, number>,
+    evictions: {} as Record<string, number>,
+    certificateLogins: 0,
     readings: 0,
     violations: {} as Record<string, number>,
     aclDenied: { publish: 0, subscribe: 0 },
@@ -43,6 +54,8 @@ export class BrokerMetrics {
     acl: Counter<'action'>;
     frames: Counter;
     protocol: Counter<'rule'>;
+    bans: Counter<'scope'>;
+    evictions: Counter<'reason'>;
   };
 
   constructor(
@@ -53,6 +66,7 @@ export class BrokerMetrics {
     const registers = [registry];
     const g = this.gauges;
     new Gauge({ name: 'citybrain_mqtt_connections', help: 'Open MQTT connections (TCP and WebSocket)', registers, collect() { this.set(g().connections); } });
+    new Gauge({ name: 'citybrain_mqtt_pending_connections', help: 'Open MQTT sockets not yet authenticated', registers, collect() { this.set(g().pending); } });
     new Gauge({ name: 'citybrain_ingest_inflight', help: 'Readings in flight through ingest', registers, collect() { this.set(g().ingestInflight); } });
     new Gauge({ name: 'citybrain_mqtt_paused_sockets', help: 'MQTT sockets paused by ingest flow control', registers, collect() { this.set(g().pausedSockets); } });
     this.prom = {
@@ -62,12 +76,28 @@ export class BrokerMetrics {
       acl: new Counter({ name: 'citybrain_mqtt_acl_denied_total', help: 'Publishes and subscriptions refused by the topic ACL', labelNames: ['action'], registers }),
       frames: new Counter({ name: 'citybrain_mqtt_frames_too_large_total', help: 'Connections dropped for an MQTT packet over the frame-size limit', registers }),
       protocol: new Counter({ name: 'citybrain_mqtt_protocol_violations_total', help: 'Connections closed for a malformed MQTT packet, by the MQTT 3.1.1 rule broken', labelNames: ['rule'], registers }),
+      bans: new Counter({ name: 'citybrain_mqtt_connect_bans_total', help: 'Addresses and usernames banned for failed CONNECTs', labelNames: ['scope'], registers }),
+      evictions: new Counter({ name: 'citybrain_mqtt_pending_evicted_total', help: 'Unauthenticated MQTT sockets closed to make room, by reason', labelNames: ['reason'], registers }),
     };
   }
 
   rejected(reason: string): void {
     this.c.connectsRejected[reason] = (this.c.connectsRejected[reason] ?? 0) + 1;
     this.prom?.rejected.inc({ reason });
+  }
+
+  banned(scope: string): void {
+    this.c.bans[scope] = (this.c.bans[scope] ?? 0) + 1;
+    this.prom?.bans.inc({ scope });
+  }
+
+  evicted(reason: string): void {
+    this.c.evictions[reason] = (this.c.evictions[reason] ?? 0) + 1;
+    this.prom?.evictions.inc({ reason });
+  }
+
+  certificateLogin(): void {
+    this.c.certificateLogins++;
   }
 
   readings(n: number): void {
@@ -108,6 +138,9 @@ export class BrokerMetrics {
     return {
       ...this.gauges(),
       connectsRejected: { ...c.connectsRejected },
+      bans: { ...c.bans },
+      evictions: { ...c.evictions },
+      certificateLogins: c.certificateLogins,
       readings: c.readings,
       violations: { ...c.violations },
       aclDenied: { ...c.aclDenied },

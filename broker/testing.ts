@@ -8,7 +8,8 @@ import { EventBus } from '../kernel/bus.js';
 import { systemClock } from '../kernel/clock.js';
 import type { Reading } from '../kernel/events.js';
 import { silentLogger, type Logger } from '../kernel/logger.js';
-import { createBroker, type Broker, type BrokerConfig } from './index.js';
+import type { TlsSource } from '../kernel/tls.js';
+import { createBroker, type Broker, type BrokerConfig, type MqttEndpoints } from './index.js';
 import type { AuthOutcome, DeviceDirectory, DeviceInfo, IntegrationDirectory, ReadingSink } from './ports.js';
 
 export interface TestDevice extends DeviceInfo {
@@ -89,6 +90,14 @@ export const testConfig = (over: Partial<BrokerConfig> = {}): BrokerConfig => ({
   ingestMaxInflightPerClient: 200,
   mqttCluster: false,
   mqttClusterPrefix: 'citybrain:',
+  mqttTlsPort: 0,
+  tlsRequired: false,
+  tlsClientCerts: 'optional',
+  mqttMaxPending: 1_000,
+  mqttMaxPendingPerAddress: 16,
+  mqttAuthFailuresPerAddress: 30,
+  mqttAuthFailuresPerUsername: 10,
+  mqttBanMs: 60_000,
   ...over,
 });
 
@@ -98,8 +107,11 @@ export interface TestBroker {
   directory: TestDirectory;
   sink: RecordingSink;
   registry: Registry;
+  /** Plain MQTT port (-1 when plain MQTT is off: TLS required). */
   tcpPort: number;
   wsPort?: number;
+  /** Every listener the broker opened (MQTTS, WSS when a certificate is given). */
+  endpoints: MqttEndpoints;
   /** Connects a real mqtt.js client (no reconnects unless asked) and awaits CONNACK. */
   connect(id: string, opts?: IClientOptions & { ws?: boolean; password?: string }): Promise<MqttClient>;
   /** Opens a client and resolves with the CONNACK error (for refused connections). */
@@ -119,18 +131,20 @@ export async function startTestBroker(
   devices: TestDevice[],
   config: Partial<BrokerConfig> = {},
   log: Logger = silentLogger(),
-  extra: { integrations?: IntegrationDirectory } = {},
+  extra: { integrations?: IntegrationDirectory; tls?: TlsSource } = {},
 ): Promise<TestBroker> {
   const bus = new EventBus();
   const directory = new TestDirectory(devices);
   const sink = new RecordingSink();
   const registry = new Registry();
   const broker = createBroker({ config: testConfig(config), log, bus, clock: systemClock, directory, sink, metrics: registry, ...extra });
-  const { tcpPort, wsPort } = await broker.listen();
+  const endpoints = await broker.listen();
+  const { wsPort } = endpoints;
+  const tcpPort = endpoints.tcpPort ?? -1;
   const clients: MqttClient[] = [];
   const url = (ws?: boolean) => (ws ? `ws://127.0.0.1:${wsPort}` : `mqtt://127.0.0.1:${tcpPort}`);
   return {
-    broker, bus, directory, sink, registry, tcpPort, wsPort,
+    broker, bus, directory, sink, registry, tcpPort, wsPort, endpoints,
     async connect(id, opts = {}) {
       const dev = directory.devices.get(id);
       const c = mqtt.connect(url(opts.ws), {

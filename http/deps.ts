@@ -6,6 +6,7 @@
 import type { Registry } from 'prom-client';
 import type { Clock } from '../kernel/clock.js';
 import type { Logger } from '../kernel/logger.js';
+import type { TlsSource } from '../kernel/tls.js';
 import type { SeverityName, ViolationRecord } from '../kernel/events.js';
 import type { DroneOpsPort } from './routes/drone-ops.port.js';
 import type { OpcuaPort } from './routes/opcua.js';
@@ -101,8 +102,12 @@ export interface AggregateBucket {
 
 export interface HealthReport {
   ok: boolean;
-  checks: Record<string, { ok: boolean; detail?: string }>;
+  /** One entry per dependency; `required: false` means the platform keeps serving while it is down (readiness ignores it). */
+  checks: Record<string, { ok: boolean; detail?: string; required?: boolean }>;
 }
+
+/** Who may read `/metrics` or `/docs`: anyone, a caller with a valid token, or nobody (route absent). */
+export type RouteExposure = 'public' | 'token' | 'off';
 
 /** Minimal GeoJSON (RFC 7946) shapes; http/ does not depend on a geometry library. */
 export interface Feature {
@@ -394,8 +399,12 @@ export interface HttpDeps {
   /** Registry `/metrics` exposes; the HTTP metrics are registered in it too. */
   metrics: Registry;
   clock: Clock;
-  /** Readiness of every dependency; `/healthz` answers 503 when `ok` is false. */
+  /** Every dependency's state; `/healthz` answers 503 when `ok` is false, `/readyz` when a required one is down. */
   health(): Promise<HealthReport>;
+  /** `/metrics` and `/docs` (+ `/openapi.json`) exposure; both default to public. */
+  exposure?: { metrics?: RouteExposure; docs?: RouteExposure };
+  /** HTTPS: certificate and key (reloaded in place through the same source). */
+  tls?: TlsSource;
   devices: DevicesPort;
   readings: ReadingsPort;
   /** The city's districts (GeoJSON). */

@@ -20,7 +20,7 @@ import { alertRoutes } from './routes/alerts.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { ruleRoutes } from './routes/rules.js';
 import { silenceRoutes } from './routes/silences.js';
-import { systemRoutes } from './routes/system.js';
+import { exposureHooks, systemRoutes } from './routes/system.js';
 import { integrationRoutes, webhookRoutes } from './routes/webhooks.js';
 import { peopleRoutes } from './routes/people.js';
 import { sessionRoutes } from './routes/session.js';
@@ -41,7 +41,9 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     bodyLimit: DEFAULT_BODY_LIMIT,
     // Reject unknown body fields (a typo like "locaton" must not be silently dropped).
     ajv: { customOptions: { removeAdditional: false } },
-  });
+    // HTTPS when a certificate is configured; the composition root attaches `app.server` for reloads.
+    ...(deps.tls ? { https: deps.tls.options() } : {}),
+  }) as unknown as FastifyInstance;
 
   app.decorateRequest('principal', null);
   app.decorateRequest('auditDetail', null);
@@ -78,9 +80,10 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
       return { schema: { ...schema, description: schema.description ? `${schema.description}\n\n${note}` : note }, url };
     },
   });
-  void app.register(swaggerUi, { routePrefix: '/docs' });
+  const docs = deps.exposure?.docs ?? 'public';
+  if (docs !== 'off') void app.register(swaggerUi, { routePrefix: '/docs', uiHooks: exposureHooks(docs, auth) });
 
-  void app.register(systemRoutes(deps));
+  void app.register(systemRoutes(deps, auth));
   void app.register(contractRoutes(deps), { prefix: API_PREFIX });
   void app.register(
     async (api) => {

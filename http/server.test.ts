@@ -117,8 +117,8 @@ describe('system routes', () => {
         Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
       );
       expect(documented.sort()).toEqual([...routes].sort());
-      expect(routes).toHaveLength(14);
-      const publicOps = ['/healthz', '/metrics', '/api/v1/contracts', '/api/v1/contracts/schemas'];
+      expect(routes).toHaveLength(15);
+      const publicOps = ['/healthz', '/readyz', '/metrics', '/api/v1/contracts', '/api/v1/contracts/schemas'];
       for (const [path, ops] of Object.entries(doc.paths)) {
         for (const op of Object.values(ops)) {
           expect(op.security !== undefined, path).toBe(!publicOps.includes(path));

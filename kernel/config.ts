@@ -1,6 +1,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { DURATION_SYNTAX, formatDuration, parseDuration } from './duration.js';
+import { accessSync, constants } from 'node:fs';
 import { AppError } from './errors.js';
 
 /**
@@ -15,10 +16,34 @@ const Duration = (description: string, def: number) => Type.Integer({ minimum: 1
 const OptUrl = (description: string, protocols: string[]) =>
   Type.Optional(Type.String({ minLength: 1, description, 'x-protocols': protocols }));
 
+const Access = (description: string) =>
+  Type.Union([Type.Literal('public'), Type.Literal('token'), Type.Literal('off')], { default: 'public', description });
+
+/** TLS, MQTT connect limits and the operational routes' exposure (docs/security.md). */
+const TransportSettings = {
+  tlsCert: Type.Optional(Type.String({ minLength: 1, description: 'PEM certificate (chain) file: HTTPS, MQTTS and WSS. Reloaded when the file changes or on SIGHUP', 'x-file': true })),
+  tlsKey: Type.Optional(Type.String({ minLength: 1, description: 'PEM private key file of CITYBRAIN_TLS_CERT', 'x-file': true })),
+  tlsCa: Type.Optional(Type.String({ minLength: 1, description: 'PEM CA bundle that signs device client certificates: MQTTS and WSS then ask devices for one (certificate CN = device id)', 'x-file': true })),
+  tlsCrl: Type.Optional(Type.String({ minLength: 1, description: 'PEM revocation list of device client certificates (needs CITYBRAIN_TLS_CA)', 'x-file': true })),
+  tlsClientCerts: Type.Union([Type.Literal('optional'), Type.Literal('required')], {
+    default: 'optional',
+    description: 'With CITYBRAIN_TLS_CA: optional (a device may log in with a certificate or a password) or required (MQTTS and WSS refuse a device without a valid certificate)',
+  }),
+  tlsRequired: Type.Boolean({ default: false, description: 'Serve TLS only: no plain MQTT or WebSocket listener (needs CITYBRAIN_TLS_CERT and CITYBRAIN_TLS_KEY; HTTP is HTTPS whenever a certificate is set)' }),
+  mqttTlsPort: Port('MQTTS (MQTT over TLS) port, served when a certificate is set (0 = any free port)', 8883),
+  mqttMaxPending: PosInt('MQTT sockets not yet authenticated, a cap of their own: a new one over it closes the oldest', 1_000),
+  mqttMaxPendingPerAddress: PosInt('Unauthenticated MQTT sockets per source address: a new one over it closes that address\'s oldest', 16),
+  mqttAuthFailuresPerAddress: PosInt('Failed MQTT CONNECTs from one address within CITYBRAIN_MQTT_BAN_MS before the address is banned', 30),
+  mqttAuthFailuresPerUsername: PosInt('Failed MQTT CONNECTs for one username within CITYBRAIN_MQTT_BAN_MS before the username is banned', 10),
+  mqttBanMs: PosInt('First MQTT connect ban; each further ban of the same address or username doubles it, up to an hour', 60_000),
+  metricsAccess: Access('GET /metrics: public, token (the admin or an API token) or off'),
+  docsAccess: Access('GET /docs and /openapi.json: public, token (the admin or an API token) or off'),
+};
+
 export const ConfigSchema = Type.Object({
-  httpHost: Type.String({ default: '0.0.0.0', description: 'HTTP listen address' }),
+  httpHost: Type.String({ default: '127.0.0.1', description: 'HTTP listen address (loopback until you choose one; 0.0.0.0 = every interface)' }),
   httpPort: Port('HTTP API port (0 = any free port)', 8080),
-  mqttHost: Type.String({ default: '0.0.0.0', description: 'MQTT listen address' }),
+  mqttHost: Type.String({ default: '127.0.0.1', description: 'MQTT listen address (loopback until you choose one; 0.0.0.0 = every interface)' }),
   mqttPort: Port('MQTT (TCP) port (0 = any free port)', 1883),
   mqttWsPort: Port('MQTT over WebSocket port (0 = any free port, -1 not allowed; set CITYBRAIN_MQTT_WS=off to disable)', 8083),
   mqttWs: Type.Boolean({ default: true, description: 'Serve MQTT over WebSocket' }),
@@ -57,6 +82,7 @@ export const ConfigSchema = Type.Object({
     default: 'off',
     description: 'Send a drone automatically when an alert opens or is upgraded to this severity: off, red (level I), orange (orange and red)',
   }),
+  ...TransportSettings,
   demo: Type.Union([Type.Literal('off'), Type.Literal('on')], {
     default: 'off',
     description: 'Demo: start simulated MAVLink docks and drones in the four core districts (over loopback UDP) and register them',
@@ -105,6 +131,20 @@ export const ENV_MAP: Record<string, keyof Static<typeof ConfigSchema>> = {
   CITYBRAIN_TELEMETRY_BUFFER_MAX: 'telemetryBufferMax',
   CITYBRAIN_TELEMETRY_SPILL_MAX_BYTES: 'telemetrySpillMaxBytes',
   CITYBRAIN_AUTO_DISPATCH: 'autoDispatch',
+  CITYBRAIN_TLS_CERT: 'tlsCert',
+  CITYBRAIN_TLS_KEY: 'tlsKey',
+  CITYBRAIN_TLS_CA: 'tlsCa',
+  CITYBRAIN_TLS_CRL: 'tlsCrl',
+  CITYBRAIN_TLS_CLIENT_CERTS: 'tlsClientCerts',
+  CITYBRAIN_TLS_REQUIRED: 'tlsRequired',
+  CITYBRAIN_MQTTS_PORT: 'mqttTlsPort',
+  CITYBRAIN_MQTT_MAX_PENDING: 'mqttMaxPending',
+  CITYBRAIN_MQTT_MAX_PENDING_PER_ADDRESS: 'mqttMaxPendingPerAddress',
+  CITYBRAIN_MQTT_AUTH_FAILURES_PER_ADDRESS: 'mqttAuthFailuresPerAddress',
+  CITYBRAIN_MQTT_AUTH_FAILURES_PER_USERNAME: 'mqttAuthFailuresPerUsername',
+  CITYBRAIN_MQTT_BAN_MS: 'mqttBanMs',
+  CITYBRAIN_METRICS: 'metricsAccess',
+  CITYBRAIN_DOCS: 'docsAccess',
   CITYBRAIN_DEMO: 'demo',
   CITYBRAIN_DEMO_SPEEDUP: 'demoSpeedup',
   CITYBRAIN_DEMO_DOCKS: 'demoDocksPerDistrict',
@@ -219,6 +259,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (withDefaults.mqttCluster === true && withDefaults.redisUrl === undefined) {
     problems.push('CITYBRAIN_MQTT_CLUSTER: on needs REDIS_URL (the nodes share state through Redis)');
   }
+  problems.push(...transportProblems(withDefaults));
   if (problems.length > 0) {
     throw new AppError('CONFIG_INVALID', {
       message: `Configuration is invalid:\n  - ${problems.join('\n  - ')}`,
@@ -226,6 +267,26 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     });
   }
   return Object.freeze(withDefaults) as Config;
+}
+
+/** TLS settings that only make sense together, and files that must be readable before anything listens. */
+function transportProblems(c: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const props = ConfigSchema.properties as Record<string, TSchema>;
+  for (const [key, schema] of Object.entries(props)) {
+    const path = c[key];
+    if ((schema as { 'x-file'?: boolean })['x-file'] !== true || typeof path !== 'string') continue;
+    try {
+      accessSync(path, constants.R_OK);
+    } catch {
+      problems.push(`${KEY_TO_ENV[key]}: cannot read ${path}`);
+    }
+  }
+  if ((c.tlsCert === undefined) !== (c.tlsKey === undefined)) problems.push('CITYBRAIN_TLS_CERT and CITYBRAIN_TLS_KEY: set both or neither');
+  if (c.tlsRequired === true && c.tlsCert === undefined) problems.push('CITYBRAIN_TLS_REQUIRED: on needs CITYBRAIN_TLS_CERT and CITYBRAIN_TLS_KEY');
+  if (c.tlsCa !== undefined && c.tlsCert === undefined) problems.push('CITYBRAIN_TLS_CA: device certificates need CITYBRAIN_TLS_CERT and CITYBRAIN_TLS_KEY (the server side of TLS)');
+  if (c.tlsCrl !== undefined && c.tlsCa === undefined) problems.push('CITYBRAIN_TLS_CRL: needs CITYBRAIN_TLS_CA (the CA whose certificates it revokes)');
+  return problems;
 }
 
 /** A URL with its password replaced, for logs and error messages. */

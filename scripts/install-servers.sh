@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the real servers the integration tests and benchmarks start as child processes:
-# InfluxDB 1.x, PostgreSQL, Redis, Mosquitto (+ clients). Debian packages; needs root (or sudo).
+# InfluxDB 1.x, PostgreSQL, Redis, Mosquitto (+ clients), and openssl + curl for the TLS tests. Debian packages; needs root (or sudo).
 # The packages' own system services are not used: tests start their own instances on free ports.
 set -euo pipefail
 
@@ -11,9 +11,12 @@ command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v mosquitto_pub >/dev/null 2>&1 || need+=(mosquitto-clients)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v psql >/dev/null 2>&1 || need+=(postgresql-client)
+# The TLS tests make their certificates with openssl and talk HTTPS with curl.
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v curl >/dev/null 2>&1 || need+=(curl)
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "install-servers: influxdb, postgresql, redis-server, mosquitto already installed"
+  echo "install-servers: influxdb, postgresql, redis-server, mosquitto, openssl, curl already installed"
   exit 0
 fi
 

@@ -1,48 +1,62 @@
-/** Unauthenticated operational routes: health, Prometheus metrics, the OpenAPI document. */
-import type { FastifyInstance } from 'fastify';
+/** Operational routes: health and readiness (no auth), Prometheus metrics and the OpenAPI document (as configured). */
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import type { HttpDeps } from '../deps.js';
+import type { HealthReport, HttpDeps, RouteExposure } from '../deps.js';
 import { Health } from '../schemas.js';
 
-export function systemRoutes(deps: Pick<HttpDeps, 'health' | 'metrics'>) {
+type Hook = (req: FastifyRequest) => Promise<void>;
+
+/** Route options for an exposure setting: no hook when public, the token check when `token`. */
+export function exposureHooks(exposure: RouteExposure, auth: Hook): { onRequest?: onRequestHookHandler } {
+  return exposure === 'token' ? { onRequest: auth as onRequestHookHandler } : {};
+}
+
+async function report(deps: Pick<HttpDeps, 'health'>, req: FastifyRequest): Promise<HealthReport> {
+  try {
+    return await deps.health();
+  } catch (err) {
+    req.log.error({ err }, 'health check threw');
+    return { ok: false, checks: { health: { ok: false, detail: 'health check failed' } } };
+  }
+}
+
+function answer(reply: FastifyReply, ok: boolean, r: HealthReport) {
+  return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', checks: r.checks });
+}
+
+export function systemRoutes(deps: Pick<HttpDeps, 'health' | 'metrics' | 'exposure'>, auth: Hook) {
+  const metrics = deps.exposure?.metrics ?? 'public';
+  const docs = deps.exposure?.docs ?? 'public';
   return async (app: FastifyInstance): Promise<void> => {
-    app.get(
-      '/healthz',
-      {
-        schema: {
-          tags: ['system'],
-          summary: 'Readiness of the process and its stores (no auth)',
-          response: { 200: Health, 503: Health },
-        },
-      },
-      async (req, reply) => {
-        let report;
-        try {
-          report = await deps.health();
-        } catch (err) {
-          req.log.error({ err }, 'health check threw');
-          report = { ok: false, checks: { health: { ok: false, detail: 'health check failed' } } };
-        }
-        return reply.code(report.ok ? 200 : 503).send({ status: report.ok ? 'ok' : 'unavailable', checks: report.checks });
-      },
-    );
+    const schema = (summary: string) => ({ tags: ['system'], summary, response: { 200: Health, 503: Health } });
+    app.get('/healthz', { schema: schema('Every dependency checked now; 503 when any is down (no auth)') }, async (req, reply) => {
+      const r = await report(deps, req);
+      return answer(reply, r.ok, r);
+    });
+    app.get('/readyz', { schema: schema('Readiness: 503 while a required dependency (relational store, Redis, spill room) is down (no auth)') }, async (req, reply) => {
+      const r = await report(deps, req);
+      return answer(reply, Object.values(r.checks).every((c) => c.ok || c.required === false), r);
+    });
 
-    app.get(
-      '/metrics',
-      {
-        schema: {
-          tags: ['system'],
-          summary: 'Prometheus metrics, text exposition format (no auth: scrape from the internal network)',
-          produces: ['text/plain'],
-          response: { 200: Type.String() },
+    if (metrics !== 'off') {
+      app.get(
+        '/metrics',
+        {
+          ...exposureHooks(metrics, auth),
+          schema: {
+            tags: ['system'],
+            summary: `Prometheus metrics, text exposition format (${metrics === 'token' ? 'bearer token' : 'no auth: scrape from the internal network'}; CITYBRAIN_METRICS)`,
+            produces: ['text/plain'],
+            response: { 200: Type.String() },
+          },
         },
-      },
-      async (_req, reply) => {
-        const body = await deps.metrics.metrics();
-        return reply.type(deps.metrics.contentType).send(body);
-      },
-    );
+        async (_req, reply) => {
+          const body = await deps.metrics.metrics();
+          return reply.type(deps.metrics.contentType).send(body);
+        },
+      );
+    }
 
-    app.get('/openapi.json', { schema: { hide: true } }, async (_req, reply) => reply.send(app.swagger()));
+    if (docs !== 'off') app.get('/openapi.json', { ...exposureHooks(docs, auth), schema: { hide: true } }, async (_req, reply) => reply.send(app.swagger()));
   };
 }

@@ -18,7 +18,7 @@ export async function bootPlatform(env: Record<string, string> = {}, overrides: 
   const dataDir = mkdtempSync(join(tmpdir(), 'cb-e2e-'));
   const config = loadConfig(
     { CITYBRAIN_ADMIN_TOKEN: TOKEN, CITYBRAIN_DATA_DIR: dataDir, ...env },
-    { httpHost: '127.0.0.1', httpPort: 0, mqttHost: '127.0.0.1', mqttPort: 0, mqttWsPort: 0, telemetryFlushMs: 10, ...overrides },
+    { httpHost: '127.0.0.1', httpPort: 0, mqttHost: '127.0.0.1', mqttPort: 0, mqttWsPort: 0, mqttTlsPort: 0, telemetryFlushMs: 10, ...overrides },
   );
   return startPlatform(config, { log: silentLogger(), ...opts });
 }

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { execFile, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { once } from 'node:events';
 
@@ -70,4 +70,14 @@ export function postgresBinDirs(): string[] {
   return readdirSync(root)
     .sort((a, b) => Number(b) - Number(a))
     .map((v) => `${root}/${v}/bin`);
+}
+
+/** Runs a command-line client (mosquitto_pub, curl, openssl); resolves with its exit code and output, never rejects. */
+export function runCommand(bin: string, args: string[], timeoutMs = 20_000): Promise<{ code: number; out: string; stdout: string }> {
+  return new Promise((resolve) => {
+    execFile(bin, args, { timeout: timeoutMs }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+      resolve({ code, out: `${stdout}${stderr}`, stdout });
+    });
+  });
 }
