@@ -86,7 +86,13 @@ async function openPostgres(url: string, opts: DatabaseOptions): Promise<Databas
     types,
     // Every connection works inside the schema, so module SQL stays schema-agnostic.
     ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
+    // A query on a dead server fails after this instead of waiting for ever (readiness probes, shutdown).
+    connectionTimeoutMillis: 5_000,
   });
+  // An idle connection cut by a server restart emits 'error' on the pool; without a listener that error
+  // would end the process. The pool drops that connection, and the next query reconnects (or fails, and
+  // its caller reports it: /readyz shows the store down).
+  pool.on('error', () => {});
   return wrap(new Kysely({ dialect: new PostgresDialect({ pool }) }), 'postgres', schema);
 }
 
