@@ -20,7 +20,7 @@ import { alertRoutes } from './routes/alerts.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { ruleRoutes } from './routes/rules.js';
 import { silenceRoutes } from './routes/silences.js';
-import { exposureHooks, systemRoutes } from './routes/system.js';
+import { docsUi, systemRoutes } from './routes/system.js';
 import { integrationRoutes, webhookRoutes } from './routes/webhooks.js';
 import { peopleRoutes } from './routes/people.js';
 import { sessionRoutes } from './routes/session.js';
@@ -81,7 +81,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     },
   });
   const docs = deps.exposure?.docs ?? 'public';
-  if (docs !== 'off') void app.register(swaggerUi, { routePrefix: '/docs', uiHooks: exposureHooks(docs, auth) });
+  if (docs !== 'off') void app.register(docsUi(docs, auth, async (ui) => ui.register(swaggerUi, { routePrefix: '/docs' })));
 
   void app.register(systemRoutes(deps, auth));
   void app.register(contractRoutes(deps), { prefix: API_PREFIX });

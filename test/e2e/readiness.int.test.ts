@@ -30,7 +30,7 @@ describe('/healthz and /readyz with real dependencies stopped under the platform
     p = await bootPlatform({ DATABASE_URL: pg.url, REDIS_URL: redis.url });
     const up = await probe(p, '/readyz');
     expect(up.status).toBe(200);
-    expect(Object.keys(up.body.checks).sort()).toEqual(['broker', 'redis', 'relationalStore', 'telemetrySpill', 'telemetryStore']);
+    expect(Object.keys(up.body.checks).sort()).toEqual(['broker', 'redis', 'relationalStore', 'scheduler', 'telemetrySpill', 'telemetryStore']);
     expect(up.body.checks.relationalStore).toEqual({ ok: true, required: true, detail: 'postgres' });
     expect(up.body.checks.redis).toEqual({ ok: true, required: true, detail: 'PING PONG' });
     expect(up.body.checks.telemetryStore).toMatchObject({ ok: true, required: false });
