@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { Platform } from '../../app/platform.js';
 import { startPostgres, type PostgresServer } from '../servers/postgres.js';
 import { startRedis, type RedisServer } from '../servers/redis.js';
-import { findBinary, startProcess, type ServerProcess } from '../servers/child.js';
+import type { ServerProcess } from '../servers/child.js';
 import { bootPlatform } from './helpers.js';
 
 interface Health {
@@ -47,12 +47,12 @@ describe('/healthz and /readyz with real dependencies stopped under the platform
     expect(noPg.status).toBe(503);
     expect(noPg.body.checks.relationalStore?.ok).toBe(false);
     expect(noPg.body.checks.relationalStore?.detail).toBeTruthy();
-    // Redis back on its port: the scheduler reconnects and the platform shuts down cleanly.
-    redisAgain = await startRedisOnPort(redis.port);
+    // Redis back on its port (durable, as the scheduler demands): it reconnects and the platform shuts down cleanly.
+    redisAgain = await startRedis({ port: redis.port });
     await vi.waitFor(async () => expect((await probe(p!, '/readyz')).body.checks.redis?.ok).toBe(true), { timeout: 20_000, interval: 250 });
   });
 
-  it('comes back ready when the dependency returns (Redis restarted on its port)', async () => {
+  it('comes back ready when the dependency returns (a durable Redis restarted on its port)', async () => {
     const r = await startRedis();
     const q = await bootPlatform({ REDIS_URL: r.url });
     let again: ServerProcess | undefined;
@@ -60,7 +60,7 @@ describe('/healthz and /readyz with real dependencies stopped under the platform
       expect((await probe(q, '/readyz')).status).toBe(200);
       await r.stop();
       expect((await probe(q, '/readyz')).status).toBe(503);
-      again = startRedisOnPort(r.port);
+      again = await startRedis({ port: r.port });
       await vi.waitFor(async () => expect((await probe(q, '/readyz')).status).toBe(200), { timeout: 20_000, interval: 250 });
     } finally {
       // The platform first, while Redis is up (BullMQ's close waits for its connection).
@@ -69,8 +69,3 @@ describe('/healthz and /readyz with real dependencies stopped under the platform
     }
   });
 });
-
-/** A second redis-server on a given port (the first one's, now free). */
-function startRedisOnPort(port: number): ServerProcess {
-  return startProcess('redis-server', findBinary('redis-server', 'redis-server'), ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
-}
