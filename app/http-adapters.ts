@@ -58,7 +58,7 @@ export function devicesPort(registry: DeviceRegistry, districts: DistrictIndex):
         failed: r.failed,
         devices: r.rows.flatMap((row) => (row.ok && row.id && row.credentials ? [{ id: row.id, credentials: row.credentials }] : [])),
         errors: r.rows.flatMap((row) =>
-          row.ok ? [] : [{ index: row.row, ...(row.id ? { id: row.id } : {}), code: row.error?.code ?? 'VALIDATION_FAILED', message: row.error?.message ?? 'invalid row' }],
+          row.ok ? [] : [{ row: row.row, index: row.row - 1, ...(row.id ? { id: row.id } : {}), code: row.error?.code ?? 'VALIDATION_FAILED', message: row.error?.message ?? 'invalid row' }],
         ),
       };
     },

@@ -82,7 +82,7 @@ export interface ImportReport {
   failed: number;
   devices: { id: string; credentials: DeviceCredentials }[];
   /** `index` is the 0-based feature index (GeoJSON) or the 1-based data line (CSV). */
-  errors: { index: number; id?: string; code: string; message: string }[];
+  errors: { row: number; index: number; id?: string; code: string; message: string }[];
 }
 
 export type MetricValue = number | boolean;

@@ -108,7 +108,7 @@ describe('POST /api/v1/devices/import', () => {
     const res = await app.inject({ method: 'POST', url: '/api/v1/devices/import', headers: { ...AUTH, 'content-type': type }, payload: geojson });
     expect(res.statusCode).toBe(200);
     const report = res.json();
-    expect(report).toMatchObject({ total: 2, created: 1, failed: 1, errors: [{ index: 1, id: 'x1', code: 'UNKNOWN_KIND' }] });
+    expect(report).toMatchObject({ total: 2, created: 1, failed: 1, errors: [{ row: 2, index: 1, id: 'x1', code: 'UNKNOWN_KIND' }] });
     expect(report.devices[0]).toMatchObject({ id: 'd1', credentials: { username: 'd1' } });
     expect(deps.calls.at(-1)).toEqual({ method: 'import', args: [geojson, 'geojson'] });
   });

@@ -125,7 +125,8 @@ export const ImportReport = Type.Object(
     devices: Type.Array(Type.Object({ id: Type.String(), credentials: Credentials })),
     errors: Type.Array(
       Type.Object({
-        index: Type.Integer({ description: 'Feature index (GeoJSON, from 0) or data line (CSV, from 1)' }),
+        row: Type.Integer({ description: 'Which row failed, from 1: the n-th feature (GeoJSON) or the n-th data line after the header (CSV)' }),
+        index: Type.Integer({ description: 'The same position from 0 (row − 1)' }),
         id: Type.Optional(Type.String()),
         code: Type.String(),
         message: Type.String(),

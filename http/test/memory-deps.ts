@@ -152,8 +152,7 @@ class MemoryDevices implements DevicesPort {
       } catch (e) {
         const err = e as AppError;
         report.failed++;
-        const index = format === 'csv' ? i + 1 : i;
-        report.errors.push({ index, ...(row.id === undefined ? {} : { id: row.id }), code: err.code, message: err.message });
+        report.errors.push({ row: i + 1, index: i, ...(row.id === undefined ? {} : { id: row.id }), code: err.code, message: err.message });
       }
     });
     return report;

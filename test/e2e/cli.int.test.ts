@@ -1,7 +1,7 @@
 /**
  * The `citybrain` command as a user runs it: a child process, real ports, real signals.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -11,29 +11,11 @@ import mqtt from 'mqtt';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../servers/free-port.js';
 import { startRedis } from '../servers/redis.js';
+import { BIN, startCitybrain } from './cli-process.js';
 
-const BIN = join(import.meta.dirname, '../../bin/citybrain.js');
 
 function run(args: string[], env: Record<string, string> = {}) {
   return spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
-}
-
-async function startServer(env: Record<string, string>) {
-  const child = spawn(process.execPath, [BIN, 'start'], { env: { ...process.env, CITYBRAIN_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const onData = () => {
-      if (out.includes('admin token')) {
-        child.stdout.off('data', onData);
-        resolve();
-      }
-    };
-    child.stdout.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
-  });
-  return { child, output: () => out };
 }
 
 describe('citybrain CLI', () => {
@@ -122,7 +104,7 @@ describe('citybrain CLI', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'cb-cli-'));
     const [http, mqttPort] = [await freePort(), await freePort()];
     const env = { CITYBRAIN_DATA_DIR: dataDir, CITYBRAIN_HTTP_PORT: String(http), CITYBRAIN_MQTT_PORT: String(mqttPort), CITYBRAIN_MQTT_WS: 'off', CITYBRAIN_HTTP_HOST: '127.0.0.1', CITYBRAIN_MQTT_HOST: '127.0.0.1' };
-    const first = await startServer(env);
+    const first = await startCitybrain(env);
     const banner = first.output();
     expect(banner).toContain(`http://127.0.0.1:${http}`);
     expect(banner).toContain(`mqtt://127.0.0.1:${mqttPort}`);
@@ -147,7 +129,7 @@ describe('citybrain CLI', () => {
     expect(first.output()).toMatch(/stopped/);
 
     // Second start: same data dir, the token is not printed again, and every acknowledged reading is there.
-    const second = await startServer(env);
+    const second = await startCitybrain(env);
     expect(second.output()).not.toContain(token!);
     const res = await fetch(`http://127.0.0.1:${http}/api/v1/devices/dr-7/readings?metric=level_m&from=${t0}&to=${t0 + 1000}`, { headers: auth });
     const body = (await res.json()) as { series: Record<string, unknown[]> };
