@@ -32,7 +32,7 @@ export function watchPresence(url: string, db: string, from: number, to: number,
   return {
     samples,
     /** Waits until the count has not grown for `quietMs` (at most `maxMs`), then stops polling. */
-    async settle(quietMs = 3000, maxMs = 60_000): Promise<{ present: number; lastGrowth: number }> {
+    async settle(quietMs = 3000, maxMs = 30_000): Promise<{ present: number; lastGrowth: number }> {
       const start = performance.now();
       for (;;) {
         await new Promise((r) => setTimeout(r, everyMs));

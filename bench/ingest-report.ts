@@ -68,7 +68,9 @@ export const report = {
     console.log(`  p99 publish→present at ${rate}/s, citybrain ÷ Node-RED:          ${ratio('citybrain-influx', 'node-red', (r) => r.fixed?.visibleP99 ?? NaN)}`);
     console.log(`  saturated stored/s, citybrain→InfluxDB ÷ Mosquitto bare relay:  ${ratio('citybrain-influx', 'mosquitto', sat)}`);
     console.log(`  saturated stored/s, citybrain→SQLite ÷ Mosquitto bare relay:    ${ratio('citybrain-embedded', 'mosquitto', sat)}`);
-    for (const s of ['citybrain-influx', 'citybrain-embedded']) {
+    if (results.cluster2) console.log(`  saturated stored/s, two broker processes (cluster) ÷ one:        ${ratio('cluster2', 'citybrain-influx', sat)}`);
+    if (results.baseline) console.log(`  saturated stored/s, citybrain→InfluxDB ÷ baseline checkout:      ${ratio('citybrain-influx', 'baseline', sat)}`);
+    for (const s of ['citybrain-influx', 'citybrain-embedded', 'baseline', 'cluster2']) {
       const runs = results[s];
       if (!runs) continue;
       const p99s = runs.map((r) => r.fixed?.gen.p99 ?? NaN);

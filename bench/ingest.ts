@@ -15,8 +15,12 @@
  * only once the reading is durable, so publish → PUBACK is publish → durable.
  */
 import { loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { startInflux } from '../test/servers/influx.js';
 import { startMosquitto } from '../test/servers/mosquitto.js';
+import { startPostgres } from '../test/servers/postgres.js';
+import { startRedis } from '../test/servers/redis.js';
 import { countPoints, presenceLatency, watchPresence } from './influx-count.js';
 import { closeAll, connect, connectAll, fixedRate, makePayloads, saturate, type Device, type PhaseResult } from './ingest-load.js';
 import { api, parseArgs, startPlatformProcess, type PlatformProcess } from './lib.js';
@@ -30,17 +34,21 @@ const HELP = `Usage: npm run bench:ingest -- [options]
   --window W      QoS 1 readings in flight per device (saturation)          (default 50)
   --rate R        readings/s in the fixed-rate phase                        (default 20000)
   --pairs P       rounds; each runs every system once, alternating          (default 3)
-  --systems LIST  comma list of: citybrain-influx,node-red,citybrain-embedded,mosquitto
-                                                                            (default: all four)
+  --systems LIST  comma list of: citybrain-influx,node-red,citybrain-embedded,mosquitto,baseline,cluster2
+                                                                            (default: the first four)
+                  cluster2: two \`citybrain start\` processes (CITYBRAIN_MQTT_CLUSTER=on, Redis, PostgreSQL,
+                  InfluxDB), half the devices on each: both cores for the broker
+  --baseline DIR  another checkout of citybrain (npm ci done) run as system "baseline" (→ InfluxDB):
+                  before/after figures for a change, GC share included
 Node-RED 4.x and node-red-contrib-influxdb 0.7 are installed on first use into .tmp/node-red (bench only).`;
 
 const opts = parseArgs(
   process.argv.slice(2),
-  { devices: 200, seconds: 10, window: 50, rate: 20_000, pairs: 3, systems: 'citybrain-influx,node-red,citybrain-embedded,mosquitto' },
+  { devices: 200, seconds: 10, window: 50, rate: 20_000, pairs: 3, systems: 'citybrain-influx,node-red,citybrain-embedded,mosquitto', baseline: '' },
   HELP,
 );
 const DB = 'bench';
-const SYSTEMS = ['citybrain-influx', 'node-red', 'citybrain-embedded', 'mosquitto'] as const;
+const SYSTEMS = ['citybrain-influx', 'node-red', 'citybrain-embedded', 'mosquitto', 'baseline', 'cluster2'] as const;
 type System = (typeof SYSTEMS)[number];
 
 /** Distinct timestamp ranges per phase, so each phase's stored count is a time-range query. */
@@ -87,9 +95,11 @@ function gcShare(p: PlatformProcess): string | undefined {
   return `GC ${((g.gcMs / g.cpuMs) * 100).toFixed(1)} % of the platform's CPU time (${Math.round(g.gcMs)} ms of ${Math.round(g.cpuMs)} ms)`;
 }
 
-async function runCitybrain(store: 'influx' | 'embedded'): Promise<RunResult> {
+const GC_PROBE = ['--import', 'tsx', '--import', pathToFileURL(resolve('bench/gc-probe.ts')).href];
+
+async function runCitybrain(store: 'influx' | 'embedded', cwd?: string): Promise<RunResult> {
   const influx = store === 'influx' ? await startInflux() : null;
-  const p = await startPlatformProcess(influx ? { INFLUX_URL: influx.url, INFLUX_DB: DB } : {}, ['--import', 'tsx', '--import', './bench/gc-probe.ts']);
+  const p = await startPlatformProcess(influx ? { INFLUX_URL: influx.url, INFLUX_DB: DB } : {}, GC_PROBE, cwd);
   try {
     const devices = await provision(p, opts.devices);
     const clients = await connectAll(`mqtt://127.0.0.1:${p.mqttPort}`, devices, true);
@@ -113,6 +123,36 @@ async function runCitybrain(store: 'influx' | 'embedded'): Promise<RunResult> {
   } finally {
     await p.stop();
     await influx?.stop();
+  }
+}
+
+/** Two broker nodes of one cluster on this machine, the devices split between them (what a TCP balancer does). */
+async function runCluster2(): Promise<RunResult> {
+  const [influx, redis, pg] = await Promise.all([startInflux(), startRedis(), startPostgres()]);
+  const env = { INFLUX_URL: influx.url, INFLUX_DB: DB, REDIS_URL: redis.url, DATABASE_URL: pg.url, CITYBRAIN_MQTT_CLUSTER: 'on', CITYBRAIN_CREDENTIAL_KEY: 'ab'.repeat(32) };
+  const nodes: PlatformProcess[] = [];
+  try {
+    nodes.push(await startPlatformProcess(env, GC_PROBE));
+    nodes.push(await startPlatformProcess(env, GC_PROBE));
+    const devices = await provision(nodes[0]!, opts.devices);
+    const clients = [
+      ...(await connectAll(`mqtt://127.0.0.1:${nodes[0]!.mqttPort}`, devices.filter((_, i) => i % 2 === 0), true)),
+      ...(await connectAll(`mqtt://127.0.0.1:${nodes[1]!.mqttPort}`, devices.filter((_, i) => i % 2 === 1), true)),
+    ];
+    const ordered = [...devices.filter((_, i) => i % 2 === 0), ...devices.filter((_, i) => i % 2 === 1)];
+    const topicOf = (i: number): string => `devices/${ordered[i]!.id}/telemetry`;
+    const run: Runner = (phase) => {
+      const payloads = makePayloads(ordered.length, RANGES[phase]);
+      return phase === 'sat' ? saturate(clients, topicOf, payloads, opts.seconds, opts.window) : fixedRate(clients, topicOf, payloads, opts.seconds, opts.rate);
+    };
+    const sat = await phaseIntoInflux(influx.url, 'sat', run);
+    const fixed = await phaseIntoInflux(influx.url, 'fixed', run);
+    await closeAll(clients);
+    for (const n of nodes) await n.stop();
+    return { sat, fixed, note: nodes.map(gcShare).join('; ') };
+  } finally {
+    for (const n of nodes) await n.stop();
+    await Promise.all([influx.stop(), redis.stop(), pg.stop()]);
   }
 }
 
@@ -173,6 +213,11 @@ const RUNNERS: Record<System, () => Promise<RunResult>> = {
   'node-red': runNodeRed,
   'citybrain-embedded': () => runCitybrain('embedded'),
   mosquitto: runMosquitto,
+  cluster2: runCluster2,
+  baseline: () => {
+    if (!opts.baseline) throw new Error('system "baseline" needs --baseline DIR');
+    return runCitybrain('influx', resolve(opts.baseline));
+  },
 };
 
 async function main(): Promise<void> {

@@ -56,13 +56,14 @@ export interface PlatformProcess {
 }
 
 /** Starts `citybrain start` as a child process on free ports with a fresh data dir. */
-export async function startPlatformProcess(env: Record<string, string> = {}, extraNodeArgs: string[] = []): Promise<PlatformProcess> {
+export async function startPlatformProcess(env: Record<string, string> = {}, extraNodeArgs: string[] = [], cwd = process.cwd()): Promise<PlatformProcess> {
   const [httpPort, mqttPort] = [await freePort(), await freePort()];
   const token = 'bench-token-0123456789abcdef';
   const dataDir = mkdtempSync(join(tmpdir(), 'cb-bench-'));
   // BENCH_PLATFORM_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the platform process.
   const nodeArgs = [...extraNodeArgs, ...(process.env.BENCH_PLATFORM_NODE_ARGS ?? '').split(' ').filter(Boolean)];
-  const child = spawn(process.execPath, [...nodeArgs, 'bin/citybrain.js', 'start'], {
+  const child = spawn(process.execPath, [...nodeArgs, join(cwd, 'bin/citybrain.js'), 'start'], {
+    cwd,
     env: {
       ...process.env,
       CITYBRAIN_HTTP_PORT: String(httpPort),
