@@ -31,14 +31,14 @@ export function watchPresence(url: string, db: string, from: number, to: number,
   })();
   return {
     samples,
-    /** Waits until the count has not grown for `quietMs` (at most `maxMs`), then stops polling. */
-    async settle(quietMs = 3000, maxMs = 30_000): Promise<{ present: number; lastGrowth: number }> {
+    /** Waits until `expected` are present, or the count has not grown for `quietMs` (at most `maxMs`), then stops. */
+    async settle(expected: number, quietMs = 5000, maxMs = 30_000): Promise<{ present: number; lastGrowth: number }> {
       const start = performance.now();
       for (;;) {
         await new Promise((r) => setTimeout(r, everyMs));
         const last = samples.at(-1);
-        const grewAt = lastGrowth(samples);
-        if (last && performance.now() - grewAt >= quietMs) break;
+        if (last && last.count >= expected) break;
+        if (last && performance.now() - lastGrowth(samples) >= quietMs) break;
         if (performance.now() - start > maxMs) break;
       }
       running = false;

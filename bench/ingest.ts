@@ -14,9 +14,9 @@
  * until it stops growing); "lost" = acknowledged by the broker − present. For citybrain a PUBACK is sent
  * only once the reading is durable, so publish → PUBACK is publish → durable.
  */
-import { loadavg } from 'node:os';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { startInflux } from '../test/servers/influx.js';
 import { startMosquitto } from '../test/servers/mosquitto.js';
 import { startPostgres } from '../test/servers/postgres.js';
@@ -81,25 +81,44 @@ async function phaseIntoInflux(url: string, phase: 'sat' | 'fixed', run: Runner)
   const watch = watchPresence(url, DB, from, from + RANGE_MS);
   const t0 = performance.now();
   const gen = await run(phase);
-  const { present, lastGrowth } = await watch.settle();
+  const { present, lastGrowth } = await watch.settle(gen.acked);
   const present2 = await countPoints(url, DB, from, from + RANGE_MS);
   const storedSeconds = Math.max(gen.seconds, (lastGrowth - t0) / 1000);
   const vis = presenceLatency(gen.publishedAt, watch.samples);
   return { gen, present: Math.max(present, present2), storedPerSecond: present2 / storedSeconds, visibleP50: vis.p50, visibleP99: vis.p99 };
 }
 
+/** GC share of the platform's busy time from its CPU profile: '(garbage collector)' samples ÷ non-idle samples. */
 function gcShare(p: PlatformProcess): string | undefined {
-  const m = /GC-PROBE (\{.*\})/.exec(p.output());
-  if (!m) return undefined;
-  const g = JSON.parse(m[1]!) as { gcMs: number; cpuMs: number };
-  return `GC ${((g.gcMs / g.cpuMs) * 100).toFixed(1)} % of the platform's CPU time (${Math.round(g.gcMs)} ms of ${Math.round(g.cpuMs)} ms)`;
+  const dir = profDirs.get(p);
+  const file = dir && readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  if (!dir || !file) return undefined;
+  const prof = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { nodes: Array<{ id: number; callFrame: { functionName: string } }>; samples: number[] };
+  const name = new Map(prof.nodes.map((n) => [n.id, n.callFrame.functionName]));
+  let gc = 0;
+  let busy = 0;
+  for (const id of prof.samples) {
+    const f = name.get(id);
+    if (f === '(idle)') continue;
+    busy++;
+    if (f === '(garbage collector)') gc++;
+  }
+  return `GC ${((gc / Math.max(1, busy)) * 100).toFixed(1)} % of busy samples`;
 }
 
-const GC_PROBE = ['--import', 'tsx', '--import', pathToFileURL(resolve('bench/gc-probe.ts')).href];
+const profDirs = new WeakMap<PlatformProcess, string>();
+
+/** A platform process with a CPU profile written at exit (for its GC share). */
+async function startProfiled(env: Record<string, string>, cwd?: string): Promise<PlatformProcess> {
+  const dir = mkdtempSync(join(tmpdir(), 'cb-prof-'));
+  const p = await startPlatformProcess(env, ['--cpu-prof', `--cpu-prof-dir=${dir}`], cwd);
+  profDirs.set(p, dir);
+  return p;
+}
 
 async function runCitybrain(store: 'influx' | 'embedded', cwd?: string): Promise<RunResult> {
   const influx = store === 'influx' ? await startInflux() : null;
-  const p = await startPlatformProcess(influx ? { INFLUX_URL: influx.url, INFLUX_DB: DB } : {}, GC_PROBE, cwd);
+  const p = await startProfiled(influx ? { INFLUX_URL: influx.url, INFLUX_DB: DB } : {}, cwd);
   try {
     const devices = await provision(p, opts.devices);
     const clients = await connectAll(`mqtt://127.0.0.1:${p.mqttPort}`, devices, true);
@@ -132,8 +151,8 @@ async function runCluster2(): Promise<RunResult> {
   const env = { INFLUX_URL: influx.url, INFLUX_DB: DB, REDIS_URL: redis.url, DATABASE_URL: pg.url, CITYBRAIN_MQTT_CLUSTER: 'on', CITYBRAIN_CREDENTIAL_KEY: 'ab'.repeat(32) };
   const nodes: PlatformProcess[] = [];
   try {
-    nodes.push(await startPlatformProcess(env, GC_PROBE));
-    nodes.push(await startPlatformProcess(env, GC_PROBE));
+    nodes.push(await startProfiled(env));
+    nodes.push(await startProfiled(env));
     const devices = await provision(nodes[0]!, opts.devices);
     const clients = [
       ...(await connectAll(`mqtt://127.0.0.1:${nodes[0]!.mqttPort}`, devices.filter((_, i) => i % 2 === 0), true)),
