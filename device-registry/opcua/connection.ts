@@ -5,41 +5,21 @@
  * connection attempt fails, the connection is made afresh here with backoff. Every node-opcua object
  * that can emit `error` has a listener: a failure is a status, never an unhandled event.
  */
-import {
-  BrowseDirection,
-  NodeClass,
-  AttributeIds,
-  DataType,
-  MessageSecurityMode,
-  OPCUAClient,
-  SecurityPolicy,
-  TimestampsToReturn,
-  UserTokenType,
-  type ClientSession,
-  type ClientSubscription,
-  type DataValue,
-  type UserIdentityInfo,
-} from 'node-opcua-client';
+import { AttributeIds, DataType, TimestampsToReturn, type ClientSession, type DataValue, type OPCUAClient } from 'node-opcua-client';
 import type { OPCUACertificateManager } from 'node-opcua-certificate-manager';
 import type { Clock } from '../../kernel/clock.js';
 import { AppError } from '../../kernel/errors.js';
 import type { ChangedValue } from './batch.js';
+import {
+  browseChildren, dispose, identity, newClient, oneLine, stationCertificate,
+  type BrowsedNode, type Live, type OpcuaFailureKind, type RetryOptions, type WatchdogSettings,
+} from './client.js';
 import { checkNodes } from './node-check.js';
 import { fromInt64 } from './node-values.js';
 import type { OpcuaSource } from './source.js';
 import { backoffDelay, type OpcuaNodeStatus, type OpcuaSourceStatus, type OpcuaState } from './status.js';
 import { REPAIR_REQUESTS, Watchdog } from './watchdog.js';
 
-export interface RetryOptions {
-  initialDelayMs: number;
-  maxDelayMs: number;
-}
-
-export interface WatchdogSettings {
-  /** Least silence (no data, no keep-alive) before a reconnect, ms; at least 3 keep-alive periods are allowed. */
-  minSilenceMs: number;
-  maxRepairsPerSecond: number;
-}
 
 export interface ConnectionHooks {
   /** All data changes of one publish (grouped: node-opcua delivers them in one synchronous loop). */
@@ -52,27 +32,13 @@ export interface ConnectionHooks {
   explain?(serverCertificate: Buffer | Buffer[] | undefined, err: unknown): Promise<string | null>;
 }
 
-/** What failed, as the `citybrain_opcua_errors_total{kind}` counter labels it. */
-export type OpcuaFailureKind = 'connect' | 'subscription' | 'node' | 'watchdog' | 'certificate' | 'write' | 'config';
 
-export interface BrowsedNode {
-  nodeId: string;
-  browseName: string;
-  displayName: string;
-  /** `Object`, `Variable`, `Method`... */
-  nodeClass: string;
-}
 
-interface Live {
-  gen: number;
-  client: OPCUAClient;
-  session?: ClientSession;
-  subscription?: ClientSubscription;
-}
 
-const STOP_TIMEOUT_MS = 2_000;
 /** Keep-alive at least every 3 publishing intervals (Part 4 §5.13.1.1 MaxKeepAliveCount). */
 const KEEP_ALIVE_COUNT = 3;
+
+export type { BrowsedNode, OpcuaFailureKind, RetryOptions, WatchdogSettings };
 
 export class SourceConnection {
   private live: Live | undefined;
@@ -120,14 +86,7 @@ export class SourceConnection {
     if (session === undefined || this.status.state !== 'connected') {
       throw new AppError('OPCUA_CONNECT_FAILED', { message: `source ${this.source.id} is not connected (${this.status.state})`, status: 409 });
     }
-    const r = await session.browse({ nodeId, browseDirection: BrowseDirection.Forward, referenceTypeId: 'HierarchicalReferences', includeSubtypes: true, nodeClassMask: 0, resultMask: 63 });
-    if (!r.statusCode.isGood()) throw new AppError('VALIDATION_FAILED', { message: `browse ${nodeId}: ${r.statusCode.name}` });
-    return (r.references ?? []).map((ref) => ({
-      nodeId: ref.nodeId.toString(),
-      browseName: ref.browseName.toString(),
-      displayName: ref.displayName.text ?? '',
-      nodeClass: NodeClass[ref.nodeClass] ?? String(ref.nodeClass),
-    }));
+    return browseChildren(session, nodeId);
   }
 
   /** Retries now instead of at `nextRetryAt` (e.g. the operator just trusted the station's certificate). */
@@ -146,7 +105,7 @@ export class SourceConnection {
     this.live = live;
     try {
       await live.client.connect(this.source.endpoint);
-      live.session = await live.client.createSession(this.identity());
+      live.session = await live.client.createSession(identity(this.source));
       if (!this.current(live)) throw new Error('superseded');
       this.status.sessions++;
       live.session.on('session_restored', () => this.current(live) && this.status.sessions++);
@@ -162,26 +121,10 @@ export class SourceConnection {
       await dispose(live, false);
       if (this.stopped) return;
       // node-opcua keeps the station certificate only once it is verified: ask the station for it again.
-      const server = /certificate/i.test(oneLine(err)) ? await this.stationCertificate() : undefined;
+      const server = /certificate/i.test(oneLine(err)) ? await stationCertificate(this.source, this.opts.certificateManager) : undefined;
       const why = (await this.opts.hooks.explain?.(server, err).catch(() => null)) ?? null;
       this.error(why === null ? 'connect' : 'certificate', `connect ${this.source.endpoint}: ${why ?? oneLine(err)}`);
       this.retryLater();
-    }
-  }
-
-  /** The certificate the station offers for this source's mode and policy (GetEndpoints needs no security). */
-  private async stationCertificate(): Promise<Buffer | undefined> {
-    const probe = OPCUAClient.create({ applicationName: 'citybrain', endpointMustExist: false, connectionStrategy: { maxRetry: 0 }, clientCertificateManager: this.opts.certificateManager });
-    try {
-      await probe.connect(this.source.endpoint);
-      const endpoints = await probe.getEndpoints();
-      const mode = MessageSecurityMode[this.source.securityMode];
-      const match = endpoints.find((e) => e.securityMode === mode && e.securityPolicyUri === SecurityPolicy[this.source.securityPolicy]) ?? endpoints.find((e) => (e.serverCertificate?.length ?? 0) > 0);
-      return match?.serverCertificate ?? undefined;
-    } catch {
-      return undefined;
-    } finally {
-      await withTimeout(probe.disconnect(), STOP_TIMEOUT_MS);
     }
   }
 
@@ -223,17 +166,7 @@ export class SourceConnection {
   }
 
   private createClient(gen: number): OPCUAClient {
-    const { retry } = this.opts;
-    const client = OPCUAClient.create({
-      applicationName: 'citybrain',
-      // One try per attempt: the retries of a fresh connection are ours (status, clear error per attempt).
-      connectionStrategy: { maxRetry: 0, initialDelay: retry.initialDelayMs, maxDelay: retry.maxDelayMs },
-      securityMode: MessageSecurityMode[this.source.securityMode],
-      securityPolicy: SecurityPolicy[this.source.securityPolicy],
-      endpointMustExist: false,
-      keepSessionAlive: true,
-      clientCertificateManager: this.opts.certificateManager,
-    });
+    const client = newClient(this.source, this.opts.retry, this.opts.certificateManager);
     const mine = () => !this.stopped && gen === this.gen && this.live?.client === client;
     client.on('send_request', (req: { schema?: { name?: string } }) => {
       if (mine() && REPAIR_REQUESTS.has(req.schema?.name ?? '')) this.hot(this.watchdog.repair(this.opts.clock.now()));
@@ -269,12 +202,6 @@ export class SourceConnection {
   private hot(verdict: string | null): void {
     // Not from inside node-opcua's request emission: tear down on the next turn.
     if (verdict !== null) setImmediate(() => this.watch(verdict));
-  }
-
-  private identity(): UserIdentityInfo {
-    const { username, password } = this.source;
-    if (username === null) return { type: UserTokenType.Anonymous };
-    return { type: UserTokenType.UserName, userName: username, password: password ?? '' };
   }
 
   private async subscribe(live: Live, session: ClientSession): Promise<void> {
@@ -371,25 +298,4 @@ export class SourceConnection {
     this.status.since = this.opts.clock.now();
     this.opts.hooks.stateChanged(from, to);
   }
-}
-
-/** Closes what a connection holds; `graceful` also terminates the subscription and closes the session first. */
-async function dispose(live: Live, graceful: boolean): Promise<void> {
-  if (graceful) {
-    await withTimeout(live.subscription?.terminate(), STOP_TIMEOUT_MS);
-    await withTimeout(live.session?.close(), STOP_TIMEOUT_MS);
-  }
-  await withTimeout(live.client.disconnect(), STOP_TIMEOUT_MS);
-}
-
-function oneLine(err: unknown): string {
-  const msg = err instanceof Error ? err.message : String(err);
-  return msg.replace(/\s+/g, ' ').trim();
-}
-
-async function withTimeout(p: Promise<unknown> | undefined, ms: number): Promise<void> {
-  if (p === undefined) return;
-  let t: NodeJS.Timeout | undefined;
-  await Promise.race([p.catch(() => undefined), new Promise<void>((r) => (t = setTimeout(r, ms)))]);
-  clearTimeout(t);
 }
