@@ -5,7 +5,7 @@
 import type { DroneOpsService } from '../drone-ops/service/index.js';
 import type { DispatchOutcome, DockReport, PlanRefusal, PlanRequest, ScheduleOutcome, ScheduleWhen } from '../drone-ops/service/index.js';
 import type { NoFlyZone } from '../drone-ops/index.js';
-import type { MissionRecord } from '../drone-ops/store/index.js';
+import type { DroneRecord, MissionRecord } from '../drone-ops/store/index.js';
 import type { DroneOpsPort, View } from '../http/routes/drone-ops.port.js';
 import type { PlanBodyT, ScheduleBodyT, ZoneFeatureInT } from '../http/routes/drone-ops.schemas.js';
 import { AppError } from '../kernel/errors.js';
@@ -81,6 +81,15 @@ function when(b: ScheduleBodyT | undefined): ScheduleWhen {
   return { ...(at === undefined ? {} : { at }), ...(b?.conditions ? { conditions: b.conditions } : {}) };
 }
 
+/**
+ * A drone as the API shows it: its stored state (kept live from telemetry) and its link — the MAVLink
+ * address (null: the simulated in-memory link), autopilot, whether signed, and connected / lost / unknown.
+ */
+export async function droneView(svc: DroneOpsService, d: DroneRecord): Promise<View> {
+  const spec = await svc.droneLink(d.id);
+  return { ...d, link: { address: spec?.address ?? null, ...(spec ? { autopilot: spec.autopilot, signed: spec.signed } : {}), ...svc.live.link(d.id) } };
+}
+
 /** A drone's telemetry history in [from, to) (app/drone-telemetry.ts). */
 export type DroneHistory = (droneId: string, from: number, to: number) => Promise<View>;
 
@@ -101,9 +110,9 @@ export function droneOpsPort(svc: DroneOpsService, history?: DroneHistory): Dron
     createDock: async (d) => asView(await svc.registerDock(d)),
     getDock: async (id) => asView(await svc.dock(id)),
     reportDock: async (id, r) => asView(await svc.reportDock(id, r as DockReport)),
-    listDrones: async () => (await svc.listDrones()).map(asView),
+    listDrones: async () => Promise.all((await svc.listDrones()).map((d) => droneView(svc, d))),
     createDrone: async (d) => asView(await svc.registerDrone(d)),
-    getDrone: async (id) => asView(await svc.drone(id)),
+    getDrone: async (id) => droneView(svc, await svc.drone(id)),
     droneTelemetry: async (id, q) => {
       await svc.drone(id);
       const to = q.to ?? Date.now();

@@ -72,6 +72,8 @@ export interface RegistryContext extends OpsContext {
   districtOf?: (lon: number, lat: number) => string | null;
   /** Called when a drone with a MAVLink address is registered (the composition root connects it). */
   attachLink?: (droneId: string, spec: DroneLinkSpec) => void;
+  /** Told every drone (at init and registration), e.g. to map drone events to their dock. */
+  knowDrone?: (d: DroneRecord) => void;
 }
 
 export abstract class DroneOpsRegistry {
@@ -81,6 +83,7 @@ export abstract class DroneOpsRegistry {
 
   /** Seeds the sample zone and the default drone type on a store's first start. */
   async init(): Promise<void> {
+    for (const d of await this.ctx.store.listDrones()) this.ctx.knowDrone?.(d);
     if ((await this.ctx.store.getSetting('seeded')) !== undefined) return;
     await this.ctx.store.putZone(SAMPLE_JIAODONG_AIRPORT_ZONE, this.ctx.clock.now());
     await this.ctx.store.putDroneType(DEFAULT_DRONE_TYPE);
@@ -171,10 +174,13 @@ export abstract class DroneOpsRegistry {
       batteryPct: input.batteryPct ?? 100,
       phase: 'docked',
       position: null,
+      headingDeg: null,
+      telemetryAt: null,
       createdAt: now,
       updatedAt: now,
     };
     await this.ctx.store.insertDrone(drone);
+    this.ctx.knowDrone?.(drone);
     await this.ctx.store.updateDock(dock.id, { droneId: drone.id }, now);
     if (!spec) return drone;
     await this.setDroneLink(drone.id, spec);
@@ -196,6 +202,14 @@ export abstract class DroneOpsRegistry {
       if (raw !== undefined) out.push({ droneId: d.id, spec: JSON.parse(raw) as DroneLinkSpec });
     }
     return out;
+  }
+
+  /** A drone's MAVLink address (signing key withheld), or undefined for the simulated in-memory link. */
+  async droneLink(droneId: string): Promise<(Omit<DroneLinkSpec, 'signingKey'> & { signed: boolean }) | undefined> {
+    const raw = await this.ctx.store.getSetting(LINK_KEY + droneId);
+    if (raw === undefined) return undefined;
+    const spec = JSON.parse(raw) as DroneLinkSpec;
+    return { address: spec.address, autopilot: spec.autopilot, signed: spec.signingKey !== undefined };
   }
 
   async drone(id: string): Promise<DroneRecord> {

@@ -51,7 +51,7 @@ export class MissionRunner {
 
   constructor(
     private readonly ctx: OpsContext,
-    private readonly opts: { retryDelayMs: number; onPreempted: (missionIds: string[], by: MissionRecord) => Promise<void>; telemetryEveryMs?: number },
+    private readonly opts: { retryDelayMs: number; onPreempted: (missionIds: string[], by: MissionRecord) => Promise<void>; telemetryEveryMs?: number; dockOf?: (droneId: string) => string | undefined },
   ) {
     this.offLink = ctx.link.on((e) => {
       this.onLink(e).catch((err: unknown) => ctx.log.error({ err, droneId: e.droneId }, 'drone link event failed'));
@@ -182,7 +182,7 @@ export class MissionRunner {
 
   private async onLink(e: DroneLinkEvent): Promise<void> {
     const f = this.flights.get(e.droneId);
-    const base = { droneId: e.droneId, dockId: f?.dockId ?? '', at: e.at, ...(f ? { missionId: f.missionId } : {}) };
+    const base = { droneId: e.droneId, dockId: f?.dockId ?? this.opts.dockOf?.(e.droneId) ?? '', at: e.at, ...(f ? { missionId: f.missionId } : {}) };
     switch (e.type) {
       case 'telemetry': {
         const last = this.lastTelemetry.get(e.droneId);

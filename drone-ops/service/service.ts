@@ -18,6 +18,7 @@ import { DroneOpsRegistry, type RegistryContext } from './registry.js';
 import { resumedMission } from './resume.js';
 import { ACTIVE, LAUNCH_KIND, MissionRunner } from './runner.js';
 import { SafetyWatch } from './safety-watch.js';
+import { DroneStateTracker } from './drone-state.js';
 import { CONDITIONS_KEY, conflictRefusal, launchJob, PATROL_KIND, reconcile, refusedMission, UNFLYABLE, type Reconciled } from './scheduling.js';
 import type { DispatchOutcome, DispatchRequest, DockRanking, PlanOutcome, PlanRequest, ScheduleOutcome, ScheduleWhen } from './types.js';
 
@@ -50,13 +51,17 @@ export class DroneOpsService extends DroneOpsRegistry {
   readonly runner: MissionRunner;
   /** Ground-side safety monitoring of flying missions (geofence, battery, link). */
   readonly safety: SafetyWatch;
+  /** Battery, position, heading, phase and link of every drone, following the link live. */
+  readonly live: DroneStateTracker;
   private readonly offs: (() => void)[];
   private reconcileTimer: NodeJS.Timeout | undefined;
   private reconciling: Promise<Reconciled> | undefined;
 
   constructor(private readonly o: DroneOpsServiceOptions) {
-    super(o);
-    this.runner = new MissionRunner(o, { retryDelayMs: o.retryDelayMs ?? 60_000, onPreempted: (ids, by) => this.preempt(ids, by) });
+    const live = new DroneStateTracker(o);
+    super({ ...o, knowDrone: (d) => live.know(d) });
+    this.live = live;
+    this.runner = new MissionRunner(o, { retryDelayMs: o.retryDelayMs ?? 60_000, onPreempted: (ids, by) => this.preempt(ids, by), dockOf: (id) => live.dockOf(id) });
     this.safety = new SafetyWatch(o, { airspace: () => this.airspace(), abort: (m, note) => this.runner.abortActive(m, note) });
     // Handlers are registered before the composition root starts the scheduler (JobScheduler.process).
     o.scheduler.process(LAUNCH_KIND, (job) => this.runner.launch(job));
@@ -101,6 +106,7 @@ export class DroneOpsService extends DroneOpsRegistry {
   close(): void {
     for (const off of this.offs.splice(0)) off();
     clearInterval(this.reconcileTimer);
+    this.live.close();
     this.runner.close();
     this.safety.close();
   }

@@ -97,4 +97,17 @@ export const droneOpsMigrations: Record<string, Migration> = {
       }
     },
   },
+  'droneops-0002-drone-live-state': {
+    // Heading and the time of the latest telemetry sample: GET /drones/{id} follows the flight live.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run against the untyped store
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('drones').addColumn('heading_deg', 'double precision').execute();
+      await db.schema.alterTable('drones').addColumn('telemetry_at', 'bigint').execute();
+    },
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    async down(db: Kysely<any>) {
+      await db.schema.alterTable('drones').dropColumn('telemetry_at').execute();
+      await db.schema.alterTable('drones').dropColumn('heading_deg').execute();
+    },
+  },
 };

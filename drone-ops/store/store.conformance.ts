@@ -64,11 +64,11 @@ export function describeDroneOpsStore(name: string, make: () => Promise<StoreHar
       const upd = await s.updateDock('d1', { status: 'charging', windMps: 7.5, rain: true, reportedAt: T0 + 5, droneId: 'u1' }, T0 + 6);
       expect(upd).toEqual({ ...dock('d1'), status: 'charging', windMps: 7.5, rain: true, reportedAt: T0 + 5, droneId: 'u1', updatedAt: T0 + 6 });
       expect(await s.updateDock('nope', { status: 'idle' }, T0)).toBeUndefined();
-      const drone = { id: 'u1', name: null, typeId: 'm30', dockId: 'd1', batteryPct: 96.5, phase: 'docked' as const, position: null, createdAt: T0, updatedAt: T0 };
+      const drone = { id: 'u1', name: null, typeId: 'm30', dockId: 'd1', batteryPct: 96.5, phase: 'docked' as const, position: null, headingDeg: null, telemetryAt: null, createdAt: T0, updatedAt: T0 };
       await s.insertDrone(drone);
       expect(await code(s.insertDrone(drone))).toBe('DRONE_EXISTS');
-      const moved = await s.updateDrone('u1', { phase: 'in_flight', position: { lon: 120.39, lat: 36.07, altM: 60 }, batteryPct: 80 }, T0 + 9);
-      expect(moved).toEqual({ ...drone, phase: 'in_flight', position: { lon: 120.39, lat: 36.07, altM: 60 }, batteryPct: 80, updatedAt: T0 + 9 });
+      const moved = await s.updateDrone('u1', { phase: 'in_flight', position: { lon: 120.39, lat: 36.07, altM: 60 }, batteryPct: 80, headingDeg: 271.5, telemetryAt: T0 + 8 }, T0 + 9);
+      expect(moved).toEqual({ ...drone, phase: 'in_flight', position: { lon: 120.39, lat: 36.07, altM: 60 }, batteryPct: 80, headingDeg: 271.5, telemetryAt: T0 + 8, updatedAt: T0 + 9 });
       expect((await s.listDrones()).map((d) => d.id)).toEqual(['u1']);
       expect((await s.listDocks()).map((d) => d.id)).toEqual(['d1']);
     });

@@ -112,6 +112,8 @@ export class KyselyDroneOpsStore extends MissionRows implements DroneOpsStore {
     if (c.phase !== undefined) set.phase = c.phase;
     if (c.position !== undefined) set.position = c.position === null ? null : JSON.stringify(c.position);
     if (c.dockId !== undefined) set.dock_id = c.dockId;
+    if (c.headingDeg !== undefined) set.heading_deg = c.headingDeg;
+    if (c.telemetryAt !== undefined) set.telemetry_at = c.telemetryAt;
     const r = await this.db.updateTable('drones').set(set).where('id', '=', id).executeTakeFirst();
     return Number(r.numUpdatedRows) === 0 ? undefined : this.getDrone(id);
   }

@@ -26,6 +26,8 @@ export interface DronesTable {
   battery_pct: number;
   phase: string;
   position: string | null;
+  heading_deg: number | null;
+  telemetry_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -120,6 +122,8 @@ export function droneFromRow(r: DronesTable): DroneRecord {
     batteryPct: Number(r.battery_pct),
     phase: r.phase as DroneRecord['phase'],
     position: r.position === null ? null : (JSON.parse(r.position) as DroneRecord['position']),
+    headingDeg: r.heading_deg === null ? null : Number(r.heading_deg),
+    telemetryAt: r.telemetry_at === null ? null : Number(r.telemetry_at),
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
   };
@@ -134,6 +138,8 @@ export function droneToRow(d: DroneRecord): DronesTable {
     battery_pct: d.batteryPct,
     phase: d.phase,
     position: d.position === null ? null : JSON.stringify(d.position),
+    heading_deg: d.headingDeg ?? null,
+    telemetry_at: d.telemetryAt ?? null,
     created_at: d.createdAt,
     updated_at: d.updatedAt,
   };

@@ -39,7 +39,12 @@ export interface DroneRecord {
   dockId: string;
   batteryPct: number;
   phase: DroneStateChange['phase'];
+  /** Latest position from telemetry (live while flying; the dock when docked). */
   position: LonLatAlt | null;
+  /** Latest heading from telemetry, degrees from north. */
+  headingDeg?: number | null;
+  /** Epoch ms of the telemetry sample that set battery, position and heading. */
+  telemetryAt?: number | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -113,7 +118,7 @@ export interface MissionFilter {
 }
 
 export type DockChanges = Partial<Pick<DockRecord, 'name' | 'status' | 'droneId' | 'windMps' | 'rain' | 'reportedAt'>>;
-export type DroneChanges = Partial<Pick<DroneRecord, 'batteryPct' | 'phase' | 'position' | 'dockId'>>;
+export type DroneChanges = Partial<Pick<DroneRecord, 'batteryPct' | 'phase' | 'position' | 'dockId' | 'headingDeg' | 'telemetryAt'>>;
 export type MissionChanges = Partial<Pick<MissionRecord, 'runAt' | 'startedAt' | 'finishedAt' | 'progressSeq' | 'note'>>;
 
 export interface DroneOpsStore {
