@@ -16,6 +16,33 @@ export interface DroneType {
   maxAltM: number;
   /** Battery energy, Wh (optional: with it estimates also give Wh). */
   batteryWh?: number;
+  /**
+   * Battery use while airborne, percent of a full battery per second (hover power). Absent: the
+   * endurance model, 100 / enduranceS. Calibrated per type against flights (docs/drone-ops-api.md "Energy").
+   */
+  airbornePctPerS?: number;
+  /** Extra battery use per metre flown (horizontal and vertical), percent; default 0. */
+  pctPerM?: number;
+}
+
+/** MAV_CMD_DO_CHANGE_SPEED (common.xml): param2 = speed, m/s (−1 = no change). */
+export const MAV_CMD_DO_CHANGE_SPEED = 178;
+
+/** The speed a mission commands (its first DO_CHANGE_SPEED), or undefined when it commands none. */
+export function commandedSpeedMps(items: readonly { command: number; param2: number }[]): number | undefined {
+  const it = items.find((i) => i.command === MAV_CMD_DO_CHANGE_SPEED && i.param2 > 0);
+  return it?.param2;
+}
+
+/** Options of an estimate: the horizontal speed actually commanded (default the type's cruise). */
+export interface EstimateOptions {
+  speedMps?: number;
+}
+
+/** Battery percent for a flight of `durationS` over `distanceM` (3-D) with this type's energy model. */
+export function batteryPctFor(drone: DroneType, durationS: number, distanceM: number): number {
+  const perS = drone.airbornePctPerS ?? 100 / drone.enduranceS;
+  return perS * durationS + (drone.pctPerM ?? 0) * distanceM;
 }
 
 export interface FlightEstimate {
@@ -32,17 +59,23 @@ export interface FlightEstimate {
   feasible: boolean;
 }
 
+/** Flight time the battery allows above the reserve, cruising (for the endurance model: endurance × (1 − reserve)). */
 export function usableS(drone: DroneType): number {
-  return drone.enduranceS * (1 - drone.reservePct / 100);
+  if (drone.airbornePctPerS === undefined && drone.pctPerM === undefined) return drone.enduranceS * (1 - drone.reservePct / 100);
+  return (100 - drone.reservePct) / ((drone.airbornePctPerS ?? 100 / drone.enduranceS) + (drone.pctPerM ?? 0) * drone.cruiseMps);
 }
 
 /** Seconds for one leg: horizontal at cruise, then climb or descent (not concurrent: conservative). */
-export function legS(drone: DroneType, horizontalM: number, dz: number): number {
-  return horizontalM / drone.cruiseMps + (dz > 0 ? dz / drone.climbMps : -dz / drone.descentMps);
+export function legS(drone: DroneType, horizontalM: number, dz: number, speedMps = drone.cruiseMps): number {
+  return horizontalM / speedMps + (dz > 0 ? dz / drone.climbMps : -dz / drone.descentMps);
 }
 
-/** Flight time = path / cruise + climb + descent + hover; feasible when ≤ endurance × (1 − reserve). */
-export function estimateFlight(path: (LonLatAlt & { holdS?: number })[], drone: DroneType): FlightEstimate {
+/**
+ * Flight time = path / speed + climb + descent + hover (speed: the commanded one, else cruise); battery
+ * from the type's energy model over that time and distance; feasible when the battery used leaves the
+ * reserve (for the endurance model: duration ≤ endurance × (1 − reserve)).
+ */
+export function estimateFlight(path: (LonLatAlt & { holdS?: number })[], drone: DroneType, opts: EstimateOptions = {}): FlightEstimate {
   const first = path[0];
   let horizontalM = 0;
   let climbM = 0;
@@ -65,8 +98,8 @@ export function estimateFlight(path: (LonLatAlt & { holdS?: number })[], drone: 
       prevAlt = p.altM;
     }
   }
-  const durationS = horizontalM / drone.cruiseMps + climbM / drone.climbMps + descentM / drone.descentMps + holdS;
-  const batteryPct = (durationS / drone.enduranceS) * 100;
+  const durationS = horizontalM / (opts.speedMps ?? drone.cruiseMps) + climbM / drone.climbMps + descentM / drone.descentMps + holdS;
+  const batteryPct = batteryPctFor(drone, durationS, horizontalM + climbM + descentM);
   return {
     horizontalM,
     climbM,
@@ -76,8 +109,18 @@ export function estimateFlight(path: (LonLatAlt & { holdS?: number })[], drone: 
     batteryPct,
     ...(drone.batteryWh === undefined ? {} : { energyWh: (batteryPct / 100) * drone.batteryWh }),
     usableS: usableS(drone),
-    feasible: durationS <= usableS(drone),
+    feasible: batteryPct <= 100 - drone.reservePct,
   };
+}
+
+/**
+ * Battery a flying drone needs to finish: the rest of its route (or its return) from `position` at the
+ * commanded speed, plus the type's reserve, plus `marginPct` for what the estimate does not see (wind,
+ * a longer approach). The ground watch recalls the drone when its battery falls below this for the route
+ * home, so that it lands above the reserve.
+ */
+export function batteryToFinishPct(drone: DroneType, position: LonLatAlt, remaining: LonLatAlt[], opts: EstimateOptions & { marginPct?: number } = {}): number {
+  return estimateFlight([position, ...remaining], drone, opts).batteryPct + drone.reservePct + (opts.marginPct ?? 0);
 }
 
 export interface Sortie {

@@ -132,12 +132,14 @@ describe('DroneOpsService with the fake link', () => {
 
   it('splits a long corridor into sorties and refuses a point out of range with the energy shortfall', async () => {
     await dockAt('d1', 0, 0);
-    const long = await h.service.plan({ dockId: 'd1', pattern: { kind: 'corridor', line: line([-9000, 0], [9000, 0]), widthM: 200, spacingM: 40, altM: 60 } });
+    const long = await h.service.plan({ dockId: 'd1', pattern: { kind: 'corridor', line: line([-5000, 0], [5000, 0]), widthM: 200, spacingM: 40, altM: 60 } });
     if (!long.ok) throw new Error(long.message);
     expect(long.missions.length).toBeGreaterThan(1);
     expect(long.missions.every((m) => m.groupId === long.missions[0]!.id && m.sorties === long.missions.length)).toBe(true);
-    for (const m of long.missions) expect(m.plan.durationS).toBeLessThanOrEqual(DEFAULT_DRONE_TYPE.enduranceS * 0.8);
-    await h.service.putDroneType({ ...DEFAULT_DRONE_TYPE, id: 'tiny', enduranceS: 120 });
+    for (const m of long.missions) expect(m.plan.batteryPct).toBeLessThanOrEqual(100 - DEFAULT_DRONE_TYPE.reservePct + 0.1);
+    // A type on the endurance model (no calibrated energy figures): 120 s of flight.
+    const { airbornePctPerS: _a, pctPerM: _b, ...endurance } = DEFAULT_DRONE_TYPE;
+    await h.service.putDroneType({ ...endurance, id: 'tiny', enduranceS: 120 });
     await h.service.registerDock({ id: 'd9', location: ll(0, 0) });
     await h.service.registerDrone({ id: 'tiny-1', typeId: 'tiny', dockId: 'd9' });
     const far = await h.service.validate({ dockId: 'd9', pattern: { kind: 'point', target: { type: 'Point', coordinates: [ll(5000, 0).lon, ll(5000, 0).lat] }, altM: 60 } });

@@ -19,6 +19,7 @@ import { resumedMission } from './resume.js';
 import { ACTIVE, LAUNCH_KIND, MissionRunner } from './runner.js';
 import { SafetyWatch } from './safety-watch.js';
 import { DroneStateTracker } from './drone-state.js';
+import { dispatchWithFallback } from './dispatch.js';
 import { CONDITIONS_KEY, conflictRefusal, launchJob, PATROL_KIND, reconcile, refusedMission, UNFLYABLE, type Reconciled } from './scheduling.js';
 import type { DispatchOutcome, DispatchRequest, DockRanking, PlanOutcome, PlanRequest, ScheduleOutcome, ScheduleWhen } from './types.js';
 
@@ -301,19 +302,8 @@ export class DroneOpsService extends DroneOpsRegistry {
    * point inspection at emergency priority, scheduled now; patrol intents in its way are pre-empted.
    */
   async dispatchInspection(req: DispatchRequest): Promise<DispatchOutcome> {
-    const altM = req.altM ?? 60;
-    const hoverS = req.hoverS ?? 60;
-    const choice = await this.rankDocks({ lon: req.lon, lat: req.lat, altM, hoverS });
-    const rejected = choice.rejected.map(({ dockId, reasons }) => ({ dockId, reasons }));
-    if (!choice.chosen) return { ok: false, reason: 'no_dock', message: 'no dock is available for this inspection', rejected };
-    const r = await this.planAndSchedule({
-      dockId: choice.chosen.dockId,
-      pattern: { kind: 'point', target: { type: 'Point', coordinates: [req.lon, req.lat] }, altM, hoverS },
-      priority: req.priority,
-      ...(req.alertId === undefined ? {} : { alertId: req.alertId }),
-    });
-    if (!r.ok) return r;
-    return { ok: true, mission: r.missions[0] as MissionRecord, dock: choice.chosen, rejected, preempted: r.preempted };
+    const ranking = await this.rankDocks({ lon: req.lon, lat: req.lat, altM: req.altM ?? 60, hoverS: req.hoverS ?? 60 });
+    return dispatchWithFallback({ planAndSchedule: (r, w) => this.planAndSchedule(r, w), typeOf: async (dockId) => (await this.dockWithType(dockId)).type, now: () => this.o.clock.now() }, req, ranking);
   }
 
   /**

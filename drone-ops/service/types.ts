@@ -81,6 +81,8 @@ export interface ConflictRefusal {
   conflictsWith: { missionId: string; priority: number }[];
   /** Earliest start (epoch ms) at which the same flight would fit. */
   nextFreeSlot?: number;
+  /** A dispatch: every dock and slot tried, with its reason. */
+  tried?: { dockId: string; at: string; reason: string; nextFreeSlot?: number }[];
 }
 
 export type ScheduleOutcome = { ok: true; mission: MissionRecord; preempted: string[] } | ConflictRefusal | PlanRefusal;
@@ -97,7 +99,18 @@ export interface DispatchRequest {
 }
 
 export type DispatchOutcome =
-  | { ok: true; mission: MissionRecord; dock: DockCandidate; rejected: DockRejection[]; preempted: string[] }
+  | {
+      ok: true;
+      mission: MissionRecord;
+      /** The dock that flies it; `etaS` is the planner's (commanded speed), not the ranking's estimate. */
+      dock: DockCandidate;
+      rejected: DockRejection[];
+      preempted: string[];
+      /** Docks or slots tried before this one, with why they could not take it. */
+      tried?: { dockId: string; at: string; reason: string; nextFreeSlot?: number }[];
+      /** Set when no dock could fly now and the earliest free slot was taken (epoch ms). */
+      delayedUntil?: number;
+    }
   | { ok: false; reason: 'no_dock'; message: string; rejected: DockRejection[] }
   | ConflictRefusal
   | PlanRefusal;

@@ -83,6 +83,8 @@ export const DroneTypeBody = Type.Object(
     windLimitMps: Type.Number({ exclusiveMinimum: 0 }),
     maxAltM: Type.Number({ exclusiveMinimum: 0 }),
     batteryWh: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+    airbornePctPerS: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'battery % per airborne second (hover power); default 100 / enduranceS' })),
+    pctPerM: Type.Optional(Type.Number({ minimum: 0, description: 'extra battery % per metre flown; default 0' })),
   },
   { additionalProperties: false },
 );
