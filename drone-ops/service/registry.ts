@@ -20,7 +20,7 @@ import type { Pattern, PlanOutcome, PlanRequest } from './types.js';
  * A dock-based multirotor (domain.md "8–12 m/s class", 12 m/s wind limit). Speeds and energy are
  * calibrated against the bundled vehicle simulator, which flies like ArduCopter's defaults (climb
  * WPNAV_SPEED_UP-class 3 m/s, descent 1.5 m/s) at the commanded cruise speed and drains 0.05 % per
- * airborne second plus 0.002 % per metre flown (drone-ops/energy.calibration.test.ts fits it from flights):
+ * airborne second plus 0.002 % per metre flown (test/energy-calibration.test.ts fits it from flights):
  * ~18 min usable at cruise above the 20 % reserve. docs/drone-ops-api.md "Energy" compares a real type.
  */
 export const DEFAULT_DRONE_TYPE: DroneType = {

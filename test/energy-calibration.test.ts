@@ -6,13 +6,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_AIRFRAME, drain, moveToward, type Pose } from '../simulators/vehicle/physics.js';
-import { LocalPlane } from './geo/enu.js';
-import { buildMission } from './planner/mission.js';
-import { planCorridor } from './planner/corridor.js';
-import { planPoint, planWaypoints } from './planner/point.js';
-import { DEFAULT_DRONE_TYPE } from './service/registry.js';
-import { ll, lla } from './testing/fixtures.js';
-import type { Route } from './planner/types.js';
+import { LocalPlane } from '../drone-ops/geo/enu.js';
+import { buildMission } from '../drone-ops/planner/mission.js';
+import { planCorridor } from '../drone-ops/planner/corridor.js';
+import { planPoint, planWaypoints } from '../drone-ops/planner/point.js';
+import { DEFAULT_DRONE_TYPE } from '../drone-ops/service/registry.js';
+import { ll, lla } from '../drone-ops/testing/fixtures.js';
+import type { Route } from '../drone-ops/planner/types.js';
 
 const type = DEFAULT_DRONE_TYPE;
 /** The simulator's airframe flying the commanded speed (DO_CHANGE_SPEED = the type's cruise). */
