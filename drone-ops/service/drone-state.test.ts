@@ -20,7 +20,7 @@ describe('live drone state', () => {
     const states: DroneStateChange[] = [];
     h.bus.on('droneState', (s) => states.push(s));
     // The drone landed at 18 % and recharged in its dock; its link says 100 %: the next flight is not locked out.
-    h.link['emit']({ type: 'telemetry', droneId: 'u1', at: Date.now() - 5_000, position: { ...ll(0, 0), altM: 0 }, batteryPct: 100 });
+    h.link['emit']('u1', { type: 'telemetry', droneId: 'u1', at: Date.now() - 5_000, position: { ...ll(0, 0), altM: 0 }, batteryPct: 100 });
     await vi.waitFor(async () => expect((await h.service.drone('u1')).batteryPct).toBe(100), { timeout: 5_000, interval: 10 });
     expect((await h.service.rankDocks(ll(300, 0))).chosen?.dockId).toBe('d1');
     // Sixty waypoints: a flight long enough (one item per 3 ms) to look at the drone while it flies.
@@ -49,9 +49,9 @@ describe('live drone state', () => {
 
   it('a lost link is shown as lost until the vehicle is heard again', async () => {
     const at = Date.now();
-    h.link['emit']({ type: 'failure', droneId: 'u1', at, reason: 'link lost: no HEARTBEAT for 5 s' });
+    h.link['emit']('u1', { type: 'failure', droneId: 'u1', at, reason: 'link lost: no HEARTBEAT for 5 s' });
     expect(h.service.live.link('u1')).toMatchObject({ state: 'lost', since: at });
-    h.link['emit']({ type: 'telemetry', droneId: 'u1', at: at + 10, position: { ...ll(0, 0), altM: 0 }, batteryPct: 90 });
+    h.link['emit']('u1', { type: 'telemetry', droneId: 'u1', at: at + 10, position: { ...ll(0, 0), altM: 0 }, batteryPct: 90 });
     expect(h.service.live.link('u1')).toEqual({ state: 'connected', since: at + 10, lastHeardAt: at + 10 });
   });
 });

@@ -17,10 +17,6 @@ export interface LinkState {
   since?: number;
 }
 
-/** Events of the extended DroneLink port (lost / restored links), accepted before every adapter emits them. */
-type LinkChange = { type: 'link'; droneId: string; at: number; state: 'lost' | 'restored' };
-type AnyLinkEvent = DroneLinkEvent | LinkChange;
-
 const LINK_LOST = /link lost/i;
 
 function phaseOf(p: string): DroneRecord['phase'] | undefined {
@@ -82,12 +78,12 @@ export class DroneStateTracker {
     const t = this.latest.get(droneId);
     if (!t || this.written.get(droneId) === t.at) return;
     this.written.set(droneId, t.at);
-    const headingDeg = (t as { headingDeg?: number }).headingDeg;
+    const headingDeg = t.headingDeg;
     await this.ctx.store.updateDrone(droneId, { batteryPct: t.batteryPct, position: t.position, telemetryAt: t.at, ...(headingDeg === undefined ? {} : { headingDeg }) }, t.at);
   }
 
   private async onLink(ev: DroneLinkEvent): Promise<void> {
-    const e = ev as AnyLinkEvent;
+    const e = ev;
     const { store } = this.ctx;
     switch (e.type) {
       case 'telemetry': {
@@ -113,6 +109,8 @@ export class DroneStateTracker {
         this.heard(e.droneId, e.at, 'connected');
         return this.write(e.droneId);
       case 'progress':
+      case 'failsafe':
+      case 'uploadRefused':
         this.heard(e.droneId, e.at);
         return;
     }
