@@ -3,7 +3,7 @@
  * (real ports, real signals), the worst mappings over HTTP, a bad source already stored by an older
  * version, and a hostile station that cuts its channels; the platform stays up and answers /healthz.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,8 +14,8 @@ import { normalizeSource } from '../../device-registry/opcua/source.js';
 import { createDatabase } from '../../kernel/db/index.js';
 import { HEAT_STATION_MAPPING, HOSTILE_NODES, HostileStation } from '../../simulators/opcua/index.js';
 import { freePort } from '../servers/free-port.js';
+import { startCitybrain } from './cli-process.js';
 
-const BIN = join(import.meta.dirname, '../../bin/citybrain.js');
 const TOKEN = 'opcua-process-token-0123456789';
 const dataDir = mkdtempSync(join(tmpdir(), 'cb-opcua-proc-'));
 let station: HostileStation;
@@ -25,19 +25,9 @@ let base = '';
 interface Problem { path: string; code: string; message: string }
 interface StatusBody { state: string; lastError: string | null; problems: Problem[]; nodes: { state: string; lastError: string | null }[]; counters: { readings: number } }
 
-/** Starts `citybrain start` and resolves once it prints its banner; the process is left running. */
+/** `citybrain start`, left running. */
 async function boot(env: Record<string, string>): Promise<ChildProcess> {
-  const c = spawn(process.execPath, [BIN, 'start'], { env: { ...process.env, CITYBRAIN_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  c.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  await new Promise<void>((resolve, reject) => {
-    c.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('admin token')) resolve();
-    });
-    c.once('exit', (code) => reject(new Error(`citybrain exited ${code}: ${out.slice(-2000)}`)));
-  });
-  return c;
+  return (await startCitybrain(env)).child;
 }
 
 async function call<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
@@ -108,9 +98,11 @@ describe('citybrain start with the worst OPC UA input', () => {
     const legacy = await call<StatusBody>('GET', '/api/v1/opcua/sources/legacy/status');
     expect(legacy.body.state).toBe('invalid');
     expect(legacy.body.problems.map((p) => [p.path, p.code])).toEqual([['mapping[2].nodeId', 'OPCUA_NODE_ID_INVALID'], ['mapping[3].nodeId', 'OPCUA_NODE_ID_INVALID']]);
-    await vi.waitFor(async () => expect((await call<StatusBody>('GET', '/api/v1/opcua/sources/hostile/status')).body.state).toBe('connected'), { timeout: 30_000, interval: 200 });
-    const nodes = (await call<StatusBody>('GET', '/api/v1/opcua/sources/hostile/status')).body.nodes;
-    expect(nodes.map((n) => n.state)).toEqual(['good', 'good', 'invalid', expect.stringMatching(/bad|pending/), 'invalid']);
+    await vi.waitFor(async () => {
+      const st = (await call<StatusBody>('GET', '/api/v1/opcua/sources/hostile/status')).body;
+      expect(st.state).toBe('connected');
+      expect(st.nodes.map((n) => n.state)).toEqual(['good', 'good', 'invalid', expect.stringMatching(/bad|pending/), 'invalid']);
+    }, { timeout: 30_000, interval: 200 });
 
     // The station cuts every channel and answers Republish with Good-but-empty: the process goes on.
     station.interruptChannels();
