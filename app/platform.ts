@@ -33,6 +33,7 @@ import { wireDroneAlarms } from './drone-alarms.js';
 import { droneHistory, recordDroneTelemetry } from './drone-telemetry.js';
 import { startDemo, type DemoDock, type DemoVehicleFactory } from './demo.js';
 import { startOpcua } from './opcua.js';
+import { consoleOptions, withConsole } from './console.js';
 import { loadOrCreateSecretFile } from '../kernel/secrets.js';
 import { probeRedis } from './startup-checks.js';
 import { startAccess, type AccessWiring } from './access.js';
@@ -197,6 +198,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
       ...alerts.http,
       opcua: opcua.http,
       access: access.http,
+      ...withConsole(consoleOptions(config)),
     });
     attachHttps(tls, http.server);
     await http.listen({ host: config.httpHost, port: config.httpPort });

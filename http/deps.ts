@@ -10,6 +10,9 @@ import type { TlsSource } from '../kernel/tls.js';
 import type { SeverityName, ViolationRecord } from '../kernel/events.js';
 import type { DroneOpsPort } from './routes/drone-ops.port.js';
 import type { OpcuaPort } from './routes/opcua.js';
+import type { ConsoleOptions } from './routes/console.js';
+
+export type { ConsoleOptions };
 
 export type { DroneOpsPort };
 export type { OpcuaPort };
@@ -430,4 +433,6 @@ export interface HttpDeps {
   droneOps?: DroneOpsPort;
   /** People, sessions, personal tokens, audit (access/); absent = the bootstrap admin token only. */
   access?: AccessPort;
+  /** The web console's build and settings, served at `/`; absent = not served. */
+  console?: ConsoleOptions;
 }

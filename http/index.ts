@@ -10,6 +10,7 @@ import type { HttpDeps } from './deps.js';
 import { installErrorHandling } from './errors.js';
 import { installHttpMetrics } from './metrics.js';
 import { contractRoutes, districtRoutes } from './routes/catalog.js';
+import { consoleRoutes } from './routes/console.js';
 import { deviceRoutes } from './routes/devices.js';
 import { droneOpsRoutes } from './routes/drone-ops.js';
 import { importRoutes } from './routes/import.js';
@@ -84,6 +85,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   if (docs !== 'off') void app.register(docsUi(docs, auth, async (ui) => ui.register(swaggerUi, { routePrefix: '/docs' })));
 
   void app.register(systemRoutes(deps, auth));
+  if (deps.console) void app.register(consoleRoutes(deps.console));
   void app.register(contractRoutes(deps), { prefix: API_PREFIX });
   void app.register(
     async (api) => {

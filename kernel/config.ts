@@ -93,6 +93,8 @@ export const ConfigSchema = Type.Object({
     description: 'OPC UA Sign/SignAndEncrypt: trust a station certificate never met before when first met (a first enrolment); off: it waits as pending for POST /api/v1/opcua/certificates/{thumbprint}/trust',
   }),
   demoDocksPerDistrict: Type.Integer({ minimum: 1, maximum: 14, default: 1, description: 'Demo: docks (each with a drone) per core district; 14 gives the 56 of the sample city' }),
+  console: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on', description: 'Serve the web console at / (on, off)' }),
+  basemapUrl: Type.Optional(Type.String({ minLength: 1, description: 'Console: raster tile URL template ({z}/{x}/{y}) drawn under the city map; WGS84 tiles only (Chinese commercial basemaps use GCJ-02). Default: none, the city GeoJSON alone' })),
 });
 
 export type Config = Readonly<Static<typeof ConfigSchema>>;
@@ -149,6 +151,8 @@ export const ENV_MAP: Record<string, keyof Static<typeof ConfigSchema>> = {
   CITYBRAIN_DEMO_SPEEDUP: 'demoSpeedup',
   CITYBRAIN_DEMO_DOCKS: 'demoDocksPerDistrict',
   CITYBRAIN_OPCUA_TRUST_ON_FIRST_USE: 'opcuaTrustOnFirstUse',
+  CITYBRAIN_CONSOLE: 'console',
+  CITYBRAIN_BASEMAP_URL: 'basemapUrl',
 };
 
 const KEY_TO_ENV = Object.fromEntries(Object.entries(ENV_MAP).map(([env, key]) => [key, env])) as Record<string, string>;

@@ -14,9 +14,13 @@ command -v psql >/dev/null 2>&1 || need+=(postgresql-client)
 # The TLS tests make their certificates with openssl and talk HTTPS with curl.
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v curl >/dev/null 2>&1 || need+=(curl)
+# The console's browser tests and bench:console drive Debian's chromium (playwright-core, no download);
+# CJK fonts so zh-CN screens and screenshots show characters, not boxes.
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "install-servers: influxdb, postgresql, redis-server, mosquitto, openssl, curl already installed"
+  echo "install-servers: influxdb, postgresql, redis-server, mosquitto, openssl, curl, chromium already installed"
   exit 0
 fi
 

@@ -1,0 +1,205 @@
+/**
+ * The city as the console knows it: loaded over REST after login, then patched by stream events.
+ * `version` ticks on every change so views re-render from the maps below (derived, never copied).
+ */
+import type { Feature, FeatureCollection } from 'geojson';
+import { get } from './api.js';
+import { openStream, streamState } from './stream.js';
+import { Observable } from './store.js';
+import type { Alert, Device, DistrictProps, Dock, Drone, Mission, Page } from './types.js';
+
+export interface AlertNotice {
+  alert: Alert;
+  action: string;
+  at: number;
+}
+
+const TRACK_POINTS = 600;
+const ACTIVE = new Set(['open', 'acknowledged']);
+
+export class City {
+  readonly version = new Observable(0);
+  readonly announcements = new Observable<AlertNotice | null>(null);
+  districts: FeatureCollection = { type: 'FeatureCollection', features: [] };
+  zones: Feature[] = [];
+  readonly devices = new Map<string, Device>();
+  readonly alerts = new Map<string, Alert>();
+  readonly docks = new Map<string, Dock>();
+  readonly drones = new Map<string, Drone>();
+  readonly missions = new Map<string, Mission>();
+  /** Flown track per drone, [lon, lat] pairs, newest last. */
+  readonly tracks = new Map<string, [number, number][]>();
+  kpis: Record<string, unknown> = {};
+  loaded = false;
+  private closeStream: (() => void) | undefined;
+  private reconnect: ReturnType<typeof setTimeout> | undefined;
+  private tick: ReturnType<typeof setTimeout> | undefined;
+
+  /** Loads everything the overview needs, then follows the stream. */
+  async start(): Promise<void> {
+    await this.reload();
+    this.follow();
+  }
+
+  stop(): void {
+    this.closeStream?.();
+    clearTimeout(this.reconnect);
+    clearTimeout(this.tick);
+  }
+
+  async reload(): Promise<void> {
+    const [districts, airspace] = await Promise.all([
+      get<FeatureCollection>('/api/v1/districts'),
+      get<FeatureCollection>('/api/v1/airspace').catch(() => ({ type: 'FeatureCollection', features: [] }) as FeatureCollection),
+    ]);
+    this.districts = districts;
+    this.zones = airspace.features.filter((f) => f.properties?.['kind'] === 'no_fly_zone');
+    await Promise.all([this.loadDevices(), this.loadAlerts(), this.loadFleet(), this.loadKpis()]);
+    this.loaded = true;
+    this.changed();
+  }
+
+  districtName(code: string | null | undefined, lang: string): string {
+    if (!code) return '';
+    const f = this.districts.features.find((x) => String(x.id ?? x.properties?.['id']) === code);
+    const p = (f?.properties ?? {}) as Partial<DistrictProps>;
+    return (lang === 'zh-CN' ? p.name_zh : p.name_en ?? p.name) ?? p.name ?? code;
+  }
+
+  activeAlerts(): Alert[] {
+    return [...this.alerts.values()].filter((a) => ACTIVE.has(a.status));
+  }
+
+  /** Devices named as the subject of an active alert. */
+  devicesInAlert(): Set<string> {
+    const s = new Set<string>();
+    for (const a of this.activeAlerts()) s.add(a.labels?.deviceId ?? a.subject);
+    return s;
+  }
+
+  private async loadDevices(): Promise<void> {
+    this.devices.clear();
+    for (let offset = 0; ; offset += 1000) {
+      const page = await get<Page<Device>>(`/api/v1/devices?limit=1000&offset=${offset}`);
+      for (const d of page.items) this.devices.set(d.id, d);
+      if (page.items.length < 1000 || offset + 1000 >= page.total) break;
+    }
+  }
+
+  private async loadAlerts(): Promise<void> {
+    this.alerts.clear();
+    for (const status of ['open', 'acknowledged']) {
+      const page = await get<Page<Alert>>(`/api/v1/alerts?status=${status}&limit=1000`);
+      for (const a of page.items) this.alerts.set(a.id, a);
+    }
+  }
+
+  private async loadFleet(): Promise<void> {
+    const items = <T>(x: T[] | Page<T>): T[] => (Array.isArray(x) ? x : x.items);
+    const [docks, drones, missions] = await Promise.all([
+      get<Dock[] | Page<Dock>>('/api/v1/docks').catch(() => []),
+      get<Drone[] | Page<Drone>>('/api/v1/drones').catch(() => []),
+      get<Mission[] | Page<Mission>>('/api/v1/missions?limit=200').catch(() => []),
+    ]);
+    this.docks.clear();
+    this.drones.clear();
+    this.missions.clear();
+    for (const d of items(docks)) this.docks.set(d.id, d);
+    for (const d of items(drones)) this.drones.set(d.id, d);
+    for (const m of items(missions)) this.missions.set(m.id, m);
+  }
+
+  private async loadKpis(): Promise<void> {
+    this.kpis = await get<Record<string, unknown>>(`/api/v1/alerts/kpis?from=${Date.now() - 86_400_000}`).catch(() => ({}));
+  }
+
+  private follow(): void {
+    this.closeStream?.();
+    this.closeStream = openStream(
+      (type, data) => this.onEvent(type, data),
+      () => void this.reload(),
+    );
+    // EventSource gives up for good on an HTTP error (e.g. a restart answered 503): try again ourselves.
+    const off = streamState.subscribe((s) => {
+      if (s !== 'lost') return;
+      off();
+      this.reconnect = setTimeout(() => {
+        void this.reload().then(() => this.follow(), () => this.follow());
+      }, 3000);
+    });
+  }
+
+  private onEvent(type: string, data: unknown): void {
+    switch (type) {
+      case 'alert': {
+        const n = data as AlertNotice;
+        const known = this.alerts.has(n.alert.id);
+        this.alerts.set(n.alert.id, { ...this.alerts.get(n.alert.id), ...n.alert });
+        if (!known || n.action === 'opened' || n.action === 'upgraded' || n.action === 'reopened') this.announcements.set(n);
+        if (n.action === 'dispatched' || n.action === 'resolved' || n.action === 'acknowledged') void this.loadKpis().then(() => this.changed());
+        break;
+      }
+      case 'presence': {
+        const p = data as { deviceId: string; online: boolean; at: number };
+        const d = this.devices.get(p.deviceId);
+        if (d) this.devices.set(p.deviceId, { ...d, online: p.online, lastSeenAt: p.at });
+        else void this.fetchDevice(p.deviceId);
+        break;
+      }
+      case 'drone': {
+        const s = data as { droneId: string; dockId: string; phase: string; position?: { lon: number; lat: number; altM: number }; batteryPct?: number; missionId?: string; headingDeg?: number };
+        const d = this.drones.get(s.droneId) ?? { id: s.droneId, dockId: s.dockId };
+        this.drones.set(s.droneId, {
+          ...d,
+          phase: s.phase,
+          ...(s.position ? { position: s.position } : {}),
+          ...(s.batteryPct === undefined ? {} : { batteryPct: s.batteryPct }),
+          ...(s.headingDeg === undefined ? {} : { headingDeg: s.headingDeg }),
+          missionId: s.missionId ?? null,
+        });
+        if (s.position && s.phase !== 'docked') {
+          const track = this.tracks.get(s.droneId) ?? [];
+          track.push([s.position.lon, s.position.lat]);
+          if (track.length > TRACK_POINTS) track.splice(0, track.length - TRACK_POINTS);
+          this.tracks.set(s.droneId, track);
+        }
+        break;
+      }
+      case 'mission': {
+        const m = data as { missionId: string; to: string; dockId: string; droneId: string; kind: string; alertId?: string };
+        const known = this.missions.get(m.missionId);
+        this.missions.set(m.missionId, { ...(known ?? { id: m.missionId, dockId: m.dockId, droneId: m.droneId, kind: m.kind, alertId: m.alertId ?? null }), status: m.to });
+        if (!known) void this.fetchMission(m.missionId);
+        break;
+      }
+      default:
+        return;
+    }
+    this.changed();
+  }
+
+  private async fetchDevice(id: string): Promise<void> {
+    const d = await get<Device>(`/api/v1/devices/${encodeURIComponent(id)}`).catch(() => undefined);
+    if (d) {
+      this.devices.set(d.id, d);
+      this.changed();
+    }
+  }
+
+  private async fetchMission(id: string): Promise<void> {
+    const m = await get<Mission>(`/api/v1/missions/${encodeURIComponent(id)}`).catch(() => undefined);
+    if (m) {
+      this.missions.set(m.id, { ...m, status: this.missions.get(m.id)?.status ?? m.status });
+      this.changed();
+    }
+  }
+
+  /** Coalesces bursts (10k devices reporting) into one re-render per animation-ish tick. */
+  private changed(): void {
+    if (this.tick !== undefined) return;
+    this.tick = setTimeout(() => {
+      this.tick = undefined;
+      this.version.set(this.version.value + 1);
+    }, 100);
+  }
+}

@@ -1,0 +1,42 @@
+/** Small pieces every view uses: severity as colour and text, the live map, status text. */
+import { useEffect, useRef } from 'preact/hooks';
+import type { City } from './city.js';
+import { t, type MessageKey } from './i18n/index.js';
+import { CityMap, type CityMapOptions } from './map/city-map.js';
+import { LEVEL, SEVERITY_COLOUR, type Severity } from './types.js';
+
+/** Never colour alone (console.md): the level and its name in words beside the colour. */
+export function SeverityBadge({ severity }: { severity: Severity }) {
+  return (
+    <span class={`sev sev-${severity}`} style={{ borderColor: SEVERITY_COLOUR[severity] }} data-level={LEVEL[severity]}>
+      <i style={{ background: SEVERITY_COLOUR[severity] }} />
+      {t(`severity.${severity}` as MessageKey)}
+    </span>
+  );
+}
+
+export function StatusText({ status }: { status: string }) {
+  const key = `status.${status}` as MessageKey;
+  return <span class={`status status-${status}`}>{t(key)}</span>;
+}
+
+/** The city map, redrawn whenever the city changes (`version`). */
+export function LiveMap({ city, version, options, onMap }: { city: City; version: number; options?: CityMapOptions; onMap?: (m: CityMap) => void }) {
+  const el = useRef<HTMLDivElement>(null);
+  const map = useRef<CityMap | undefined>(undefined);
+  useEffect(() => {
+    if (!el.current) return;
+    const m = new CityMap(el.current, city, options);
+    map.current = m;
+    (window as unknown as { __cityMap?: CityMap }).__cityMap = m;
+    onMap?.(m);
+    return () => {
+      m.destroy();
+      map.current = undefined;
+    };
+  }, [city]);
+  useEffect(() => {
+    void map.current?.update();
+  }, [version]);
+  return <div class="map" ref={el} data-testid="map" />;
+}

@@ -1,0 +1,80 @@
+/**
+ * The city map's style: no tiles, no glyphs, no sprite from anywhere (console.md "works with no
+ * internet") — the base map is the city's own district GeoJSON; an optional raster basemap can be laid
+ * under it. Severity is colour here and text in every list beside the map.
+ */
+import type { FeatureCollection } from 'geojson';
+import type { LayerSpecification, SourceSpecification, StyleSpecification } from 'maplibre-gl';
+import { SEVERITY_COLOUR } from '../types.js';
+
+const empty = (): FeatureCollection => ({ type: 'FeatureCollection', features: [] });
+
+export const SOURCES = ['districts', 'zones', 'impacts', 'routes', 'tracks', 'devices', 'docks', 'drones', 'highlight'] as const;
+export type SourceId = (typeof SOURCES)[number];
+
+export const STATE_COLOUR = { ok: '#2fbf71', alert: '#e5322d', offline: '#7c8594' } as const;
+
+const severityColour: unknown = ['match', ['get', 'severity'], 'red', SEVERITY_COLOUR.red, 'orange', SEVERITY_COLOUR.orange, 'yellow', SEVERITY_COLOUR.yellow, SEVERITY_COLOUR.blue];
+
+export function cityStyle(opts: { dark: boolean; basemapUrl?: string }): StyleSpecification {
+  const sources: Record<string, SourceSpecification> = {};
+  for (const id of SOURCES) sources[id] = { type: 'geojson', data: empty() };
+  const layers: LayerSpecification[] = [{ id: 'background', type: 'background', paint: { 'background-color': opts.dark ? '#0b1220' : '#eef1f5' } }];
+  if (opts.basemapUrl) {
+    sources['basemap'] = { type: 'raster', tiles: [opts.basemapUrl], tileSize: 256 };
+    layers.push({ id: 'basemap', type: 'raster', source: 'basemap' });
+  }
+  layers.push(
+    { id: 'districts-fill', type: 'fill', source: 'districts', paint: { 'fill-color': opts.dark ? '#16233b' : '#ffffff', 'fill-opacity': 0.9 } },
+    { id: 'districts-core', type: 'fill', source: 'districts', filter: ['==', ['get', 'urban_core'], true], paint: { 'fill-color': opts.dark ? '#1d2f4f' : '#f6f8fc', 'fill-opacity': 0.9 } },
+    { id: 'districts-line', type: 'line', source: 'districts', paint: { 'line-color': opts.dark ? '#4a6fa5' : '#8a9bb5', 'line-width': 1.2 } },
+    { id: 'zones-fill', type: 'fill', source: 'zones', paint: { 'fill-color': '#b0172a', 'fill-opacity': 0.18 } },
+    { id: 'zones-line', type: 'line', source: 'zones', paint: { 'line-color': '#b0172a', 'line-width': 1.5, 'line-dasharray': [3, 2] } },
+    { id: 'impacts-fill', type: 'fill', source: 'impacts', paint: { 'fill-color': severityColour as never, 'fill-opacity': 0.28 } },
+    { id: 'impacts-line', type: 'line', source: 'impacts', paint: { 'line-color': severityColour as never, 'line-width': 2 } },
+    { id: 'routes', type: 'line', source: 'routes', paint: { 'line-color': '#36c5f0', 'line-width': 1.5, 'line-dasharray': [2, 2] } },
+    { id: 'tracks', type: 'line', source: 'tracks', paint: { 'line-color': '#ffd166', 'line-width': 2.5 } },
+    {
+      id: 'devices',
+      type: 'circle',
+      source: 'devices',
+      paint: {
+        'circle-radius': ['interpolate', ['linear'], ['zoom'], 8, 2, 13, 5],
+        'circle-color': ['match', ['get', 'state'], 'alert', STATE_COLOUR.alert, 'offline', STATE_COLOUR.offline, STATE_COLOUR.ok],
+        'circle-stroke-width': ['case', ['==', ['get', 'state'], 'alert'], 1.5, 0],
+        'circle-stroke-color': '#ffffff',
+      },
+    },
+    { id: 'docks', type: 'circle', source: 'docks', paint: { 'circle-radius': 6, 'circle-color': '#1b1f2a', 'circle-stroke-color': '#36c5f0', 'circle-stroke-width': 2 } },
+    {
+      id: 'drones',
+      type: 'symbol',
+      source: 'drones',
+      layout: { 'icon-image': 'drone-arrow', 'icon-rotate': ['get', 'heading'], 'icon-rotation-alignment': 'map', 'icon-allow-overlap': true, 'icon-size': 0.9 },
+    },
+    { id: 'highlight-fill', type: 'fill', source: 'highlight', filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': '#ff00aa', 'fill-opacity': 0.25 } },
+    { id: 'highlight-line', type: 'line', source: 'highlight', paint: { 'line-color': '#ff00aa', 'line-width': 4 } },
+  );
+  return { version: 8, sources, layers };
+}
+
+/** A 32 px arrow for drones, drawn here rather than loaded from a sprite server. */
+export function droneIcon(): ImageData {
+  const size = 32;
+  const canvas = document.createElement('canvas');
+  canvas.width = size;
+  canvas.height = size;
+  const g = canvas.getContext('2d')!;
+  g.fillStyle = '#36c5f0';
+  g.strokeStyle = '#ffffff';
+  g.lineWidth = 2;
+  g.beginPath();
+  g.moveTo(16, 2);
+  g.lineTo(28, 28);
+  g.lineTo(16, 21);
+  g.lineTo(4, 28);
+  g.closePath();
+  g.fill();
+  g.stroke();
+  return g.getImageData(0, 0, size, size);
+}

@@ -1,0 +1,125 @@
+/** The shapes the console reads from the public API (docs/http-api.md, docs/drone-ops-api.md). */
+import type { Feature } from 'geojson';
+export type Severity = 'blue' | 'yellow' | 'orange' | 'red';
+export const SEVERITIES: readonly Severity[] = ['red', 'orange', 'yellow', 'blue'];
+/** National response level per warning colour: I red … IV blue. */
+export const LEVEL: Record<Severity, 'I' | 'II' | 'III' | 'IV'> = { red: 'I', orange: 'II', yellow: 'III', blue: 'IV' };
+export const SEVERITY_COLOUR: Record<Severity, string> = { red: '#e5322d', orange: '#f08c00', yellow: '#f5d000', blue: '#2f7fe0' };
+
+export type AlertStatus = 'open' | 'acknowledged' | 'resolved' | 'closed';
+export const ALERT_STATUSES: readonly AlertStatus[] = ['open', 'acknowledged', 'resolved', 'closed'];
+
+export interface LonLat {
+  lon: number;
+  lat: number;
+}
+
+export interface AuditEntry {
+  alertId: string;
+  at: number;
+  actor: string;
+  action: string;
+  from?: string;
+  to?: string;
+  note?: string;
+}
+
+export interface Alert {
+  id: string;
+  ruleId: string;
+  subject: string;
+  status: AlertStatus;
+  severity: Severity;
+  responseLevel?: string;
+  message: string;
+  count?: number;
+  firstSeenAt?: number;
+  lastSeenAt?: number;
+  openedAt?: number;
+  assignee?: string | null;
+  labels?: { deviceId?: string; deviceKind?: string; district?: string | null; location?: LonLat | null; asset?: string | null };
+  impact?: {
+    center?: LonLat;
+    radiusM?: number;
+    area?: Feature;
+    devices?: { deviceId: string; kind: string; distanceM: number }[];
+    assets?: unknown[];
+    districts?: string[];
+  } | null;
+  resources?: {
+    sensors?: { deviceId: string; kind: string; distanceM: number }[];
+    docks?: { available?: unknown; items?: { dockId: string; etaS?: number; distanceM?: number; reasons?: unknown[] }[] };
+  } | null;
+  audit?: AuditEntry[];
+  kpis?: { ttaMs?: number | null; ttdMs?: number | null; ttrMs?: number | null };
+  [key: string]: unknown;
+}
+
+export interface Device {
+  id: string;
+  kind: string;
+  location: LonLat;
+  name: string | null;
+  district: string | null;
+  online: boolean;
+  lastSeenAt: number | null;
+  lastViolation: { code: string; message?: string; at?: number } | null;
+  revokedAt: number | null;
+}
+
+export interface Dock {
+  id: string;
+  name?: string | null;
+  location: LonLat;
+  district?: string | null;
+  status?: string;
+  windMps?: number | null;
+  rain?: boolean | null;
+}
+
+export interface Drone {
+  id: string;
+  dockId: string;
+  typeId?: string;
+  batteryPct?: number;
+  phase?: string;
+  position?: { lon: number; lat: number; altM: number } | null;
+  headingDeg?: number | null;
+  missionId?: string | null;
+}
+
+export interface Mission {
+  id: string;
+  status: string;
+  kind?: string;
+  priority?: string;
+  dockId: string;
+  droneId: string;
+  alertId?: string | null;
+  route?: Feature;
+  createdAt?: number;
+}
+
+export interface DistrictProps {
+  id: string;
+  name?: string;
+  name_en?: string;
+  name_zh?: string;
+  urban_core?: boolean;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  limit?: number;
+  offset?: number;
+}
+
+export interface SessionUser {
+  id?: string | null;
+  username: string;
+  role: string;
+  unit?: string | null;
+  /** District codes the user may see; null or absent = the whole city. */
+  districts?: string[] | null;
+}
