@@ -113,6 +113,18 @@ export class CityMap {
     this.set('highlight', fc(features));
   }
 
+  /** A planned route (validated sorties) in its own colour. */
+  async showPlan(features: Feature[]): Promise<void> {
+    await this.ready;
+    this.set('plan', fc(features));
+  }
+
+  /** The shape being drawn, with its vertices. */
+  async showDraft(features: Feature[]): Promise<void> {
+    await this.ready;
+    this.set('draft', fc(features));
+  }
+
   fit(collection: FeatureCollection, padding = 24): void {
     const b = bounds(collection);
     if (b) this.map.fitBounds(b as LngLatBoundsLike, { padding, duration: 0 });

@@ -1,16 +1,25 @@
 /** Drone operations: docks (state, weather), drones live (phase, battery, altitude) and recent missions. */
+import { useState } from 'preact/hooks';
 import type { City } from '../city.js';
 import { LiveMap } from '../components.js';
 import { num } from '../format.js';
 import { lang, t } from '../i18n/index.js';
+import type { CityMap } from '../map/city-map.js';
+import { can, session } from '../session.js';
+import { useObservable } from '../store.js';
+import { Planner } from './planner.js';
+import { ZoneEditor } from './zones.js';
 
 export function DroneOps({ city, version }: { city: City; version: number }) {
+  const me = useObservable(session);
+  const [map, setMap] = useState<CityMap | undefined>(undefined);
   const missions = [...city.missions.values()].slice(0, 50);
   return (
     <div class="page drones" data-testid="drone-ops">
       <h2>{t('drones.title')}</h2>
       <div class="detail-grid">
         <section>
+          {can(me, 'drones:write') ? <Planner city={city} map={map} /> : null}
           <h3>{t('drones.docks')}</h3>
           <table class="list" data-testid="dock-table">
             <thead>
@@ -76,9 +85,10 @@ export function DroneOps({ city, version }: { city: City; version: number }) {
               ))}
             </tbody>
           </table>
+          {can(me, 'drones:write') ? <ZoneEditor city={city} map={map} /> : null}
         </section>
         <section class="detail-map tall">
-          <LiveMap city={city} version={version} />
+          <LiveMap city={city} version={version} onMap={setMap} />
         </section>
       </div>
     </div>
