@@ -162,6 +162,32 @@ describe('e2e: the web console in chromium', () => {
     expect(problems.filter((x) => !x.includes('favicon'))).toEqual([]);
   });
 
+  it('draws a corridor through a no-fly zone and shows the refusal highlighted', async () => {
+    const dock = p.demoDocks.find((d) => d.district === '370202')!;
+    const at = (await api<{ location: { lon: number; lat: number } }>(p, 'GET', `/api/v1/docks/${dock.dockId}`)).body.location;
+    const [x0, x1, y0, y1] = [at.lon + 0.004, at.lon + 0.005, at.lat - 0.002, at.lat + 0.002];
+    const zone = { type: 'Feature', id: 'console-e2e-zone', geometry: { type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] }, properties: { name: 'e2e zone', floorM: 0, ceilingM: 500 } };
+    expect((await api(p, 'POST', '/api/v1/airspace/zones', zone)).status).toBe(201);
+    await page.reload();
+    await page.locator('[data-nav=drones]').click();
+    await page.locator('[data-testid=planner]').waitFor();
+    await page.locator('[data-testid=planner-kind]').selectOption('corridor');
+    await page.locator('[data-testid=planner-dock]').selectOption(dock.dockId);
+    await page.evaluate(([lon, lat]) => (window as unknown as { __cityMap: { map: { jumpTo(o: unknown): void } } }).__cityMap.map.jumpTo({ center: [lon, lat], zoom: 15 }), [at.lon + 0.004, at.lat]);
+    await page.locator('[data-testid=planner-draw]').click();
+    const canvas = await page.locator('.drones .map canvas').boundingBox();
+    for (const lon of [at.lon + 0.001, at.lon + 0.008]) {
+      const pt = await page.evaluate(([x, y]) => (window as unknown as { __cityMap: { map: { project(c: [number, number]): { x: number; y: number } } } }).__cityMap.map.project([x!, y!]), [lon, at.lat]);
+      await page.mouse.click(canvas!.x + pt.x, canvas!.y + pt.y);
+    }
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid=planner-validate]').click();
+    await page.locator('[data-testid=planner-result][data-ok=false]').waitFor({ timeout: 10_000 });
+    expect(await page.locator('[data-testid=planner-result]').textContent()).toContain('console-e2e-zone');
+    await expect.poll(() => rendered(page, 'highlight-line'), { timeout: 10_000 }).toBeGreaterThan(0);
+    await screenshot(page, '11-planner-refused');
+  });
+
   it('shows a district operator their district only', async () => {
     const created = await api(p, 'POST', '/api/v1/users', { username: 'op-shibei', password: OPERATOR_PASSWORD, role: 'operator', districts: ['370203'] });
     expect(created.status).toBe(201);

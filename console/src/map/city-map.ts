@@ -27,12 +27,23 @@ export interface CityMapOptions {
   /** Show only these alerts' impact areas (the alert detail); default every active alert. */
   onlyAlert?: string;
   interactive?: boolean;
+  /**
+   * How devices are drawn: one GPU layer (default), or one DOM marker each — the naive way, kept only
+   * so bench:console can measure the difference (`?devices=dom`).
+   */
+  deviceRenderer?: 'layer' | 'dom';
+}
+
+/** `?devices=dom` on the console's URL selects the naive renderer (bench:console's baseline). */
+export function deviceRendererFromUrl(): 'layer' | 'dom' {
+  return new URLSearchParams(location.search).get('devices') === 'dom' ? 'dom' : 'layer';
 }
 
 export class CityMap {
   readonly map: MapLibre;
   private ready: Promise<void>;
   private labels: Marker[] = [];
+  private readonly domMarkers = new Map<string, { marker: Marker; state: string }>();
   private labelKey = '';
   private fitted = false;
 
@@ -64,6 +75,7 @@ export class CityMap {
 
   destroy(): void {
     for (const m of this.labels) m.remove();
+    for (const m of this.domMarkers.values()) m.marker.remove();
     this.map.remove();
   }
 
@@ -79,7 +91,8 @@ export class CityMap {
       const state = d.revokedAt !== null || !d.online ? 'offline' : inAlert.has(d.id) ? 'alert' : 'ok';
       devices.push(point(d.location.lon, d.location.lat, { id: d.id, state }, d.id));
     }
-    this.set('devices', fc(devices));
+    if ((this.opts.deviceRenderer ?? deviceRendererFromUrl()) === 'dom') this.placeDomMarkers(devices);
+    else this.set('devices', fc(devices));
     const impacts: Feature[] = [];
     for (const a of city.activeAlerts()) {
       if (this.opts.onlyAlert !== undefined && a.id !== this.opts.onlyAlert) continue;
@@ -132,6 +145,28 @@ export class CityMap {
 
   private set(id: SourceId, data: FeatureCollection): void {
     void (this.map.getSource(id) as GeoJSONSource | undefined)?.setData(data);
+  }
+
+  private placeDomMarkers(devices: Feature[]): void {
+    for (const f of devices) {
+      const id = String(f.id);
+      const state = String(f.properties?.['state']);
+      const known = this.domMarkers.get(id);
+      if (known) {
+        if (known.state !== state) known.marker.getElement().className = `dom-device dom-${state}`;
+        known.state = state;
+        continue;
+      }
+      const el = document.createElement('div');
+      el.className = `dom-device dom-${state}`;
+      const [lon, lat] = (f.geometry as unknown as { coordinates: [number, number] }).coordinates;
+      this.domMarkers.set(id, { marker: new Marker({ element: el }).setLngLat([lon, lat]).addTo(this.map), state });
+    }
+  }
+
+  /** DOM markers drawn (bench:console). */
+  domMarkerCount(): number {
+    return this.domMarkers.size;
   }
 
   /** District names as HTML labels: MapLibre text needs glyph files, which we do not fetch from anywhere. */
