@@ -44,7 +44,7 @@ async function signIn(page: Page, username: string, password: string): Promise<v
 /** Features of a map layer currently drawn (MapLibre's own query, i.e. on the canvas, not in our state). */
 async function rendered(page: Page, layer: string): Promise<number> {
   return page.evaluate((l) => {
-    const m = (window as unknown as { __cityMap?: { map: { queryRenderedFeatures(o: { layers: string[] }): unknown[] } } }).__cityMap;
+    const m = (globalThis as unknown as { __cityMap?: { map: { queryRenderedFeatures(o: { layers: string[] }): unknown[] } } }).__cityMap;
     return m ? m.map.queryRenderedFeatures({ layers: [l] }).length : -1;
   }, layer);
 }
@@ -121,7 +121,7 @@ describe('e2e: the web console in chromium', () => {
     await expect
       .poll(
         async () => {
-          positions.push(await page.evaluate(() => JSON.stringify((window as unknown as { __cityMap: { map: { queryRenderedFeatures(o: { layers: string[] }): { geometry: unknown }[] } } }).__cityMap.map.queryRenderedFeatures({ layers: ['drones'] }).map((f) => f.geometry))));
+          positions.push(await page.evaluate(() => JSON.stringify((globalThis as unknown as { __cityMap: { map: { queryRenderedFeatures(o: { layers: string[] }): { geometry: unknown }[] } } }).__cityMap.map.queryRenderedFeatures({ layers: ['drones'] }).map((f) => f.geometry))));
           return new Set(positions.filter((x) => x !== '[]')).size;
         },
         { timeout: 60_000, interval: 250 },
@@ -145,7 +145,7 @@ describe('e2e: the web console in chromium', () => {
     await page.locator('[data-nav=overview]').click();
     await page.locator('[data-testid=overview]').waitFor();
     await page.locator('[data-testid=lang-switch]').click();
-    await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { document: { documentElement: { lang: string } } }).document.documentElement.lang)).toBe('zh-CN');
     const text = await page.locator('body').innerText();
     // Every English catalog string that differs in Chinese must be gone, and no raw key may show.
     const leftovers = Object.entries(en)
@@ -173,11 +173,11 @@ describe('e2e: the web console in chromium', () => {
     await page.locator('[data-testid=planner]').waitFor();
     await page.locator('[data-testid=planner-kind]').selectOption('corridor');
     await page.locator('[data-testid=planner-dock]').selectOption(dock.dockId);
-    await page.evaluate(([lon, lat]) => (window as unknown as { __cityMap: { map: { jumpTo(o: unknown): void } } }).__cityMap.map.jumpTo({ center: [lon, lat], zoom: 15 }), [at.lon + 0.004, at.lat]);
+    await page.evaluate(([lon, lat]) => (globalThis as unknown as { __cityMap: { map: { jumpTo(o: unknown): void } } }).__cityMap.map.jumpTo({ center: [lon, lat], zoom: 15 }), [at.lon + 0.004, at.lat]);
     await page.locator('[data-testid=planner-draw]').click();
     const canvas = await page.locator('.drones .map canvas').boundingBox();
     for (const lon of [at.lon + 0.001, at.lon + 0.008]) {
-      const pt = await page.evaluate(([x, y]) => (window as unknown as { __cityMap: { map: { project(c: [number, number]): { x: number; y: number } } } }).__cityMap.map.project([x!, y!]), [lon, at.lat]);
+      const pt = await page.evaluate(([x, y]) => (globalThis as unknown as { __cityMap: { map: { project(c: [number, number]): { x: number; y: number } } } }).__cityMap.map.project([x!, y!]), [lon, at.lat]);
       await page.mouse.click(canvas!.x + pt.x, canvas!.y + pt.y);
     }
     await page.keyboard.press('Enter');
