@@ -58,7 +58,7 @@ describe('e2e: the web console in chromium', () => {
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     problems = collectProblems(page);
     await page.goto(p.http.url + '/');
-    await page.evaluate(() => localStorage.setItem('citybrain.lang', 'en'));
+    await page.evaluate(() => (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem('citybrain.lang', 'en'));
     await page.reload();
     await screenshot(page, '01-login');
     await signIn(page, 'admin', 'wrong-password-123');
