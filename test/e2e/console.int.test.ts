@@ -16,7 +16,7 @@ import { zhCN } from '../../console/src/i18n/zh-CN.js';
 import { collectProblems, launchChromium, screenshot } from '../browser/chromium.js';
 import { api, bootDemoPlatform, connectDevice, provision } from './helpers.js';
 
-const ADMIN_PASSWORD = 'Console-e2e-Admin-2026!';
+const ADMIN_PASSWORD = 'Console-e2e-Secret-2026!';
 const OPERATOR_PASSWORD = 'Shibei-operator-2026!';
 const ROOT = join(import.meta.dirname, '..', '..');
 
