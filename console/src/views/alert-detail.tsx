@@ -3,7 +3,7 @@
  * whom, the impact area on the map with the devices inside, the nearest resources with ETA, and the
  * actions this person may take — each also on a key (a, s, c, d, r, x; Esc goes back).
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, get, post, seg } from '../api.js';
 import type { City } from '../city.js';
 import { LiveMap, SeverityBadge, StatusText } from '../components.js';
@@ -165,6 +165,8 @@ async function focus(m: CityMap, alert: Alert): Promise<void> {
 
 function ActionDialog({ action, onCancel, onSubmit }: { action: Action; onCancel: () => void; onSubmit: (fields: Record<string, string>) => void }) {
   const [value, setValue] = useState('');
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => input.current?.focus(), [action]);
   const field: { key: string; label: MessageKey; required: boolean } =
     action === 'assign' ? { key: 'assignee', label: 'action.assignee', required: true } : action === 'comment' ? { key: 'text', label: 'action.text', required: true } : { key: 'note', label: 'action.note', required: false };
   return (
@@ -179,7 +181,7 @@ function ActionDialog({ action, onCancel, onSubmit }: { action: Action; onCancel
       <h3>{t(`action.${action}`)}</h3>
       <label>
         {t(field.label)}
-        <input autoFocus value={value} required={field.required} onInput={(e) => setValue(e.currentTarget.value)} name={field.key} />
+        <input ref={input} value={value} required={field.required} onInput={(e) => setValue(e.currentTarget.value)} name={field.key} />
       </label>
       <div class="row">
         <button type="submit" class="primary">{t('action.submit')}</button>
