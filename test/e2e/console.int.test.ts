@@ -126,8 +126,10 @@ describe('e2e: the web console in chromium', () => {
         },
         { timeout: 60_000, interval: 250 },
       )
-      .toBeGreaterThan(2);
+      .toBeGreaterThanOrEqual(2);
     await screenshot(page, '05-drone-in-flight');
+    // The flown track stays drawn after the icon moved on.
+    await expect.poll(() => rendered(page, 'tracks'), { timeout: 10_000 }).toBeGreaterThan(0);
     await page.locator('[data-testid=mission-table] tr[data-status=completed]').first().waitFor({ timeout: 120_000 });
     await screenshot(page, '06-drone-ops');
   });
