@@ -10,7 +10,7 @@ import { SeverityBadge } from './components.js';
 import { lang, onLang, t, type MessageKey } from './i18n/index.js';
 import { navigate, useRoute } from './router.js';
 import { checkSession, logout, session } from './session.js';
-import { useObservable } from './store.js';
+import { Observable, useObservable } from './store.js';
 import { streamState } from './stream.js';
 import './styles.css';
 import { AlertDetail } from './views/alert-detail.js';
@@ -89,6 +89,7 @@ function Shell() {
         <span class={`stream stream-${stream}`} data-testid="stream-state" data-state={stream} role="status">
           {t(stream === 'live' ? 'stream.live' : stream === 'lost' ? 'stream.lost' : 'stream.connecting')}
         </span>
+        <SoundSwitch />
         <LangSwitch />
         <span class="user" data-testid="user">{t('session.user', { user: me.user.username, role: me.user.role })}</span>
         <button class="link" onClick={() => void logout()} data-testid="logout">{t('session.logout')}</button>
@@ -99,10 +100,23 @@ function Shell() {
   );
 }
 
+/** Audible announcements: off until the person switches them on (remembered). */
+const soundOn = new Observable(localStorage.getItem('citybrain.sound') === 'on');
+
+function SoundSwitch() {
+  const on = useObservable(soundOn);
+  return (
+    <label class="sound">
+      <input type="checkbox" checked={on} onChange={(e) => (soundOn.set(e.currentTarget.checked), localStorage.setItem('citybrain.sound', e.currentTarget.checked ? 'on' : 'off'))} />
+      {t('alerts.sound')}
+    </label>
+  );
+}
+
 /** New and upgraded alerts, announced visibly (an ARIA live region) and audibly when switched on. */
 function Announcements({ city }: { city: City }) {
   const [items, setItems] = useState<AlertNotice[]>([]);
-  const [sound, setSound] = useState(localStorage.getItem('citybrain.sound') === 'on');
+  const sound = useObservable(soundOn);
   useEffect(
     () =>
       city.announcements.subscribe((n) => {
@@ -115,10 +129,6 @@ function Announcements({ city }: { city: City }) {
   );
   return (
     <div class="announcements" aria-live="assertive" data-testid="announcements">
-      <label class="sound">
-        <input type="checkbox" checked={sound} onChange={(e) => (setSound(e.currentTarget.checked), localStorage.setItem('citybrain.sound', e.currentTarget.checked ? 'on' : 'off'))} />
-        {t('alerts.sound')}
-      </label>
       {items.map((n) => (
         <a key={n.alert.id} class={`toast toast-${n.alert.severity}`} href={`#/alerts/${encodeURIComponent(n.alert.id)}`}>
           <SeverityBadge severity={n.alert.severity} /> {t('alerts.announce', { message: n.alert.message })}

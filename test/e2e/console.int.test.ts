@@ -140,6 +140,7 @@ describe('e2e: the web console in chromium', () => {
     await screenshot(page, '07-devices');
     await page.locator('[data-nav=hall]').click();
     await page.locator('[data-testid=hall]').waitFor();
+    await expect.poll(() => rendered(page, 'districts-fill'), { timeout: 20_000 }).toBeGreaterThan(0);
     await screenshot(page, '08-hall');
   });
 
@@ -158,6 +159,7 @@ describe('e2e: the web console in chromium', () => {
     const rawKeys = Object.keys(en).filter((k) => text.includes(k));
     expect(rawKeys).toEqual([]);
     expect(text).toContain(zhCN['overview.dronesAirborne']);
+    await expect.poll(() => rendered(page, 'districts-fill'), { timeout: 20_000 }).toBeGreaterThan(0);
     await screenshot(page, '09-overview-zh');
     await page.locator('[data-testid=lang-switch]').click();
     await expect.poll(() => page.locator('[data-nav=overview]').textContent()).toBe(en['nav.overview']);

@@ -7,7 +7,7 @@ import { LiveMap, SeverityBadge } from '../components.js';
 import { duration, num } from '../format.js';
 import { lang, t } from '../i18n/index.js';
 import { navigate } from '../router.js';
-import { LEVEL, SEVERITIES, SEVERITY_COLOUR } from '../types.js';
+import { SEVERITIES, SEVERITY_COLOUR } from '../types.js';
 import { STATE_COLOUR } from '../map/layers.js';
 import { figures } from './figures.js';
 
@@ -21,9 +21,7 @@ export function Overview({ city, version, hall = false }: { city: City; version:
           {SEVERITIES.map((s) => (
             <div class="tile" key={s} style={{ borderTopColor: SEVERITY_COLOUR[s] }} data-severity={s}>
               <b data-testid={`open-${s}`}>{num(f.openBySeverity[s])}</b>
-              <span>
-                {LEVEL[s]} · {t(`severity.${s}`)}
-              </span>
+              <span>{t(`severity.${s}`)}</span>
             </div>
           ))}
         </section>
