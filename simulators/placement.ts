@@ -80,7 +80,9 @@ function areas(districts: FeatureCollection): Area[] {
   });
 }
 
-function inside(a: Area, lon: number, lat: number): boolean {
+/** Tests the point as it will be published (6 decimals, ~0.1 m): the rounding must not carry it out of the district. */
+function inside(a: Area, rawLon: number, rawLat: number): boolean {
+  const [lon, lat] = [round6(rawLon), round6(rawLat)];
   const [w, s, e, n] = a.box;
   return lon >= w && lon <= e && lat >= s && lat <= n && booleanPointInPolygon([lon, lat], a.feature);
 }
