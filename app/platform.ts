@@ -233,6 +233,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
           `citybrain listening`,
           ...warnings,
           `  HTTP API      ${httpUrl}${allInterfacesNote(config.httpHost)}   (${config.docsAccess === 'off' ? '' : `docs ${httpUrl}/docs, `}health ${httpUrl}/healthz, ready ${httpUrl}/readyz)`,
+          ...(config.console === 'on' ? [`  web console   ${httpUrl}/   (sign in with the admin account below)`] : []),
           ...mqttBannerLines(config, mqtt, tls),
           `  relational    ${config.databaseUrl ? `PostgreSQL ${redactUrl(config.databaseUrl)}` : `SQLite ${join(dataDir, 'citybrain.sqlite')}`}`,
           `  telemetry     ${config.influxUrl ? `InfluxDB ${redactUrl(config.influxUrl)} db=${config.influxDb}` : `SQLite ${join(dataDir, 'telemetry.sqlite')}`}`,

@@ -25,7 +25,8 @@ let browser: Browser;
 
 beforeAll(async () => {
   execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-console.mjs')], { stdio: 'inherit' });
-  ({ p } = await bootDemoPlatform({}, { CITYBRAIN_ADMIN_PASSWORD: ADMIN_PASSWORD }));
+  // 5× time (not the usual 25×): the inspection flight lasts long enough to see the drone move at 1 Hz.
+  ({ p } = await bootDemoPlatform({}, { CITYBRAIN_ADMIN_PASSWORD: ADMIN_PASSWORD, CITYBRAIN_DEMO_SPEEDUP: '5' }));
   browser = await launchChromium();
 }, 180_000);
 

@@ -1,0 +1,157 @@
+/**
+ * bench:console — the city overview in headless Chromium (Debian's, through playwright-core, WebGL by
+ * SwiftShader) with 10,000 devices, 200 open alerts and 56 drones reporting at 1 Hz over the event stream:
+ * time to the first complete render, frame times while it updates, and JS heap — beside the same scene
+ * with every device as a DOM marker (the naive way), alternating the two renderers in one run.
+ * Run: npm run bench:console [-- --devices 10000 --alerts 200 --drones 56 --seconds 10 --pairs 3]
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt from 'mqtt';
+import type { Page } from 'playwright-core';
+import { startPlatform } from '../app/platform.js';
+import { loadConfig } from '../kernel/config.js';
+import { silentLogger } from '../kernel/logger.js';
+import { loadDistrictsGeoJson } from '../simulators/city.js';
+import { placeDevices } from '../simulators/placement.js';
+import { launchChromium } from '../test/browser/chromium.js';
+import { execFileSync } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { parseArgs, percentile } from './lib.js';
+
+const HELP = `npm run bench:console -- [--devices N] [--alerts N] [--drones N] [--seconds S] [--pairs N]
+  devices  devices provisioned (default 10000)
+  alerts   open red alerts raised over MQTT (default 200)
+  drones   drones reporting position at 1 Hz on the stream (default 56)
+  seconds  how long frames are sampled while the scene updates (default 10)
+  pairs    alternated runs of layer vs DOM markers (default 3)`;
+
+const opts = parseArgs(process.argv.slice(2), { devices: 10_000, alerts: 200, drones: 56, seconds: 10, pairs: 3 }, HELP);
+const PASSWORD = 'bench-console-Secret-1';
+
+interface Run {
+  renderer: 'layer' | 'dom';
+  firstRenderMs: number;
+  p95FrameMs: number;
+  maxFrameMs: number;
+  heapMb: number;
+}
+
+async function setup() {
+  execFileSync(process.execPath, [join(import.meta.dirname, '..', 'scripts', 'build-console.mjs')], { stdio: 'inherit' });
+  const dataDir = mkdtempSync(join(tmpdir(), 'cb-bench-console-'));
+  const config = loadConfig(
+    { CITYBRAIN_DATA_DIR: dataDir, CITYBRAIN_ADMIN_TOKEN: 'bench-console-token-0123456789', CITYBRAIN_ADMIN_PASSWORD: PASSWORD },
+    { httpHost: '127.0.0.1', httpPort: 0, mqttHost: '127.0.0.1', mqttPort: 0, mqttWs: false },
+  );
+  const p = await startPlatform(config, { log: silentLogger() });
+  const auth = { authorization: `Bearer ${p.adminToken}` };
+  const placed = placeDevices(await loadDistrictsGeoJson(), { devices: opts.devices, seed: 7 });
+  const csv = ['id,kind,lon,lat,name,asset,tags', ...placed.map((d) => `${d.id},${d.kind},${d.lon},${d.lat},,${d.asset},`)].join('\n');
+  const t0 = Date.now();
+  const imported = await fetch(`${p.http.url}/api/v1/devices/import`, { method: 'POST', headers: { ...auth, 'content-type': 'text/csv' }, body: csv });
+  const report = (await imported.json()) as { created: { device: { id: string; kind: string }; credentials: { password: string } }[] };
+  console.log(`provisioned ${report.created.length} devices in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  // Open red alerts: a dangerous methane reading from `alerts` gas devices, each over its own MQTT session.
+  const gas = report.created.filter((c) => c.device.kind === 'gas').slice(0, opts.alerts);
+  for (const g of gas) {
+    const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${p.mqtt.tcpPort}`, { clientId: g.device.id, username: g.device.id, password: g.credentials.password, protocolVersion: 4, reconnectPeriod: 0 });
+    await c.publishAsync(`devices/${g.device.id}/telemetry`, JSON.stringify({ metrics: { ch4_lel: 60 } }), { qos: 1 });
+    await c.endAsync();
+  }
+  const open = (await (await fetch(`${p.http.url}/api/v1/alerts?status=open&limit=1`, { headers: auth })).json()) as { total: number };
+  console.log(`open alerts: ${open.total}`);
+  // Drones circling in the core districts, reported on the platform's bus as a MAVLink link would.
+  let tick = 0;
+  const timer = setInterval(() => {
+    tick++;
+    for (let i = 0; i < opts.drones; i++) {
+      const a = (tick / 30 + i / opts.drones) * 2 * Math.PI;
+      p.bus.emit('droneState', {
+        droneId: `bench-uav-${i}`,
+        dockId: `bench-dock-${i}`,
+        at: Date.now(),
+        phase: 'in_flight',
+        position: { lon: 120.38 + 0.05 * Math.cos(a + i), lat: 36.1 + 0.04 * Math.sin(a + i), altM: 60 },
+        batteryPct: 90 - (tick % 60),
+      });
+    }
+  }, 1000);
+  return { p, stop: async () => (clearInterval(timer), await p.stop()) };
+}
+
+async function measure(page: Page, url: string, renderer: Run['renderer']): Promise<Run> {
+  await page.goto(`${url}/${renderer === 'dom' ? '?devices=dom' : ''}`);
+  await page.waitForFunction(() => performance.getEntriesByName('console-first-render').length > 0, undefined, { timeout: 300_000 });
+  const firstRenderMs = await page.evaluate(() => performance.getEntriesByName('console-first-render')[0]!.startTime);
+  const frames = await page.evaluate(
+    (ms) =>
+      new Promise<number[]>((resolve) => {
+        const raf = (globalThis as unknown as { requestAnimationFrame(cb: (now: number) => void): number }).requestAnimationFrame;
+        const out: number[] = [];
+        let last = performance.now();
+        const end = last + ms;
+        const step = (now: number) => {
+          out.push(now - last);
+          last = now;
+          if (now < end) raf(step);
+          else resolve(out);
+        };
+        raf(step);
+      }),
+    opts.seconds * 1000,
+  );
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('Performance.enable');
+  const metrics = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+  const heap = metrics.metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN;
+  frames.sort((a, b) => a - b);
+  return { renderer, firstRenderMs, p95FrameMs: percentile(frames, 95), maxFrameMs: frames[frames.length - 1] ?? NaN, heapMb: heap / 1024 / 1024 };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+async function main(): Promise<void> {
+  const { p, stop } = await setup();
+  const browser = await launchChromium();
+  const runs: Run[] = [];
+  try {
+    for (let i = 0; i < opts.pairs; i++) {
+      for (const renderer of ['layer', 'dom'] as const) {
+        const ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+        const page = await ctx.newPage();
+        // Sign in through the API (the cookie lands in this context), then open the overview.
+        await page.goto(p.http.url + '/');
+        await page.evaluate(async (pw) => {
+          await fetch('/api/v1/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: pw }) });
+        }, PASSWORD);
+        const r = await measure(page, p.http.url, renderer);
+        runs.push(r);
+        console.log(`${renderer.padEnd(5)} first render ${r.firstRenderMs.toFixed(0).padStart(6)} ms   frames p95 ${r.p95FrameMs.toFixed(1).padStart(6)} ms  max ${r.maxFrameMs.toFixed(0).padStart(5)} ms   JS heap ${r.heapMb.toFixed(0)} MiB`);
+        await ctx.close();
+      }
+    }
+  } finally {
+    await browser.close();
+    await stop();
+  }
+  const of = (r: Run['renderer'], k: keyof Omit<Run, 'renderer'>) => median(runs.filter((x) => x.renderer === r).map((x) => x[k]));
+  console.log(`\nmedians of ${opts.pairs} alternated runs — ${opts.devices} devices, ${opts.alerts} open alerts, ${opts.drones} drones at 1 Hz; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log('                    GPU layer (citybrain)   DOM markers (naive)   ratio naive/ours   target');
+  for (const [label, k, target] of [
+    ['first render ms', 'firstRenderMs', '< 2000'],
+    ['p95 frame ms', 'p95FrameMs', '< 50'],
+    ['JS heap MiB', 'heapMb', ''],
+  ] as const) {
+    const a = of('layer', k);
+    const b = of('dom', k);
+    console.log(`${label.padEnd(20)}${a.toFixed(1).padStart(22)}${b.toFixed(1).padStart(22)}${(b / a).toFixed(2).padStart(19)}   ${target}`);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
