@@ -19,6 +19,7 @@ import type { Logger } from '../kernel/logger.js';
 import type { Registry } from 'prom-client';
 import { droneOpsPort, type DroneHistory } from './drone-ops-http.js';
 import { droneOpsMetrics } from './drone-ops-metrics.js';
+import { mavlinkMetrics } from './mavlink-metrics.js';
 
 export interface DroneOpsOptions {
   config: Pick<Config, 'redisUrl'>;
@@ -67,6 +68,8 @@ export async function startDroneOps(opts: DroneOpsOptions): Promise<DroneOps> {
   const link = new RoutingDroneLink(fallback);
   const mavlink = new MavlinkDroneLink(opts.clock);
   const vehicles = new Map<string, MavlinkLink>();
+  const linkMetrics = mavlinkMetrics(opts.metrics, log);
+  linkMetrics.watchPort(mavlink);
   // A drone with a MAVLink address flies through its own session (docs/mavlink.md); connecting runs in
   // the background so an absent autopilot never blocks the start (its missions fail with the reason).
   const attachLink = (droneId: string, spec: DroneLinkSpec): void => {
@@ -78,6 +81,7 @@ export async function startDroneOps(opts: DroneOpsOptions): Promise<DroneOps> {
       ...(spec.signingKey === undefined ? {} : { signing: { key: Buffer.from(spec.signingKey, 'hex'), linkId: 1 } }),
     });
     vehicles.set(droneId, vl);
+    linkMetrics.watch(droneId, vl);
     mavlink.add(droneId, vl);
     link.route(droneId, mavlink);
     vl.connect().catch((err: unknown) => log.warn({ err, droneId, address: spec.address }, 'MAVLink vehicle not answering yet'));

@@ -43,9 +43,12 @@ export class MavlinkDroneLink implements DroneLink {
       link.events.on('reached', ({ seq }) => tracker.onReached(seq, now())),
       link.events.on('statustext', ({ severity, text }) => tracker.onText(severity, text, now())),
       link.events.on('health', ({ to }) => tracker.onHealth(to, now())),
-      link.events.on('autopilot-mismatch', ({ registered, reported }) => tracker.onMismatch(`autopilot mismatch: registered ${registered}, the vehicle reports ${reported}`, now())),
+      link.events.on('autopilot-mismatch', () => tracker.onMismatch(link.mismatch?.message ?? 'autopilot mismatch', now())),
     ];
     this.links.set(droneId, { link, tracker, off });
+    // Already connected to the wrong autopilot: say so to whoever subscribes right after attaching.
+    const known = link.mismatch;
+    if (known) queueMicrotask(() => tracker.onMismatch(known.message, now()));
   }
 
   remove(droneId: string): void {
@@ -79,8 +82,10 @@ export class MavlinkDroneLink implements DroneLink {
   async start(droneId: string): Promise<void> {
     const { link, tracker } = this.get(droneId);
     tracker.startFlight();
-    // ArduCopter refuses to arm in AUTO (AUTO_OPTIONS): arm in GUIDED, MISSION_START switches to AUTO.
+    // ArduCopter refuses to arm in AUTO (AUTO_OPTIONS), RTL or LAND: arm in GUIDED; MISSION_START switches
+    // to AUTO. PX4 arms in HOLD (AUTO.LOITER) or MISSION, not in RTL or LAND where a finished flight leaves it.
     if (link.autopilot !== 'px4' && link.state.mode !== 'guided') await link.setMode('guided');
+    if (link.autopilot === 'px4' && link.state.mode !== 'hold' && link.state.mode !== 'mission') await link.setMode('hold');
     await link.arm();
     await link.startMission();
   }

@@ -81,8 +81,9 @@ export class MavlinkLink implements VehicleLink {
   private readonly commands: CommandRunner;
   private readonly uploads: UploadSession;
   private readonly params: ParamRunner;
-  private mismatch: AppError | undefined;
+  private mismatch_: AppError | undefined;
   private streamsDone: Promise<void> = Promise.resolve();
+  private readonly reported = { upload: 0, command: 0, param: 0 };
   private expectedMissionId: number | undefined;
   private abortConnect: ((e: AppError) => void) | undefined;
   /** Frames seen and dropped, for the bench and for tests. */
@@ -108,6 +109,11 @@ export class MavlinkLink implements VehicleLink {
     return this.opts.autopilot ?? this.current.autopilot;
   }
 
+  /** AUTOPILOT_MISMATCH once a HEARTBEAT named another autopilot than the registered one. */
+  get mismatch(): AppError | undefined {
+    return this.mismatch_;
+  }
+
   /** Re-sends of uploads, commands and parameter writes so far (lossy link indicator). */
   get retries(): number {
     return this.uploads.resends + this.commands.resends + this.params.resends;
@@ -124,7 +130,10 @@ export class MavlinkLink implements VehicleLink {
     this.sendHeartbeat();
     const hb = this.opts.heartbeatMs ?? 1000;
     const check = Math.min(hb, (this.opts.staleMs ?? 3500) / 4);
-    this.timers.push(setInterval(() => this.sendHeartbeat(), hb), setInterval(() => this.checkHealth(), check));
+    this.timers.push(setInterval(() => this.sendHeartbeat(), hb), setInterval(() => {
+      this.checkHealth();
+      this.reportRetries();
+    }, check));
     const timeoutMs = this.opts.connectTimeoutMs ?? 5000;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -203,7 +212,7 @@ export class MavlinkLink implements VehicleLink {
   private assertUsable(): void {
     if (!this.transport) throw new AppError('MAVLINK_LINK_LOST', { message: 'link is not connected' });
     if (this.current.health === 'lost') throw new AppError('MAVLINK_LINK_LOST');
-    if (this.mismatch) throw this.mismatch;
+    if (this.mismatch_) throw this.mismatch_;
   }
 
   /** Settles once the latest round of SET_MESSAGE_INTERVAL requests has been answered or given up. */
@@ -285,11 +294,21 @@ export class MavlinkLink implements VehicleLink {
     this.events.emit('state', this.current);
   }
 
+  /** Re-sends since the last report, per kind, as `retry` events (metrics and logs subscribe). */
+  private reportRetries(): void {
+    const now = { upload: this.uploads.resends, command: this.commands.resends, param: this.params.resends };
+    for (const kind of ['upload', 'command', 'param'] as const) {
+      const count = now[kind] - this.reported[kind];
+      if (count > 0) this.events.emit('retry', { kind, count });
+      this.reported[kind] = now[kind];
+    }
+  }
+
   private checkAutopilot(): void {
     const registered = this.opts.autopilot;
     const reported = this.current.autopilot;
-    if (!registered || reported === registered || this.mismatch) return;
-    this.mismatch = new AppError('AUTOPILOT_MISMATCH', { message: `drone registered as ${registered} but its HEARTBEAT reports ${reported}`, details: { registered, reported } });
+    if (!registered || reported === registered || this.mismatch_) return;
+    this.mismatch_ = new AppError('AUTOPILOT_MISMATCH', { message: `drone registered as ${registered} but its HEARTBEAT reports ${reported}`, details: { registered, reported } });
     this.events.emit('autopilot-mismatch', { registered, reported });
   }
 

@@ -1,4 +1,5 @@
 import type { EventBus } from '../../kernel/bus.js';
+import type { AppError } from '../../kernel/errors.js';
 import type { MissionItem } from '../planner/mission.js';
 import type { FlightMode } from './commands.js';
 import type { ParamWrite } from './onboard.js';
@@ -18,6 +19,8 @@ export interface LinkEvents {
   health: { from: LinkHealth; to: LinkHealth };
   reached: { seq: number };
   statustext: { severity: number; text: string };
+  /** Re-sends (lost items, requests or ACKs) since the last such event, at most once per health check. */
+  retry: { kind: 'upload' | 'command' | 'param'; count: number };
   /** A frame dropped by the signing policy. */
   rejected: { verdict: Exclude<SignatureVerdict, 'accepted'>; msgid: number };
   /** MISSION_CURRENT names a plan id other than the one we uploaded (ArduPilot uploads are not atomic). */
@@ -61,6 +64,8 @@ export interface VehicleLink {
   requestMessageInterval(msgid: number, intervalUs: number): Promise<void>;
   /** The registered autopilot, else the one its HEARTBEAT names. */
   readonly autopilot: 'ardupilot' | 'px4' | 'generic';
+  /** AUTOPILOT_MISMATCH once a HEARTBEAT named another autopilot than the registered one. */
+  readonly mismatch: AppError | undefined;
   /** Re-sends of uploads, commands and parameter writes so far. */
   readonly retries: number;
   close(): Promise<void>;
