@@ -35,7 +35,11 @@ export function connect(url: string, d: Device | null, clientId: string): Promis
       reconnectPeriod: 0,
       connectTimeout: 30_000,
     });
-    c.once('connect', () => resolve(c));
+    c.once('connect', () => {
+      // A reset later fails the publishes in flight (counted as not acknowledged) instead of the process.
+      c.on('error', () => {});
+      resolve(c);
+    });
     c.once('error', reject);
   });
 }

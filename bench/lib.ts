@@ -74,6 +74,9 @@ export async function startPlatformProcess(env: Record<string, string> = {}, ext
       CITYBRAIN_DATA_DIR: dataDir,
       CITYBRAIN_ADMIN_TOKEN: token,
       CITYBRAIN_LOG_LEVEL: 'warn',
+      // Every simulated device connects from 127.0.0.1, in bursts: the per-address cap on unauthenticated
+      // sockets (a defence against one host opening many) would close them.
+      CITYBRAIN_MQTT_MAX_PENDING_PER_ADDRESS: '100000',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
