@@ -8,6 +8,7 @@ import type { Broker, IntegrationDirectory } from '../broker/index.js';
 import type { IntegrationsPort, StreamPort, WebhooksPort } from '../http/index.js';
 import type { EventBus } from '../kernel/bus.js';
 import type { Clock } from '../kernel/clock.js';
+import { SecretBox } from '../kernel/secrets.js';
 import { migrate, type Database } from '../kernel/db/index.js';
 import type { Logger } from '../kernel/logger.js';
 import {
@@ -51,8 +52,12 @@ export async function startNotifications(opts: NotificationsOptions): Promise<No
   const log = opts.log.child({ module: 'notify' });
   await migrate(opts.database, notifyMigrations);
   const hub = new StreamHub({ bus: opts.bus, clock: opts.clock, districtOf: opts.districtOf, metrics: opts.metrics, ...opts.stream });
+  // Signing secrets encrypted at rest; rows from before encryption are sealed once, here (docs/security.md).
+  const webhookStore = new WebhookStore(opts.database, new SecretBox(opts.credentialKey, 'webhook signing secret'));
+  const sealed = await webhookStore.sealLegacySecrets();
+  if (sealed > 0) log.info({ rows: sealed }, 'webhook signing secrets encrypted at rest');
   const dispatcher = new WebhookDispatcher({
-    store: new WebhookStore(opts.database),
+    store: webhookStore,
     bus: opts.bus,
     clock: opts.clock,
     log,

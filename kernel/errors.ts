@@ -10,6 +10,7 @@ export const ERROR_CODES = {
   CONFIG_INVALID: { status: 500, message: 'Configuration is invalid' },
   INTERNAL: { status: 500, message: 'Internal error' },
   DEPENDENCY_UNREACHABLE: { status: 503, message: 'A server named by the configuration could not be reached' },
+  SECRET_UNREADABLE: { status: 500, message: 'A secret stored encrypted cannot be decrypted (wrong credential key or tampered value)' },
   // HTTP generic
   VALIDATION_FAILED: { status: 400, message: 'Request failed validation' },
   UNAUTHORIZED: { status: 401, message: 'Missing or invalid bearer token' },

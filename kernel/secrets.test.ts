@@ -2,7 +2,7 @@ import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadOrCreateSecretFile } from './secrets.js';
+import { loadOrCreateSecretFile, SecretBox } from './secrets.js';
 
 describe('loadOrCreateSecretFile', () => {
   it('generates a 0600 secret once and returns the same one afterwards', async () => {
@@ -27,5 +27,20 @@ describe('loadOrCreateSecretFile', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cb-sec-'));
     writeFileSync(join(dir, 'credential.key'), 'oops\n');
     await expect(loadOrCreateSecretFile(dir, 'credential.key')).rejects.toThrow(/does not hold a secret/);
+  });
+});
+
+describe('SecretBox (AES-256-GCM under an HKDF-derived key)', () => {
+  const key = Buffer.alloc(32, 7);
+  it('round-trips, never repeats a ciphertext, and binds the purpose', () => {
+    const box = new SecretBox(key, 'webhook signing secret');
+    const a = box.seal('s3cret');
+    expect(a).toMatch(/^v1\./);
+    expect(box.seal('s3cret')).not.toBe(a);
+    expect(box.open(a)).toBe('s3cret');
+    expect(() => new SecretBox(key, 'mavlink signing key').open(a)).toThrow(expect.objectContaining({ code: 'SECRET_UNREADABLE' }));
+    const tampered = a.slice(0, -2) + (a.endsWith('A') ? 'BB' : 'AA');
+    expect(() => box.open(tampered)).toThrow(expect.objectContaining({ code: 'SECRET_UNREADABLE' }));
+    expect(() => box.open('plain')).toThrow(expect.objectContaining({ code: 'SECRET_UNREADABLE' }));
   });
 });

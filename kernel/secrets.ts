@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from './errors.js';
@@ -72,5 +72,53 @@ export async function loadOrCreateSecretFile(dataDir: string, name: string): Pro
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     return read();
+  }
+}
+
+const SEALED_PREFIX = 'v1.';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+/**
+ * Secrets the platform must use again (webhook signing secrets, station passwords, signing keys), encrypted
+ * at rest: AES-256-GCM under a key derived from the credential key by HKDF-SHA256 with one `purpose` per
+ * use, so a leaked table is useless without the key file and one purpose's key opens nothing else. The
+ * stored form is versioned, `v1.` + base64url(iv ‖ ciphertext ‖ tag), the purpose bound as associated data.
+ */
+export class SecretBox {
+  private readonly key: Buffer;
+
+  constructor(
+    credentialKey: Buffer,
+    private readonly purpose: string,
+  ) {
+    this.key = Buffer.from(hkdfSync('sha256', credentialKey, 'citybrain secrets at rest', purpose, 32));
+  }
+
+  /** True when `stored` is in the sealed format (anything else is a row from before encryption). */
+  static isSealed(stored: string): boolean {
+    return stored.startsWith(SEALED_PREFIX);
+  }
+
+  seal(plaintext: string): string {
+    const iv = randomBytes(IV_BYTES);
+    const c = createCipheriv('aes-256-gcm', this.key, iv);
+    c.setAAD(Buffer.from(this.purpose, 'utf8'));
+    const body = Buffer.concat([c.update(plaintext, 'utf8'), c.final()]);
+    return SEALED_PREFIX + Buffer.concat([iv, body, c.getAuthTag()]).toString('base64url');
+  }
+
+  /** The plaintext; throws AppError SECRET_UNREADABLE for a tampered value or another key's. */
+  open(stored: string): string {
+    if (!SecretBox.isSealed(stored)) throw new AppError('SECRET_UNREADABLE', { message: `A stored ${this.purpose} is not encrypted (run the start-up migration)` });
+    const raw = Buffer.from(stored.slice(SEALED_PREFIX.length), 'base64url');
+    try {
+      const d = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, IV_BYTES));
+      d.setAAD(Buffer.from(this.purpose, 'utf8'));
+      d.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
+      return Buffer.concat([d.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)), d.final()]).toString('utf8');
+    } catch (cause) {
+      throw new AppError('SECRET_UNREADABLE', { message: `A stored ${this.purpose} cannot be decrypted: wrong credential key or tampered value`, cause });
+    }
   }
 }

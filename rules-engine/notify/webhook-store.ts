@@ -1,6 +1,7 @@
 /** Webhook receivers and the delivery outbox/log in the relational store (Kysely: SQLite or PostgreSQL). */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../kernel/db/index.js';
+import { SecretBox } from '../../kernel/secrets.js';
 import type { NoticeFilter } from './routing.js';
 
 export interface WebhookRow {
@@ -49,11 +50,11 @@ export interface Receiver {
   createdAt: number;
 }
 
-const toReceiver = (r: WebhookRow): Receiver => ({
+const toReceiver = (r: WebhookRow, box: SecretBox | undefined): Receiver => ({
   id: r.id,
   url: r.url,
   description: r.description,
-  secret: r.secret,
+  secret: box ? box.open(r.secret) : r.secret,
   filter: JSON.parse(r.filter) as NoticeFilter,
   ratePerMinute: r.rate_per_minute,
   burst: r.burst,
@@ -63,15 +64,31 @@ const toReceiver = (r: WebhookRow): Receiver => ({
 export class WebhookStore {
   private readonly db: Kysely<NotifyTables>;
 
-  constructor(database: Database) {
+  /** With a `box`, signing secrets are stored encrypted (kernel/secrets.ts SecretBox) and decrypted on read. */
+  constructor(
+    database: Database,
+    private readonly box?: SecretBox,
+  ) {
     this.db = database.db as Kysely<NotifyTables>;
+  }
+
+  /** Encrypts signing secrets stored in clear by earlier versions; returns how many rows it sealed. Idempotent. */
+  async sealLegacySecrets(): Promise<number> {
+    const box = this.box;
+    if (!box) return 0;
+    const rows = await this.db.selectFrom('notify_webhooks').select(['id', 'secret']).execute();
+    const legacy = rows.filter((r) => !SecretBox.isSealed(r.secret));
+    for (const r of legacy) {
+      await this.db.updateTable('notify_webhooks').set({ secret: box.seal(r.secret) }).where('id', '=', r.id).where('secret', '=', r.secret).execute();
+    }
+    return legacy.length;
   }
 
   async insertReceiver(r: Receiver): Promise<void> {
     await this.db
       .insertInto('notify_webhooks')
       .values({
-        id: r.id, url: r.url, description: r.description, secret: r.secret, filter: JSON.stringify(r.filter),
+        id: r.id, url: r.url, description: r.description, secret: this.box ? this.box.seal(r.secret) : r.secret, filter: JSON.stringify(r.filter),
         rate_per_minute: r.ratePerMinute, burst: r.burst, created_at: r.createdAt,
       })
       .execute();
@@ -79,7 +96,7 @@ export class WebhookStore {
 
   async receivers(): Promise<Receiver[]> {
     const rows = await this.db.selectFrom('notify_webhooks').selectAll().orderBy('created_at').orderBy('id').execute();
-    return rows.map(toReceiver);
+    return rows.map((r) => toReceiver(r, this.box));
   }
 
   /** False when there was no such receiver. Its deliveries go with it. */
