@@ -108,6 +108,8 @@ export interface AlertsWiring {
 
 export async function startAlerts(opts: {
   database: Database; bus: EventBus; log: Logger; clock: Clock; registry: DeviceRegistry; store: TelemetryStore;
+  /** Each evaluation's duration in seconds (app/observability.ts). */
+  onEvaluated?: (seconds: number) => void;
   /** Drone-ops: docks as resources and `POST /alerts/{id}/dispatch`; without it dispatch answers 501. */
   droneOps?: DroneOpsForAlerts;
   autoDispatch?: AutoDispatchPolicy;
@@ -118,7 +120,10 @@ export async function startAlerts(opts: {
   const resources = opts.droneOps
     ? droneResourceFinder(sensorResourceFinder(subjects), opts.droneOps, (err) => log.warn({ err }, 'dock ranking failed'))
     : undefined;
-  const service = new AlertService({ database: opts.database, bus: opts.bus, log: opts.log, clock: opts.clock, subjects, ...(resources ? { resources } : {}) });
+  const service = new AlertService({
+    database: opts.database, bus: opts.bus, log: opts.log, clock: opts.clock, subjects, ...(resources ? { resources } : {}),
+    ...(opts.onEvaluated ? { onEvaluated: opts.onEvaluated } : {}),
+  });
   await service.start();
   const api = new AlertApi(service, subjects, opts.store, opts.droneOps && resources ? { dispatcher: droneDispatcher(opts.droneOps), resources } : {});
   const autoDispatch = new AutoDispatch({ policy: opts.droneOps ? (opts.autoDispatch ?? 'off') : 'off', bus: opts.bus, api, log });

@@ -36,6 +36,7 @@ import { startOpcua } from './opcua.js';
 import { consoleOptions, withConsole } from './console.js';
 import { loadOrCreateSecretFile } from '../kernel/secrets.js';
 import { probeRedis } from './startup-checks.js';
+import { ruleEvaluationTimer, wireObservability } from './observability.js';
 import { startAccess, type AccessWiring } from './access.js';
 import { healthChecker } from './health.js';
 import { allInterfacesNote, attachHttps, dialHost, mqttBannerLines, plainTextWarnings, tlsFromConfig } from './transport.js';
@@ -116,7 +117,9 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
     const credentialKey = config.credentialKey ? Buffer.from(config.credentialKey, 'hex') : await loadOrCreateCredentialKey(dataDir);
     const bus = new EventBus((err, event) => log.error({ err, event }, 'event handler failed'));
     const metrics = new Registry();
-    collectDefaultMetrics({ register: metrics, prefix: 'citybrain_' });
+    // Node's process metrics under their standard names (process_cpu_seconds_total, nodejs_eventloop_lag_seconds…),
+    // so the common Node.js dashboards work unchanged.
+    collectDefaultMetrics({ register: metrics });
     // Before any store opens: an unusable certificate stops the start at once.
     const tls = tlsFromConfig(config, log, metrics);
     cleanups.push(async () => tls?.close());
@@ -164,7 +167,8 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
     const demo = config.demo === 'on' ? await startDemo({ service: droneOps.service, districts, factory: opts.demoVehicles, timeScale: config.demoSpeedup, perDistrict: config.demoDocksPerDistrict }) : undefined;
     if (demo) cleanups.push(() => demo.close());
     // Subscribed to the bus before the broker listens, so no reading goes unevaluated.
-    const alerts = await startAlerts({ database, bus, log, clock, registry, store, droneOps: droneOps.service, autoDispatch: config.autoDispatch });
+    const alerts = await startAlerts({ database, bus, log, clock, registry, store, droneOps: droneOps.service, autoDispatch: config.autoDispatch, onEvaluated: ruleEvaluationTimer(metrics) });
+    const offObservability = wireObservability(bus, metrics, log, { liveAlerts: () => alerts.service.liveAlerts() });
     cleanups.push(() => alerts.stop());
     const offDroneAlarms = wireDroneAlarms(droneOps.service.safety, alerts.service, log);
 
@@ -211,7 +215,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
 
     // Shutdown order: HTTP and MQTT stop first (no new work), then the writer flushes, then stores close.
     // Automatic dispatches under way finish before drone-ops closes.
-    cleanups.splice(0, cleanups.length, () => database.close(), () => alerts.stop(), () => notifications.stop(), () => droneOps.stop(), async () => demo?.close(), () => alerts.autoDispatch.stop(), () => registry.stop(), () => store.close(), () => writer.close(), () => opcua.stop(), async () => { offDroneAlarms(); offDroneTelemetry(); access.stop(); }, () => broker.close(), async () => tls?.close(), () => health.close(), () => http.close());
+    cleanups.splice(0, cleanups.length, () => database.close(), () => alerts.stop(), () => notifications.stop(), () => droneOps.stop(), async () => demo?.close(), () => alerts.autoDispatch.stop(), () => registry.stop(), () => store.close(), () => writer.close(), () => opcua.stop(), async () => { offDroneAlarms(); offDroneTelemetry(); offObservability(); access.stop(); }, () => broker.close(), async () => tls?.close(), () => health.close(), () => http.close());
 
     return {
       http: { url: httpUrl, port: httpPort },

@@ -26,6 +26,8 @@ import { integrationRoutes, webhookRoutes } from './routes/webhooks.js';
 import { peopleRoutes } from './routes/people.js';
 import { sessionRoutes } from './routes/session.js';
 
+import { installRequestLog } from './request-log.js';
+
 export type * from './deps.js';
 export { IMPORT_BODY_LIMIT } from './routes/import.js';
 
@@ -39,6 +41,8 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     // pino's default request serializer logs no headers; the kernel logger also redacts
     // req.headers.authorization should a serializer ever add them.
     loggerInstance: deps.log.child({ module: 'http' }) as FastifyBaseLogger,
+    // One line per request instead of fastify's two (http/request-log.ts).
+    disableRequestLogging: true,
     bodyLimit: DEFAULT_BODY_LIMIT,
     // Reject unknown body fields (a typo like "locaton" must not be silently dropped).
     ajv: { customOptions: { removeAdditional: false } },
@@ -50,6 +54,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   app.decorateRequest('auditDetail', null);
   installErrorHandling(app);
   installHttpMetrics(app, deps.metrics);
+  installRequestLog(app);
 
   void app.register(swagger, {
     openapi: {

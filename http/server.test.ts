@@ -191,11 +191,16 @@ describe('error handling and logging', () => {
     const res = await app.inject({ url: '/api/v1/devices?kind=gas', headers: AUTH });
     expect(res.statusCode).toBe(500);
     expect(res.json()).toEqual({ error: { code: 'INTERNAL', message: 'Internal error' } });
-    await app.inject({ url: '/healthz', headers: AUTH });
-    await vi.waitFor(() => expect(lines.some((l) => l.includes('"url":"/healthz"'))).toBe(true));
+    await app.inject({ url: '/api/v1/districts', headers: AUTH });
+    await vi.waitFor(() => expect(lines.some((l) => l.includes('"url":"/api/v1/districts"'))).toBe(true));
     const logs = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.join('\n')).not.toContain(TEST_TOKEN);
-    expect(logs.some((l) => l.module === 'http' && l.msg === 'incoming request')).toBe(true);
+    // One line per request, written with the response, ISO time.
+    const requests = logs.filter((l) => l.module === 'http' && l.msg === 'request');
+    expect(requests.map((l) => [l.url, l.status])).toEqual([['/api/v1/devices?kind=gas', 500], ['/api/v1/districts', 200]]);
+    expect(requests[0]).toMatchObject({ method: 'GET', route: '/api/v1/devices', level: 50 });
+    expect(String(requests[1]!.time)).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    expect(logs.some((l) => l.msg === 'incoming request' || l.msg === 'request completed')).toBe(false);
     const failure = logs.find((l) => l.msg === 'unhandled error') as { err?: { stack?: string }; level?: number } | undefined;
     expect(failure?.level).toBe(50);
     expect(failure?.err?.stack).toContain('SELECT secret_hash');

@@ -1,4 +1,4 @@
-import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { pino, stdTimeFunctions, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger };
 
@@ -22,6 +22,8 @@ export function createLogger(opts: { level?: string; pretty?: boolean; destinati
     level: opts.level ?? 'info',
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     base: { app: 'citybrain' },
+    // ISO-8601 with milliseconds in UTC ("time":"2026-12-03T05:12:09.512Z"): people and log shippers read it alike.
+    timestamp: stdTimeFunctions.isoTime,
   };
   if (opts.destination) return pino(options, opts.destination as DestinationStream);
   return pino(options);

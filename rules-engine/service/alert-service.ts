@@ -44,6 +44,8 @@ export interface AlertServiceOptions {
   inhibit?: InhibitRule[];
   /** Rules seeded into a fresh store (default: the default pack). */
   seed?: () => Rule[];
+  /** Called with each reading's or event's evaluation time in seconds (the platform feeds a histogram). */
+  onEvaluated?: (seconds: number) => void;
 }
 
 type Job = { reading: Reading } | { event: DeviceEvent };
@@ -222,7 +224,9 @@ export class AlertService {
   private run(job: Job, s: Subject | undefined): void {
     const info = s ? subjectInfo(s) : {};
     try {
+      const started = performance.now();
       const signals = 'reading' in job ? this.engine.evaluateReading(job.reading, info) : this.engine.evaluateEvent(job.event, info);
+      this.opts.onEvaluated?.((performance.now() - started) / 1000);
       if (signals.length > 0) this.apply(signals, this.opts.clock.now());
     } catch (err) {
       // One bad evaluation must not stop the queue (nor reach the bus emitter).
