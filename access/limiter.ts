@@ -63,6 +63,17 @@ export class LoginLimiter {
     };
   }
 
+  /** Remaining lock of a source address, ms (0 = not locked). */
+  addressLockedFor(address: string): number {
+    const t = this.now();
+    return Math.max(0, (this.entry(`a:${address}`, t)?.lockedUntil ?? 0) - t);
+  }
+
+  /** Counts one refused credential from `address` (bearer tokens and cookies: no account to name). */
+  failAddress(address: string): void {
+    this.fail(`a:${address}`, this.policy.perAddress, this.now());
+  }
+
   /** Remaining lock of an account, ms (0 = not locked). */
   lockedFor(username: string): number {
     const t = this.now();

@@ -2,6 +2,7 @@
  * The access service: who someone is (sessions, personal tokens), what they may do (roles.ts), and
  * the people themselves. It knows no module's business: routes declare a permission, this decides.
  */
+import { randomBytes } from 'node:crypto';
 import type { Clock } from '../kernel/clock.js';
 import { AppError } from '../kernel/errors.js';
 import type { Logger } from '../kernel/logger.js';
@@ -22,9 +23,17 @@ export interface AccessOptions {
   /** A session ends this long after login, whatever the activity. */
   sessionMaxMs?: number;
   limiter?: LimiterPolicy;
-  /** Called for each login refused by the limiter or a wrong password (metrics). */
-  onLoginRefused?: (reason: 'locked' | 'bad_credentials') => void;
+  /** Refused bearer tokens per address before the address is locked (`perAddress`, `windowMs`, `lockMs`). */
+  credentialLimiter?: Partial<LimiterPolicy>;
+  /** Called for each login refused by the limiter or a wrong password, and each refused token (metrics). */
+  onLoginRefused?: (reason: 'locked' | 'bad_credentials' | 'bad_token') => void;
 }
+
+/**
+ * 100 refused bearer tokens per address in 15 minutes, then 15 minutes of 429. High enough for a
+ * script with a stale token to notice, low enough that guessing gets nowhere (tokens carry 256 bits).
+ */
+export const DEFAULT_CREDENTIAL_POLICY: LimiterPolicy = { perAccount: Number.MAX_SAFE_INTEGER, perAddress: 100, windowMs: 15 * 60_000, lockMs: 15 * 60_000, maxKeys: 100_000 };
 
 export interface LoginResult {
   /** The cookie value (shown to the browser only). */
@@ -39,11 +48,24 @@ export class AccessService {
   readonly idleMs: number;
   readonly maxMs: number;
   private readonly limiter: LoginLimiter;
+  /** Refused bearer tokens per source address: guessing tokens is limited too. */
+  private readonly credentials: LoginLimiter;
 
   constructor(private readonly opts: AccessOptions) {
     this.idleMs = opts.sessionIdleMs ?? 30 * 60_000;
     this.maxMs = opts.sessionMaxMs ?? 12 * 3_600_000;
     this.limiter = new LoginLimiter(() => opts.clock.now(), opts.limiter ?? DEFAULT_LIMITER_POLICY);
+    this.credentials = new LoginLimiter(() => opts.clock.now(), { ...DEFAULT_CREDENTIAL_POLICY, ...opts.credentialLimiter });
+  }
+
+  /** How long requests from `address` are refused after too many bad credentials, ms (0 = not). */
+  credentialLockedFor(address: string): number {
+    return this.credentials.addressLockedFor(address);
+  }
+
+  credentialRefused(address: string): void {
+    this.opts.onLoginRefused?.('bad_token');
+    this.credentials.failAddress(address);
   }
 
   private get store(): AccessStore {
@@ -56,7 +78,8 @@ export class AccessService {
    */
   async bootstrapAdmin(password?: string): Promise<{ created: boolean; username: string; generatedPassword?: string }> {
     if ((await this.store.countUsers()) > 0) return { created: false, username: 'admin' };
-    const generated = password === undefined ? randomId('').slice(0, 20) + 'Aa1!' : undefined;
+    // 15 random bytes (120 bits) as 20 base64url characters.
+    const generated = password === undefined ? randomBytes(15).toString('base64url') : undefined;
     const chosen = password ?? generated!;
     checkPasswordPolicy(chosen, 'admin');
     const at = this.opts.clock.now();

@@ -1,5 +1,5 @@
 /** The login limiter under a burst, and the audit log, over HTTP with the real access module. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { hashPassword, verifyPassword } from '../access/index.js';
 import { ADMIN, ADMIN_PASSWORD, PASSWORD, useAccessServer } from './test/access-harness.js';
 
@@ -98,5 +98,37 @@ describe('audit log', () => {
     await s.createUser('op', 'operator');
     const op = await s.login('op');
     expect((await s.app.inject({ url: '/api/v1/audit', headers: { cookie: op.cookie } })).statusCode).toBe(403);
+  });
+});
+
+describe('audit write failures', () => {
+  it('keep the answer, and are logged and counted', async () => {
+    const s = await server();
+    await s.database.db.schema.dropTable('access_audit').execute();
+    const res = await s.app.inject({ method: 'POST', url: '/api/v1/users', headers: ADMIN, payload: { username: 'ana', password: PASSWORD, role: 'viewer' } });
+    expect(res.statusCode).toBe(201);
+    await vi.waitFor(async () => expect(await s.deps.metrics.getSingleMetricAsString('citybrain_audit_write_failures_total')).toMatch(/ 1$/m));
+  });
+});
+
+describe('bearer token limiter', () => {
+  it('answers 1,000 wrong bearer tokens from one address with 100 × 401 then 429 + Retry-After (the right token too), and leaves other addresses alone', async () => {
+    const s = await server();
+    // Ten waves of 100 concurrent requests: a token check costs no KDF, so the limiter counts refusals as
+    // they happen; what is in flight when the lock engages still gets its 401.
+    const answers = [];
+    for (let wave = 0; wave < 10; wave++) {
+      answers.push(...(await Promise.all(
+        Array.from({ length: 100 }, (_, i) => s.app.inject({ url: '/api/v1/devices', remoteAddress: '10.6.6.6', headers: { authorization: `Bearer guess-${wave}-${i}-0123456789abcdef` } })),
+      )));
+    }
+    expect(answers.filter((r) => r.statusCode === 401)).toHaveLength(100);
+    const locked = answers.filter((r) => r.statusCode === 429);
+    expect(locked).toHaveLength(900);
+    expect(Number(locked[0]!.headers['retry-after'])).toBeGreaterThan(800);
+    expect((await s.app.inject({ url: '/api/v1/devices', remoteAddress: '10.6.6.6', headers: ADMIN })).statusCode).toBe(429);
+    expect((await s.app.inject({ url: '/api/v1/devices', remoteAddress: '10.7.7.7', headers: ADMIN })).statusCode).toBe(200);
+    s.deps.clock.advance(15 * 60_000);
+    expect((await s.app.inject({ url: '/api/v1/devices', remoteAddress: '10.6.6.6', headers: ADMIN })).statusCode).toBe(200);
   });
 });

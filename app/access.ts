@@ -27,7 +27,7 @@ export async function startAccess(opts: {
   const log = opts.log.child({ module: 'access' });
   await migrate(opts.database, accessMigrations);
   const store = new KyselyAccessStore(opts.database);
-  const refused = new Counter({ name: 'citybrain_login_refused_total', help: 'Sign-ins refused, by reason (bad_credentials, locked)', labelNames: ['reason'], registers: [opts.metrics] });
+  const refused = new Counter({ name: 'citybrain_login_refused_total', help: 'Sign-ins and credentials refused, by reason (bad_credentials, locked, bad_token)', labelNames: ['reason'], registers: [opts.metrics] });
   const service = new AccessService({
     store, clock: opts.clock, log,
     sessionIdleMs: opts.config.sessionIdleMinutes * 60_000,
@@ -47,6 +47,8 @@ export function accessPort(service: AccessService, people: People): AccessPort {
   return {
     fromSession: (c) => service.fromSession(c),
     fromToken: (t) => service.fromToken(t),
+    credentialLockedFor: (ip) => service.credentialLockedFor(ip),
+    credentialRefused: (ip) => service.credentialRefused(ip),
     decide: (p, perm) => service.decide(p, perm),
     permissionsOf: (p) => service.permissionsOf(p),
     login: (u, pw, ip) => service.login(u, pw, ip),

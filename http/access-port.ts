@@ -73,6 +73,10 @@ export interface AccessPort {
   fromSession(cookie: string): Promise<Principal | null>;
   /** The person behind a personal API token (`cbt_…`), or null (unknown, revoked, expired). */
   fromToken(value: string): Promise<Principal | null>;
+  /** Remaining lock of a source address after too many refused credentials, ms (0 = none). */
+  credentialLockedFor(ip: string): number;
+  /** Counts a refused bearer token or cookie from `ip`. */
+  credentialRefused(ip: string): void;
   /** The decision for a route's declared permission. */
   decide(p: Principal, permission: string): 'ok' | 'forbidden';
   permissionsOf(p: Principal): string[];

@@ -70,15 +70,28 @@ export interface AuthDeps {
   access?: AccessPort;
 }
 
-async function resolvePrincipal(req: FastifyRequest, deps: AuthDeps): Promise<Principal | null> {
+type Presented = { token: string } | { cookie: string } | null;
+
+function presented(req: FastifyRequest): Presented {
   const queryToken = req.routeOptions.config.queryToken ? (req.query as { token?: string } | undefined)?.token : undefined;
-  const presented = BEARER.exec(req.headers.authorization ?? '')?.[1] ?? queryToken;
-  if (presented !== undefined) {
-    if (tokenMatches(presented, deps.adminToken)) return bootstrapPrincipal();
-    return deps.access ? deps.access.fromToken(presented) : null;
-  }
+  const token = BEARER.exec(req.headers.authorization ?? '')?.[1] ?? queryToken;
+  if (token !== undefined) return { token };
   const cookie = readCookie(req.headers.cookie, SESSION_COOKIE);
-  return cookie && deps.access ? deps.access.fromSession(cookie) : null;
+  return cookie ? { cookie } : null;
+}
+
+async function resolvePrincipal(c: Exclude<Presented, null>, deps: AuthDeps): Promise<Principal | null> {
+  if ('token' in c) {
+    if (tokenMatches(c.token, deps.adminToken)) return bootstrapPrincipal();
+    return deps.access ? deps.access.fromToken(c.token) : null;
+  }
+  return deps.access ? deps.access.fromSession(c.cookie) : null;
+}
+
+/** Too many refused bearer tokens from one address: 429 for every token it presents until the lock ends. */
+function refuseLocked(req: FastifyRequest, access: AccessPort | undefined): void {
+  const ms = access?.credentialLockedFor(req.ip) ?? 0;
+  if (ms > 0) throw new AppError('LOGIN_RATE_LIMITED', { message: 'Too many refused credentials from this address: try again later', details: { retryAfterS: Math.ceil(ms / 1000) } });
 }
 
 function csrfMatches(header: string | string[] | undefined, expected: string | undefined): boolean {
@@ -92,8 +105,16 @@ export function authorize(deps: AuthDeps) {
   return async (req: FastifyRequest): Promise<void> => {
     const permission = req.routeOptions.config.access;
     if (permission === 'public') return;
-    const p = await resolvePrincipal(req, deps);
-    if (!p) throw new AppError('UNAUTHORIZED');
+    const credential = presented(req);
+    if (!credential) throw new AppError('UNAUTHORIZED');
+    // Bearer tokens only: a browser's stale session cookie must not lock out a hall behind one address.
+    const bearer = 'token' in credential;
+    if (bearer) refuseLocked(req, deps.access);
+    const p = await resolvePrincipal(credential, deps);
+    if (!p) {
+      if (bearer) deps.access?.credentialRefused(req.ip);
+      throw new AppError('UNAUTHORIZED');
+    }
     req.principal = p;
     // A browser sends the cookie with any cross-site form post; only our own script can set this header.
     if (p.via === 'session' && isUnsafe(req.method) && !csrfMatches(req.headers[CSRF_HEADER], p.csrf)) throw new AppError('CSRF_REJECTED');
@@ -122,7 +143,7 @@ export function declareAccess(resource: string, plugin: FastifyPluginAsync): Fas
 }
 
 /** onResponse hook: every state-changing request goes to the audit log with who, what, where, outcome. */
-export function auditTrail(access: AccessPort, now: () => number) {
+export function auditTrail(access: AccessPort, now: () => number, onFailure: () => void = () => {}) {
   return async (req: FastifyRequest, reply: { statusCode: number }): Promise<void> => {
     if (!isUnsafe(req.method)) return;
     const p = req.principal;
@@ -133,7 +154,8 @@ export function auditTrail(access: AccessPort, now: () => number) {
         ip: req.ip, status: reply.statusCode, detail: req.auditDetail,
       });
     } catch (err) {
-      req.log.error({ err }, 'audit entry not written');
+      onFailure();
+      req.log.error({ err, method: req.method, route: req.routeOptions.url, actor: p?.username, status: reply.statusCode }, 'audit entry not written');
     }
   };
 }

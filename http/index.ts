@@ -8,7 +8,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { auditTrail, authorize, declareAccess } from './auth.js';
 import type { HttpDeps } from './deps.js';
 import { installErrorHandling } from './errors.js';
-import { installHttpMetrics } from './metrics.js';
+import { auditFailureCounter, installHttpMetrics } from './metrics.js';
 import { contractRoutes, districtRoutes } from './routes/catalog.js';
 import { consoleRoutes } from './routes/console.js';
 import { deviceRoutes } from './routes/devices.js';
@@ -95,7 +95,10 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   void app.register(
     async (api) => {
       api.addHook('onRequest', auth);
-      if (deps.access) api.addHook('onResponse', auditTrail(deps.access, () => deps.clock.now()));
+      if (deps.access) {
+        const failures = auditFailureCounter(deps.metrics);
+        api.addHook('onResponse', auditTrail(deps.access, () => deps.clock.now(), () => failures.inc()));
+      }
       // Each plugin's routes need `<resource>:read` (GET) or `<resource>:write` unless they declare otherwise.
       const add = (resource: string, plugin: Parameters<typeof declareAccess>[1]) => api.register(declareAccess(resource, plugin));
       if (deps.access) await api.register(sessionRoutes(deps.access));

@@ -39,3 +39,12 @@ export function installHttpMetrics(app: FastifyInstance, registry: Registry): vo
     duration.observe(labels, reply.elapsedTime / 1000);
   });
 }
+
+export const AUDIT_FAILURES = 'citybrain_audit_write_failures_total';
+
+/** Audit entries the store refused (each one is also logged with the request it belongs to). */
+export function auditFailureCounter(registry: Registry): Counter {
+  const existing = registry.getSingleMetric(AUDIT_FAILURES);
+  if (existing) return existing as Counter;
+  return new Counter({ name: AUDIT_FAILURES, help: 'Audit entries that could not be written', registers: [registry] });
+}

@@ -6,7 +6,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterEach } from 'vitest';
 import type { LimiterPolicy } from '../../access/index.js';
 import { createHttpServer, type HttpDeps } from '../../http/index.js';
-import { createDatabase } from '../../kernel/db/index.js';
+import { createDatabase, type Database } from '../../kernel/db/index.js';
 import { silentLogger } from '../../kernel/logger.js';
 import { memoryDeps, TEST_TOKEN, type MemoryDeps } from '../../http/test/memory-deps.js';
 import { startAccess, type AccessWiring } from '../access.js';
@@ -19,6 +19,7 @@ export interface AccessServer {
   app: FastifyInstance;
   deps: MemoryDeps;
   access: AccessWiring;
+  database: Database;
   /** Creates a person through the API with the bootstrap token; returns their id. */
   createUser(username: string, role: string, districts?: string[] | null, extra?: Record<string, unknown>): Promise<string>;
   /** Signs in; returns the cookie header value and the CSRF token. */
@@ -46,7 +47,7 @@ export function useAccessServer(): (opts?: { limiter?: LimiterPolicy; extra?: (d
       await database.close();
     });
     return {
-      app, deps, access,
+      app, deps, access, database,
       async createUser(username, role, districts = null, extra = {}) {
         const res = await app.inject({ method: 'POST', url: '/api/v1/users', headers: ADMIN, payload: { username, password: PASSWORD, role, districts, ...extra } });
         if (res.statusCode !== 201) throw new Error(`create user ${username}: ${res.statusCode} ${res.body}`);
