@@ -51,13 +51,14 @@ async function setup() {
   const csv = ['id,kind,lon,lat,name,asset,tags', ...placed.map((d) => `${d.id},${d.kind},${d.lon},${d.lat},,${d.asset},`)].join('\n');
   const t0 = Date.now();
   const imported = await fetch(`${p.http.url}/api/v1/devices/import`, { method: 'POST', headers: { ...auth, 'content-type': 'text/csv' }, body: csv });
-  const report = (await imported.json()) as { created: { device: { id: string; kind: string }; credentials: { password: string } }[] };
-  console.log(`provisioned ${report.created.length} devices in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  const report = (await imported.json()) as { created: number; devices: { id: string; credentials: { password: string } }[] };
+  console.log(`provisioned ${report.created} devices in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  const kindOf = new Map(placed.map((d) => [d.id, d.kind]));
   // Open red alerts: a dangerous methane reading from `alerts` gas devices, each over its own MQTT session.
-  const gas = report.created.filter((c) => c.device.kind === 'gas').slice(0, opts.alerts);
+  const gas = report.devices.filter((d) => kindOf.get(d.id) === 'gas').slice(0, opts.alerts);
   for (const g of gas) {
-    const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${p.mqtt.tcpPort}`, { clientId: g.device.id, username: g.device.id, password: g.credentials.password, protocolVersion: 4, reconnectPeriod: 0 });
-    await c.publishAsync(`devices/${g.device.id}/telemetry`, JSON.stringify({ metrics: { ch4_lel: 60 } }), { qos: 1 });
+    const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${p.mqtt.tcpPort}`, { clientId: g.id, username: g.id, password: g.credentials.password, protocolVersion: 4, reconnectPeriod: 0 });
+    await c.publishAsync(`devices/${g.id}/telemetry`, JSON.stringify({ metrics: { ch4_lel: 60 } }), { qos: 1 });
     await c.endAsync();
   }
   const open = (await (await fetch(`${p.http.url}/api/v1/alerts?status=open&limit=1`, { headers: auth })).json()) as { total: number };
@@ -85,23 +86,14 @@ async function measure(page: Page, url: string, renderer: Run['renderer']): Prom
   await page.goto(`${url}/${renderer === 'dom' ? '?devices=dom' : ''}`);
   await page.waitForFunction(() => performance.getEntriesByName('console-first-render').length > 0, undefined, { timeout: 300_000 });
   const firstRenderMs = await page.evaluate(() => performance.getEntriesByName('console-first-render')[0]!.startTime);
-  const frames = await page.evaluate(
-    (ms) =>
-      new Promise<number[]>((resolve) => {
-        const raf = (globalThis as unknown as { requestAnimationFrame(cb: (now: number) => void): number }).requestAnimationFrame;
-        const out: number[] = [];
-        let last = performance.now();
-        const end = last + ms;
-        const step = (now: number) => {
-          out.push(now - last);
-          last = now;
-          if (now < end) raf(step);
-          else resolve(out);
-        };
-        raf(step);
-      }),
-    opts.seconds * 1000,
-  );
+  // A string, not a function: tsx's name-keeping helpers do not exist in the page.
+  const frames = (await page.evaluate(`new Promise((resolve) => {
+    const out = [];
+    let last = performance.now();
+    const end = last + ${opts.seconds * 1000};
+    const step = (now) => { out.push(now - last); last = now; if (now < end) requestAnimationFrame(step); else resolve(out); };
+    requestAnimationFrame(step);
+  })`)) as number[];
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('HeapProfiler.collectGarbage');
   await cdp.send('Performance.enable');

@@ -30,6 +30,11 @@ export class City {
   /** Flown track per drone, [lon, lat] pairs, newest last. */
   readonly tracks = new Map<string, [number, number][]>();
   kpis: Record<string, unknown> = {};
+  /**
+   * What changed since a map last drew it: the map re-sends a GeoJSON source only when its revision
+   * moved (re-tiling 10,000 devices for every drone report would cost a frame each time).
+   */
+  readonly rev = { devices: 0, alerts: 0, fleet: 0, missions: 0, airspace: 0 };
   loaded = false;
   private closeStream: (() => void) | undefined;
   private reconnect: ReturnType<typeof setTimeout> | undefined;
@@ -55,6 +60,7 @@ export class City {
     this.districts = districts;
     this.zones = airspace.features.filter((f) => f.properties?.['kind'] === 'no_fly_zone');
     await Promise.all([this.loadDevices(), this.loadAlerts(), this.loadFleet(), this.loadKpis()]);
+    for (const k of Object.keys(this.rev) as (keyof City['rev'])[]) this.rev[k]++;
     this.loaded = true;
     this.changed();
   }
@@ -135,6 +141,7 @@ export class City {
         const n = data as AlertNotice;
         const known = this.alerts.has(n.alert.id);
         this.alerts.set(n.alert.id, { ...this.alerts.get(n.alert.id), ...n.alert });
+        this.rev.alerts++;
         if (!known || n.action === 'opened' || n.action === 'upgraded' || n.action === 'reopened') this.announcements.set(n);
         if (n.action === 'dispatched' || n.action === 'resolved' || n.action === 'acknowledged') void this.loadKpis().then(() => this.changed());
         break;
@@ -142,6 +149,7 @@ export class City {
       case 'presence': {
         const p = data as { deviceId: string; online: boolean; at: number };
         const d = this.devices.get(p.deviceId);
+        if (d && d.online !== p.online) this.rev.devices++;
         if (d) this.devices.set(p.deviceId, { ...d, online: p.online, lastSeenAt: p.at });
         else void this.fetchDevice(p.deviceId);
         break;
@@ -149,6 +157,7 @@ export class City {
       case 'drone': {
         const s = data as { droneId: string; dockId: string; phase: string; position?: { lon: number; lat: number; altM: number }; batteryPct?: number; missionId?: string; headingDeg?: number };
         const d = this.drones.get(s.droneId) ?? { id: s.droneId, dockId: s.dockId };
+        this.rev.fleet++;
         this.drones.set(s.droneId, {
           ...d,
           phase: s.phase,
@@ -168,6 +177,7 @@ export class City {
       case 'mission': {
         const m = data as { missionId: string; to: string; dockId: string; droneId: string; kind: string; alertId?: string };
         const known = this.missions.get(m.missionId);
+        this.rev.missions++;
         this.missions.set(m.missionId, { ...(known ?? { id: m.missionId, dockId: m.dockId, droneId: m.droneId, kind: m.kind, alertId: m.alertId ?? null }), status: m.to });
         if (!known) void this.fetchMission(m.missionId);
         break;
@@ -182,6 +192,7 @@ export class City {
     const d = await get<Device>(`/api/v1/devices/${encodeURIComponent(id)}`).catch(() => undefined);
     if (d) {
       this.devices.set(d.id, d);
+      this.rev.devices++;
       this.changed();
     }
   }
@@ -189,6 +200,7 @@ export class City {
   private async fetchMission(id: string): Promise<void> {
     const m = await get<Mission>(`/api/v1/missions/${encodeURIComponent(id)}`).catch(() => undefined);
     if (m) {
+      this.rev.missions++;
       this.missions.set(m.id, { ...m, status: this.missions.get(m.id)?.status ?? m.status });
       this.changed();
     }

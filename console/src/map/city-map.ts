@@ -46,6 +46,8 @@ export class CityMap {
   private readonly domMarkers = new Map<string, { marker: Marker; state: string }>();
   private labelKey = '';
   private fitted = false;
+  /** The city revisions last drawn, per group of sources. */
+  private drawn = { devices: -1, alerts: -1, fleet: -1, missions: -1, airspace: -1 };
 
   constructor(container: HTMLElement, private readonly city: City, private readonly opts: CityMapOptions = {}) {
     this.map = new MapLibre({
@@ -83,23 +85,54 @@ export class CityMap {
   async update(): Promise<void> {
     await this.ready;
     const city = this.city;
-    this.set('districts', city.districts);
-    this.set('zones', fc(city.zones));
-    const inAlert = city.devicesInAlert();
+    const rev = city.rev;
+    const moved = (k: keyof City['rev']) => this.drawn[k] !== rev[k];
+    if (moved('airspace')) {
+      this.set('districts', city.districts);
+      this.set('zones', fc(city.zones));
+    }
+    // Device colours depend on alerts too (in alert = red).
+    if (moved('devices') || moved('alerts')) this.drawDevices();
+    if (moved('alerts')) this.drawImpacts();
+    if (moved('fleet')) this.drawFleet();
+    if (moved('missions')) {
+      const routes: Feature[] = [];
+      for (const m of city.missions.values()) {
+        if (m.route && ['scheduled', 'preflight', 'uploading', 'in_flight', 'returning'].includes(m.status)) routes.push(m.route);
+      }
+      this.set('routes', fc(routes));
+    }
+    this.drawn = { ...rev };
+    this.placeLabels();
+    if (!this.fitted && city.districts.features.length > 0) {
+      this.fitted = true;
+      this.fit(city.districts);
+    }
+  }
+
+  private drawDevices(): void {
+    const inAlert = this.city.devicesInAlert();
     const devices: Feature[] = [];
-    for (const d of city.devices.values()) {
+    for (const d of this.city.devices.values()) {
       const state = d.revokedAt !== null || !d.online ? 'offline' : inAlert.has(d.id) ? 'alert' : 'ok';
       devices.push(point(d.location.lon, d.location.lat, { id: d.id, state }, d.id));
     }
     if ((this.opts.deviceRenderer ?? deviceRendererFromUrl()) === 'dom') this.placeDomMarkers(devices);
     else this.set('devices', fc(devices));
+  }
+
+  private drawImpacts(): void {
     const impacts: Feature[] = [];
-    for (const a of city.activeAlerts()) {
+    for (const a of this.city.activeAlerts()) {
       if (this.opts.onlyAlert !== undefined && a.id !== this.opts.onlyAlert) continue;
       const area = a.impact?.area;
       if (area?.geometry) impacts.push({ type: 'Feature', properties: { id: a.id, severity: a.severity }, geometry: area.geometry as Geometry });
     }
     this.set('impacts', fc(impacts));
+  }
+
+  private drawFleet(): void {
+    const city = this.city;
     this.set('docks', fc([...city.docks.values()].map((d) => point(d.location.lon, d.location.lat, { id: d.id, status: d.status ?? '' }, d.id))));
     const drones: Feature[] = [];
     for (const d of city.drones.values()) {
@@ -107,17 +140,7 @@ export class CityMap {
       drones.push(point(d.position.lon, d.position.lat, { id: d.id, heading: d.headingDeg ?? 0, battery: d.batteryPct ?? null, altM: d.position.altM }, d.id));
     }
     this.set('drones', fc(drones));
-    const routes: Feature[] = [];
-    for (const m of city.missions.values()) {
-      if (m.route && ['scheduled', 'preflight', 'uploading', 'in_flight', 'returning'].includes(m.status)) routes.push(m.route);
-    }
-    this.set('routes', fc(routes));
     this.set('tracks', fc([...city.tracks.entries()].filter(([, t]) => t.length > 1).map(([id, t]) => ({ type: 'Feature', properties: { id }, geometry: { type: 'LineString', coordinates: t } }))));
-    this.placeLabels();
-    if (!this.fitted && city.districts.features.length > 0) {
-      this.fitted = true;
-      this.fit(city.districts);
-    }
   }
 
   /** Draws a highlighted geometry (a refused leg, a zone) on top of everything. */
