@@ -75,6 +75,33 @@ describe('IntentBook.checkAndCommit', () => {
     expect(again).toEqual({ ok: false, conflictsWith: [em], nextFreeSlot: 20 * MIN });
   });
 
+  it('never takes airspace from an airborne drone: a launch waits for it, a contingency return stays in the picture', () => {
+    const book = new IntentBook();
+    const flying = { ...intent('patrol', PRIORITY.patrol, vol(0, 0, 500, 0, 30)), state: 'activated' as const };
+    book.checkAndCommit(flying);
+    // A launch (activated) of any priority is refused while the patrol flies there, and told when it ends.
+    const launch = { ...intent('em', PRIORITY.emergency, vol(100, 100, 200, 10, 20)), state: 'activated' as const };
+    expect(book.checkAndCommit(launch)).toEqual({ ok: false, conflictsWith: [flying], nextFreeSlot: 30 * MIN });
+    // A reservation (accepted) pre-empts it: the caller recalls the drone...
+    const reserve = intent('em', PRIORITY.emergency, vol(100, 100, 200, 10, 20));
+    expect(book.checkAndCommit(reserve)).toEqual({ ok: true, preempted: [flying] });
+    // ...whose return is committed as contingent whatever it overlaps, and is never pre-empted.
+    const home = { ...intent('patrol', PRIORITY.patrol, vol(50, 50, 300, 10, 15)), state: 'contingent' as const };
+    expect(book.checkAndCommit(home)).toEqual({ ok: true, preempted: [], overlapping: [reserve] });
+    expect(book.checkAndCommit(launch)).toMatchObject({ ok: false, conflictsWith: [home], nextFreeSlot: 15 * MIN });
+    // Another drone's plain reservation of higher priority is accepted next to it (it waits at launch), a lower one is not.
+    expect(book.checkAndCommit(intent('em2', PRIORITY.emergency, vol(-200, -200, 40, 12, 14))).ok).toBe(true);
+    expect(book.checkAndCommit(intent('p2', PRIORITY.patrol, vol(330, 330, 15, 12, 14)))).toMatchObject({ ok: false, conflictsWith: [home] });
+    expect(book.get('patrol')?.state).toBe('contingent');
+  });
+
+  it('rebuilds overlapping intents with put (no check)', () => {
+    const book = new IntentBook();
+    book.put(intent('a', 10, vol(0, 0, 500, 0, 30)));
+    book.put(intent('b', 10, vol(0, 0, 500, 0, 30)));
+    expect(book.size).toBe(2);
+  });
+
   it('treats an intent with a known id as an update of itself', () => {
     const book = new IntentBook();
     book.checkAndCommit(intent('a', 10, vol(0, 0, 500, 0, 30)));

@@ -19,17 +19,53 @@ export interface Volume4D {
   endMs: number;
 }
 
+/**
+ * F3548 operational intent states. `accepted` (absent = accepted): reserved, drone on the ground.
+ * `activated`: the drone is airborne. `nonconforming`: airborne outside its volumes or past its time.
+ * `contingent`: airborne and unable to conform, e.g. flying a contingency return (others plan around it).
+ */
+export type IntentState = 'accepted' | 'activated' | 'nonconforming' | 'contingent';
+
 export interface Intent {
   id: string;
   /** Higher wins: an emergency dispatch pre-empts a patrol (see PRIORITY). */
   priority: number;
   volumes: Volume4D[];
   owner?: string;
+  state?: IntentState;
 }
 
 export const PRIORITY = { patrol: 10, inspection: 20, emergency: 100 } as const;
 
-export type CommitResult = { ok: true; preempted: Intent[] } | { ok: false; conflictsWith: Intent[]; nextFreeSlot?: number };
+/** `overlapping`: only for a forced commit (nonconforming / contingent), the intents it now overlaps. */
+export type CommitResult = { ok: true; preempted: Intent[]; overlapping?: Intent[] } | { ok: false; conflictsWith: Intent[]; nextFreeSlot?: number };
+
+/** The drone of an intent in one of these states is in the air: its airspace cannot be taken away. */
+export function airborne(i: Intent): boolean {
+  return i.state === 'activated' || i.state === 'nonconforming' || i.state === 'contingent';
+}
+
+/** A nonconforming or contingent intent is committed whatever it overlaps: the drone is flying it anyway. */
+function forced(i: Intent): boolean {
+  return i.state === 'nonconforming' || i.state === 'contingent';
+}
+
+/**
+ * Whether committed intent `c` stops `n` from committing. A higher priority pre-empts an accepted or
+ * merely activated intent (whose drone the caller then recalls along a contingency route); a launch
+ * (`n` activated) never shares airspace with anything airborne; a nonconforming or contingent intent
+ * is never pre-empted, but a higher-priority reservation may still be accepted next to it (it must wait
+ * for it at launch).
+ */
+function blocks(c: Intent, n: Intent): boolean {
+  if (c.priority >= n.priority) return true;
+  if (n.state === 'activated' && airborne(c)) return true;
+  return false;
+}
+
+function preemptible(c: Intent): boolean {
+  return !forced(c);
+}
 
 interface Prepared {
   intent: Intent;
@@ -107,16 +143,30 @@ export class IntentBook {
   checkAndCommit(intent: Intent): CommitResult {
     const prepared = this.prepare(intent);
     const found = this.conflictsOf(prepared);
-    const blocking = found.filter((c) => c.priority >= intent.priority);
+    if (forced(intent)) {
+      this.insert(intent.id, prepared);
+      return { ok: true, preempted: [], ...(found.length > 0 ? { overlapping: found } : {}) };
+    }
+    const blocking = found.filter((c) => blocks(c, intent));
     if (blocking.length > 0) {
       const slot = this.nextFreeSlot(prepared);
       return { ok: false, conflictsWith: blocking, ...(slot === undefined ? {} : { nextFreeSlot: slot }) };
     }
-    for (const c of found) this.remove(c.id);
-    this.remove(intent.id);
-    this.byId.set(intent.id, prepared);
+    const preempted = found.filter(preemptible);
+    for (const c of preempted) this.remove(c.id);
+    this.insert(intent.id, prepared);
+    return { ok: true, preempted };
+  }
+
+  /** Files an intent without any check (rebuilding a book from a store whose intents may overlap). */
+  put(intent: Intent): void {
+    this.insert(intent.id, this.prepare(intent));
+  }
+
+  private insert(id: string, prepared: Prepared[]): void {
+    this.remove(id);
+    this.byId.set(id, prepared);
     for (const p of prepared) this.grid.insert(p, p.shape.bbox);
-    return { ok: true, preempted: found };
   }
 
   remove(id: string): boolean {
@@ -171,7 +221,7 @@ export class IntentBook {
     const pairs: [Volume4D, Volume4D][] = [];
     for (const p of prepared) {
       for (const q of this.candidates(p)) {
-        if (q.intent.id === p.intent.id || q.intent.priority < p.intent.priority) continue;
+        if (q.intent.id === p.intent.id || !blocks(q.intent, p.intent)) continue;
         if (altOverlap(p.vol, q.vol) && shapesIntersect(p.shape, q.shape)) pairs.push([p.vol, q.vol]);
       }
     }

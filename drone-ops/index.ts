@@ -40,7 +40,7 @@ export type { Route, RoutePoint, RouteKind } from './planner/types.js';
 export { planCoverage, planCoverageParts, type CoverageOptions } from './planner/coverage.js';
 export { planCorridor, corridorOffsets, corridorPolygon, offsetLine, type CorridorOptions } from './planner/corridor.js';
 export { planPoint, planWaypoints, type PointOptions } from './planner/point.js';
-export { buildMission, toDegE7, fromDegE7, MAV_CMD, MAV_FRAME, MAV_MISSION_TYPE, type Mission, type MissionItem } from './planner/mission.js';
+export { buildMission, toDegE7, fromDegE7, MAV_CMD, MAV_FRAME, MAV_MISSION_TYPE, SPEED_ITEM_SEQ, FIRST_ROUTE_SEQ, type Mission, type MissionItem } from './planner/mission.js';
 export { estimateFlight, splitIntoSorties, usableS, legS, type DroneType, type FlightEstimate, type Sortie, type SortieSplit } from './energy.js';
 export {
   chooseDock,
@@ -53,5 +53,5 @@ export {
   type DockRejection,
   type DockRejectCode,
 } from './dock-choice.js';
-export { conflicts, IntentBook, PRIORITY, type Intent, type Volume4D, type CommitResult, type IntentBookOptions } from './deconfliction.js';
+export { airborne, conflicts, IntentBook, PRIORITY, type Intent, type IntentState, type Volume4D, type CommitResult, type IntentBookOptions } from './deconfliction.js';
 export { GridIndex } from './intent-index.js';

@@ -12,7 +12,7 @@ const airspace = createAirspace({
 });
 const type = DEFAULT_DRONE_TYPE;
 const mission = buildMission({ ...ll(0, 0), altM: 0 }, planWaypoints([lla(0, 1000, 50), lla(500, 1000, 50), lla(500, 0, 50)]), type);
-const base = { at: 0, airspace, type, batteryPct: 90, remaining: remainingRoute(mission.items, 3) };
+const base = { at: 0, airspace, type, batteryPct: 90, remaining: remainingRoute(mission.items, 3, mission.home) };
 
 describe('checkSafety', () => {
   it('lets a drone inside the fence with enough battery continue', () => {
@@ -35,17 +35,17 @@ describe('checkSafety', () => {
 
 describe('remainingRoute and resumeItems', () => {
   it('lists the waypoints ahead, then home at altitude and on the ground', () => {
-    const r = remainingRoute(mission.items, 3);
+    const r = remainingRoute(mission.items, 3, mission.home);
     expect(r).toHaveLength(4);
     expect(r[0]!.lon).toBeCloseTo(lla(500, 1000, 50).lon, 6);
     expect(r[3]).toMatchObject({ altM: 0 });
   });
-  it('restarts from the last reached item with home and take-off kept and items renumbered', () => {
-    const r = resumeItems(mission.items, 3)!;
+  it('restarts from the last reached item with take-off and the speed change kept and items renumbered', () => {
+    const r = resumeItems(mission.items, 3, mission.home)!;
     expect(r.items.map((i) => i.seq)).toEqual([0, 1, 2, 3, 4]);
-    expect(r.items.map((i) => i.command)).toEqual([16, 22, 16, 16, 20]);
+    expect(r.items.map((i) => i.command)).toEqual([22, 178, 16, 16, 20]);
     expect(r.items[2]!.x).toBe(mission.items[3]!.x);
     expect(r.path[0]).toMatchObject({ altM: 0 });
-    expect(resumeItems(mission.items, 99)).toBeUndefined();
+    expect(resumeItems(mission.items, 99, mission.home)).toBeUndefined();
   });
 });

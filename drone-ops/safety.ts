@@ -7,7 +7,7 @@
 import { checkPath, type Airspace } from './airspace.js';
 import { estimateFlight, type DroneType } from './energy.js';
 import type { LonLatAlt } from './geo/types.js';
-import { fromDegE7, MAV_CMD, type MissionItem } from './planner/mission.js';
+import { FIRST_ROUTE_SEQ, fromDegE7, MAV_CMD, type MissionItem } from './planner/mission.js';
 
 export interface SafetyInput {
   /** Live position, altitude above home (GLOBAL_POSITION_INT.relative_alt). */
@@ -48,33 +48,29 @@ function itemPosition(it: MissionItem): LonLatAlt {
 const NAV_WITH_POSITION = new Set<number>([MAV_CMD.NAV_WAYPOINT, MAV_CMD.NAV_LOITER_TURNS, MAV_CMD.NAV_LOITER_TIME]);
 
 /**
- * The route still to fly when the vehicle is heading for item `targetSeq` (MISSION_CURRENT): the
- * positioned items from there on, then home at the last altitude and home on the ground (as RTL flies it).
- * Item 0 is home (ArduPilot convention, planner/mission.ts).
+ * The route still to fly when the vehicle is heading for item `targetSeq` (MISSION_CURRENT, planner
+ * numbering: take-off 0, speed 1, route from 2): the positioned items from there on, then home at the
+ * last altitude and home on the ground (as the mission's final RTL flies it).
  */
-export function remainingRoute(items: readonly MissionItem[], targetSeq: number): LonLatAlt[] {
-  const home = items[0];
-  if (!home) return [];
-  const ahead = items.filter((it) => it.seq >= Math.max(2, targetSeq) && NAV_WITH_POSITION.has(it.command)).map(itemPosition);
+export function remainingRoute(items: readonly MissionItem[], targetSeq: number, home: LonLatAlt): LonLatAlt[] {
+  const ahead = items.filter((it) => it.seq >= Math.max(FIRST_ROUTE_SEQ, targetSeq) && NAV_WITH_POSITION.has(it.command)).map(itemPosition);
   const lastAlt = ahead[ahead.length - 1]?.altM ?? 0;
-  const h = itemPosition(home);
-  return [...ahead, { ...h, altM: lastAlt }, { ...h, altM: 0 }];
+  return [...ahead, { ...home, altM: lastAlt }, { ...home, altM: 0 }];
 }
 
 /**
  * Breakpoint resume: a mission that restarts at the last reached item `reachedSeq` (it is flown again,
- * so a corridor scan has no gap). Home and take-off stay, items are renumbered from 0, and the path
- * (for energy and the airspace intent) is rebuilt from them. Undefined when nothing is left to fly.
+ * so a corridor scan has no gap). Take-off and the speed change stay, items are renumbered from 0, and
+ * the path (for energy and the airspace intent) is rebuilt from them. Undefined when nothing is left.
  */
-export function resumeItems(items: readonly MissionItem[], reachedSeq: number): { items: MissionItem[]; path: LonLatAlt[] } | undefined {
-  const [home, takeoff] = items;
-  if (!home || !takeoff) return undefined;
-  const from = Math.max(2, reachedSeq);
-  const rest = items.filter((it) => it.seq >= from);
+export function resumeItems(items: readonly MissionItem[], reachedSeq: number, home: LonLatAlt): { items: MissionItem[]; path: LonLatAlt[] } | undefined {
+  const head = items.filter((it) => it.seq < FIRST_ROUTE_SEQ);
+  if (head.length === 0) return undefined;
+  const rest = items.filter((it) => it.seq >= Math.max(FIRST_ROUTE_SEQ, reachedSeq));
   if (!rest.some((it) => NAV_WITH_POSITION.has(it.command))) return undefined;
-  const out = [home, takeoff, ...rest].map((it, seq) => ({ ...it, seq, current: (seq === 0 ? 1 : 0) as 0 | 1 }));
-  const h = itemPosition(home);
-  const route = remainingRoute(out, 2);
-  const firstAlt = route[0]?.altM ?? takeoff.z;
-  return { items: out, path: [{ ...h, altM: 0 }, { ...h, altM: firstAlt }, ...route] };
+  const out = [...head, ...rest].map((it, seq) => ({ ...it, seq, current: (seq === 0 ? 1 : 0) as 0 | 1 }));
+  const h = { lon: home.lon, lat: home.lat, altM: 0 };
+  const route = remainingRoute(out, FIRST_ROUTE_SEQ, h);
+  const firstAlt = route[0]?.altM ?? 0;
+  return { items: out, path: [h, { ...h, altM: firstAlt }, ...route] };
 }

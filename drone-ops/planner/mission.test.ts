@@ -7,18 +7,20 @@ import { planPoint, planWaypoints } from './point.js';
 const drone: DroneType = { id: 'm3', cruiseMps: 10, climbMps: 5, descentMps: 4, enduranceS: 2400, reservePct: 20, windLimitMps: 12, maxAltM: 120, batteryWh: 100 };
 
 describe('buildMission', () => {
-  it('builds home, take-off, waypoints and return-to-launch as MISSION_ITEM_INT fields', () => {
+  it('builds take-off, the commanded speed, waypoints and return-to-launch as MISSION_ITEM_INT fields (no home placeholder)', () => {
     const home = { ...ll(0, 0), altM: 12 };
     const m = buildMission(home, planWaypoints([lla(0, 1000, 60), { ...lla(1000, 1000, 60), holdS: 20 }]), drone);
     expect(m.items.map((i) => [i.seq, i.command, i.frame])).toEqual([
-      [0, MAV_CMD.NAV_WAYPOINT, MAV_FRAME.GLOBAL],
-      [1, MAV_CMD.NAV_TAKEOFF, MAV_FRAME.GLOBAL_RELATIVE_ALT],
+      [0, MAV_CMD.NAV_TAKEOFF, MAV_FRAME.GLOBAL_RELATIVE_ALT],
+      [1, MAV_CMD.DO_CHANGE_SPEED, MAV_FRAME.MISSION],
       [2, MAV_CMD.NAV_WAYPOINT, MAV_FRAME.GLOBAL_RELATIVE_ALT],
       [3, MAV_CMD.NAV_WAYPOINT, MAV_FRAME.GLOBAL_RELATIVE_ALT],
       [4, MAV_CMD.NAV_RETURN_TO_LAUNCH, MAV_FRAME.MISSION],
     ]);
-    expect(m.items[0]).toMatchObject({ current: 1, x: toDegE7(home.lat), y: toDegE7(home.lon), z: 12 });
-    expect(m.items[1]?.z).toBe(60);
+    expect(m.items[0]).toMatchObject({ current: 1, x: toDegE7(home.lat), y: toDegE7(home.lon), z: 60 });
+    // MAV_CMD_DO_CHANGE_SPEED: ground speed (1), the type's cruise speed, throttle unchanged (−1).
+    expect(m.items[1]).toMatchObject({ param1: 1, param2: 10, param3: -1 });
+    expect(m.speedMps).toBe(10);
     expect(m.items[3]?.param1).toBe(20);
     expect(m.items.every((i) => Number.isInteger(i.x) && Number.isInteger(i.y) && i.missionType === 0 && i.autocontinue === 1)).toBe(true);
   });

@@ -11,7 +11,13 @@ export const MAV_CMD = {
   NAV_RETURN_TO_LAUNCH: 20,
   NAV_LAND: 21,
   NAV_TAKEOFF: 22,
+  DO_CHANGE_SPEED: 178,
 } as const;
+
+/** First item of every mission after take-off (seq 0): the speed change that makes the plan's timing true. */
+export const SPEED_ITEM_SEQ = 1;
+/** First positioned route item: after take-off (0) and the speed change (1). */
+export const FIRST_ROUTE_SEQ = 2;
 
 /** MAV_FRAME values (common.xml). Items use GLOBAL_RELATIVE_ALT with int lat/lon as QGC does. */
 export const MAV_FRAME = { GLOBAL: 0, MISSION: 2, GLOBAL_RELATIVE_ALT: 3 } as const;
@@ -38,6 +44,8 @@ export interface MissionItem {
 
 export interface Mission {
   home: LonLatAlt;
+  /** The horizontal speed the mission commands (MAV_CMD_DO_CHANGE_SPEED), m/s: durations assume it. */
+  speedMps: number;
   items: MissionItem[];
   /** The flown path (take-off, route with orbits expanded, return, landing) for checks and energy. */
   path: (LonLatAlt & { holdS?: number })[];
@@ -63,16 +71,20 @@ function item(seq: number, command: number, frame: number, p: Partial<MissionIte
 }
 
 /**
- * A route → MAVLink mission: item 0 is home (ArduPilot treats it so), then take-off to the first
- * point's altitude, one NAV_WAYPOINT (hold time in param1; yaw NaN = unchanged) or NAV_LOITER_TURNS
- * (turns, radius in param3) per route point, and RETURN_TO_LAUNCH. Length, duration and battery use come
- * from the drone type over the flown path (RTL flies back at the last altitude, then descends).
+ * A route → MAVLink mission, without a home placeholder (the link adds ArduPilot's item 0 itself; PX4
+ * has none): take-off to the first point's altitude (seq 0), MAV_CMD_DO_CHANGE_SPEED to the type's
+ * cruise speed (param1 1 = ground speed, param3 −1 = throttle unchanged; seq 1) — autopilots fly their
+ * own default otherwise (ArduCopter WPNAV_SPEED, PX4 MPC_XY_CRUISE) and the plan's timing would be a
+ * guess — then one NAV_WAYPOINT (hold time in param1; yaw NaN = unchanged) or NAV_LOITER_TURNS (turns,
+ * radius in param3) per route point, and RETURN_TO_LAUNCH. Length, duration and battery use come from the
+ * commanded speed over the flown path (RTL flies back at the last altitude, then descends).
  */
 export function buildMission(home: LonLatAlt, route: Route, drone: DroneType): Mission {
   const firstAlt = route.points[0]?.altM ?? 0;
+  const speedMps = drone.cruiseMps;
   const items: MissionItem[] = [
-    item(0, MAV_CMD.NAV_WAYPOINT, MAV_FRAME.GLOBAL, { current: 1, x: toDegE7(home.lat), y: toDegE7(home.lon), z: home.altM }),
-    item(1, MAV_CMD.NAV_TAKEOFF, MAV_FRAME.GLOBAL_RELATIVE_ALT, { param4: NaN, x: toDegE7(home.lat), y: toDegE7(home.lon), z: firstAlt }),
+    item(0, MAV_CMD.NAV_TAKEOFF, MAV_FRAME.GLOBAL_RELATIVE_ALT, { current: 1, param4: NaN, x: toDegE7(home.lat), y: toDegE7(home.lon), z: firstAlt }),
+    item(SPEED_ITEM_SEQ, MAV_CMD.DO_CHANGE_SPEED, MAV_FRAME.MISSION, { param1: 1, param2: speedMps, param3: -1 }),
   ];
   for (const p of route.points) {
     const pos = { x: toDegE7(p.lat), y: toDegE7(p.lon), z: p.altM };
@@ -88,9 +100,10 @@ export function buildMission(home: LonLatAlt, route: Route, drone: DroneType): M
     { lon: home.lon, lat: home.lat, altM: lastAlt },
     { lon: home.lon, lat: home.lat, altM: 0 },
   ];
-  const estimate = estimateFlight(path, drone);
+  const estimate = estimateFlight(path, { ...drone, cruiseMps: speedMps });
   return {
     home,
+    speedMps,
     items,
     path,
     lengthM: estimate.horizontalM,

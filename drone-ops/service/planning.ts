@@ -4,8 +4,8 @@
  * against the airspace, and the operational intent a mission reserves.
  */
 import { checkPath, zonesToAvoid, type Airspace, type PathViolation } from '../airspace.js';
-import type { Intent } from '../deconfliction.js';
-import { splitIntoSorties, type DroneType } from '../energy.js';
+import type { Intent, IntentState } from '../deconfliction.js';
+import { estimateFlight, splitIntoSorties, type DroneType } from '../energy.js';
 import type { LonLat, LonLatAlt } from '../geo/types.js';
 import { planCorridor } from '../planner/corridor.js';
 import { planCoverage } from '../planner/coverage.js';
@@ -114,19 +114,58 @@ function labelLeg(v: PathViolation, path: LonLatAlt[], sortie: number): LegViola
 }
 
 /**
+ * Time an intent reserves for a flight planned at `durationS` (computed at the speed the mission
+ * commands with MAV_CMD_DO_CHANGE_SPEED): ×1.25 for wind and acceleration, plus a minute for arming and
+ * landing. A flight that still overruns is nonconforming and its intent is extended while it flies.
+ */
+export const INTENT_TIME_FACTOR = 1.25;
+export const INTENT_TIME_MARGIN_S = 60;
+
+export function intentSpanMs(durationS: number): number {
+  return Math.ceil((durationS * INTENT_TIME_FACTOR + INTENT_TIME_MARGIN_S) * 1000);
+}
+
+/**
  * The operational intent of a mission flown from `startMs` (ASTM F3548 model): the path in chunks of
  * legs, each a box around its points plus a margin, from the ground to above the highest point, for
- * the whole flight time plus a minute (conservative in time and space).
+ * the whole flight time with its margin. The flown path ends with the return home, and a contingency
+ * return along the flown route reversed stays inside the same boxes.
  */
-export function intentFor(missionId: string, plan: MissionPlan, priority: number, startMs: number): Intent {
-  const endMs = startMs + Math.ceil(plan.durationS * 1000) + 60_000;
-  const top = Math.max(...plan.path.map((p) => p.altM)) + 10;
+export function intentFor(missionId: string, plan: MissionPlan, priority: number, startMs: number, state?: IntentState): Intent {
+  return pathIntent(missionId, plan.path, priority, startMs, startMs + intentSpanMs(plan.durationS), state);
+}
+
+/**
+ * The intent of a contingency return from now: the return route's boxes, for its flight time with the
+ * margin; `contingent`, so it is committed whatever it overlaps and nothing launches into it.
+ */
+export function returnIntentFor(missionId: string, route: LonLatAlt[], priority: number, type: DroneType, speedMps: number, nowMs: number): Intent {
+  const est = estimateFlight(route, { ...type, cruiseMps: speedMps });
+  return pathIntent(missionId, route, priority, nowMs, nowMs + intentSpanMs(est.durationS), 'contingent');
+}
+
+/** The same intent with every volume lasting until `endMs` at least (a conformance extension). */
+export function extendIntent(intent: Intent, endMs: number, state: IntentState): Intent {
+  return { ...intent, state, volumes: intent.volumes.map((v) => ({ ...v, endMs: Math.max(v.endMs, endMs) })) };
+}
+
+function pathIntent(missionId: string, path: LonLatAlt[], priority: number, startMs: number, endMs: number, state?: IntentState): Intent {
+  const top = Math.max(...path.map((p) => p.altM)) + 10;
   const volumes = [];
-  for (let i = 0; i < Math.max(1, plan.path.length - 1); i += LEGS_PER_VOLUME) {
-    const chunk = plan.path.slice(i, i + LEGS_PER_VOLUME + 1);
+  for (let i = 0; i < Math.max(1, path.length - 1); i += LEGS_PER_VOLUME) {
+    const chunk = path.slice(i, i + LEGS_PER_VOLUME + 1);
     volumes.push({ footprint: boxAround(chunk, INTENT_MARGIN_M), floorM: 0, ceilingM: top, startMs, endMs });
   }
-  return { id: missionId, owner: missionId, priority, volumes };
+  return { id: missionId, owner: missionId, priority, volumes, ...(state === undefined ? {} : { state }) };
+}
+
+/**
+ * Airspace as it stands now, for a stored plan (drone-ops.md: checked when planned, when scheduled and
+ * at launch): the first violation of any leg against zones and windows active over the flight, or undefined.
+ */
+export function airspaceChange(airspace: Airspace, plan: MissionPlan, at: number, fenceId?: string): PathViolation | undefined {
+  const r = checkPath(airspace, plan.path, { at, durationMs: intentSpanMs(plan.durationS), ...(fenceId === undefined ? {} : { fenceId }) });
+  return r.ok ? undefined : r.violations[0];
 }
 
 function boxAround(pts: LonLat[], marginM: number): { type: 'Polygon'; coordinates: number[][][] } {

@@ -6,14 +6,21 @@
  */
 import { AppError } from '../../kernel/errors.js';
 import { estimateFlight, type DroneType } from '../energy.js';
+import type { LonLatAlt } from '../geo/types.js';
 import { resumeItems } from '../safety.js';
 import type { MissionRecord } from '../store/types.js';
+
+/** Where the mission took off: the first point of its flown path (the dock, on the ground). */
+export function homeOf(m: MissionRecord): LonLatAlt {
+  const h = m.plan.path[0];
+  return { lon: h?.lon ?? NaN, lat: h?.lat ?? NaN, altM: 0 };
+}
 
 export function resumedMission(m: MissionRecord, type: DroneType, now: number, id: string): MissionRecord {
   if (m.status !== 'aborted' && m.status !== 'failed') {
     throw new AppError('MISSION_TRANSITION_INVALID', { message: `Mission ${m.id} is ${m.status}; only an aborted or failed mission resumes`, details: { id: m.id, status: m.status } });
   }
-  const rest = m.progressSeq === null ? undefined : resumeItems(m.plan.items, m.progressSeq);
+  const rest = m.progressSeq === null ? undefined : resumeItems(m.plan.items, m.progressSeq, homeOf(m));
   if (!rest) throw new AppError('MISSION_TRANSITION_INVALID', { message: `Mission ${m.id} has no reached item to resume from, or nothing left to fly`, details: { id: m.id, progressSeq: m.progressSeq } });
   const est = estimateFlight(rest.path, type);
   return {

@@ -125,7 +125,7 @@ export class RedisIntentRegistry implements IntentRegistry {
           const s = JSON.parse(raw) as Stored;
           if (s.endMs > now && !existing.has(s.id)) {
             existing.set(s.id, s);
-            book.checkAndCommit(stripEnd(s));
+            book.put(stripEnd(s));
           }
         }
       }

@@ -36,7 +36,7 @@ export class LocalIntentRegistry implements IntentRegistry {
   private load(now: number): Promise<void> {
     this.loaded ??= (async () => {
       for (const i of await this.store.listIntents()) {
-        if (i.endMs > now) this.book.checkAndCommit(stripEnd(i));
+        if (i.endMs > now) this.book.put(stripEnd(i));
         else await this.store.deleteIntent(i.id);
       }
     })();
@@ -71,5 +71,5 @@ export class LocalIntentRegistry implements IntentRegistry {
 }
 
 export function stripEnd(i: StoredIntent | Intent): Intent {
-  return { id: i.id, priority: i.priority, volumes: i.volumes, ...(i.owner === undefined ? {} : { owner: i.owner }) };
+  return { id: i.id, priority: i.priority, volumes: i.volumes, ...(i.owner === undefined ? {} : { owner: i.owner }), ...(i.state === undefined ? {} : { state: i.state }) };
 }
