@@ -12,7 +12,16 @@ import type { Logger } from '../kernel/logger.js';
 /** Not a stored rule: the rule id alerts raised by ground-side drone monitoring carry. */
 export const DRONE_SAFETY_RULE = 'drone-safety';
 
-const SEVERITY: Record<DroneAlarm['kind'], Signal['severity']> = { geofence: 'orange', battery: 'yellow', link_lost: 'orange' };
+const SEVERITY: Record<DroneAlarm['kind'], Signal['severity']> = {
+  geofence: 'orange',
+  battery: 'yellow',
+  link_lost: 'orange',
+  failsafe: 'orange',
+  upload_refused: 'yellow',
+  fence_refused: 'yellow',
+  nonconforming: 'orange',
+  airspace_changed: 'orange',
+};
 
 export function droneAlarmSignal(a: DroneAlarm): Signal {
   return {

@@ -5,4 +5,5 @@ export { DEFAULT_DRONE_TYPE, type DockInput, type DroneInput, type DockReport, t
 export { LAUNCH_KIND, MissionRunner, type OpsContext } from './runner.js';
 export { planFromDock, intentFor, legSegment, DEFAULT_TURNAROUND_S } from './planning.js';
 export type * from './types.js';
-export { SafetyWatch, type DroneAlarm } from './safety-watch.js';
+export { SafetyWatch } from './safety-watch.js';
+export type { DroneAlarm, DroneAlarmKind } from './alarms.js';

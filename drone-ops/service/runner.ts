@@ -1,21 +1,31 @@
 /**
- * The mission lifecycle over a DroneLink (issue #4 part 6): the `mission.launch` job handler runs
- * preflight checks (RetryLater when the dock is busy, the wind is over the drone type's limit or a
- * launch condition does not hold), re-reserves the airspace for the actual start, uploads, starts and
- * then follows the link's events until the drone lands: planned → scheduled → preflight → uploading →
- * in_flight → returning → completed | aborted | failed, each step stored with a history row and then
- * emitted as `missionChanged`; link telemetry becomes `droneState`.
+ * The mission lifecycle over a DroneLink. The `mission.launch` job runs preflight checks (RetryLater when
+ * the dock is busy, the wind is over the drone type's limit or a launch condition does not hold),
+ * re-checks the airspace as it stands now (AIRSPACE_CHANGED fails the mission), reserves the airspace for
+ * the actual start as an airborne intent, sends the on-board fence and rally points (link.prepare),
+ * uploads and starts — and ends once the drone is in the air, so a slot of the scheduler is not held for a
+ * whole flight. From then on the flight is followed from the link's events (flight-events.ts): planned →
+ * scheduled → preflight → uploading → in_flight → returning → completed | aborted | failed, each step
+ * stored with a history row and then emitted as `missionChanged`.
  */
 import type { EventBus } from '../../kernel/bus.js';
 import type { Clock } from '../../kernel/clock.js';
 import type { MissionStatus } from '../../kernel/events.js';
 import type { Logger } from '../../kernel/logger.js';
-import type { DroneLink, DroneLinkEvent } from '../link/drone-link.js';
+import type { Airspace } from '../airspace.js';
+import type { DroneLink } from '../link/drone-link.js';
+import { MAV_CMD } from '../planner/mission.js';
+import { onboardFence } from '../planner/onboard.js';
 import { RetryLater, type Json, type JobScheduler, type RunningJob } from '../scheduler/scheduler.js';
 import type { IntentRegistry } from '../store/intents.js';
-import type { DroneOpsStore, MissionChanges, MissionRecord } from '../store/types.js';
+import type { DockRecord, DroneOpsStore, MissionChanges, MissionRecord } from '../store/types.js';
+import type { DroneType } from '../energy.js';
+import { DroneAlarms } from './alarms.js';
 import { unmetCondition } from './conditions.js';
-import { intentFor } from './planning.js';
+import { Contingencies, type Flight } from './contingency.js';
+import { FlightEvents } from './flight-events.js';
+import { airspaceChange, intentFor, intentSpanMs } from './planning.js';
+import { homeOf } from './resume.js';
 import type { LaunchConditions } from './types.js';
 
 export interface OpsContext {
@@ -31,36 +41,47 @@ export interface OpsContext {
 export const LAUNCH_KIND = 'mission.launch';
 export const ACTIVE: readonly MissionStatus[] = ['preflight', 'uploading', 'in_flight', 'returning'];
 
-interface Flight {
-  missionId: string;
-  dockId: string;
-  abortNote?: string;
-  failure?: string;
-  done: (status: MissionStatus) => void;
-  timer?: NodeJS.Timeout;
+export interface RunnerOptions {
+  retryDelayMs: number;
+  onPreempted: (missionIds: string[], by: MissionRecord) => Promise<void>;
+  /** The airspace as it stands now (zones, windows, ceiling). */
+  airspace?: () => Promise<Airspace>;
+  telemetryEveryMs?: number;
+  /** How often flights in the air are checked for conformance in time (default 1 s). */
+  conformEveryMs?: number;
+  /** The dock a drone belongs to, for events of a drone not on a flight (stream events carry the real dockId). */
+  dockOf?: (droneId: string) => string | undefined;
 }
 
 export class MissionRunner {
-  /** Flights this process drives, by drone id. */
-  private readonly flights = new Map<string, Flight>();
+  /** Flights this process follows, by drone id. */
+  readonly flights = new Map<string, Flight>();
+  readonly alarms: DroneAlarms;
+  readonly contingencies: Contingencies;
   /** Aborts asked for while a launch is between preflight and start. */
   private readonly pendingAbort = new Map<string, string>();
-  /** Last telemetry `droneState` per drone: the link reports 5 Hz, the bus and the history get 1 Hz. */
-  private readonly lastTelemetry = new Map<string, number>();
-  private readonly offLink: () => void;
+  private readonly events: FlightEvents;
+  private readonly airspace: () => Promise<Airspace>;
 
   constructor(
     private readonly ctx: OpsContext,
-    private readonly opts: { retryDelayMs: number; onPreempted: (missionIds: string[], by: MissionRecord) => Promise<void>; telemetryEveryMs?: number; dockOf?: (droneId: string) => string | undefined },
+    private readonly opts: RunnerOptions,
   ) {
-    this.offLink = ctx.link.on((e) => {
-      this.onLink(e).catch((err: unknown) => ctx.log.error({ err, droneId: e.droneId }, 'drone link event failed'));
+    this.airspace = opts.airspace ?? (() => Promise.reject(new Error('no airspace source')));
+    this.alarms = new DroneAlarms(ctx);
+    this.contingencies = new Contingencies(ctx, {
+      airspace: this.airspace,
+      alarms: this.alarms,
+      onPreempted: async (ids, by) => {
+        const m = await ctx.store.getMission(by);
+        if (m) await opts.onPreempted(ids, m);
+      },
     });
+    this.events = new FlightEvents(ctx, this, { telemetryEveryMs: opts.telemetryEveryMs ?? 1000, conformEveryMs: opts.conformEveryMs ?? 1000, ...(opts.dockOf ? { dockOf: opts.dockOf } : {}) });
   }
 
   close(): void {
-    this.offLink();
-    for (const f of this.flights.values()) clearTimeout(f.timer);
+    this.events.close();
   }
 
   /** Status change with history, then the bus event (persist first, then tell). */
@@ -89,21 +110,32 @@ export class MissionRunner {
     const { missionId, conditions } = job.payload as unknown as { missionId: string; conditions?: LaunchConditions };
     const m = await this.ctx.store.getMission(missionId);
     if (!m || m.status !== 'scheduled') return { skipped: m?.status ?? 'missing' };
-    await this.preflightChecks(m, conditions);
+    const { dock, type } = await this.preflightChecks(m, conditions);
     const now = this.ctx.clock.now();
-    // The reservation was made for the scheduled time; a retried launch flies later, so reserve again.
-    const r = await this.ctx.intents.checkAndCommit(intentFor(m.id, m.plan, m.priority, now), now);
+    const airspace = await this.airspace();
+    const fenceId = fenceOf(m);
+    const changed = airspaceChange(airspace, m.plan, now, fenceId);
+    if (changed) return this.refuse(m, ['scheduled'], `AIRSPACE_CHANGED at launch: ${changed.message}`);
+    // The reservation was made for the scheduled time; the launch flies now, as an airborne intent.
+    const intent = intentFor(m.id, m.plan, m.priority, now, 'activated');
+    const r = await this.ctx.intents.checkAndCommit(intent, now);
     if (!r.ok) {
+      // A lower-priority drone in the air is in the way: recall it, and launch once its return is clear.
+      const lower = r.conflictsWith.filter((c) => c.priority < m.priority).map((c) => c.owner ?? c.id);
+      if (lower.length > 0) await this.opts.onPreempted(lower, m);
       const names = r.conflictsWith.map((c) => c.owner ?? c.id).join(', ');
       throw new RetryLater(`airspace reserved by mission ${names}`, r.nextFreeSlot === undefined ? this.opts.retryDelayMs : Math.max(1, r.nextFreeSlot - now));
     }
     if (r.preempted.length > 0) await this.opts.onPreempted(r.preempted.map((p) => p.owner ?? p.id), m);
     const pre = await this.move(m, ['scheduled'], 'preflight', `launch attempt ${job.attempt}`);
     if (!pre) return { skipped: 'not scheduled' };
-    return this.fly(pre);
+    const rally = [dock.location, ...(await this.contingencies.rally({ dockId: dock.id, home: dock.location } as Flight))];
+    const flight: Flight = { missionId: m.id, droneId: m.droneId, dockId: m.dockId, priority: m.priority, home: homeOf(m), type, speedMps: speedOf(m, type), ...(fenceId === undefined ? {} : { fenceId }), intent, launchedAt: now, linkLost: false, nonconforming: false, breadcrumbs: [] };
+    const safety = onboardFence({ airspace, path: m.plan.path, at: now, durationMs: intentSpanMs(m.plan.durationS), rally, ...(fenceId === undefined ? {} : { fenceId }) });
+    return this.fly(pre, flight, safety);
   }
 
-  private async preflightChecks(m: MissionRecord, conditions: LaunchConditions | undefined): Promise<void> {
+  private async preflightChecks(m: MissionRecord, conditions: LaunchConditions | undefined): Promise<{ dock: DockRecord; type: DroneType }> {
     const { store } = this.ctx;
     const [dock, drone, types] = await Promise.all([store.getDock(m.dockId), store.getDrone(m.droneId), store.listDroneTypes()]);
     const type = types.find((t) => t.id === drone?.typeId);
@@ -121,11 +153,19 @@ export class MissionRunner {
     if (drone.batteryPct < needed) return retry(`battery ${drone.batteryPct} % below the ${needed.toFixed(1)} % the flight needs`);
     const unmet = unmetCondition(conditions, { at: this.ctx.clock.now(), batteryPct: drone.batteryPct, windMps: dock.windMps });
     if (unmet) return retry(unmet);
+    return { dock, type };
   }
 
-  private async fly(m: MissionRecord): Promise<Json> {
+  private async fly(m: MissionRecord, f: Flight, safety: ReturnType<typeof onboardFence>): Promise<Json> {
     const { store, link, clock } = this.ctx;
     await store.updateDock(m.dockId, { status: 'preparing' }, clock.now());
+    try {
+      await link.prepare(m.droneId, safety);
+    } catch (err) {
+      const message = `FENCE_REFUSED: the vehicle refused its geofence or rally points: ${(err as Error).message}`;
+      await this.alarms.raise({ kind: 'fence_refused', droneId: m.droneId, dockId: m.dockId, missionId: m.id, at: clock.now(), message });
+      return this.finishEarly(m, 'failed', message);
+    }
     const up = await this.move(m, ['preflight'], 'uploading');
     if (!up) return this.finishEarly(m, 'aborted', 'aborted before upload');
     try {
@@ -135,12 +175,7 @@ export class MissionRunner {
     }
     const abortNote = this.pendingAbort.get(m.id);
     if (abortNote !== undefined) return this.finishEarly(up, 'aborted', abortNote);
-    const landed = new Promise<MissionStatus>((resolve) => {
-      const f: Flight = { missionId: m.id, dockId: m.dockId, done: resolve };
-      // No landing in twice the planned time (+2 min) means the link or the vehicle is lost.
-      f.timer = setTimeout(() => void this.land(m.droneId, f, 'failed', 'no landing reported in time'), m.plan.durationS * 2000 + 120_000);
-      this.flights.set(m.droneId, f);
-    });
+    this.flights.set(m.droneId, f);
     const flying = await this.move(up, ['uploading'], 'in_flight', undefined, { startedAt: clock.now() });
     await store.updateDock(m.dockId, { status: 'in_mission' }, clock.now());
     await store.updateDrone(m.droneId, { phase: 'taking_off' }, clock.now());
@@ -148,10 +183,18 @@ export class MissionRunner {
       if (!flying) throw new Error('mission left uploading');
       await link.start(m.droneId);
     } catch (err) {
-      const f = this.flights.get(m.droneId);
-      if (f) await this.land(m.droneId, f, 'failed', `start failed: ${(err as Error).message}`);
+      await this.finish(f, 'failed', `start failed: ${(err as Error).message}`);
+      return { status: 'failed' };
     }
-    return { status: await landed };
+    // In the air: the job (and its scheduler slot) ends here; link events follow the flight.
+    return { status: 'in_flight' };
+  }
+
+  /** A scheduled or preflight mission that cannot fly as planned: failed with the reason, airspace released. */
+  private async refuse(m: MissionRecord, from: readonly MissionStatus[], note: string): Promise<Json> {
+    await this.move(m, from, 'failed', note, { finishedAt: this.ctx.clock.now() });
+    await this.ctx.intents.remove(m.id);
+    return { status: 'failed', reason: note };
   }
 
   private async finishEarly(m: MissionRecord, to: MissionStatus, note: string): Promise<Json> {
@@ -163,14 +206,15 @@ export class MissionRunner {
   }
 
   /**
-   * Abort (operator or pre-emption). Not yet flying: noted and honoured before start. Flying (in this
-   * process): return to launch; the mission ends `aborted` when the drone lands. False if not active here.
+   * Abort (operator, pre-emption, safety). Not yet flying: noted and honoured before start. In the air
+   * (followed by this process): a planned, checked return; the mission ends `aborted` when the drone
+   * lands. False if the mission is not active here.
    */
   async abortActive(m: MissionRecord, note: string): Promise<boolean> {
     const f = this.flights.get(m.droneId);
     if (f?.missionId === m.id) {
-      f.abortNote = note;
-      await this.ctx.link.returnToLaunch(m.droneId);
+      f.abortNote ??= note;
+      await this.contingencies.recall(f, note);
       return true;
     }
     if (m.status === 'preflight' || m.status === 'uploading') {
@@ -180,56 +224,24 @@ export class MissionRunner {
     return false;
   }
 
-  private async onLink(e: DroneLinkEvent): Promise<void> {
-    const f = this.flights.get(e.droneId);
-    const base = { droneId: e.droneId, dockId: f?.dockId ?? this.opts.dockOf?.(e.droneId) ?? '', at: e.at, ...(f ? { missionId: f.missionId } : {}) };
-    switch (e.type) {
-      case 'telemetry': {
-        const last = this.lastTelemetry.get(e.droneId);
-        if (last !== undefined && e.at - last < (this.opts.telemetryEveryMs ?? 1000) && e.at >= last) return;
-        this.lastTelemetry.set(e.droneId, e.at);
-        this.ctx.bus.emit('droneState', { ...base, phase: f ? 'in_flight' : 'docked', position: e.position, batteryPct: e.batteryPct });
-        return;
-      }
-      case 'progress':
-        this.ctx.bus.emit('droneState', { ...base, phase: 'in_flight', missionSeq: e.seq });
-        if (f) await this.ctx.store.updateMission(f.missionId, { progressSeq: e.seq }, e.at);
-        return;
-      case 'phase':
-        if (e.phase === 'returning' && f) await this.returning(f);
-        this.ctx.bus.emit('droneState', { ...base, phase: e.phase === 'returning' || e.phase === 'landing' ? 'returning' : e.phase === 'on_ground' ? 'docked' : e.phase });
-        return;
-      case 'failure':
-        if (f) f.failure = e.reason;
-        return;
-      case 'link':
-      case 'failsafe':
-      case 'uploadRefused':
-        // Newer DroneLink events: the mission lifecycle does not act on them yet.
-        return;
-      case 'landed':
-        await this.ctx.store.updateDrone(e.droneId, { phase: 'docked', batteryPct: e.batteryPct }, e.at);
-        this.ctx.bus.emit('droneState', { ...base, phase: 'landed', batteryPct: e.batteryPct });
-        if (f) await this.land(e.droneId, f, f.failure ? 'failed' : f.abortNote ? 'aborted' : 'completed', f.failure ?? f.abortNote);
-        return;
-    }
-  }
-
-  private async returning(f: Flight): Promise<void> {
-    const m = await this.ctx.store.getMission(f.missionId);
-    if (m) await this.move(m, ['in_flight'], 'returning', f.abortNote);
-    await this.ctx.store.updateDock(f.dockId, { status: 'returning' }, this.ctx.clock.now());
-  }
-
-  private async land(droneId: string, f: Flight, to: MissionStatus, note?: string): Promise<void> {
-    if (this.flights.get(droneId) !== f) return;
-    this.flights.delete(droneId);
-    clearTimeout(f.timer);
+  /** The flight is over (landed and disarmed, or known to be on the ground): status, dock, airspace released. */
+  async finish(f: Flight, to: MissionStatus, note?: string): Promise<void> {
+    if (this.flights.get(f.droneId) !== f) return;
+    this.flights.delete(f.droneId);
     const { store, clock } = this.ctx;
     const m = await store.getMission(f.missionId);
     if (m) await this.move(m, ['uploading', 'in_flight', 'returning'], to, note, { finishedAt: clock.now() });
     await store.updateDock(f.dockId, { status: 'idle' }, clock.now());
     await this.ctx.intents.remove(f.missionId);
-    f.done(to);
   }
+}
+
+function fenceOf(m: MissionRecord): string | undefined {
+  return typeof m.request.fenceId === 'string' ? m.request.fenceId : undefined;
+}
+
+/** The speed the mission commands (its MAV_CMD_DO_CHANGE_SPEED item), else the type's cruise speed. */
+function speedOf(m: MissionRecord, type: DroneType): number {
+  const item = m.plan.items.find((i) => i.command === MAV_CMD.DO_CHANGE_SPEED);
+  return item && item.param2 > 0 ? item.param2 : type.cruiseMps;
 }

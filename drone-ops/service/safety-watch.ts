@@ -1,138 +1,170 @@
 /**
- * Ground-side safety monitoring wired to the link (issue #5 part 3): every telemetry sample of a flying
- * mission goes through the pure `checkSafety` (fence and no-fly zones, battery against the remaining
- * route plus reserve); a breach sends the drone home (the mission ends `aborted` with the reason), and a
- * lost link is noted on the mission. Each of these is announced as a DroneAlarm for the dispatcher.
+ * Ground-side safety monitoring of every drone in the air, from take-off until it has landed (returns
+ * included): each telemetry sample goes through the pure `checkSafety` (fence and no-fly zones, battery
+ * against the route still to fly plus the reserve) and is checked against the flight's intent volumes
+ * (F3548 conformance in space). A breach or a shortfall sends the drone home along a planned, checked
+ * route (the mission ends `aborted` with the reason); a breach during a return re-plans the return.
+ * The airspace is polled: a zone that appears while drones fly is pushed to their on-board fences and
+ * recalls every flight whose remaining route would enter it, before it gets there.
  */
-import { EventBus } from '../../kernel/bus.js';
-import type { MissionChange } from '../../kernel/events.js';
 import type { Airspace } from '../airspace.js';
-import type { DroneType } from '../energy.js';
+import { LocalPlane } from '../geo/enu.js';
+import { pointInShape, projectFootprint } from '../geo/shapes.js';
 import type { LonLatAlt } from '../geo/types.js';
 import type { DroneLinkEvent } from '../link/drone-link.js';
+import { onboardFence } from '../planner/onboard.js';
+import { returnViolations } from '../planner/return-route.js';
 import { checkSafety, remainingRoute } from '../safety.js';
 import type { MissionRecord } from '../store/types.js';
-import type { OpsContext } from './runner.js';
+import type { DroneAlarm } from './alarms.js';
+import type { Flight } from './contingency.js';
+import { intentSpanMs } from './planning.js';
+import type { MissionRunner, OpsContext } from './runner.js';
 
-/** Something the dispatcher must hear about (drone-ops.md: "the dispatcher is alerted"). */
-export interface DroneAlarm {
-  kind: 'geofence' | 'battery' | 'link_lost';
-  droneId: string;
-  dockId: string;
-  missionId: string;
-  at: number;
-  message: string;
-  position?: LonLatAlt;
-}
-
-interface Watch {
-  mission: MissionRecord;
-  type: DroneType;
-  airspace: Airspace;
-  /** MISSION_CURRENT: the item being flown to (after item N is reached, N + 1). */
-  target: number;
-  tripped: boolean;
-  returning: boolean;
-  linkLost: boolean;
-  position?: LonLatAlt;
-}
+export type { DroneAlarm } from './alarms.js';
 
 export interface SafetyWatchOptions {
   airspace: () => Promise<Airspace>;
-  /** Return to launch with this reason (MissionRunner.abortActive). */
-  abort: (m: MissionRecord, note: string) => Promise<boolean>;
+  runner: MissionRunner;
+  /** How often the airspace is re-read while drones fly, ms (default 1000). */
+  pollMs?: number;
+  /** A return that still breaches is re-planned at most this often, ms (default 10 s). */
+  replanEveryMs?: number;
 }
 
-const TERMINAL = new Set(['completed', 'aborted', 'failed']);
-const LINK_LOST = /link lost/i;
+interface Watched {
+  mission: MissionRecord;
+  /** MISSION_CURRENT: the item being flown to. */
+  target: number;
+  tripped: boolean;
+}
 
 export class SafetyWatch {
-  private readonly watches = new Map<string, Watch>();
-  private readonly alarms = new EventBus<{ alarm: DroneAlarm }>();
+  private readonly watched = new Map<string, Watched>();
   private readonly offs: (() => void)[];
+  private readonly timer: NodeJS.Timeout;
+  private airspaceNow: Airspace | undefined;
+  private zonesKey = '';
+  private polling = false;
 
   constructor(
     private readonly ctx: OpsContext,
     private readonly opts: SafetyWatchOptions,
   ) {
     const fail = (err: unknown): void => ctx.log.error({ err }, 'safety watch');
-    this.offs = [ctx.bus.on('missionChanged', (c) => void this.onMission(c).catch(fail)), ctx.link.on((e) => void this.onLink(e).catch(fail))];
+    this.offs = [ctx.link.on((e) => void this.onLink(e).catch(fail))];
+    this.timer = setInterval(() => void this.poll().catch(fail), opts.pollMs ?? 1000);
+    this.timer.unref();
   }
 
-  /** Subscribes to alarms; returns the unsubscribe function. */
+  /** Subscribes to alarms (every drone-safety alarm of the runner and of this watch). */
   onAlarm(listener: (a: DroneAlarm) => void): () => void {
-    return this.alarms.on('alarm', listener);
+    return this.opts.runner.alarms.on(listener);
   }
 
-  /** Drones currently watched (flying a mission). */
+  /** Drones currently watched (in the air). */
   watching(): string[] {
-    return [...this.watches.keys()];
+    return [...this.opts.runner.flights.keys()];
   }
 
   close(): void {
     for (const off of this.offs.splice(0)) off();
-    this.watches.clear();
+    clearInterval(this.timer);
   }
 
-  private async onMission(c: MissionChange): Promise<void> {
-    if (TERMINAL.has(c.to)) {
-      if (this.watches.get(c.droneId)?.mission.id === c.missionId) this.watches.delete(c.droneId);
-      return;
-    }
-    if (c.to !== 'in_flight') return;
-    const { store } = this.ctx;
-    const [mission, drone, types, airspace] = await Promise.all([store.getMission(c.missionId), store.getDrone(c.droneId), store.listDroneTypes(), this.opts.airspace()]);
-    const type = types.find((t) => t.id === drone?.typeId);
-    if (!mission || !type) return;
-    this.watches.set(c.droneId, { mission, type, airspace, target: 1, tripped: false, returning: false, linkLost: false });
+  private async airspace(): Promise<Airspace> {
+    this.airspaceNow ??= await this.opts.airspace();
+    return this.airspaceNow;
+  }
+
+  private async watch(f: Flight): Promise<Watched | undefined> {
+    const w = this.watched.get(f.droneId);
+    if (w?.mission.id === f.missionId) return w;
+    const mission = await this.ctx.store.getMission(f.missionId);
+    if (!mission) return undefined;
+    const fresh: Watched = { mission, target: 0, tripped: false };
+    this.watched.set(f.droneId, fresh);
+    return fresh;
   }
 
   private async onLink(e: DroneLinkEvent): Promise<void> {
-    const w = this.watches.get(e.droneId);
+    const f = this.opts.runner.flights.get(e.droneId);
+    if (!f) {
+      this.watched.delete(e.droneId);
+      return;
+    }
+    const w = await this.watch(f);
     if (!w) return;
-    switch (e.type) {
-      case 'progress':
-        w.target = Math.max(w.target, e.seq + 1);
-        // Zones declared during the flight (a temporary restriction) apply from the next waypoint on.
-        w.airspace = await this.opts.airspace();
+    if (e.type === 'progress') w.target = Math.max(w.target, e.seq + 1);
+    if (e.type === 'telemetry') await this.check(f, w, e.position, e.batteryPct, e.at);
+  }
+
+  private async check(f: Flight, w: Watched, position: LonLatAlt, batteryPct: number, at: number): Promise<void> {
+    const { contingencies } = this.opts.runner;
+    const remaining = f.returnPlan ? f.returnPlan.route.slice(1) : remainingRoute(w.mission.plan.items, w.target, { ...f.home, altM: 0 });
+    const v = checkSafety({ position, batteryPct, at, airspace: await this.airspace(), remaining, type: f.type, ...(f.fenceId === undefined ? {} : { fenceId: f.fenceId }) });
+    if (v.action === 'rtl') {
+      if (!f.returnPlan) {
+        if (w.tripped) return;
+        w.tripped = true;
+        await contingencies.alarm(f, v.kind, v.reason, at);
+        f.abortNote ??= v.reason;
+        await contingencies.recall(f, v.reason);
         return;
-      case 'phase':
-        // Going home already (operator abort, the vehicle's own failsafe): nothing left to enforce.
-        if (e.phase === 'returning' || e.phase === 'landing') w.returning = true;
-        return;
-      case 'failure':
-        if (LINK_LOST.test(e.reason) && !w.linkLost) await this.linkLost(w, e.at);
-        return;
-      case 'telemetry':
-        w.linkLost = false;
-        w.position = e.position;
-        if (w.tripped || w.returning) return;
-        return this.check(w, e.position, e.batteryPct, e.at);
-      case 'landed':
-      case 'link':
-      case 'failsafe':
-      case 'uploadRefused':
-        return;
+      }
+      // Already returning: a breach means the return must change; a battery shortfall cannot be helped by re-planning.
+      if (v.kind === 'geofence' && at - (f.lastRecallAt ?? 0) >= (this.opts.replanEveryMs ?? 10_000)) {
+        await contingencies.alarm(f, v.kind, `${v.reason} during the return: re-planned`, at);
+        await contingencies.recall(f, v.reason);
+      }
+      return;
+    }
+    if (position.altM > 5 && !insideIntent(f, position)) await contingencies.strayed(f, at);
+  }
+
+  /**
+   * Re-reads the airspace and re-checks every flight's way ahead against it (a zone declared at any time
+   * counts from then on); when the zones changed, every flight's on-board fence is updated too.
+   */
+  private async poll(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      const airspace = await this.opts.airspace();
+      this.airspaceNow = airspace;
+      const key = JSON.stringify(airspace.noFlyZones.map((z) => [z.id, z.footprint, z.floorM, z.ceilingM, z.windows ?? null]));
+      const changed = key !== this.zonesKey;
+      this.zonesKey = key;
+      for (const f of [...this.opts.runner.flights.values()]) await this.recheck(f, airspace, changed);
+    } finally {
+      this.polling = false;
     }
   }
 
-  private async check(w: Watch, position: LonLatAlt, batteryPct: number, at: number): Promise<void> {
-    const fenceId = typeof w.mission.request.fenceId === 'string' ? w.mission.request.fenceId : undefined;
-    const v = checkSafety({ position, batteryPct, at, airspace: w.airspace, remaining: remainingRoute(w.mission.plan.items, w.target), type: w.type, ...(fenceId === undefined ? {} : { fenceId }) });
-    if (v.action === 'continue') return;
-    w.tripped = true;
-    this.alarm(w, v.kind, v.reason, at);
-    await this.opts.abort(w.mission, v.reason);
+  private async recheck(f: Flight, airspace: Airspace, zonesChanged: boolean): Promise<void> {
+    const w = await this.watch(f);
+    if (!w) return;
+    const at = this.ctx.clock.now();
+    const span = intentSpanMs(w.mission.plan.durationS);
+    if (zonesChanged) {
+      this.ctx.link.prepare(f.droneId, onboardFence({ airspace, path: [...(f.position ? [f.position] : []), ...w.mission.plan.path], at, durationMs: span, rally: [f.home], ...(f.fenceId === undefined ? {} : { fenceId: f.fenceId }) })).catch((err: unknown) => {
+        this.ctx.log.warn({ err, droneId: f.droneId }, 'updating the on-board fence in flight failed');
+      });
+    }
+    if (!f.position || (f.returnPlan && at - (f.lastRecallAt ?? 0) < (this.opts.replanEveryMs ?? 10_000))) return;
+    const ahead = [f.position, ...(f.returnPlan ? f.returnPlan.route.slice(1) : remainingRoute(w.mission.plan.items, w.target, { ...f.home, altM: 0 }))];
+    const bad = returnViolations({ airspace, position: f.position, at, ...(f.fenceId === undefined ? {} : { fenceId: f.fenceId }) }, ahead, span);
+    if (bad.length === 0) return;
+    const reason = `AIRSPACE_CHANGED in flight: ${bad[0]?.message ?? 'the route ahead is no longer clear'}`;
+    await this.opts.runner.contingencies.alarm(f, 'airspace_changed', reason, at);
+    f.abortNote ??= reason;
+    await this.opts.runner.contingencies.recall(f, reason);
   }
+}
 
-  private async linkLost(w: Watch, at: number): Promise<void> {
-    w.linkLost = true;
-    await this.ctx.store.updateMission(w.mission.id, { note: 'link lost' }, at);
-    this.alarm(w, 'link_lost', `link lost with drone ${w.mission.droneId} during mission ${w.mission.id}`, at);
-  }
-
-  private alarm(w: Watch, kind: DroneAlarm['kind'], message: string, at: number): void {
-    const m = w.mission;
-    this.alarms.emit('alarm', { kind, droneId: m.droneId, dockId: m.dockId, missionId: m.id, at, message, ...(w.position ? { position: w.position } : {}) });
-  }
+/** Inside some volume of the flight's intent (footprint and altitude band)? Time is the runner's business. */
+function insideIntent(f: Flight, p: LonLatAlt): boolean {
+  const plane = new LocalPlane(p);
+  const xy = plane.toXY(p);
+  return f.intent.volumes.some((v) => p.altM <= v.ceilingM && p.altM >= v.floorM && pointInShape(xy, projectFootprint(plane, v.footprint)));
 }

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DroneStateChange } from '../../kernel/events.js';
 import { ll, squareM } from '../testing/fixtures.js';
+import { intentSpanMs } from './planning.js';
 import { DEFAULT_DRONE_TYPE } from './registry.js';
 import { makeHarness, recordChanges, waitStatus, type Harness } from './testing.js';
 import type { Pattern } from './types.js';
@@ -75,7 +76,8 @@ describe('DroneOpsService with the fake link', () => {
     const second = await h.service.planAndSchedule({ dockId: 'd2', pattern: corridor() }, { at });
     expect(second).toMatchObject({ ok: false, reason: 'conflict', conflictsWith: [{ missionId: first.missions[0]!.id, priority: 10 }] });
     if (second.ok || second.reason !== 'conflict') throw new Error('expected a conflict');
-    const firstEnd = at + Math.ceil(first.missions[0]!.plan.durationS * 1000) + 60_000;
+    // The first intent lasts its flight at the commanded speed with the margin (planning.ts intentSpanMs).
+    const firstEnd = at + intentSpanMs(first.missions[0]!.plan.durationS);
     expect(second.nextFreeSlot).toBe(firstEnd);
     expect(second.message).toContain(first.missions[0]!.id);
     // never left planned: refused, with the reason on its history

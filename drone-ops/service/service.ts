@@ -62,8 +62,8 @@ export class DroneOpsService extends DroneOpsRegistry {
     const live = new DroneStateTracker(o);
     super({ ...o, knowDrone: (d) => live.know(d) });
     this.live = live;
-    this.runner = new MissionRunner(o, { retryDelayMs: o.retryDelayMs ?? 60_000, onPreempted: (ids, by) => this.preempt(ids, by), dockOf: (id) => live.dockOf(id) });
-    this.safety = new SafetyWatch(o, { airspace: () => this.airspace(), abort: (m, note) => this.runner.abortActive(m, note) });
+    this.runner = new MissionRunner(o, { retryDelayMs: o.retryDelayMs ?? 60_000, onPreempted: (ids, by) => this.preempt(ids, by), airspace: () => this.airspace(), dockOf: (id) => live.dockOf(id) });
+    this.safety = new SafetyWatch(o, { airspace: () => this.airspace(), runner: this.runner });
     // Handlers are registered before the composition root starts the scheduler (JobScheduler.process).
     o.scheduler.process(LAUNCH_KIND, (job) => this.runner.launch(job));
     o.scheduler.process(PATROL_KIND, async (job) => this.firePatrol((job.payload as { patrolId: string }).patrolId));

@@ -1,0 +1,43 @@
+/**
+ * Drone safety alarms: what the dispatcher must hear about (drone-ops.md "the dispatcher is alerted";
+ * F3548: a nonconforming flight tells every affected operator). The composition root turns each into a
+ * `drone-safety` alert (app/drone-alarms.ts); each is also written on the mission's history.
+ */
+import { EventBus } from '../../kernel/bus.js';
+import type { LonLatAlt } from '../geo/types.js';
+import type { OpsContext } from './runner.js';
+
+export type DroneAlarmKind = 'geofence' | 'battery' | 'link_lost' | 'failsafe' | 'upload_refused' | 'fence_refused' | 'nonconforming' | 'airspace_changed';
+
+export interface DroneAlarm {
+  kind: DroneAlarmKind;
+  droneId: string;
+  dockId: string;
+  missionId: string;
+  at: number;
+  message: string;
+  position?: LonLatAlt;
+}
+
+export class DroneAlarms {
+  private readonly bus = new EventBus<{ alarm: DroneAlarm }>();
+
+  constructor(private readonly ctx: Pick<OpsContext, 'store' | 'log'>) {}
+
+  on(listener: (a: DroneAlarm) => void): () => void {
+    return this.bus.on('alarm', listener);
+  }
+
+  /** Writes the alarm on the mission's history (a row with the status unchanged), logs it, then announces it. */
+  async raise(a: DroneAlarm): Promise<void> {
+    await noteHistory(this.ctx, a.missionId, a.message, a.at);
+    this.ctx.log.warn({ alarm: a.kind, droneId: a.droneId, missionId: a.missionId }, a.message);
+    this.bus.emit('alarm', a);
+  }
+}
+
+/** A history row that keeps the mission's status: what happened during a flight (link, failsafe, return). */
+export async function noteHistory(ctx: Pick<OpsContext, 'store'>, missionId: string, note: string, at: number): Promise<void> {
+  const m = await ctx.store.getMission(missionId);
+  if (m) await ctx.store.transition(missionId, [m.status], m.status, at, { note });
+}
