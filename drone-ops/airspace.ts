@@ -203,3 +203,36 @@ export function zonesToAvoid(airspace: Airspace, opts: { at: number; durationMs:
     .filter((z) => zoneActive(z, opts.at, opts.durationMs) && z.floorM < opts.altM && z.ceilingM > 0)
     .map((z) => z.footprint);
 }
+
+/**
+ * The part of an airspace that matters around some points: operation areas and zones whose lon/lat box
+ * comes within `marginM` of theirs. Checking a flight against it gives the same answer as against the
+ * whole airspace for any path within the margin (a path beyond it is outside every kept area: a breach,
+ * the conservative answer), at a fraction of the cost for a city with detailed district outlines.
+ */
+export function airspaceNear(airspace: Airspace, points: LonLat[], marginM: number): Airspace {
+  if (points.length === 0) return airspace;
+  const dLat = marginM / 111_000;
+  const lats = points.map((p) => p.lat);
+  const lons = points.map((p) => p.lon);
+  const dLon = dLat / Math.max(0.01, Math.cos(((Math.min(...lats) + Math.max(...lats)) / 2) * (Math.PI / 180)));
+  const box = { w: Math.min(...lons) - dLon, e: Math.max(...lons) + dLon, s: Math.min(...lats) - dLat, n: Math.max(...lats) + dLat };
+  const near = (b: { w: number; e: number; s: number; n: number }): boolean => b.w <= box.e && box.w <= b.e && b.s <= box.n && box.s <= b.n;
+  return {
+    ...airspace,
+    operationAreas: airspace.operationAreas.filter((a) => near(lonLatBox(a.area))),
+    noFlyZones: airspace.noFlyZones.filter((z) => near(footprintLonLatBox(z.footprint))),
+  };
+}
+
+function lonLatBox(area: GeoArea): { w: number; e: number; s: number; n: number } {
+  const pts = area.type === 'Polygon' ? area.coordinates.flat() : area.coordinates.flat(2);
+  return { w: Math.min(...pts.map((p) => p[0] ?? 0)), e: Math.max(...pts.map((p) => p[0] ?? 0)), s: Math.min(...pts.map((p) => p[1] ?? 0)), n: Math.max(...pts.map((p) => p[1] ?? 0)) };
+}
+
+function footprintLonLatBox(fp: Footprint): { w: number; e: number; s: number; n: number } {
+  if (fp.type !== 'Circle') return lonLatBox(fp);
+  const dLat = fp.radiusM / 111_000;
+  const dLon = dLat / Math.max(0.01, Math.cos((fp.center.lat * Math.PI) / 180));
+  return { w: fp.center.lon - dLon, e: fp.center.lon + dLon, s: fp.center.lat - dLat, n: fp.center.lat + dLat };
+}

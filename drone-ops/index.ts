@@ -27,6 +27,7 @@ export {
   zoneActive,
   zonesToAvoid,
   checkPath,
+  airspaceNear,
   type Airspace,
   type NoFlyZone,
   type OperationArea,

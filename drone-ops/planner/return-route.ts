@@ -122,7 +122,10 @@ function aroundRoute(i: ReturnInput, start: LonLatAlt, target: LonLat, horizonMs
 
 /** The flown breadcrumbs back to the target, each jump as far as a clear leg reaches (string pulling). */
 function reversedRoute(i: ReturnInput, start: LonLatAlt, target: LonLat, horizonMs: number): LonLat[] | undefined {
-  const back = [...(i.flown ?? [])].reverse().map((p) => ({ ...p, altM: start.altM }));
+  // At most ~40 candidates: the string pulling below checks O(n²) legs.
+  const flown = [...(i.flown ?? [])].reverse();
+  const step = Math.max(1, Math.ceil(flown.length / 40));
+  const back = flown.filter((_, k) => k % step === 0).map((p) => ({ ...p, altM: start.altM }));
   if (back.length === 0) return undefined;
   const chain: LonLatAlt[] = [start, ...back, { ...target, altM: start.altM }];
   const out: LonLatAlt[] = [];

@@ -17,7 +17,7 @@ class Recording implements DroneLink {
   constructor(readonly inner: FakeDroneLink) {}
   prepare(droneId: string, safety: OnboardSafety): Promise<void> {
     this.calls.push({ droneId, what: 'prepare', safety });
-    if (this.refuseFence) return Promise.reject(new AppError('MAVLINK_NACK', { message: 'fence upload refused: too many points' }));
+    if (this.refuseFence) return Promise.reject(new AppError('FENCE_REFUSED', { message: 'fence upload refused: too many points' }));
     return this.inner.prepare(droneId, safety);
   }
   upload: DroneLink['upload'] = (d, items) => this.inner.upload(d, items);
@@ -120,7 +120,7 @@ describe('contingencies of a flight in the air', () => {
     if (!r.ok) throw new Error(r.message);
     const id = r.missions[0]!.id;
     const off = link.on((e) => {
-      if (e.type === 'telemetry' && Math.abs(e.position.lat - ll(1200, 0).lat) < 1e-6) {
+      if (e.type === 'telemetry' && clearance([e.position, e.position], ll(1200, 0)) < 30) {
         off();
         void h.service.cancel(id);
       }
@@ -231,7 +231,7 @@ describe('contingencies of a flight in the air', () => {
     if (!r.ok) throw new Error(r.message);
     const id = r.missions[0]!.id;
     const off = link.on((e) => {
-      if (e.type === 'telemetry' && Math.abs(e.position.lat - ll(1200, 0).lat) < 1e-6) {
+      if (e.type === 'telemetry' && clearance([e.position, e.position], ll(1200, 0)) < 30) {
         off();
         link.inject({ type: 'uploadRefused', droneId: 'd1-uav', at: clock.now(), missionType: 'rally', reason: 'too many points' });
         link.inject({ type: 'failsafe', droneId: 'd1-uav', at: clock.now(), reason: 'wind over limit', mode: 'RTL' });

@@ -5,7 +5,7 @@
  * never released by a timer. A flight whose extension is not free is nonconforming: it is announced and,
  * when another airborne drone is in the way, resolved by recalling it.
  */
-import type { Airspace } from '../airspace.js';
+import { airspaceNear, type Airspace } from '../airspace.js';
 import { airborne, type Intent } from '../deconfliction.js';
 import type { DroneType } from '../energy.js';
 import { distanceM } from '../geo/enu.js';
@@ -75,9 +75,10 @@ export class Contingencies {
   async recall(f: Flight, reason: string): Promise<ReturnPlan> {
     const now = this.ctx.clock.now();
     f.lastRecallAt = now;
-    const airspace = await this.opts.airspace();
     const here = f.position ?? { ...f.home, altM: 0 };
-    const plan = planReturn({ airspace, position: here, home: f.home, rally: await this.rally(f), flown: f.breadcrumbs, at: now, ...(f.fenceId === undefined ? {} : { fenceId: f.fenceId }) });
+    const rally = await this.rally(f);
+    const airspace = airspaceNear(await this.opts.airspace(), [here, f.home, ...rally, ...f.breadcrumbs], 3000);
+    const plan = planReturn({ airspace, position: here, home: f.home, rally, flown: f.breadcrumbs, at: now, ...(f.fenceId === undefined ? {} : { fenceId: f.fenceId }) });
     f.returnPlan = plan;
     f.intent = returnIntentFor(f.missionId, plan.route, f.priority, f.type, f.speedMps, now);
     await this.ctx.intents.checkAndCommit(f.intent, now);

@@ -132,7 +132,7 @@ export class FlightEvents {
     const { store } = this.ctx;
     const drone = await store.getDrone(droneId);
     if (!drone) return undefined;
-    const m = (await store.listMissions({ dockId: drone.dockId, status: ['in_flight', 'returning'] })).find((x) => x.droneId === droneId);
+    const m = (await store.listMissions({ dockId: drone.dockId, status: ['in_flight', 'returning'] })).find((x) => x.droneId === droneId && !this.runner.finished.has(x.id));
     const type = (await store.listDroneTypes()).find((t) => t.id === drone.typeId);
     if (!m || !type || this.runner.flights.has(droneId)) return this.runner.flights.get(droneId);
     const startedAt = m.startedAt ?? at;

@@ -9,10 +9,11 @@
  * stored with a history row and then emitted as `missionChanged`.
  */
 import type { EventBus } from '../../kernel/bus.js';
+import { AppError } from '../../kernel/errors.js';
 import type { Clock } from '../../kernel/clock.js';
 import type { MissionStatus } from '../../kernel/events.js';
 import type { Logger } from '../../kernel/logger.js';
-import type { Airspace } from '../airspace.js';
+import { airspaceNear, checkPath, type Airspace } from '../airspace.js';
 import type { DroneLink } from '../link/drone-link.js';
 import { MAV_CMD } from '../planner/mission.js';
 import { onboardFence } from '../planner/onboard.js';
@@ -56,6 +57,8 @@ export interface RunnerOptions {
 export class MissionRunner {
   /** Flights this process follows, by drone id. */
   readonly flights = new Map<string, Flight>();
+  /** Missions whose flight this process has closed: never adopted again from a late event. */
+  readonly finished = new Set<string>();
   readonly alarms: DroneAlarms;
   readonly contingencies: Contingencies;
   /** Aborts asked for while a launch is between preflight and start. */
@@ -112,7 +115,7 @@ export class MissionRunner {
     if (!m || m.status !== 'scheduled') return { skipped: m?.status ?? 'missing' };
     const { dock, type } = await this.preflightChecks(m, conditions);
     const now = this.ctx.clock.now();
-    const airspace = await this.airspace();
+    const airspace = airspaceNear(await this.airspace(), m.plan.path, 5000);
     const fenceId = fenceOf(m);
     const changed = airspaceChange(airspace, m.plan, now, fenceId);
     if (changed) return this.refuse(m, ['scheduled'], `AIRSPACE_CHANGED at launch: ${changed.message}`);
@@ -131,7 +134,11 @@ export class MissionRunner {
     if (!pre) return { skipped: 'not scheduled' };
     const rally = [dock.location, ...(await this.contingencies.rally({ dockId: dock.id, home: dock.location } as Flight))];
     const flight: Flight = { missionId: m.id, droneId: m.droneId, dockId: m.dockId, priority: m.priority, home: homeOf(m), type, speedMps: speedOf(m, type), ...(fenceId === undefined ? {} : { fenceId }), intent, launchedAt: now, linkLost: false, nonconforming: false, breadcrumbs: [] };
-    const safety = onboardFence({ airspace, path: m.plan.path, at: now, durationMs: intentSpanMs(m.plan.durationS), rally, ...(fenceId === undefined ? {} : { fenceId }) });
+    const span = intentSpanMs(m.plan.durationS);
+    // The vehicle's own lost-link RTL flies straight home: only when that line is clear from everywhere on the plan.
+    const home = homeOf(m);
+    const rtlClear = m.plan.path.every((p) => checkPath(airspace, [p, { ...home, altM: p.altM }, home], { at: now, durationMs: span, ...(fenceId === undefined ? {} : { fenceId }) }).ok);
+    const safety = onboardFence({ airspace, path: m.plan.path, at: now, durationMs: span, rally, lostLinkAction: rtlClear ? 'rtl' : 'land', ...(fenceId === undefined ? {} : { fenceId }) });
     return this.fly(pre, flight, safety);
   }
 
@@ -162,7 +169,8 @@ export class MissionRunner {
     try {
       await link.prepare(m.droneId, safety);
     } catch (err) {
-      const message = `FENCE_REFUSED: the vehicle refused its geofence or rally points: ${(err as Error).message}`;
+      if (!(err instanceof AppError && err.code === 'FENCE_REFUSED')) return this.retryLater(m, f, `vehicle not reachable for its fence: ${(err as Error).message}`);
+      const message = `FENCE_REFUSED: the vehicle refused its geofence or rally points: ${err.message}`;
       await this.alarms.raise({ kind: 'fence_refused', droneId: m.droneId, dockId: m.dockId, missionId: m.id, at: clock.now(), message });
       return this.finishEarly(m, 'failed', message);
     }
@@ -188,6 +196,15 @@ export class MissionRunner {
     }
     // In the air: the job (and its scheduler slot) ends here; link events follow the flight.
     return { status: 'in_flight' };
+  }
+
+  /** The vehicle could not be reached before take-off: back to `scheduled`, the airspace reserved but not airborne, retried. */
+  private async retryLater(m: MissionRecord, f: Flight, reason: string): Promise<never> {
+    const now = this.ctx.clock.now();
+    await this.move(m, ['preflight'], 'scheduled', `waiting: ${reason}`);
+    await this.ctx.store.updateDock(m.dockId, { status: 'idle' }, now);
+    await this.ctx.intents.checkAndCommit({ ...f.intent, state: 'accepted' }, now);
+    throw new RetryLater(reason, this.opts.retryDelayMs);
   }
 
   /** A scheduled or preflight mission that cannot fly as planned: failed with the reason, airspace released. */
@@ -228,6 +245,7 @@ export class MissionRunner {
   async finish(f: Flight, to: MissionStatus, note?: string): Promise<void> {
     if (this.flights.get(f.droneId) !== f) return;
     this.flights.delete(f.droneId);
+    this.finished.add(f.missionId);
     const { store, clock } = this.ctx;
     const m = await store.getMission(f.missionId);
     if (m) await this.move(m, ['uploading', 'in_flight', 'returning'], to, note, { finishedAt: clock.now() });

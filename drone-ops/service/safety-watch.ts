@@ -7,7 +7,7 @@
  * The airspace is polled: a zone that appears while drones fly is pushed to their on-board fences and
  * recalls every flight whose remaining route would enter it, before it gets there.
  */
-import type { Airspace } from '../airspace.js';
+import { airspaceNear, type Airspace } from '../airspace.js';
 import { LocalPlane } from '../geo/enu.js';
 import { pointInShape, projectFootprint } from '../geo/shapes.js';
 import type { LonLatAlt } from '../geo/types.js';
@@ -26,14 +26,19 @@ export type { DroneAlarm } from './alarms.js';
 export interface SafetyWatchOptions {
   airspace: () => Promise<Airspace>;
   runner: MissionRunner;
-  /** How often the airspace is re-read while drones fly, ms (default 1000). */
+  /** How often the airspace is re-read and every flight's way ahead re-checked, ms (default 250). */
   pollMs?: number;
   /** A return that still breaches is re-planned at most this often, ms (default 10 s). */
   replanEveryMs?: number;
 }
 
+/** Zones and areas farther than this from a flight's plan are not checked against it, m. */
+const NEAR_M = 5000;
+
 interface Watched {
   mission: MissionRecord;
+  /** The airspace around this flight (airspaceNear), for the airspace it was cut from. */
+  near?: { of: Airspace; value: Airspace };
   /** MISSION_CURRENT: the item being flown to. */
   target: number;
   tripped: boolean;
@@ -53,7 +58,7 @@ export class SafetyWatch {
   ) {
     const fail = (err: unknown): void => ctx.log.error({ err }, 'safety watch');
     this.offs = [ctx.link.on((e) => void this.onLink(e).catch(fail))];
-    this.timer = setInterval(() => void this.poll().catch(fail), opts.pollMs ?? 1000);
+    this.timer = setInterval(() => void this.poll().catch(fail), opts.pollMs ?? 250);
     this.timer.unref();
   }
 
@@ -72,9 +77,11 @@ export class SafetyWatch {
     clearInterval(this.timer);
   }
 
-  private async airspace(): Promise<Airspace> {
-    this.airspaceNow ??= await this.opts.airspace();
-    return this.airspaceNow;
+  /** The current airspace cut to the flight's surroundings (a city's district outlines are large). */
+  private async airspace(f: Flight, w: Watched, current?: Airspace): Promise<Airspace> {
+    const all = current ?? (this.airspaceNow ??= await this.opts.airspace());
+    if (w.near?.of !== all) w.near = { of: all, value: airspaceNear(all, [f.home, ...w.mission.plan.path], NEAR_M) };
+    return w.near.value;
   }
 
   private async watch(f: Flight): Promise<Watched | undefined> {
@@ -102,7 +109,7 @@ export class SafetyWatch {
   private async check(f: Flight, w: Watched, position: LonLatAlt, batteryPct: number, at: number): Promise<void> {
     const { contingencies } = this.opts.runner;
     const remaining = f.returnPlan ? f.returnPlan.route.slice(1) : remainingRoute(w.mission.plan.items, w.target, { ...f.home, altM: 0 });
-    const v = checkSafety({ position, batteryPct, at, airspace: await this.airspace(), remaining, type: f.type, ...(f.fenceId === undefined ? {} : { fenceId: f.fenceId }) });
+    const v = checkSafety({ position, batteryPct, at, airspace: await this.airspace(f, w), remaining, type: f.type, ...(f.fenceId === undefined ? {} : { fenceId: f.fenceId }) });
     if (v.action === 'rtl') {
       if (!f.returnPlan) {
         if (w.tripped) return;
@@ -141,9 +148,10 @@ export class SafetyWatch {
     }
   }
 
-  private async recheck(f: Flight, airspace: Airspace, zonesChanged: boolean): Promise<void> {
+  private async recheck(f: Flight, all: Airspace, zonesChanged: boolean): Promise<void> {
     const w = await this.watch(f);
     if (!w) return;
+    const airspace = await this.airspace(f, w, all);
     const at = this.ctx.clock.now();
     const span = intentSpanMs(w.mission.plan.durationS);
     if (zonesChanged) {
