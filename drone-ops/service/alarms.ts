@@ -5,7 +5,7 @@
  */
 import { EventBus } from '../../kernel/bus.js';
 import type { LonLatAlt } from '../geo/types.js';
-import type { OpsContext } from './runner.js';
+import type { OpsContext } from './context.js';
 
 export type DroneAlarmKind = 'geofence' | 'battery' | 'link_lost' | 'failsafe' | 'upload_refused' | 'fence_refused' | 'nonconforming' | 'airspace_changed';
 

@@ -170,6 +170,18 @@ describe('contingencies of a flight in the air', () => {
     expect(await h.intents.list(Date.now())).toEqual([]);
   });
 
+  it('scheduling re-checks the airspace: a zone declared since planning refuses the mission (not left planned)', async () => {
+    const { h } = await setup(20);
+    await dockAt(0, 0);
+    const planned = await h.service.plan({ dockId: 'd1', pattern: path([0, 500], [600, 500]) });
+    if (!planned.ok) throw new Error(planned.message);
+    await h.service.putZone({ id: 'tfr', footprint: { type: 'Circle', center: ll(300, 500), radiusM: 80 }, floorM: 0, ceilingM: 200 });
+    const r = await h.service.schedule(planned.missions[0]!.id);
+    expect(r).toMatchObject({ ok: false, message: expect.stringMatching(/^AIRSPACE_CHANGED at scheduling: leg \d+ enters no-fly zone tfr/) });
+    expect((await h.service.mission(planned.missions[0]!.id)).status).toBe('refused');
+    expect(await h.intents.list(Date.now())).toEqual([]);
+  });
+
   it('a refused fence means no launch, a failed mission and an alarm', async () => {
     const { h, link, alarms } = await setup(20);
     await dockAt(0, 0);

@@ -14,7 +14,7 @@ import { planReturn, type ReturnPlan } from '../planner/return-route.js';
 import type { DroneAlarmKind, DroneAlarms } from './alarms.js';
 import { noteHistory } from './alarms.js';
 import { extendIntent, intentSpanMs, returnIntentFor } from './planning.js';
-import type { OpsContext } from './runner.js';
+import type { OpsContext } from './context.js';
 
 /** What this process knows of a drone in the air. */
 export interface Flight {

@@ -8,10 +8,21 @@
  */
 import type { DroneLinkEvent } from '../link/drone-link.js';
 import { noteHistory } from './alarms.js';
-import { track, type Flight } from './contingency.js';
+import { track, type Contingencies, type Flight } from './contingency.js';
 import { intentFor } from './planning.js';
 import { homeOf } from './resume.js';
-import type { MissionRunner, OpsContext } from './runner.js';
+import type { MissionStatus } from '../../kernel/events.js';
+import type { MissionChanges, MissionRecord } from '../store/types.js';
+import type { OpsContext } from './context.js';
+
+/** What the events move: the runner's flights and lifecycle (MissionRunner implements it). */
+export interface FlightHost {
+  readonly flights: Map<string, Flight>;
+  readonly finished: Set<string>;
+  readonly contingencies: Contingencies;
+  move(m: MissionRecord, from: readonly MissionStatus[], to: MissionStatus, note?: string, changes?: MissionChanges): Promise<MissionRecord | undefined>;
+  finish(f: Flight, to: MissionStatus, note?: string): Promise<void>;
+}
 
 const LINK_LOST = /link lost/i;
 /** Past the drone's endurance (plus this) it cannot be in the air: a flight never heard landing is closed. */
@@ -25,7 +36,7 @@ export class FlightEvents {
 
   constructor(
     private readonly ctx: OpsContext,
-    private readonly runner: MissionRunner,
+    private readonly runner: FlightHost,
     private readonly opts: { telemetryEveryMs: number; conformEveryMs: number; dockOf?: (droneId: string) => string | undefined },
   ) {
     this.offLink = ctx.link.on((e) => {

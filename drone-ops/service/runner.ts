@@ -8,20 +8,16 @@
  * scheduled → preflight → uploading → in_flight → returning → completed | aborted | failed, each step
  * stored with a history row and then emitted as `missionChanged`.
  */
-import type { EventBus } from '../../kernel/bus.js';
 import { AppError } from '../../kernel/errors.js';
-import type { Clock } from '../../kernel/clock.js';
 import type { MissionStatus } from '../../kernel/events.js';
-import type { Logger } from '../../kernel/logger.js';
 import { airspaceNear, checkPath, type Airspace } from '../airspace.js';
-import type { DroneLink } from '../link/drone-link.js';
 import { MAV_CMD } from '../planner/mission.js';
 import { onboardFence } from '../planner/onboard.js';
-import { RetryLater, type Json, type JobScheduler, type RunningJob } from '../scheduler/scheduler.js';
-import type { IntentRegistry } from '../store/intents.js';
-import type { DockRecord, DroneOpsStore, MissionChanges, MissionRecord } from '../store/types.js';
+import { RetryLater, type Json, type RunningJob } from '../scheduler/scheduler.js';
+import type { DockRecord, MissionChanges, MissionRecord } from '../store/types.js';
 import type { DroneType } from '../energy.js';
 import { DroneAlarms } from './alarms.js';
+import type { OpsContext } from './context.js';
 import { unmetCondition } from './conditions.js';
 import { Contingencies, type Flight } from './contingency.js';
 import { FlightEvents } from './flight-events.js';
@@ -29,15 +25,7 @@ import { airspaceChange, intentFor, intentSpanMs } from './planning.js';
 import { homeOf } from './resume.js';
 import type { LaunchConditions } from './types.js';
 
-export interface OpsContext {
-  store: DroneOpsStore;
-  intents: IntentRegistry;
-  scheduler: JobScheduler;
-  link: DroneLink;
-  bus: EventBus;
-  clock: Clock;
-  log: Logger;
-}
+export type { OpsContext };
 
 export const LAUNCH_KIND = 'mission.launch';
 export const ACTIVE: readonly MissionStatus[] = ['preflight', 'uploading', 'in_flight', 'returning'];

@@ -13,7 +13,7 @@ import { PRIORITY as INTENT_PRIORITY } from '../deconfliction.js';
 import { chooseDock, type DockState } from '../dock-choice.js';
 import { distanceM } from '../geo/enu.js';
 import type { MissionRecord, PatrolRecord } from '../store/types.js';
-import { DEFAULT_TURNAROUND_S, intentFor, planFromDock } from './planning.js';
+import { airspaceChange, DEFAULT_TURNAROUND_S, intentFor, planFromDock } from './planning.js';
 import { DroneOpsRegistry, type RegistryContext } from './registry.js';
 import { resumedMission } from './resume.js';
 import { ACTIVE, LAUNCH_KIND, MissionRunner } from './runner.js';
@@ -186,6 +186,13 @@ export class DroneOpsService extends DroneOpsRegistry {
     if (m.status !== 'planned') throw new AppError('MISSION_TRANSITION_INVALID', { message: `Mission ${id} is ${m.status}, not planned`, details: { id, status: m.status } });
     const now = this.o.clock.now();
     const startAt = Math.max(now, when.at ?? now);
+    // drone-ops.md: airspace is checked when planned, when scheduled and at launch (zones declared since).
+    const changed = airspaceChange(await this.airspace(), m.plan, startAt, typeof m.request.fenceId === 'string' ? m.request.fenceId : undefined);
+    if (changed) {
+      const message = `AIRSPACE_CHANGED at scheduling: ${changed.message}`;
+      await this.refuse(m, `refused: ${message}`);
+      return { ok: false, reason: 'geofence', message, violations: [] };
+    }
     const r = await this.o.intents.checkAndCommit(intentFor(m.id, m.plan, m.priority, startAt), now);
     if (!r.ok) {
       const refusal = conflictRefusal(r);
