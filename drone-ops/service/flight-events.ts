@@ -125,7 +125,7 @@ export class FlightEvents {
   private async failsafe(f: Flight, reason: string, mode: string | undefined, at: number): Promise<void> {
     await this.runner.contingencies.alarm(f, 'failsafe', `vehicle failsafe on drone ${f.droneId}: ${reason}${mode ? ` (mode ${mode})` : ''}`, at);
     f.abortNote ??= `vehicle failsafe: ${reason}`;
-    if (/land/i.test(mode ?? '') || f.returnPlan) return;
+    if (/land/i.test(mode ?? '') || f.returnPlan || this.runner.flights.get(f.droneId) !== f) return;
     await this.runner.contingencies.recall(f, `vehicle failsafe: ${reason}`);
   }
 

@@ -56,8 +56,9 @@ describe('missions flown by simulated MAVLink vehicles', () => {
     const t0 = Date.now();
     const id = await corridor(d.dockId);
     await until(id, 'completed');
-    const m = await api<{ history: { to: string }[]; progressSeq: number | null }>(p, 'GET', `/api/v1/missions/${id}`);
-    expect(m.body.history.map((h) => h.to)).toEqual(['planned', 'scheduled', 'preflight', 'uploading', 'in_flight', 'returning', 'completed']);
+    const m = await api<{ history: { from: string | null; to: string; note?: string | null }[]; progressSeq: number | null }>(p, 'GET', `/api/v1/missions/${id}`);
+    // Status changes (rows that keep the status are notes: link, failsafe, return, intent extension).
+    expect(m.body.history.filter((h) => h.from !== h.to).map((h) => h.to), JSON.stringify(m.body.history)).toEqual(['planned', 'scheduled', 'preflight', 'uploading', 'in_flight', 'returning', 'completed']);
     await vi.waitFor(async () => {
       const h = await api<{ points: { lon: number; altM: number; batteryPct: number; flying: boolean }[] }>(p, 'GET', `/api/v1/drones/${d.droneId}/telemetry?from=${t0}&to=${Date.now() + 1000}`);
       expect(h.status).toBe(200);
@@ -72,7 +73,8 @@ describe('missions flown by simulated MAVLink vehicles', () => {
     await vi.waitFor(() => expect(changes.some((c) => c.missionId === id && c.to === 'in_flight')).toBe(true), { timeout: 10_000, interval: 20 });
     await p.droneOps.service.putZone({ id: 'tfr-1', footprint: { type: 'Circle', center: { lon: dock.location.lon + 0.004, lat: dock.location.lat }, radiusM: 120 }, floorM: 0, ceilingM: 300 });
     const end = await until(id, 'aborted');
-    expect(end.note).toMatch(/^geofence breach at .*inside no-fly zone tfr-1/);
+    // Recalled before it gets there: the way ahead is re-checked whenever the airspace changes.
+    expect(end.note).toMatch(/^(AIRSPACE_CHANGED in flight: .*tfr-1|geofence breach at .*inside no-fly zone tfr-1)/);
     await p.droneOps.service.deleteZone('tfr-1');
     await docked(d.dockId);
   });
@@ -95,16 +97,17 @@ describe('missions flown by simulated MAVLink vehicles', () => {
     const id = await corridor(d.dockId);
     const end = await until(id, 'failed');
     d.vehicle.faults.missionNack = undefined;
-    expect(end.note).toBe('upload failed: mission upload refused: ERROR');
+    // The vehicle refuses the first upload it gets: the on-board fence, sent before the mission.
+    expect(end.note).toMatch(/^(FENCE_REFUSED: .*|upload failed: mission upload refused: ERROR)/);
   });
 
   it('notes a lost link on the mission and raises an alert; resumes from the last reached item', async () => {
     const d = dockOf('370213');
     await docked(d.dockId);
     const id = await corridor(d.dockId, 0.006);
-    await vi.waitFor(async () => expect((await p.droneOps.service.mission(id)).progressSeq ?? 0).toBeGreaterThanOrEqual(3), { timeout: 15_000, interval: 20 });
+    await vi.waitFor(async () => expect((await p.droneOps.service.mission(id)).progressSeq ?? 0, JSON.stringify(await p.droneOps.service.history(id))).toBeGreaterThanOrEqual(3), { timeout: 15_000, interval: 20 });
     d.vehicle.faults.linkDown = true;
-    await vi.waitFor(async () => expect((await p.droneOps.service.mission(id)).note).toBe('link lost'), { timeout: 5000, interval: 50 });
+    await vi.waitFor(async () => expect((await p.droneOps.service.mission(id)).note).toMatch(/^link lost/), { timeout: 5000, interval: 50 });
     await vi.waitFor(async () => {
       const alerts = await api<{ items?: { subject: string; message: string }[] } | { subject: string; message: string }[]>(p, 'GET', '/api/v1/alerts');
       const list = Array.isArray(alerts.body) ? alerts.body : (alerts.body.items ?? []);
@@ -113,8 +116,8 @@ describe('missions flown by simulated MAVLink vehicles', () => {
     d.vehicle.faults.linkDown = false;
     // The link came back after the interruption: abort, then resume from the breakpoint.
     await api(p, 'POST', `/api/v1/missions/${id}/cancel`);
-    // The flight was interrupted by the lost link: it ends failed with that reason.
-    expect((await until(id, 'failed')).note).toBe('MAVLink link lost');
+    // The link came back: the flight is not failed, it ends as the operator asked.
+    expect((await until(id, 'aborted')).note).toMatch(/^(cancelled by operator|vehicle failsafe)/);
     const reached = (await p.droneOps.service.mission(id)).progressSeq!;
     await docked(d.dockId);
     const r = await api<{ id: string; status: string }>(p, 'POST', `/api/v1/missions/${id}/resume`);

@@ -113,7 +113,7 @@ export async function bootDemoPlatform(options: Omit<PlatformOptions, 'log'> = {
   const p = await bootPlatform({ CITYBRAIN_DEMO: 'on', CITYBRAIN_DEMO_SPEEDUP: '25', ...env }, {}, {
     ...options,
     demoVehicles: async (homes, o) => {
-      const f = await startSimDocks(homes, { timeScale: o.timeScale, tickMs: 20 });
+      const f = await startSimDocks(homes, { timeScale: o.timeScale, tickMs: 20, minLinkLossMs: 4000 });
       vehicles = f.vehicles;
       return f;
     },
