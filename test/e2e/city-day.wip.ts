@@ -1,3 +1,5 @@
+// Work in progress, not run by vitest (the file name ends in .wip.ts): the fault round times out MAVLink
+// sessions under load during prepare(). Rename to city-day.int.test.ts once it is green.
 /**
  * A simulated city day (drone-ops.md "Contingencies"), compressed: 56 docks in the four core districts
  * (simulated MAVLink vehicles on loopback UDP at 25× time, CITY_DAY_MAVLINK per district, the rest on the
