@@ -45,8 +45,9 @@ async function signIn(page: Page, username: string, password: string): Promise<v
 /** Features of a map layer currently drawn (MapLibre's own query, i.e. on the canvas, not in our state). */
 async function rendered(page: Page, layer: string): Promise<number> {
   return page.evaluate((l) => {
-    const m = (globalThis as unknown as { __cityMap?: { map: { queryRenderedFeatures(o: { layers: string[] }): unknown[] } } }).__cityMap;
-    return m ? m.map.queryRenderedFeatures({ layers: [l] }).length : -1;
+    const m = (globalThis as unknown as { __cityMap?: { map: { getLayer(id: string): unknown; queryRenderedFeatures(o: { layers: string[] }): unknown[] } } }).__cityMap;
+    // A map just created has no style yet: asking for its layers then is an error MapLibre logs.
+    return m && m.map.getLayer(l) ? m.map.queryRenderedFeatures({ layers: [l] }).length : -1;
   }, layer);
 }
 
