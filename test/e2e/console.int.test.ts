@@ -123,7 +123,12 @@ describe('e2e: the web console in chromium', () => {
     await expect
       .poll(
         async () => {
-          positions.push(await page.evaluate(() => JSON.stringify((globalThis as unknown as { __cityMap: { map: { queryRenderedFeatures(o: { layers: string[] }): { geometry: unknown }[] } } }).__cityMap.map.queryRenderedFeatures({ layers: ['drones'] }).map((f) => f.geometry))));
+          positions.push(
+            await page.evaluate(() => {
+              const m = (globalThis as unknown as { __cityMap?: { map: { getLayer(id: string): unknown; queryRenderedFeatures(o: { layers: string[] }): { geometry: unknown }[] } } }).__cityMap;
+              return m && m.map.getLayer('drones') ? JSON.stringify(m.map.queryRenderedFeatures({ layers: ['drones'] }).map((f) => f.geometry)) : '[]';
+            }),
+          );
           return new Set(positions.filter((x) => x !== '[]')).size;
         },
         { timeout: 60_000, interval: 250 },
