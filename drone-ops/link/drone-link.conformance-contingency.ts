@@ -57,7 +57,9 @@ export function describeContingencies(make: () => Promise<DroneLinkHarness>): vo
         rec.stop();
         const nav = items.filter((i) => isNavCommand(i.command) && i.command !== MAV_CMD.NAV_RETURN_TO_LAUNCH).map((i) => i.seq);
         expect(of(rec.events, 'progress').map((p) => p.seq).filter((s) => nav.includes(s))).toEqual(nav);
-        expect(phaseChanges(rec.events)).toEqual(['taking_off', 'in_flight', 'returning', 'landing']);
+        // From the take-off on: a phase report still in flight from the previous test's vehicle may come first.
+        const phases = phaseChanges(rec.events);
+        expect(phases.slice(phases.indexOf('taking_off'))).toEqual(['taking_off', 'in_flight', 'returning', 'landing']);
       }));
 
     it('prepare() puts the fence and rally points on board', () =>
