@@ -16,6 +16,7 @@ import type { Clock } from '../kernel/clock.js';
 import type { Config } from '../kernel/config.js';
 import { migrate, type Database } from '../kernel/db/index.js';
 import type { Logger } from '../kernel/logger.js';
+import { SecretBox } from '../kernel/secrets.js';
 import type { Registry } from 'prom-client';
 import { droneOpsPort, type DroneHistory } from './drone-ops-http.js';
 import { droneOpsMetrics } from './drone-ops-metrics.js';
@@ -38,6 +39,8 @@ export interface DroneOpsOptions {
   metrics?: Registry;
   /** How often the scheduler is compared with the store (patrol schedules, launch jobs, intents); default 60 s. */
   reconcileEveryMs?: number;
+  /** The credential key: MAVLink signing keys are stored encrypted under a key derived from it. */
+  credentialKey?: Buffer;
 }
 
 export interface DroneOps {
@@ -98,11 +101,15 @@ export async function startDroneOps(opts: DroneOpsOptions): Promise<DroneOps> {
     operationAreas: operationAreasFromDistricts(fc),
     districtOf: (lon, lat) => opts.districts.locate(lon, lat)?.id ?? null,
     attachLink,
+    ...(opts.credentialKey ? { secrets: new SecretBox(opts.credentialKey, 'mavlink signing key') } : {}),
     ...(metrics ? { patrolFired: metrics.patrolFired, reconciled: metrics.rebuilt } : {}),
   });
   const offMetrics = metrics?.watch(scheduler, opts.bus);
   try {
     await service.init();
+    // Keys stored in clear by earlier versions are sealed once, here (docs/security.md "Secrets at rest").
+    const sealed = await service.sealLegacySigningKeys();
+    if (sealed > 0) log.info({ drones: sealed }, 'MAVLink signing keys encrypted at rest');
     for (const { droneId, spec } of await service.droneLinks()) attachLink(droneId, spec);
     await scheduler.start();
     await service.startReconciling(opts.reconcileEveryMs);

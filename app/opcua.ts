@@ -17,6 +17,7 @@ import type { EventBus } from '../kernel/bus.js';
 import type { Clock } from '../kernel/clock.js';
 import { migrate, type Database } from '../kernel/db/index.js';
 import type { Logger } from '../kernel/logger.js';
+import { SecretBox } from '../kernel/secrets.js';
 
 export interface OpcuaWiring {
   readonly service: OpcuaSourceService;
@@ -25,10 +26,14 @@ export interface OpcuaWiring {
   stop(): Promise<void>;
 }
 
-export async function startOpcua(o: { database: Database; bus: EventBus; clock: Clock; log: Logger; devices: DeviceLookup; sink: ReadingSink; dataDir: string; trustOnFirstUse: boolean; metrics?: Registry }): Promise<OpcuaWiring> {
+export async function startOpcua(o: { database: Database; bus: EventBus; clock: Clock; log: Logger; devices: DeviceLookup; sink: ReadingSink; dataDir: string; trustOnFirstUse: boolean; metrics?: Registry; credentialKey?: Buffer }): Promise<OpcuaWiring> {
   await migrate(o.database, opcuaMigrations);
   const collector = new OpcuaCollector({ bus: o.bus, clock: o.clock, log: o.log, sink: o.sink, devices: o.devices, pkiDir: join(o.dataDir, 'opcua-pki'), trustOnFirstUse: o.trustOnFirstUse, ...(o.metrics ? { metrics: o.metrics } : {}) });
-  const service = new OpcuaSourceService(new KyselyOpcuaSourceStore(o.database), collector, o.devices, o.clock);
+  // Station passwords encrypted at rest; rows from before encryption are sealed once, here (docs/security.md).
+  const store = new KyselyOpcuaSourceStore(o.database, o.credentialKey ? new SecretBox(o.credentialKey, 'opc ua station password') : undefined);
+  const sealed = await store.sealLegacyPasswords();
+  if (sealed > 0) o.log.child({ module: 'opcua' }).info({ sources: sealed }, 'OPC UA station passwords encrypted at rest');
+  const service = new OpcuaSourceService(store, collector, o.devices, o.clock);
   await service.start();
   return {
     service,

@@ -161,7 +161,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
     cleanups.push(() => writer.close());
 
     // Drone-ops first: the alert service ranks its docks as resources and dispatches through it.
-    const droneOps = await startDroneOps({ config, database, bus, clock, log, districts, metrics, history: (id, from, to) => droneHistory(store, id, from, to), ...(opts.mavlink ? { mavlink: opts.mavlink } : {}) });
+    const droneOps = await startDroneOps({ config, database, bus, clock, log, districts, metrics, credentialKey, history: (id, from, to) => droneHistory(store, id, from, to), ...(opts.mavlink ? { mavlink: opts.mavlink } : {}) });
     cleanups.push(() => droneOps.stop());
     const offDroneTelemetry = recordDroneTelemetry(bus, writer, (err) => log.warn({ err }, 'drone telemetry not written'));
     const demo = config.demo === 'on' ? await startDemo({ service: droneOps.service, districts, factory: opts.demoVehicles, timeScale: config.demoSpeedup, perDistrict: config.demoDocksPerDistrict }) : undefined;
@@ -175,7 +175,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
     const notifications = await startNotifications({ database, bus, clock, log, metrics, credentialKey, districtOf: (id) => registry.lookup(id)?.district ?? null });
     cleanups.push(() => notifications.stop());
     // OPC UA stations feed the same writer and bus as MQTT devices (issue #6 part 4).
-    const opcua = await startOpcua({ database, bus, clock, log, devices: registry, sink: writer, dataDir, metrics, trustOnFirstUse: config.opcuaTrustOnFirstUse });
+    const opcua = await startOpcua({ database, bus, clock, log, devices: registry, sink: writer, dataDir, metrics, trustOnFirstUse: config.opcuaTrustOnFirstUse, credentialKey });
     cleanups.push(() => opcua.stop());
     const access = await startAccess({ database, clock, log, metrics, config });
     cleanups.push(async () => access.stop());

@@ -4,8 +4,9 @@
  */
 import type { Kysely, Migration } from 'kysely';
 import type { Database } from '../../kernel/db/index.js';
-import { isUniqueViolation } from '../../kernel/db/index.js';
+import { isUniqueViolation, sealLegacyColumn } from '../../kernel/db/index.js';
 import { AppError } from '../../kernel/errors.js';
+import type { SecretBox } from '../../kernel/secrets.js';
 import type { NodeMapping, OpcuaSource, SecurityModeName, SecurityPolicyName } from './source.js';
 
 export const opcuaMigrations: Record<string, Migration> = {
@@ -20,7 +21,8 @@ export const opcuaMigrations: Record<string, Migration> = {
         .addColumn('security_mode', 'text', (c) => c.notNull())
         .addColumn('security_policy', 'text', (c) => c.notNull())
         .addColumn('username', 'text')
-        // Needed in clear to log in to the station (UserNameIdentityToken); never returned by the API.
+        // Needed in clear to log in to the station (UserNameIdentityToken), so encrypted at rest rather than
+        // hashed (KyselyOpcuaSourceStore with a SecretBox); never returned by the API.
         .addColumn('password', 'text')
         .addColumn('sampling_ms', 'integer', (c) => c.notNull())
         .addColumn('publishing_ms', 'integer', (c) => c.notNull())
@@ -73,13 +75,22 @@ export interface OpcuaSourceStore {
 export class KyselyOpcuaSourceStore implements OpcuaSourceStore {
   private readonly db: Db;
 
-  constructor(database: Database) {
+  /** With a `box`, station passwords are stored encrypted (kernel/secrets.ts SecretBox) and decrypted on read. */
+  constructor(
+    database: Database,
+    private readonly box?: SecretBox,
+  ) {
     this.db = database.db as Db;
+  }
+
+  /** Encrypts station passwords stored in clear by earlier versions; returns how many rows it sealed. Idempotent. */
+  async sealLegacyPasswords(): Promise<number> {
+    return this.box ? sealLegacyColumn(this.db, 'opcua_sources', 'id', 'password', this.box) : 0;
   }
 
   async insert(source: OpcuaSource): Promise<void> {
     try {
-      await this.db.insertInto('opcua_sources').values(toRow(source)).execute();
+      await this.db.insertInto('opcua_sources').values(this.toRow(source)).execute();
     } catch (err) {
       if (isUniqueViolation(err)) throw new AppError('OPCUA_SOURCE_EXISTS', { message: `OPC UA source ${source.id} already exists`, cause: err });
       throw err;
@@ -87,24 +98,35 @@ export class KyselyOpcuaSourceStore implements OpcuaSourceStore {
   }
 
   async update(source: OpcuaSource): Promise<void> {
-    const { id, created_at: _created, ...rest } = toRow(source);
+    const { id, created_at: _created, ...rest } = this.toRow(source);
     const r = await this.db.updateTable('opcua_sources').set(rest).where('id', '=', id).executeTakeFirst();
     if (Number(r.numUpdatedRows) === 0) throw new AppError('OPCUA_SOURCE_NOT_FOUND', { message: `OPC UA source ${id} not found` });
   }
 
   async get(id: string): Promise<OpcuaSource | undefined> {
     const row = await this.db.selectFrom('opcua_sources').selectAll().where('id', '=', id).executeTakeFirst();
-    return row === undefined ? undefined : fromRow(row);
+    return row === undefined ? undefined : this.fromRow(row);
   }
 
   async list(): Promise<OpcuaSource[]> {
     const rows = await this.db.selectFrom('opcua_sources').selectAll().orderBy('id').execute();
-    return rows.map(fromRow);
+    return rows.map((r) => this.fromRow(r));
   }
 
   async delete(id: string): Promise<boolean> {
     const r = await this.db.deleteFrom('opcua_sources').where('id', '=', id).executeTakeFirst();
     return Number(r.numDeletedRows) > 0;
+  }
+
+  private toRow(s: OpcuaSource): SourcesTable {
+    const row = toRow(s);
+    return this.box && row.password !== null ? { ...row, password: this.box.seal(row.password) } : row;
+  }
+
+  /** Throws SECRET_UNREADABLE for a password sealed under another key or left in clear (not migrated). */
+  private fromRow(r: SourcesTable): OpcuaSource {
+    const source = fromRow(r);
+    return this.box && source.password !== null ? { ...source, password: this.box.open(source.password) } : source;
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../kernel/errors.js';
+import { SecretBox } from '../../kernel/secrets.js';
 import { SAMPLE_JIAODONG_AIRPORT_ZONE, type NoFlyZone, type OperationArea } from '../airspace.js';
 import type { DockStatus } from '../dock-choice.js';
 import type { DroneType } from '../energy.js';
@@ -82,6 +83,8 @@ export interface RegistryContext extends OpsContext {
   attachLink?: (droneId: string, spec: DroneLinkSpec) => void;
   /** Told every drone (at init and registration), e.g. to map drone events to their dock. */
   knowDrone?: (d: DroneRecord) => void;
+  /** With it, MAVLink signing keys are stored encrypted (kernel/secrets.ts) and decrypted on read. */
+  secrets?: SecretBox;
 }
 
 export abstract class DroneOpsRegistry {
@@ -198,8 +201,38 @@ export abstract class DroneOpsRegistry {
   /** Sets (or moves) a drone's MAVLink address and attaches it. @throws DRONE_NOT_FOUND, VALIDATION_FAILED */
   async setDroneLink(droneId: string, spec: DroneLinkSpec): Promise<void> {
     await this.drone(droneId);
-    await this.ctx.store.setSetting(LINK_KEY + droneId, JSON.stringify(checkLinkSpec(spec)));
+    await this.ctx.store.setSetting(LINK_KEY + droneId, JSON.stringify(this.sealed(checkLinkSpec(spec))));
     this.ctx.attachLink?.(droneId, spec);
+  }
+
+  /**
+   * Encrypts signing keys stored in clear by earlier versions; returns how many it sealed. Idempotent.
+   * Run at start, before `droneLinks()` (which refuses a clear key once a SecretBox is configured).
+   */
+  async sealLegacySigningKeys(): Promise<number> {
+    const box = this.ctx.secrets;
+    if (!box) return 0;
+    let sealed = 0;
+    for (const d of await this.ctx.store.listDrones()) {
+      const raw = await this.ctx.store.getSetting(LINK_KEY + d.id);
+      if (raw === undefined) continue;
+      const spec = JSON.parse(raw) as DroneLinkSpec;
+      if (spec.signingKey === undefined || SecretBox.isSealed(spec.signingKey)) continue;
+      await this.ctx.store.setSetting(LINK_KEY + d.id, JSON.stringify({ ...spec, signingKey: box.seal(spec.signingKey) }));
+      sealed++;
+    }
+    return sealed;
+  }
+
+  private sealed(spec: DroneLinkSpec): DroneLinkSpec {
+    const box = this.ctx.secrets;
+    return box && spec.signingKey !== undefined ? { ...spec, signingKey: box.seal(spec.signingKey) } : spec;
+  }
+
+  /** @throws SECRET_UNREADABLE for a key sealed under another credential key or left in clear. */
+  private opened(spec: DroneLinkSpec): DroneLinkSpec {
+    const box = this.ctx.secrets;
+    return box && spec.signingKey !== undefined ? { ...spec, signingKey: box.open(spec.signingKey) } : spec;
   }
 
   /** Every drone registered with a MAVLink address, with its link spec (signing key included). */
@@ -207,7 +240,7 @@ export abstract class DroneOpsRegistry {
     const out: { droneId: string; spec: DroneLinkSpec }[] = [];
     for (const d of await this.ctx.store.listDrones()) {
       const raw = await this.ctx.store.getSetting(LINK_KEY + d.id);
-      if (raw !== undefined) out.push({ droneId: d.id, spec: JSON.parse(raw) as DroneLinkSpec });
+      if (raw !== undefined) out.push({ droneId: d.id, spec: this.opened(JSON.parse(raw) as DroneLinkSpec) });
     }
     return out;
   }

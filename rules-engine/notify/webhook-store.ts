@@ -1,7 +1,7 @@
 /** Webhook receivers and the delivery outbox/log in the relational store (Kysely: SQLite or PostgreSQL). */
 import type { Kysely } from 'kysely';
-import type { Database } from '../../kernel/db/index.js';
-import { SecretBox } from '../../kernel/secrets.js';
+import { sealLegacyColumn, type Database } from '../../kernel/db/index.js';
+import type { SecretBox } from '../../kernel/secrets.js';
 import type { NoticeFilter } from './routing.js';
 
 export interface WebhookRow {
@@ -74,14 +74,7 @@ export class WebhookStore {
 
   /** Encrypts signing secrets stored in clear by earlier versions; returns how many rows it sealed. Idempotent. */
   async sealLegacySecrets(): Promise<number> {
-    const box = this.box;
-    if (!box) return 0;
-    const rows = await this.db.selectFrom('notify_webhooks').select(['id', 'secret']).execute();
-    const legacy = rows.filter((r) => !SecretBox.isSealed(r.secret));
-    for (const r of legacy) {
-      await this.db.updateTable('notify_webhooks').set({ secret: box.seal(r.secret) }).where('id', '=', r.id).where('secret', '=', r.secret).execute();
-    }
-    return legacy.length;
+    return this.box ? sealLegacyColumn(this.db, 'notify_webhooks', 'id', 'secret', this.box) : 0;
   }
 
   async insertReceiver(r: Receiver): Promise<void> {
