@@ -1,6 +1,7 @@
 /** Managing people (admins) and one's own personal API tokens. */
 import type { Clock } from '../kernel/clock.js';
 import { AppError } from '../kernel/errors.js';
+import type { TokenView as KernelTokenView } from '../kernel/people.js';
 import { DistrictScope } from '../kernel/scope.js';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from './passwords.js';
 import type { Principal } from './principal.js';
@@ -37,7 +38,7 @@ export interface TokenInput {
   expiresInDays?: number;
 }
 
-export type TokenView = Omit<TokenRecord, 'hash' | 'userId'>;
+export type TokenView = KernelTokenView<Role>;
 
 const publicUser = ({ passwordHash: _omit, ...u }: UserRecord): User => u;
 const tokenView = ({ hash: _h, userId: _u, ...t }: TokenRecord): TokenView => t;

@@ -1,18 +1,10 @@
 /** The AccessStore port: people, their sessions and personal tokens, and the append-only audit log. */
+import type { AuditEntry, AuditQuery, PersonView, TokenView } from '../kernel/people.js';
 import type { Role } from './roles.js';
 
-export interface User {
-  id: string;
-  username: string;
-  role: Role;
-  /** District codes the person may see, or null for the whole city. */
-  districts: string[] | null;
-  /** Response unit (responders), or null. */
-  unit: string | null;
-  disabled: boolean;
-  createdAt: number;
-  updatedAt: number;
-}
+export type { AuditEntry, AuditQuery };
+
+export type User = PersonView<Role>;
 
 export interface UserRecord extends User {
   /** argon2id PHC string. */
@@ -34,49 +26,10 @@ export interface SessionRecord {
   ip: string | null;
 }
 
-export interface TokenRecord {
-  id: string;
+export interface TokenRecord extends TokenView<Role> {
   userId: string;
-  name: string;
-  role: Role;
-  districts: string[] | null;
   /** SHA-256 (hex) of the secret part (32 random bytes). */
   hash: string;
-  createdAt: number;
-  expiresAt: number;
-  revokedAt: number | null;
-  lastUsedAt: number | null;
-}
-
-export interface AuditEntry {
-  id: string;
-  at: number;
-  /** Username of the authenticated person, `admin-token`, or null (a failed login: nobody was authenticated). */
-  actor: string | null;
-  via: 'session' | 'token' | 'bootstrap' | null;
-  userId: string | null;
-  tokenId: string | null;
-  role: string | null;
-  method: string;
-  /** Route pattern (`/api/v1/alerts/:id/ack`) or an event name (`login`, `logout`, `login_failed`). */
-  route: string;
-  /** Path parameters of the request: the ids acted on. */
-  targets: Record<string, string>;
-  ip: string | null;
-  status: number;
-  detail: Record<string, unknown> | null;
-}
-
-export interface AuditQuery {
-  actor?: string;
-  route?: string;
-  method?: string;
-  /** `ok` = status < 400, `failed` = status ≥ 400. */
-  outcome?: 'ok' | 'failed';
-  from?: number;
-  to?: number;
-  limit: number;
-  offset: number;
 }
 
 export interface AccessStore {

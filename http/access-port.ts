@@ -2,71 +2,9 @@
  * What the HTTP server needs from access/ (people, sessions, personal tokens, audit). The composition
  * root hands it the access module's service; http/ only sees these shapes.
  */
-import type { DistrictScope } from '../kernel/scope.js';
+import type { AuditEntry, AuditQuery, PersonView, Principal, TokenView } from '../kernel/people.js';
 
-/** Who is asking (access/principal.ts). */
-export interface Principal {
-  via: 'session' | 'token' | 'bootstrap';
-  userId: string | null;
-  /** What history and the audit log show: the username, or `admin-token`. */
-  username: string;
-  role: string;
-  unit: string | null;
-  scope: DistrictScope;
-  tokenId?: string;
-  sessionId?: string;
-  csrf?: string;
-  expiresAt?: number;
-}
-
-export interface UserView {
-  id: string;
-  username: string;
-  role: string;
-  districts: string[] | null;
-  unit: string | null;
-  disabled: boolean;
-  createdAt: number;
-  updatedAt: number;
-}
-
-export interface TokenView {
-  id: string;
-  name: string;
-  role: string;
-  districts: string[] | null;
-  createdAt: number;
-  expiresAt: number;
-  revokedAt: number | null;
-  lastUsedAt: number | null;
-}
-
-export interface AuditRecord {
-  id: string;
-  at: number;
-  actor: string | null;
-  via: Principal['via'] | null;
-  userId: string | null;
-  tokenId: string | null;
-  role: string | null;
-  method: string;
-  route: string;
-  targets: Record<string, string>;
-  ip: string | null;
-  status: number;
-  detail: Record<string, unknown> | null;
-}
-
-export interface AuditFilter {
-  actor?: string;
-  route?: string;
-  method?: string;
-  outcome?: 'ok' | 'failed';
-  from?: number;
-  to?: number;
-  limit: number;
-  offset: number;
-}
+export type { Principal };
 
 export interface AccessPort {
   /** The person behind a session cookie value, or null (unknown, expired, idle). */
@@ -88,10 +26,10 @@ export interface AccessPort {
   /** Absolute session lifetime, s (the cookie's Max-Age). */
   readonly sessionMaxAgeS: number;
   users: {
-    create(input: { username: string; password: string; role: string; districts?: string[] | null; unit?: string | null }): Promise<UserView>;
-    list(): Promise<UserView[]>;
-    get(id: string): Promise<UserView>;
-    update(id: string, change: { role?: string; districts?: string[] | null; unit?: string | null; disabled?: boolean; password?: string }): Promise<UserView>;
+    create(input: { username: string; password: string; role: string; districts?: string[] | null; unit?: string | null }): Promise<PersonView>;
+    list(): Promise<PersonView[]>;
+    get(id: string): Promise<PersonView>;
+    update(id: string, change: { role?: string; districts?: string[] | null; unit?: string | null; disabled?: boolean; password?: string }): Promise<PersonView>;
     delete(id: string): Promise<void>;
     changeOwnPassword(p: Principal, current: string, next: string): Promise<void>;
   };
@@ -101,7 +39,7 @@ export interface AccessPort {
     revoke(p: Principal, id: string): Promise<void>;
   };
   audit: {
-    append(e: Omit<AuditRecord, 'id'>): Promise<void>;
-    query(q: AuditFilter): Promise<{ items: AuditRecord[]; total: number }>;
+    append(e: Omit<AuditEntry, 'id'>): Promise<void>;
+    query(q: AuditQuery): Promise<{ items: AuditEntry[]; total: number }>;
   };
 }

@@ -4,7 +4,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import type { AccessPort, AuditRecord } from '../access-port.js';
+import type { AuditEntry } from '../../kernel/people.js';
+import type { AccessPort } from '../access-port.js';
 import { errorResponses } from '../schemas.js';
 import { parseTime } from '../query.js';
 
@@ -103,7 +104,7 @@ function cell(v: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function auditCsv(items: AuditRecord[]): string {
+export function auditCsv(items: AuditEntry[]): string {
   const rows = items.map((e) => CSV_COLUMNS.map((c) => cell(c === 'at' ? new Date(e.at).toISOString() : e[c])).join(','));
   return [CSV_COLUMNS.join(','), ...rows].join('\r\n') + '\r\n';
 }
