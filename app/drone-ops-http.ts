@@ -9,6 +9,7 @@ import type { DroneRecord, MissionRecord } from '../drone-ops/store/index.js';
 import type { DroneOpsPort, View } from '../http/routes/drone-ops.port.js';
 import type { PlanBodyT, ScheduleBodyT, ZoneFeatureInT } from '../http/routes/drone-ops.schemas.js';
 import { AppError } from '../kernel/errors.js';
+import { exportQgcPlan, importQgcPlan } from './qgc-plan.js';
 import type { MissionStatus } from '../kernel/events.js';
 
 const ms = (v: number | string | undefined): number | undefined => (v === undefined ? undefined : typeof v === 'number' ? v : Date.parse(v));
@@ -95,7 +96,7 @@ export type DroneHistory = (droneId: string, from: number, to: number) => Promis
 
 export function droneOpsPort(svc: DroneOpsService, history?: DroneHistory): DroneOpsPort {
   const asView = <T extends object>(x: T): View => ({ ...x }) as View;
-  return {
+  const port: DroneOpsPort = {
     airspace: async () => {
       const a = await svc.airspace();
       const areas = a.operationAreas.map((o) => ({ type: 'Feature', id: o.id, geometry: o.area, properties: { id: o.id, name: o.name ?? null, kind: 'operation_area' } }));
@@ -155,5 +156,8 @@ export function droneOpsPort(svc: DroneOpsService, history?: DroneHistory): Dron
       return { ...r.patrol, ...(r.nextRunAt === undefined ? {} : { nextRunAt: r.nextRunAt }) };
     },
     deletePatrol: (id) => svc.deletePatrol(id),
+    qgcPlan: (id) => exportQgcPlan(svc, id),
+    importQgcPlan: (file, o) => importQgcPlan(svc, file, o, (b) => port.validate(b)),
   };
+  return port;
 }

@@ -56,3 +56,5 @@ export {
 } from './dock-choice.js';
 export { airborne, conflicts, IntentBook, PRIORITY, type Intent, type IntentState, type Volume4D, type CommitResult, type IntentBookOptions } from './deconfliction.js';
 export { GridIndex } from './intent-index.js';
+export { toQgcPlan, QGC_FIRMWARE, type QgcPlan, type QgcSimpleItem, type PlanExportInput } from './qgc/plan-file.js';
+export { fromQgcPlan, type QgcImport, type QgcFence, type QgcWarning } from './qgc/plan-import.js';

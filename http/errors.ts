@@ -54,9 +54,11 @@ export function toAppError(err: unknown): AppError | undefined {
   return undefined;
 }
 
-export function installErrorHandling(app: FastifyInstance): void {
+/** `countError` is told every error code the API answers with (`citybrain_http_errors_total{code}`). */
+export function installErrorHandling(app: FastifyInstance, countError: (code: string) => void = () => {}): void {
   app.setErrorHandler((err: unknown, req: FastifyRequest, reply: FastifyReply) => {
     const appErr = toAppError(err);
+    countError(appErr?.code ?? 'INTERNAL');
     if (appErr === undefined) {
       // Never echo an unexpected message: it may carry SQL, paths or secrets. The log has the stack.
       req.log.error({ err }, 'unhandled error');

@@ -8,7 +8,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { auditTrail, authorize, declareAccess } from './auth.js';
 import type { HttpDeps } from './deps.js';
 import { installErrorHandling } from './errors.js';
-import { auditFailureCounter, installHttpMetrics } from './metrics.js';
+import { auditFailureCounter, httpErrorCounter, installHttpMetrics } from './metrics.js';
 import { contractRoutes, districtRoutes } from './routes/catalog.js';
 import { consoleRoutes } from './routes/console.js';
 import { deviceRoutes } from './routes/devices.js';
@@ -52,7 +52,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
 
   app.decorateRequest('principal', null);
   app.decorateRequest('auditDetail', null);
-  installErrorHandling(app);
+  installErrorHandling(app, httpErrorCounter(deps.metrics));
   installHttpMetrics(app, deps.metrics);
   installRequestLog(app);
 

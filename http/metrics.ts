@@ -48,3 +48,12 @@ export function auditFailureCounter(registry: Registry): Counter {
   if (existing) return existing as Counter;
   return new Counter({ name: AUDIT_FAILURES, help: 'Audit entries that could not be written', registers: [registry] });
 }
+
+export const HTTP_ERRORS = 'citybrain_http_errors_total';
+
+/** Error answers by code (docs/errors.md), so a dashboard tells a bad file from a missing route. */
+export function httpErrorCounter(registry: Registry): (code: string) => void {
+  const existing = registry.getSingleMetric(HTTP_ERRORS) as Counter<'code'> | undefined;
+  const c = existing ?? new Counter({ name: HTTP_ERRORS, help: 'HTTP error answers by error code', labelNames: ['code'], registers: [registry] });
+  return (code) => c.inc({ code });
+}

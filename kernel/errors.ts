@@ -78,6 +78,8 @@ export const ERROR_CODES = {
   FENCE_REFUSED: { status: 422, message: 'The vehicle refused the geofence or rally points, or they cannot be made to fit it' },
   AUTOPILOT_MISMATCH: { status: 409, message: 'The vehicle reports a different autopilot than the one registered' },
   DRONE_OPS_UNAVAILABLE: { status: 501, message: 'drone-ops is not available' },
+  QGC_PLAN_INVALID: { status: 400, message: 'The file is not a QGroundControl plan (or has nothing to fly)' },
+  QGC_PLAN_NO_DOCK: { status: 422, message: 'No dock given and none within reach of the plan\'s planned home position' },
   // OPC UA sources (issue #6)
   OPCUA_SOURCE_NOT_FOUND: { status: 404, message: 'OPC UA source not found' },
   OPCUA_SOURCE_EXISTS: { status: 409, message: 'An OPC UA source with this id already exists' },

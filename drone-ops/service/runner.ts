@@ -12,7 +12,7 @@ import { AppError } from '../../kernel/errors.js';
 import type { MissionStatus } from '../../kernel/events.js';
 import { airspaceNear, checkPath, type Airspace } from '../airspace.js';
 import { MAV_CMD } from '../planner/mission.js';
-import { onboardFence } from '../planner/onboard.js';
+import { onboardFence, type OnboardFence } from '../planner/onboard.js';
 import { RetryLater, type Json, type RunningJob } from '../scheduler/scheduler.js';
 import type { DockRecord, MissionChanges, MissionRecord } from '../store/types.js';
 import type { DroneType } from '../energy.js';
@@ -120,14 +120,19 @@ export class MissionRunner {
     if (r.preempted.length > 0) await this.opts.onPreempted(r.preempted.map((p) => p.owner ?? p.id), m);
     const pre = await this.move(m, ['scheduled'], 'preflight', `launch attempt ${job.attempt}`);
     if (!pre) return { skipped: 'not scheduled' };
-    const rally = [dock.location, ...(await this.contingencies.rally({ dockId: dock.id, home: dock.location } as Flight))];
     const flight: Flight = { missionId: m.id, droneId: m.droneId, dockId: m.dockId, priority: m.priority, home: homeOf(m), type, speedMps: speedOf(m, type), ...(fenceId === undefined ? {} : { fenceId }), intent, launchedAt: now, linkLost: false, nonconforming: false, breadcrumbs: [] };
+    return this.fly(pre, flight, await this.onboardFor(m, dock, airspace, now));
+  }
+
+  /** The fence, rally points (the dock, then alternates) and lost-link action a launch at `at` sends. */
+  async onboardFor(m: MissionRecord, dock: DockRecord, airspace: Airspace, at: number): Promise<OnboardFence> {
+    const fenceId = fenceOf(m);
+    const rally = [dock.location, ...(await this.contingencies.rally({ dockId: dock.id, home: dock.location } as Flight))];
     const span = intentSpanMs(m.plan.durationS);
     // The vehicle's own lost-link RTL flies straight home: only when that line is clear from everywhere on the plan.
     const home = homeOf(m);
-    const rtlClear = m.plan.path.every((p) => checkPath(airspace, [p, { ...home, altM: p.altM }, home], { at: now, durationMs: span, ...(fenceId === undefined ? {} : { fenceId }) }).ok);
-    const safety = onboardFence({ airspace, path: m.plan.path, at: now, durationMs: span, rally, lostLinkAction: rtlClear ? 'rtl' : 'land', ...(fenceId === undefined ? {} : { fenceId }) });
-    return this.fly(pre, flight, safety);
+    const rtlClear = m.plan.path.every((p) => checkPath(airspace, [p, { ...home, altM: p.altM }, home], { at, durationMs: span, ...(fenceId === undefined ? {} : { fenceId }) }).ok);
+    return onboardFence({ airspace, path: m.plan.path, at, durationMs: span, rally, lostLinkAction: rtlClear ? 'rtl' : 'land', ...(fenceId === undefined ? {} : { fenceId }) });
   }
 
   private async preflightChecks(m: MissionRecord, conditions: LaunchConditions | undefined): Promise<{ dock: DockRecord; type: DroneType }> {
@@ -151,7 +156,7 @@ export class MissionRunner {
     return { dock, type };
   }
 
-  private async fly(m: MissionRecord, f: Flight, safety: ReturnType<typeof onboardFence>): Promise<Json> {
+  private async fly(m: MissionRecord, f: Flight, safety: OnboardFence): Promise<Json> {
     const { store, link, clock } = this.ctx;
     await store.updateDock(m.dockId, { status: 'preparing' }, clock.now());
     try {

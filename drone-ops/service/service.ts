@@ -8,7 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, isAppError } from '../../kernel/errors.js';
 import type { MissionStatus } from '../../kernel/events.js';
-import { createAirspace, type Airspace, type OperationArea } from '../airspace.js';
+import { airspaceNear, createAirspace, type Airspace, type OperationArea } from '../airspace.js';
+import type { OnboardFence } from '../planner/onboard.js';
 import { PRIORITY as INTENT_PRIORITY } from '../deconfliction.js';
 import { chooseDock, type DockState } from '../dock-choice.js';
 import { distanceM } from '../geo/enu.js';
@@ -129,6 +130,14 @@ export class DroneOpsService extends DroneOpsRegistry {
   }
 
   /** Plans without storing: the mission(s) or a refusal naming the leg and zone, or the energy shortfall. */
+  /** The fence and rally points a launch of this mission would send: at its launch time, or now. Throws MISSION_NOT_FOUND. */
+  async onboardPreview(id: string): Promise<OnboardFence> {
+    const m = await this.mission(id);
+    const dock = await this.dock(m.dockId);
+    const airspace = airspaceNear(await this.airspace(), m.plan.path, 5000);
+    return this.runner.onboardFor(m, dock, airspace, m.runAt ?? this.o.clock.now());
+  }
+
   async validate(req: PlanRequest): Promise<PlanOutcome> {
     const { dock, type } = await this.dockWithType(req.dockId);
     return planFromDock(await this.airspace(), dock.location, type, req.pattern, {

@@ -46,6 +46,10 @@ export interface DroneOpsPort {
   getMission(id: string): Promise<View>;
   /** Emergency point inspection from the nearest available dock. Throws DOCK_UNAVAILABLE. */
   dispatch(req: DispatchBodyT): Promise<View>;
+  /** The mission as a QGroundControl `.plan` file, with the fence and rally points its launch sends. Throws MISSION_NOT_FOUND. */
+  qgcPlan(id: string): Promise<View>;
+  /** A `.plan` file → a `waypoints` plan body, its check, the file's fence and a warning per part not kept. Throws QGC_PLAN_INVALID, QGC_PLAN_NO_DOCK, DOCK_NOT_FOUND. */
+  importQgcPlan(file: unknown, opts: { dockId?: string }): Promise<View>;
   listPatrols(): Promise<View[]>;
   createPatrol(input: PatrolBodyT): Promise<View>;
   /** Throws PATROL_NOT_FOUND. */

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { errorResponses } from '../schemas.js';
 import type { DroneOpsPort } from './drone-ops.port.js';
+import { qgcPlanRoutes } from './qgc-plan.js';
 import {
   AirspaceOut,
   AnyObject,
@@ -45,6 +46,7 @@ export function droneOpsRoutes(ops: DroneOpsPort) {
     airspace(app, ops);
     fleet(app, ops);
     missions(app, ops);
+    qgcPlanRoutes(app, ops);
     patrols(app, ops);
   };
 }

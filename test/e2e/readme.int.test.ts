@@ -71,5 +71,6 @@ describe('README snippets', () => {
     expect(r.code, `${r.out.slice(-4000)}\n--- platform output:\n${platform?.output().slice(-2000) ?? ''}`).toBe(0);
     expect(r.out).toMatch(new RegExp(`--- README block ${blocks.length} of ${blocks.length}`));
     expect(r.out).toMatch(/^completed$/m);
+    expect(r.out).toMatch(/^waypoints from demo-shinan-01: ok=true$/m);
   }, 400_000);
 });
