@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { alertId } from './alert-id.js';
 import { acknowledge, applySignal, assign, close, comment, dispatch, resolve, type Alert } from './lifecycle.js';
 import { SEVERITIES, type Severity } from './severity.js';
 import type { Signal } from './signal.js';
@@ -21,7 +22,7 @@ describe('applySignal', () => {
   it('opens an alert with its response level and an audit entry, and notifies', () => {
     const r = applySignal(undefined, sig('firing', 'orange', T0), T0 + 5);
     expect(r.notify).toBe(true);
-    expect(r.alert).toMatchObject({ id: `gas.ch4|GW-1|${T0}`, status: 'open', severity: 'orange', responseLevel: 'II', count: 1, firstSeenAt: T0, openedAt: T0 + 5 });
+    expect(r.alert).toMatchObject({ id: alertId('gas.ch4', 'GW-1', T0), status: 'open', severity: 'orange', responseLevel: 'II', count: 1, firstSeenAt: T0, openedAt: T0 + 5 });
     expect(r.changes).toEqual([expect.objectContaining({ action: 'opened', to: 'orange', actor: 'system' })]);
   });
 

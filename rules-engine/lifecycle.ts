@@ -4,6 +4,7 @@
  * repeats raise count and last-seen, a worse condition upgrades severity in place (never downgraded while
  * open), a re-fire of a resolved alert reopens it. Every change is an AuditEntry. Values in, values out.
  */
+import { alertId } from './alert-id.js';
 import type { RuleKind } from './rules.js';
 import { responseLevel, severityRank, type ResponseLevel, type Severity } from './severity.js';
 import type { Signal, SignalLabels } from './signal.js';
@@ -17,7 +18,7 @@ export interface AlertComment {
 }
 
 export interface Alert {
-  /** `${ruleId}|${subject}|${first firing time}`: stable and unique per alert. */
+  /** `al-<first firing ms>-<16 hex of (rule, subject)>`: stable, unique per alert, URL-safe (alert-id.ts). */
   id: string;
   ruleId: string;
   ruleKind: RuleKind;
@@ -89,7 +90,7 @@ function audit(a: Alert, at: number, action: AuditAction, extra: Partial<AuditEn
 
 function open(s: Signal, now: number): SignalOutcome {
   const alert: Alert = {
-    id: `${s.ruleId}|${s.subject}|${s.at}`, ruleId: s.ruleId, ruleKind: s.ruleKind, subject: s.subject,
+    id: alertId(s.ruleId, s.subject, s.at), ruleId: s.ruleId, ruleKind: s.ruleKind, subject: s.subject,
     labels: { ...s.labels }, members: [...(s.members ?? [])], status: 'open', severity: s.severity, currentSeverity: s.severity,
     responseLevel: responseLevel(s.severity), count: 1, firstSeenAt: s.at, lastSeenAt: s.at, openedAt: now, active: true,
     acknowledgedAt: null, acknowledgedBy: null, assignee: null, unit: null, dispatchedAt: null, resolvedAt: null,

@@ -15,7 +15,7 @@ const Time = (d: string) => Type.Optional(Type.String({ description: `${d}: epoc
 /** Core fields are typed for the docs; the rest of the stored alert (labels, values, impact…) passes through. */
 export const AlertSchema = Type.Object(
   {
-    id: Type.String({ description: '`ruleId|subject|first firing ms`' }),
+    id: Type.String({ description: '`al-<first firing epoch ms>-<16 hex>`: URL-safe as it is; a former `ruleId|subject|ms` id still finds its alert' }),
     ruleId: Type.String(),
     subject: Type.String(),
     status: Status,

@@ -3,6 +3,7 @@
  * call): queries, lifecycle transitions by people, KPIs, incidents, silences, rules and backtests.
  * Errors cross the boundary as AppError codes (docs/errors.md).
  */
+import { canonicalAlertId } from '../alert-id.js';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../kernel/errors.js';
 import { acknowledge, assign, close, comment, dispatch, resolve, type AuditEntry, type Transition } from '../lifecycle.js';
@@ -69,7 +70,7 @@ export class AlertApi {
   /** @throws AppError ALERT_NOT_FOUND */
   async getAlert(id: string): Promise<AlertDetail> {
     const a = await this.alert(id);
-    return { ...a, resources: await this.currentResources(a), audit: await this.service.store.auditTrail(id), kpis: kpis(a) };
+    return { ...a, resources: await this.currentResources(a), audit: await this.service.store.auditTrail(a.id), kpis: kpis(a) };
   }
 
   /**
@@ -205,7 +206,9 @@ export class AlertApi {
     }
   }
 
-  private async alert(id: string): Promise<StoredAlert> {
+  /** A former `rule|subject|at` id (old links, other modules' stored references) finds the same alert. */
+  private async alert(given: string): Promise<StoredAlert> {
+    const id = canonicalAlertId(given);
     const a = this.service.liveById(id) ?? (await this.service.store.getAlert(id));
     if (!a) throw new AppError('ALERT_NOT_FOUND', { details: { id } });
     return a;

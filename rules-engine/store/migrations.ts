@@ -1,4 +1,5 @@
 import type { Kysely, Migration } from 'kysely';
+import { canonicalAlertId } from '../alert-id.js';
 
 /**
  * Alert-service tables. SQL that runs on SQLite and PostgreSQL alike (as the registry's): times are
@@ -75,6 +76,24 @@ export const rulesMigrations: Record<string, Migration> = {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     async down(db: Kysely<any>) {
       for (const t of ['rules_engine_snapshot', 'silences', 'rules', 'rule_versions', 'alert_audit', 'alerts']) await db.schema.dropTable(t).execute();
+    },
+  },
+  // Former ids `rule|subject|at` needed percent-encoding in a URL path; each becomes its URL-safe form
+  // (alert-id.ts), in the row, its document and its audit trail. Lookups still take a former id.
+  'rules-0002-url-safe-alert-ids': {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run against the untyped store
+    async up(db: Kysely<any>) {
+      const rows = (await db.selectFrom('alerts').select(['id', 'data']).where('id', 'like', '%|%').execute()) as { id: string; data: string }[];
+      for (const r of rows) {
+        const id = canonicalAlertId(r.id);
+        const data = JSON.stringify({ ...(JSON.parse(r.data) as object), id });
+        await db.updateTable('alerts').set({ id, data }).where('id', '=', r.id).execute();
+      }
+      const audits = (await db.selectFrom('alert_audit').select('alert_id').distinct().where('alert_id', 'like', '%|%').execute()) as { alert_id: string }[];
+      for (const r of audits) await db.updateTable('alert_audit').set({ alert_id: canonicalAlertId(r.alert_id) }).where('alert_id', '=', r.alert_id).execute();
+    },
+    async down() {
+      // The former ids cannot be rebuilt from the hash; lookups accept them either way.
     },
   },
 };

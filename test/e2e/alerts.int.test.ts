@@ -59,7 +59,9 @@ describe.each(ENGINE_CONFIGURATIONS)('alerts end to end: %s', (_name, env) => {
     // drone-ops is wired but no dock is registered in this platform: docks are known to be unavailable.
     expect(a.resources).toMatchObject({ sensors: [{ deviceId: 'GW-0413' }], docks: { available: 'no', items: [] } });
 
-    const id = encodeURIComponent(a.id);
+    // Alert ids go into a URL path as they are (only unreserved characters).
+    const id = a.id;
+    expect(id).toMatch(/^al-\d+-[0-9a-f]{16}$/);
     expect((await api(p, 'POST', `/api/v1/alerts/${id}/ack`, { by: 'duty-1' })).status).toBe(200);
     expect((await api(p, 'POST', `/api/v1/alerts/${id}/ack`)).body).toMatchObject({ error: { code: 'ALERT_TRANSITION_INVALID' } });
     const disp = await api<{ error: { code: string; details: { rejected: unknown[] } } }>(p, 'POST', `/api/v1/alerts/${id}/dispatch`);
