@@ -30,10 +30,20 @@ export function onSessionLost(fn: () => void): void {
 
 export const API = '/api/v1';
 
-export async function request<T>(method: string, path: string, body?: unknown, init: { accept?: string } = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: init.accept ?? 'application/json' };
+/** The CSRF header a state-changing request needs (for callers that use fetch themselves: uploads). */
+export function csrfHeaders(): Record<string, string> {
+  return csrfToken === undefined ? {} : { 'x-csrf-token': csrfToken };
+}
+
+/** Reports a 401 the way `request` does (for callers that use fetch themselves). */
+export function sessionLost(): void {
+  onUnauthorized?.();
+}
+
+export async function request<T>(method: string, path: string, body?: unknown, init: { accept?: string; headers?: Record<string, string> } = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: init.accept ?? 'application/json', ...init.headers };
   if (body !== undefined) headers['content-type'] = 'application/json';
-  if (method !== 'GET' && method !== 'HEAD' && csrfToken !== undefined) headers['x-csrf-token'] = csrfToken;
+  if (method !== 'GET' && method !== 'HEAD') Object.assign(headers, csrfHeaders());
   const res = await fetch(path.startsWith('/') ? path : `${API}/${path}`, {
     method,
     headers,

@@ -20,6 +20,8 @@ const ACTIVE = new Set(['open', 'acknowledged']);
 export class City {
   readonly version = new Observable(0);
   readonly announcements = new Observable<AlertNotice | null>(null);
+  /** The last task event from the stream (the alert's response panel re-reads its tasks). */
+  readonly taskEvents = new Observable<{ id: string; alertId: string } | null>(null);
   districts: FeatureCollection = { type: 'FeatureCollection', features: [] };
   zones: Feature[] = [];
   readonly devices = new Map<string, Device>();
@@ -181,6 +183,13 @@ export class City {
         this.missions.set(m.missionId, { ...(known ?? { id: m.missionId, dockId: m.dockId, droneId: m.droneId, kind: m.kind, alertId: m.alertId ?? null }), status: m.to });
         if (!known) void this.fetchMission(m.missionId);
         break;
+      }
+      case 'task':
+      case 'task.created':
+      case 'task.updated': {
+        const d = data as { id: string; alertId: string } | { task: { id: string; alertId: string } };
+        this.taskEvents.set('task' in d ? d.task : d);
+        return;
       }
       default:
         return;

@@ -21,6 +21,7 @@ import { Hall } from './views/hall.js';
 import { LangSwitch } from './views/lang-switch.js';
 import { Login } from './views/login.js';
 import { Overview } from './views/overview.js';
+import { Responder } from './views/responder.js';
 
 function useLang(): string {
   const [l, setL] = useState(lang());
@@ -33,6 +34,8 @@ function App() {
   const me = useObservable(session);
   if (me === undefined) return <p class="page muted">{t('common.loading')}</p>;
   if (me === null) return <Login />;
+  // The person in the field gets the phone page, not the command centre.
+  if (me.user.role === 'responder') return <Responder key={me.user.username} />;
   return <Shell key={me.user.username} />;
 }
 

@@ -10,7 +10,8 @@ export type StreamHandler = (type: string, data: unknown) => void;
 
 export const streamState = new Observable<StreamState>('connecting');
 
-const TYPES = ['alert', 'presence', 'violation', 'mission', 'drone'] as const;
+// Task events name the work orders of the response loop (`task`, or `task.created` / `task.updated`).
+const TYPES = ['alert', 'presence', 'violation', 'mission', 'drone', 'task', 'task.created', 'task.updated'] as const;
 
 export function openStream(onEvent: StreamHandler, onReset: () => void): () => void {
   const es = new EventSource('/api/v1/stream', { withCredentials: true });

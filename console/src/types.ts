@@ -123,3 +123,68 @@ export interface SessionUser {
   /** District codes the user may see; null or absent = the whole city. */
   districts?: string[] | null;
 }
+
+/** Task (work order) states, in the order a responder moves through them (docs/response-api.md). */
+export type TaskState = 'dispatched' | 'accepted' | 'declined' | 'en_route' | 'on_site' | 'done' | 'verified' | 'cancelled' | 'reassigned';
+export const TASK_STATES: readonly TaskState[] = ['dispatched', 'accepted', 'declined', 'en_route', 'on_site', 'done', 'verified', 'cancelled', 'reassigned'];
+
+export interface TaskEvent {
+  state: TaskState;
+  at: string;
+  clientAt?: string;
+  by: string;
+  byName?: string;
+  note?: string;
+}
+
+export interface TaskReport {
+  id: string;
+  at: string;
+  by: string;
+  byName?: string;
+  note?: string;
+  mediaIds: string[];
+  position?: LonLat;
+}
+
+export interface Task {
+  id: string;
+  alertId: string;
+  unitId: string;
+  unitName?: string;
+  unitType?: string;
+  title: string;
+  instructions?: string;
+  state: TaskState;
+  required?: boolean;
+  acceptBy?: string;
+  arriveBy?: string;
+  location: LonLat;
+  mapsUrl?: string;
+  district?: string | null;
+  districtName?: { zh: string; en: string } | null;
+  alert?: { id: string; kind?: string; severity: Severity; level?: string; message: string };
+  createdAt: string;
+  updatedAt: string;
+  history?: TaskEvent[];
+  reports?: TaskReport[];
+}
+
+/** A picture in the media store (responder photo or drone capture). */
+export interface MediaMeta {
+  id: string;
+  contentType: string;
+  size: number;
+  width?: number;
+  height?: number;
+  source: 'responder' | 'drone' | 'operator';
+  uploadedBy: string;
+  filename?: string;
+  takenAt: string;
+  position?: LonLat & { altM?: number };
+  alertId?: string;
+  taskId?: string;
+  missionId?: string;
+  note?: string;
+  createdAt: string;
+}

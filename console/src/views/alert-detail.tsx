@@ -14,6 +14,7 @@ import { can, session } from '../session.js';
 import { useObservable } from '../store.js';
 import type { Alert } from '../types.js';
 import { AlertChart } from './chart.js';
+import { AlertResponse } from './alert-response.js';
 import type { CityMap } from '../map/city-map.js';
 
 type Action = 'ack' | 'assign' | 'comment' | 'dispatch' | 'resolve' | 'close';
@@ -153,6 +154,7 @@ export function AlertDetail({ city, version, id }: { city: City; version: number
           </ul>
         </section>
       </div>
+      <AlertResponse city={city} alert={alert} onChanged={() => void get<Alert>(`/api/v1/alerts/${seg(id)}`).then(setAlert)} />
     </div>
   );
 }

@@ -1,0 +1,194 @@
+/**
+ * The operator's response panel in the alert detail (the "five automatics" on screen): the response level,
+ * plan and scope the platform computed, the proposed tasks with their units and ETA, one-click dispatch,
+ * the tasks as they move (alert-response-tasks.tsx), the photos from responders and drones, and resolving
+ * with an override reason while required tasks are not all verified. Everything comes from
+ * `GET /api/v1/alerts/{id}/response` and the media list; task events on the stream re-read them.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, get, post, seg } from '../api.js';
+import type { City } from '../city.js';
+import { duration, num } from '../format.js';
+import { t } from '../i18n/index.js';
+import { can, session } from '../session.js';
+import { useObservable } from '../store.js';
+import type { Alert, MediaMeta, Task } from '../types.js';
+import { Photos, TaskTable } from './alert-response-tasks.js';
+
+export interface ProposedTask {
+  unitId: string;
+  unitName?: string;
+  unitType?: string;
+  title?: string;
+  etaS?: number;
+  distanceM?: number;
+  required?: boolean;
+}
+
+export interface AlertResponseBody {
+  level?: string | null;
+  plan?: { id: string; version: number | string } | null;
+  scope?: Record<string, unknown> | null;
+  proposal: ProposedTask[];
+  tasks: Task[];
+  drone?: Record<string, unknown> | null;
+}
+
+type Message = { ok: boolean; text: string } | null;
+export const errorText = (e: unknown): string => (e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
+
+export function AlertResponse({ city, alert, onChanged }: { city: City; alert: Alert; onChanged: () => void }) {
+  const me = useObservable(session);
+  const [body, setBody] = useState<AlertResponseBody | null | undefined>(undefined);
+  const [media, setMedia] = useState<MediaMeta[]>([]);
+  const [message, setMessage] = useState<Message>(null);
+  const [tick, setTick] = useState(0);
+  const reload = () => setTick((n) => n + 1);
+  useEffect(
+    () =>
+      city.taskEvents.subscribe((e) => {
+        if (e && e.alertId === alert.id) reload();
+      }),
+    [city, alert.id],
+  );
+  useEffect(() => {
+    get<AlertResponseBody>(`/api/v1/alerts/${seg(alert.id)}/response`).then(setBody, (e: unknown) => (e instanceof ApiError && e.status === 404 ? setBody(null) : setMessage({ ok: false, text: errorText(e) })));
+    get<{ items: MediaMeta[] }>(`/api/v1/alerts/${seg(alert.id)}/media`).then((r) => setMedia(r.items), () => setMedia([]));
+  }, [alert.id, alert.status, tick]);
+  const act = async (fn: () => Promise<string>) => {
+    try {
+      setMessage({ ok: true, text: await fn() });
+      reload();
+      onChanged();
+    } catch (e) {
+      setMessage({ ok: false, text: errorText(e) });
+    }
+  };
+  const mayDispatch = can(me, 'tasks:dispatch');
+  return (
+    <section class="response-panel" data-testid="response-panel">
+      <h3>{t('response.title')}</h3>
+      {message ? <p class={message.ok ? 'notice' : 'error'} role="status" data-testid="response-message">{message.text}</p> : null}
+      {body === undefined ? <p class="muted">{t('common.loading')}</p> : null}
+      {body === null ? <p class="muted">{t('response.unavailable')}</p> : null}
+      {body ? (
+        <>
+          <Summary body={body} />
+          <Proposal
+            body={body}
+            mayDispatch={mayDispatch && (alert.status === 'open' || alert.status === 'acknowledged')}
+            onDispatch={() => void act(async () => t('response.dispatched', { n: (await post<{ tasks: Task[] }>(`/api/v1/alerts/${seg(alert.id)}/response/dispatch`, {})).tasks.length }))}
+          />
+          <h4>{t('response.tasks')}</h4>
+          <TaskTable tasks={body.tasks} proposal={body.proposal} mayDispatch={mayDispatch} act={(fn) => void act(fn)} />
+          {mayDispatch ? <Override alert={alert} tasks={body.tasks} act={(fn) => void act(fn)} /> : null}
+        </>
+      ) : null}
+      <h4>{t('response.photos')}</h4>
+      <Photos media={media} />
+    </section>
+  );
+}
+
+function Summary({ body }: { body: AlertResponseBody }) {
+  const scope = Object.entries(body.scope ?? {}).filter(([, v]) => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0));
+  return (
+    <dl class="response-summary" data-testid="response-summary">
+      <dt>{t('alert.level')}</dt>
+      <dd data-testid="response-level">{body.level ?? t('common.none')}</dd>
+      {body.plan ? (
+        <>
+          <dt>{t('response.scope')}</dt>
+          <dd>
+            {t('response.plan', { id: body.plan.id, version: String(body.plan.version) })}
+            {scope.map(([k, v]) => (
+              <div key={k} class="small">
+                <span class="muted">{k}</span> {show(v)}
+              </div>
+            ))}
+          </dd>
+        </>
+      ) : null}
+      {body.drone ? (
+        <>
+          <dt>{t('response.drone')}</dt>
+          <dd class="small">{show(body.drone)}</dd>
+        </>
+      ) : null}
+    </dl>
+  );
+}
+
+/** Scope entries are the plan's data (organisations, districts, notify lists): shown as plain text. */
+function show(v: unknown): string {
+  if (Array.isArray(v)) return v.map(show).join(', ');
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    const name = o['name'] ?? o['unitName'] ?? o['id'];
+    return name !== undefined ? String(typeof name === 'object' ? show(name) : name) : Object.entries(o).map(([k, x]) => `${k}: ${show(x)}`).join('; ');
+  }
+  return String(v);
+}
+
+function Proposal({ body, mayDispatch, onDispatch }: { body: AlertResponseBody; mayDispatch: boolean; onDispatch: () => void }) {
+  if (body.proposal.length === 0) return null;
+  return (
+    <>
+      <h4>{t('response.proposal')}</h4>
+      <table data-testid="response-proposal">
+        <thead>
+          <tr>
+            <th>{t('response.col.unit')}</th>
+            <th>{t('response.col.type')}</th>
+            <th>{t('response.col.task')}</th>
+            <th>{t('response.col.eta')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {body.proposal.map((p, i) => (
+            <tr key={`${p.unitId}-${i}`} data-unit-id={p.unitId}>
+              <td>{p.unitName ?? p.unitId}</td>
+              <td>{p.unitType ?? ''}</td>
+              <td>
+                {p.title ?? ''} {p.required ? <span class="status">{t('response.required')}</span> : null}
+              </td>
+              <td>
+                {p.etaS !== undefined ? duration(p.etaS * 1000) : t('common.none')}
+                {p.distanceM !== undefined ? <span class="muted small"> · {num(p.distanceM)} m</span> : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {mayDispatch ? (
+        <button class="primary" data-action="dispatch-tasks" onClick={onDispatch}>
+          {t('response.dispatch')}
+        </button>
+      ) : null}
+    </>
+  );
+}
+
+/** Resolving before every required task is verified needs a reason (the server records it in the audit). */
+function Override({ alert, tasks, act }: { alert: Alert; tasks: Task[]; act: (fn: () => Promise<string>) => void }) {
+  const [reason, setReason] = useState('');
+  const open = tasks.filter((x) => x.required !== false && x.state !== 'verified' && x.state !== 'cancelled' && x.state !== 'reassigned' && x.state !== 'declined');
+  if (open.length === 0 || !(alert.status === 'open' || alert.status === 'acknowledged')) return null;
+  return (
+    <form
+      class="dialog"
+      data-testid="override-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        act(async () => (await post(`/api/v1/alerts/${seg(alert.id)}/resolve`, { note: reason.trim(), override: true }), t('action.done', { action: t('action.resolve') })));
+      }}
+    >
+      <p class="muted">{t('response.pending', { n: open.length })}</p>
+      <label>
+        {t('response.overrideReason')}
+        <input name="override-reason" required value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+      </label>
+      <button type="submit">{t('response.override')}</button>
+    </form>
+  );
+}
