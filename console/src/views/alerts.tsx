@@ -9,6 +9,7 @@ import { SeverityBadge, StatusText } from '../components.js';
 import { ago } from '../format.js';
 import { lang, t } from '../i18n/index.js';
 import { navigate } from '../router.js';
+import { Table, type Column } from './table.js';
 import { ALERT_STATUSES, SEVERITIES, type Alert, type Page, type Severity } from '../types.js';
 
 interface Filter {
@@ -100,29 +101,16 @@ export function AlertList({ city, version }: { city: City; version: number }) {
       {rows.length === 0 ? (
         <p class="muted">{t('alerts.empty')}</p>
       ) : (
-        <table class="list">
-          <thead>
-            <tr>
-              <th>{t('alerts.col.level')}</th>
-              <th>{t('alerts.col.message')}</th>
-              <th>{t('alerts.col.district')}</th>
-              <th>{t('alerts.col.status')}</th>
-              <th>{t('alerts.col.seen')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((a) => (
-              <tr key={a.id} class="clickable" data-alert-id={a.id} onClick={() => navigate('alerts', a.id)}>
-                <td><SeverityBadge severity={a.severity} /></td>
-                <td>{a.message}</td>
-                <td>{city.districtName(a.labels?.district, lang())}</td>
-                <td><StatusText status={a.status} /></td>
-                <td>{ago(a.lastSeenAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table rows={rows} rowKey={(a) => a.id} rowProps={(a) => ({ class: 'clickable', 'data-alert-id': a.id, onClick: () => navigate('alerts', a.id) })} columns={alertColumns(city)} />
       )}
     </div>
   );
 }
+
+const alertColumns = (city: City): Column<Alert>[] => [
+  { head: 'alerts.col.level', cell: (a) => <SeverityBadge severity={a.severity} /> },
+  { head: 'alerts.col.message', cell: (a) => a.message },
+  { head: 'alerts.col.district', cell: (a) => city.districtName(a.labels?.district, lang()) },
+  { head: 'alerts.col.status', cell: (a) => <StatusText status={a.status} /> },
+  { head: 'alerts.col.seen', cell: (a) => ago(a.lastSeenAt) },
+];

@@ -3,11 +3,13 @@ import { useState } from 'preact/hooks';
 import type { City } from '../city.js';
 import { LiveMap } from '../components.js';
 import { num } from '../format.js';
+import type { Dock, Drone, Mission } from '../types.js';
 import { lang, t } from '../i18n/index.js';
 import type { CityMap } from '../map/city-map.js';
 import { can, session } from '../session.js';
 import { useObservable } from '../store.js';
 import { Planner } from './planner.js';
+import { Table, type Column } from './table.js';
 import { ZoneEditor } from './zones.js';
 
 export function DroneOps({ city, version }: { city: City; version: number }) {
@@ -21,70 +23,11 @@ export function DroneOps({ city, version }: { city: City; version: number }) {
         <section>
           {can(me, 'drones:write') ? <Planner city={city} map={map} /> : null}
           <h3>{t('drones.docks')}</h3>
-          <table class="list" data-testid="dock-table">
-            <thead>
-              <tr>
-                <th>{t('drones.col.id')}</th>
-                <th>{t('overview.district')}</th>
-                <th>{t('drones.col.status')}</th>
-                <th>{t('drones.col.wind')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {[...city.docks.values()].map((d) => (
-                <tr key={d.id}>
-                  <td>{d.name ?? d.id}</td>
-                  <td>{city.districtName(d.district, lang())}</td>
-                  <td>{d.status ?? t('common.unknown')}</td>
-                  <td>{d.windMps === null || d.windMps === undefined ? t('common.none') : `${num(d.windMps, 1)} m/s`}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table testid="dock-table" rows={[...city.docks.values()]} rowKey={(d) => d.id} columns={dockColumns(city)} />
           <h3>{t('drones.drones')}</h3>
-          <table class="list" data-testid="drone-table">
-            <thead>
-              <tr>
-                <th>{t('drones.col.id')}</th>
-                <th>{t('drones.col.dock')}</th>
-                <th>{t('drones.col.phase')}</th>
-                <th>{t('drones.col.battery')}</th>
-                <th>{t('drones.col.altitude')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {[...city.drones.values()].map((d) => (
-                <tr key={d.id} data-drone-id={d.id} data-phase={d.phase ?? ''}>
-                  <td>{d.id}</td>
-                  <td>{d.dockId}</td>
-                  <td>{d.phase ?? t('common.unknown')}</td>
-                  <td>{d.batteryPct === undefined ? t('common.none') : `${num(d.batteryPct)} %`}</td>
-                  <td>{d.position ? `${num(d.position.altM)} m` : t('common.none')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table testid="drone-table" rows={[...city.drones.values()]} rowKey={(d) => d.id} rowProps={(d) => ({ 'data-drone-id': d.id, 'data-phase': d.phase ?? '' })} columns={DRONE_COLUMNS} />
           <h3>{t('drones.missions')}</h3>
-          <table class="list" data-testid="mission-table">
-            <thead>
-              <tr>
-                <th>{t('drones.col.id')}</th>
-                <th>{t('drones.col.kind')}</th>
-                <th>{t('drones.col.dock')}</th>
-                <th>{t('drones.col.status')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {missions.map((m) => (
-                <tr key={m.id} data-mission-id={m.id} data-status={m.status}>
-                  <td>{m.id}</td>
-                  <td>{m.kind ?? ''}</td>
-                  <td>{m.dockId}</td>
-                  <td>{m.status}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table testid="mission-table" rows={missions} rowKey={(m) => m.id} rowProps={(m) => ({ 'data-mission-id': m.id, 'data-status': m.status })} columns={MISSION_COLUMNS} />
           {can(me, 'drones:write') ? <ZoneEditor city={city} map={map} /> : null}
         </section>
         <section class="detail-map tall">
@@ -94,3 +37,25 @@ export function DroneOps({ city, version }: { city: City; version: number }) {
     </div>
   );
 }
+
+const dockColumns = (city: City): Column<Dock>[] => [
+  { head: 'drones.col.id', cell: (d) => d.name ?? d.id },
+  { head: 'overview.district', cell: (d) => city.districtName(d.district, lang()) },
+  { head: 'drones.col.status', cell: (d) => d.status ?? t('common.unknown') },
+  { head: 'drones.col.wind', cell: (d) => (d.windMps === null || d.windMps === undefined ? t('common.none') : `${num(d.windMps, 1)} m/s`) },
+];
+
+const DRONE_COLUMNS: Column<Drone>[] = [
+  { head: 'drones.col.id', cell: (d) => d.id },
+  { head: 'drones.col.dock', cell: (d) => d.dockId },
+  { head: 'drones.col.phase', cell: (d) => d.phase ?? t('common.unknown') },
+  { head: 'drones.col.battery', cell: (d) => (d.batteryPct === undefined ? t('common.none') : `${num(d.batteryPct)} %`) },
+  { head: 'drones.col.altitude', cell: (d) => (d.position ? `${num(d.position.altM)} m` : t('common.none')) },
+];
+
+const MISSION_COLUMNS: Column<Mission>[] = [
+  { head: 'drones.col.id', cell: (m) => m.id },
+  { head: 'drones.col.kind', cell: (m) => m.kind ?? '' },
+  { head: 'drones.col.dock', cell: (m) => m.dockId },
+  { head: 'drones.col.status', cell: (m) => m.status },
+];
