@@ -83,7 +83,7 @@ async function setup() {
 }
 
 async function measure(page: Page, url: string, renderer: Run['renderer']): Promise<Run> {
-  await page.goto(`${url}/${renderer === 'dom' ? '?devices=dom' : ''}`);
+  await page.goto(`${url}/?testhook${renderer === 'dom' ? '&devices=dom' : ''}`);
   await page.waitForFunction(() => performance.getEntriesByName('console-first-render').length > 0, undefined, { timeout: 300_000 });
   const firstRenderMs = await page.evaluate(() => performance.getEntriesByName('console-first-render')[0]!.startTime);
   // A string, not a function: tsx's name-keeping helpers do not exist in the page.

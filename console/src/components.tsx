@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import type { City } from './city.js';
 import { t, type MessageKey } from './i18n/index.js';
 import { CityMap, type CityMapOptions } from './map/city-map.js';
+import { exposeMap } from './test-hook.js';
 import { LEVEL, SEVERITY_COLOUR, type Severity } from './types.js';
 
 /** Never colour alone (console.md): the level and its name in words beside the colour. */
@@ -28,7 +29,7 @@ export function LiveMap({ city, version, options, onMap }: { city: City; version
     if (!el.current) return;
     const m = new CityMap(el.current, city, options);
     map.current = m;
-    (window as unknown as { __cityMap?: CityMap }).__cityMap = m;
+    exposeMap(m);
     onMap?.(m);
     return () => {
       m.destroy();

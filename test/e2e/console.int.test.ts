@@ -36,7 +36,7 @@ afterAll(async () => {
 });
 
 async function signIn(page: Page, username: string, password: string): Promise<void> {
-  await page.goto(p.http.url + '/');
+  await page.goto(p.http.url + '/?testhook');
   await page.locator('input[name=username]').fill(username);
   await page.locator('input[name=password]').fill(password);
   await page.locator('form[data-testid=login-form] button[type=submit]').click();
@@ -59,7 +59,7 @@ describe('e2e: the web console in chromium', () => {
   it('signs in and shows the city overview with the map drawn', async () => {
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     problems = collectProblems(page);
-    await page.goto(p.http.url + '/');
+    await page.goto(p.http.url + '/?testhook');
     await page.evaluate(() => (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem('citybrain.lang', 'en'));
     await page.reload();
     await screenshot(page, '01-login');

@@ -7,15 +7,16 @@ import { LiveMap, SeverityBadge } from '../components.js';
 import { duration, num } from '../format.js';
 import { lang, t } from '../i18n/index.js';
 import { navigate } from '../router.js';
+import type { CityMap } from '../map/city-map.js';
 import { SEVERITIES, SEVERITY_COLOUR } from '../types.js';
 import { STATE_COLOUR } from '../map/layers.js';
 import { figures } from './figures.js';
 
-export function Overview({ city, version, hall = false }: { city: City; version: number; hall?: boolean }) {
+export function Overview({ city, version, hall = false, onMap }: { city: City; version: number; hall?: boolean; onMap?: (m: CityMap) => void }) {
   const f = figures(city);
   return (
     <div class={hall ? 'overview hall' : 'overview'} data-testid="overview">
-      <LiveMap city={city} version={version} options={{ dark: true, interactive: !hall }} />
+      <LiveMap city={city} version={version} options={{ dark: true, interactive: !hall }} {...(onMap ? { onMap } : {})} />
       <aside class="panel">
         <section class="tiles" data-testid="open-by-level">
           {SEVERITIES.map((s) => (
