@@ -102,12 +102,15 @@ export async function startPlatformProcess(env: Record<string, string> = {}, ext
     token,
     child,
     output: () => output,
-    async stop() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    },
+    stop: () => stopChild(child),
   };
+}
+
+/** SIGTERM to a benchmark's child process, resolved once it exited (at once if it already had). */
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  await once(child, 'exit');
 }
 
 export async function api<T>(p: PlatformProcess, method: string, path: string, body?: string, type = 'application/json'): Promise<T> {

@@ -8,8 +8,8 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { once } from 'node:events';
 import { freePort } from '../test/servers/free-port.js';
+import { stopChild } from './lib.js';
 
 const PREFIX = resolve('.tmp/node-red');
 const PACKAGES = ['node-red@4', 'node-red-contrib-influxdb@0.7'];
@@ -99,10 +99,6 @@ export async function startNodeRed(mqttPort: number, influxPort: number, db: str
   return {
     child,
     output: () => output,
-    async stop() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    },
+    stop: () => stopChild(child),
   };
 }
