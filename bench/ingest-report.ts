@@ -15,6 +15,8 @@ export interface RunResult {
   sat: PhaseSummary;
   fixed?: PhaseSummary;
   note?: string | undefined;
+  /** Platform process CPU (user + system) per acknowledged reading over both phases, µs. */
+  cpuPerReading?: number;
 }
 
 const median = (xs: number[]): number => {
@@ -69,7 +71,10 @@ export const report = {
     console.log(`  saturated stored/s, citybrain→InfluxDB ÷ Mosquitto bare relay:  ${ratio('citybrain-influx', 'mosquitto', sat)}`);
     console.log(`  saturated stored/s, citybrain→SQLite ÷ Mosquitto bare relay:    ${ratio('citybrain-embedded', 'mosquitto', sat)}`);
     if (results.cluster2) console.log(`  saturated stored/s, two broker processes (cluster) ÷ one:        ${ratio('cluster2', 'citybrain-influx', sat)}`);
-    if (results.baseline) console.log(`  saturated stored/s, citybrain→InfluxDB ÷ baseline checkout:      ${ratio('citybrain-influx', 'baseline', sat)}`);
+    if (results.baseline) {
+      console.log(`  saturated stored/s, citybrain→InfluxDB ÷ baseline checkout:      ${ratio('citybrain-influx', 'baseline', sat)}`);
+      console.log(`  platform CPU per reading, citybrain→InfluxDB ÷ baseline:         ${ratio('citybrain-influx', 'baseline', (r) => r.cpuPerReading ?? NaN)}`);
+    }
     for (const s of ['citybrain-influx', 'citybrain-embedded', 'baseline', 'cluster2']) {
       const runs = results[s];
       if (!runs) continue;

@@ -23,7 +23,7 @@ import { startPostgres } from '../test/servers/postgres.js';
 import { startRedis } from '../test/servers/redis.js';
 import { countPoints, presenceLatency, watchPresence } from './influx-count.js';
 import { closeAll, connect, connectAll, fixedRate, makePayloads, saturate, type Device, type PhaseResult } from './ingest-load.js';
-import { api, parseArgs, startPlatformProcess, type PlatformProcess } from './lib.js';
+import { api, cpuSeconds, parseArgs, startPlatformProcess, type PlatformProcess } from './lib.js';
 import { startNodeRed } from './node-red-peer.js';
 import { report, type RunResult, type PhaseSummary } from './ingest-report.js';
 
@@ -128,6 +128,7 @@ async function runCitybrain(store: 'influx' | 'embedded', cwd?: string): Promise
       return phase === 'sat' ? saturate(clients, topicOf, payloads, opts.seconds, opts.window) : fixedRate(clients, topicOf, payloads, opts.seconds, opts.rate);
     };
     const phases: Partial<RunResult> = {};
+    const cpu0 = cpuSeconds(p.child.pid!);
     for (const phase of ['sat', 'fixed'] as const) {
       if (influx) phases[phase] = await phaseIntoInflux(influx.url, phase, run);
       else {
@@ -135,10 +136,12 @@ async function runCitybrain(store: 'influx' | 'embedded', cwd?: string): Promise
         phases[phase] = { gen, present: -1, storedPerSecond: gen.perSecond, visibleP50: gen.p50, visibleP99: gen.p99 };
       }
     }
+    const cpu = cpuSeconds(p.child.pid!) - cpu0;
     await closeAll(clients);
     if (!influx) for (const phase of ['sat', 'fixed'] as const) phases[phase]!.present = await countViaApi(p, devices, RANGES[phase]);
     await p.stop();
-    return { sat: phases.sat!, fixed: phases.fixed!, note: gcShare(p) };
+    const cpuPerReading = (cpu * 1e6) / (phases.sat!.gen.acked + phases.fixed!.gen.acked);
+    return { sat: phases.sat!, fixed: phases.fixed!, cpuPerReading, note: [gcShare(p), `platform CPU ${cpuPerReading.toFixed(1)} µs/reading`].filter(Boolean).join('; ') };
   } finally {
     await p.stop();
     await influx?.stop();

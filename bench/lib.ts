@@ -1,7 +1,7 @@
 /** Small helpers shared by the benchmarks: percentiles, argument parsing, a platform child process. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../test/servers/free-port.js';
@@ -61,7 +61,8 @@ export async function startPlatformProcess(env: Record<string, string> = {}, ext
   const token = 'bench-token-0123456789abcdef';
   const dataDir = mkdtempSync(join(tmpdir(), 'cb-bench-'));
   // BENCH_PLATFORM_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the platform process.
-  const nodeArgs = [...extraNodeArgs, ...(process.env.BENCH_PLATFORM_NODE_ARGS ?? '').split(' ').filter(Boolean)];
+  // The V8 flag `npm start` and the `citybrain` bin run with (see bin/citybrain.js).
+  const nodeArgs = ['--max-semi-space-size=64', ...extraNodeArgs, ...(process.env.BENCH_PLATFORM_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   const child = spawn(process.execPath, [...nodeArgs, join(cwd, 'bin/citybrain.js'), 'start'], {
     cwd,
     env: {
@@ -104,6 +105,17 @@ export async function startPlatformProcess(env: Record<string, string> = {}, ext
     output: () => output,
     stop: () => stopChild(child),
   };
+}
+
+/**
+ * CPU seconds (user + system) a process has used so far, from /proc (Linux): the cost of work done, which
+ * a shared, loaded machine distorts far less than throughput.
+ */
+export function cpuSeconds(pid: number): number {
+  // Fields after the parenthesised command name; utime and stime are the 14th and 15th, in clock ticks (100 Hz).
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
 }
 
 /** SIGTERM to a benchmark's child process, resolved once it exited (at once if it already had). */

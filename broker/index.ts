@@ -1,3 +1,5 @@
+// First: mqtt-packet must find its silent loggers when aedes loads it (see quiet-debug.ts).
+import './quiet-debug.js';
 import { Aedes, type Client, type PublishPacket } from 'aedes';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';

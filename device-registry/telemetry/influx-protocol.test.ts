@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quoteIdent, quoteLiteral, toLine, toLines } from './influx-protocol.js';
+import { LineEncoder, quoteIdent, quoteLiteral, toLine, toLines } from './influx-protocol.js';
 import type { Reading } from '../../kernel/events.js';
 
 const base: Reading = { deviceId: 'gas-01.a_b', kind: 'gas', ts: 1234.4, metrics: { ch4_lel: 3 }, district: null, asset: null, receivedAt: 0 };
@@ -25,6 +25,22 @@ describe('InfluxDB line protocol and InfluxQL quoting', () => {
     expect(toLine('m', { ...base, deviceId: 'bad\nid' })).toBeUndefined();
     expect(toLine('m', { ...base, district: 'ends\\' })).toBe('m,device=gas-01.a_b,kind=gas ch4_lel=3 1234');
     expect(toLines('m', [base, { ...base, metrics: {} }])).toHaveLength(1);
+  });
+
+  it('encodes a batch as one body, follows a device that moved district, and keeps UTF-8 tags whole', () => {
+    const enc = new LineEncoder('telemetry');
+    const moved = { ...base, district: '370203', ts: 2000 };
+    const bad = { ...base, metrics: { a: Number.NaN } };
+    const out = enc.encode([base, bad, { ...base, district: '370202', asset: '供水 主管' }, moved]);
+    expect(out.lines).toBe(3);
+    expect(out.body.toString('utf8').split('\n')).toEqual([
+      'telemetry,device=gas-01.a_b,kind=gas ch4_lel=3 1234',
+      'telemetry,asset=供水\\ 主管,device=gas-01.a_b,district=370202,kind=gas ch4_lel=3 1234',
+      'telemetry,device=gas-01.a_b,district=370203,kind=gas ch4_lel=3 2000',
+    ]);
+    // A range of the batch (one request's share) and a range with nothing storable.
+    expect(enc.encode([base, moved], 1, 2).body.toString()).toBe('telemetry,device=gas-01.a_b,district=370203,kind=gas ch4_lel=3 2000');
+    expect(enc.encode([bad]).lines).toBe(0);
   });
 
   it('quotes InfluxQL identifiers and string literals', () => {

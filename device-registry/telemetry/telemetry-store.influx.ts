@@ -3,7 +3,7 @@ import { AppError } from '../../kernel/errors.js';
 import {
   quoteIdent,
   quoteLiteral,
-  toLines,
+  LineEncoder,
   type InfluxQueryResponse,
   type InfluxResult,
 } from './influx-protocol.js';
@@ -84,6 +84,7 @@ class InfluxTelemetryStore implements TelemetryStore {
   private readonly from: string;
   private readonly perRequest: number;
   private readonly headers: Record<string, string> = {};
+  private readonly encoder: LineEncoder;
   private dbReady: Promise<void> | undefined;
 
   constructor(private readonly opts: InfluxTelemetryStoreOptions) {
@@ -92,12 +93,13 @@ class InfluxTelemetryStore implements TelemetryStore {
     this.measurement = opts.measurement ?? 'telemetry';
     this.from = quoteIdent(this.measurement);
     this.perRequest = opts.linesPerRequest ?? 5000;
+    this.encoder = new LineEncoder(this.measurement);
     if (opts.username !== undefined) {
       this.headers.authorization = `Basic ${Buffer.from(`${opts.username}:${opts.password ?? ''}`).toString('base64')}`;
     }
   }
 
-  private async http(path: string, params: Record<string, string>, body: string | URLSearchParams): Promise<Response> {
+  private async http(path: string, params: Record<string, string>, body: Buffer | URLSearchParams): Promise<Response> {
     const u = `${this.base}${path}?${new URLSearchParams(params).toString()}`;
     try {
       return await fetch(u, { method: 'POST', headers: this.headers, body, signal: AbortSignal.timeout(this.timeoutMs) });
@@ -153,8 +155,8 @@ class InfluxTelemetryStore implements TelemetryStore {
   }
 
   /** Returns the server's message for rejected data (400/413); throws on an outage. */
-  private async writeLines(lines: string[]): Promise<string | undefined> {
-    const res = await this.http('/write', { db: this.opts.db, precision: 'ms' }, lines.join('\n'));
+  private async writeBody(body: Buffer): Promise<string | undefined> {
+    const res = await this.http('/write', { db: this.opts.db, precision: 'ms' }, body);
     if (res.status === 204) return undefined;
     const msg = await serverMessage(res);
     // 400 = bad data ("partial write": InfluxDB stored the other points); 413 = body too large.
@@ -164,12 +166,17 @@ class InfluxTelemetryStore implements TelemetryStore {
   }
 
   async write(readings: readonly Reading[]): Promise<void> {
-    const lines = toLines(this.measurement, readings);
-    if (lines.length === 0) return;
+    // Encoded before the first await: one body per request, at most `perRequest` lines each.
+    const bodies: Buffer[] = [];
+    for (let i = 0; i < readings.length; i += this.perRequest) {
+      const { body, lines } = this.encoder.encode(readings, i, Math.min(readings.length, i + this.perRequest));
+      if (lines > 0) bodies.push(body);
+    }
+    if (bodies.length === 0) return;
     await this.ensureDb();
     const rejected: string[] = [];
-    for (let i = 0; i < lines.length; i += this.perRequest) {
-      const msg = await this.writeLines(lines.slice(i, i + this.perRequest));
+    for (const body of bodies) {
+      const msg = await this.writeBody(body);
       if (msg !== undefined) rejected.push(msg);
     }
     if (rejected.length > 0) {
