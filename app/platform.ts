@@ -153,6 +153,8 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
       clock,
       batchSize: config.telemetryBatchSize,
       flushMs: config.telemetryFlushMs,
+      // Group commit: a reading waits for the store only while it is busy (publish → alert latency).
+      flushWhenIdle: true,
       bufferMax: config.telemetryBufferMax,
       spillDir: join(dataDir, 'spill'),
       spillMaxBytes: config.telemetrySpillMaxBytes,

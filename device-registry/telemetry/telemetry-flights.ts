@@ -33,6 +33,11 @@ export class FlightQueue {
     private readonly spill: (entries: Entry[]) => Promise<void>,
   ) {}
 
+  /** No store write under way. */
+  get idle(): boolean {
+    return this.flights.length === 0;
+  }
+
   get full(): boolean {
     return this.flights.length >= this.max;
   }

@@ -13,6 +13,13 @@ export interface TelemetryWriterOptions {
   maxInflightBatches?: number;
   /** Longest a reading waits in memory before it is written (or spilled). */
   flushMs: number;
+  /**
+   * Group commit: when no store write is under way, write what is buffered at the end of this event-loop
+   * turn instead of waiting up to `flushMs`; while writes are under way, readings gather into the next
+   * batch, which starts as soon as they are done. Low latency at low rates, large batches at high ones.
+   * Default false (batches by `batchSize` and `flushMs` only).
+   */
+  flushWhenIdle?: boolean;
   /** Most readings held in memory; beyond it a `write()` goes straight to the spill. */
   bufferMax: number;
   spillDir: string;

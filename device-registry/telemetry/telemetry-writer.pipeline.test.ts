@@ -120,4 +120,22 @@ describe('TelemetryWriter: pipelined store writes', () => {
     await vi.waitFor(() => expect(w.stats()).toMatchObject({ storeUp: true, spillSegments: 0 }), { timeout: 5000 });
     expect(await stored()).toEqual(range(0, 60));
   });
+
+  it('group commit (flushWhenIdle): a lone reading is written at once; what arrives during a write is the next batch', async () => {
+    const g = new TelemetryWriter({
+      store, log: silentLogger(), batchSize: 1000, flushMs: 60_000, flushWhenIdle: true, bufferMax: 1000,
+      spillDir: join(dir, 'spill-g'), spillMaxBytes: 1 << 20,
+    });
+    const first = g.write([r(0)]);
+    await vi.waitFor(() => expect(store.calls).toHaveLength(1)); // not after flushMs (a minute)
+    const rest = [1, 2, 3].map((i) => g.write([r(i)]));
+    store.calls[0]!.succeed();
+    await first;
+    await vi.waitFor(() => expect(store.calls).toHaveLength(2));
+    expect(store.calls[1]!.readings.map((x) => x.ts - 1_000_000)).toEqual([1, 2, 3]);
+    store.calls[1]!.succeed();
+    await Promise.all(rest);
+    await g.close();
+    expect(await stored()).toEqual([0, 1, 2, 3]);
+  });
 });

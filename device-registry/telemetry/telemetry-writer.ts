@@ -48,6 +48,7 @@ export class TelemetryWriter implements ReadingSink {
   private probeDue = false;
   private closing = false;
   private flushTimer: NodeJS.Timeout | undefined;
+  private flushImmediate: NodeJS.Immediate | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private pumping: Promise<void> | undefined;
   private counts = { written: 0, failed: 0, dropped: 0, retries: 0 };
@@ -83,6 +84,7 @@ export class TelemetryWriter implements ReadingSink {
       this.pending.push(entry);
       this.pendingCount += readings.length;
       if (this.pendingCount >= this.opts.batchSize) void this.kick();
+      else if (this.opts.flushWhenIdle === true && this.flights.idle) this.flushSoon();
       else this.armFlushTimer();
     });
   }
@@ -99,6 +101,7 @@ export class TelemetryWriter implements ReadingSink {
     if (this.closing) return;
     this.closing = true;
     clearTimeout(this.flushTimer);
+    clearImmediate(this.flushImmediate);
     clearTimeout(this.retryTimer);
     this.flushDue = true;
     await this.kick();
@@ -126,6 +129,15 @@ export class TelemetryWriter implements ReadingSink {
       this.flushDue = true;
       void this.kick();
     }, this.opts.flushMs);
+  }
+
+  /** At the end of this event-loop turn, so everything parsed in it joins the batch. */
+  private flushSoon(): void {
+    this.flushImmediate ??= setImmediate(() => {
+      this.flushImmediate = undefined;
+      this.flushDue = true;
+      void this.kick();
+    });
   }
 
   /** Starts the pump unless it runs; resolves when it has run out of due work. */
@@ -203,6 +215,12 @@ export class TelemetryWriter implements ReadingSink {
     const entries = this.takeBatch(this.opts.batchSize);
     const readings = entries.length === 1 ? entries[0]!.readings : flatten(entries);
     this.flights.start(entries, readings.length, this.writeToStore(readings), (err) => this.markDown(err));
+    if (this.opts.flushWhenIdle === true) {
+      // Group commit: what gathered while the store was busy is written as soon as it is free.
+      void this.flights.nextSettle().then(() => {
+        if (this.pendingCount > 0 && this.flights.idle && !this.closing) this.flushSoon();
+      });
+    }
   }
 
   /** Writes to the store; bad data is bisected to keep the good readings. Throws only on an outage. */
