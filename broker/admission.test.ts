@@ -41,8 +41,8 @@ describe('Admission: unauthenticated sockets cannot lock devices out', () => {
     expect(evictions).toEqual([['pending_limit', '10.0.1.0']]);
   });
 
-  it('a full table makes room by closing a pending socket, and refuses only when every socket is authenticated', () => {
-    const { a } = setup({ maxConnections: 3, maxPending: 3, maxPendingPerAddress: 3 });
+  it('pending sockets never count against the connection cap: a full table of sessions refuses, pending ones wait apart', () => {
+    const { a, evictions } = setup({ maxConnections: 3, maxPending: 3, maxPendingPerAddress: 3 });
     const devices = [new Sock('d1'), new Sock('d2')];
     for (const d of devices) {
       a.admit(d, '10.0.0.1');
@@ -52,11 +52,13 @@ describe('Admission: unauthenticated sockets cannot lock devices out', () => {
     a.admit(silent, '10.0.0.2');
     const device = new Sock('d3');
     expect(a.admit(device, '10.0.0.3')).toBe(true);
-    expect(silent.destroyed).toBe(true);
+    expect(silent.destroyed).toBe(false);
     a.authenticated(device);
+    expect(a.established).toBe(3);
     expect(a.admit(new Sock('d4'), '10.0.0.4')).toBe(false);
     a.closed(devices[0]!);
-    expect(a.size).toBe(2);
+    expect(a.size).toBe(3);
     expect(a.admit(new Sock('d5'), '10.0.0.5')).toBe(true);
+    expect(evictions).toEqual([]);
   });
 });

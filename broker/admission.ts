@@ -1,9 +1,10 @@
 /**
  * Which sockets the broker holds, and which of them have not authenticated yet. Unauthenticated
  * ("pending") sockets have their own cap and a per-address share; a new socket over either closes the
- * oldest pending one in that group instead of being refused, and a full connection table makes room
- * by closing the oldest pending socket too. So silent sockets from one place cannot lock devices out:
- * a device's own CONNECT arrives within milliseconds of its socket, a squatter's never does.
+ * oldest pending one in that group instead of being refused. So silent sockets from one place cannot lock
+ * devices out: a device's own CONNECT arrives within milliseconds of its socket, a squatter's never does.
+ * The connection cap counts authenticated sessions only: sockets waiting for a CONNACK never take an
+ * established device's place (a full table refuses new sockets before reading them).
  */
 export type Eviction = 'pending_per_address' | 'pending_limit' | 'connection_limit';
 
@@ -28,9 +29,9 @@ export class Admission<S extends Closable> {
     private readonly onEvict: (reason: Eviction, address: string) => void,
   ) {}
 
-  /** False when the table is full of authenticated sessions (nothing to evict): refuse the socket. */
+  /** False when the authenticated sessions fill the table: refuse the socket. */
   admit(socket: S, address: string): boolean {
-    if (this.all.size >= this.limits.maxConnections && !this.evictOldest(this.pending.keys(), 'connection_limit')) return false;
+    if (this.all.size - this.pending.size >= this.limits.maxConnections) return false;
     const mine = this.pendingByAddress.get(address);
     if (mine && mine.size >= this.limits.maxPendingPerAddress) this.evictOldest(mine.values(), 'pending_per_address');
     if (this.pending.size >= this.limits.maxPending) this.evictOldest(this.pending.keys(), 'pending_limit');
@@ -53,6 +54,11 @@ export class Admission<S extends Closable> {
 
   get size(): number {
     return this.all.size;
+  }
+
+  /** Authenticated sessions. */
+  get established(): number {
+    return this.all.size - this.pending.size;
   }
 
   get pendingCount(): number {

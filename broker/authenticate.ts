@@ -102,12 +102,12 @@ function openSession(ctx: BrokerContext, client: Client, device: Session['device
   ctx.flow.addLane(lane);
   // Live from here, not from `clientReady`: a revocation racing the CONNACK must still find the session.
   ctx.live.set(device.id, client);
-  ctx.cluster?.markLive(device.id);
+  ctx.cluster?.claim(device.id);
   guard.once('close', () => {
     ctx.flow.removeLane(lane);
     if (ctx.live.get(device.id) === client) {
       ctx.live.delete(device.id);
-      ctx.cluster?.markGone(device.id);
+      ctx.cluster?.release(device.id);
     }
   });
 }

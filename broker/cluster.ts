@@ -1,77 +1,77 @@
 /**
- * The broker's "at scale" backends (architecture.md, "Embedded by default, real engines at scale": several
- * aedes nodes sharing state through Redis with mqemitter-redis + aedes-persistence-redis, behind a TCP load
- * balancer). The shared emitter routes MQTT messages between nodes (a command published on node A reaches
- * a device on node B, `platform/...` reaches integration clients everywhere); the Redis persistence shares
- * sessions, retained messages and subscriptions. On top of that the emitter carries citybrain's own
- * node-to-node messages on `$citybrain/...` topics (command replies, revocations), which no MQTT client can
- * subscribe to: the ACL allows devices their own commands and integrations `platform/` only.
+ * The broker's "at scale" link between nodes (architecture.md, "Embedded by default, real engines at scale":
+ * several aedes nodes sharing state through Redis behind a TCP load balancer).
+ *
+ * Every node runs aedes with its own in-memory emitter and persistence; what crosses nodes goes through
+ * Redis in O(1) per message, whatever the fleet size:
+ * - a hash device → node (`<prefix>live`) and a set per node (`<prefix>devices:<node>`), written once per
+ *   connect and per disconnect;
+ * - one pub/sub channel per node (`<prefix>node:<node>`) for what concerns one device: commands and their
+ *   replies, revocations, session takeovers; one channel for all nodes (`<prefix>all`) for `platform/`
+ *   messages. A node subscribes to exactly these two channels: no pattern subscriptions, no per-device
+ *   channel, no `$SYS` traffic through Redis;
+ * - a lease per node (`<prefix>alive:<node>`, renewed every third of it) so that a node that died is
+ *   noticed, its devices are reported offline by a survivor (cluster-lease.ts) and commands to them answer
+ *   DEVICE_OFFLINE.
+ *
+ * The stock aedes-persistence-redis and mqemitter-redis did this per device instead: a Redis pattern
+ * subscription per connected device (every PUBLISH is matched against each), an LREM over a global will
+ * list per connect, `$SYS/+/new/clients` and subscription broadcasts per connect, and a start-up that read
+ * every client's subscriptions — the connect rate fell with the fleet and reached 0 at ~41k devices.
  */
-import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
-import mqemitterRedis from 'mqemitter-redis';
-import type { CommandReply, Violation } from '../firmware-contracts/index.js';
+import { Redis } from 'ioredis';
+import type { CommandReply } from '../firmware-contracts/index.js';
 import { AppError } from '../kernel/errors.js';
+import { clusterKeys, startLease } from './cluster-lease.js';
 
-const require = createRequire(import.meta.url);
+export { clusterKeys };
 
-/** The aedes-persistence-redis factory (the package ships no typings). */
-type PersistenceFactory = (opts: Record<string, unknown>) => ClusterPersistence;
-interface ClusterPersistence {
-  /** Without a callback: the promise API aedes 1.x uses (the callback form waits for a 'ready' aedes never triggers). */
-  destroy(): Promise<void>;
-}
+/** What one node sends another (or all) over Redis. */
+export type ClusterMessage =
+  | { t: 'cmd'; origin: string; id: string; deviceId: string; name: string; params: Record<string, unknown>; timeoutMs: number }
+  | { t: 'reply'; id: string; deviceId: string; name: string; reply?: CommandReply; error?: { code: string; message: string; details?: unknown } }
+  | { t: 'revoke'; deviceId: string }
+  | { t: 'takeover'; deviceId: string }
+  | { t: 'platform'; origin: string; topic: string; payload: string; retain: boolean };
 
-interface RedisConn {
-  hset(key: string, field: string, value: string): Promise<unknown>;
-  hget(key: string, field: string): Promise<string | null>;
-  hdel(key: string, field: string): Promise<unknown>;
-}
-
-type Listener = (message: Record<string, unknown> & { topic: string }, done: () => void) => void;
-interface ClusterEmitter {
-  on(topic: string, listener: Listener, done?: () => void): unknown;
-  emit(message: Record<string, unknown> & { topic: string }, cb?: (err?: Error) => void): void;
-  close(cb: () => void): void;
-  pubConn: RedisConn;
-}
-type PrefixCtor = new (prefix: string, opts: Record<string, unknown>) => ClusterEmitter;
-
-const REPLY_TOPIC = '$citybrain/cluster/reply';
-const REVOKE_TOPIC = '$citybrain/cluster/revoked';
-
-/** A command reply received on one node, for the node whose command waits for it. */
-export interface RoutedReply {
-  deviceId: string;
-  name: string;
-  reply?: CommandReply;
-  violations: Violation[];
+export interface ClusterHandlers {
+  /** A message for this node (from another, or from all). */
+  message(m: ClusterMessage): void;
+  /** A node's lease expired: these devices it held are held by no node now (report them offline). */
+  lost(deviceIds: readonly string[], node: string): void;
 }
 
 export interface ClusterLink {
-  /** This node's id (messages it sent itself come back from Redis and are ignored). */
+  /** This node's id (random per process start). */
   readonly nodeId: string;
-  /** The aedes `mq` option: a Redis-backed mqemitter shared by every node. */
-  readonly mq: unknown;
-  /** The aedes `persistence` option: sessions, retained messages and subscriptions in Redis. */
-  readonly persistence: unknown;
-  /** Records that this node holds the device's live session (so other nodes can send it commands). */
-  markLive(deviceId: string): void;
-  /** Forgets the device's live session, if this node still holds it. */
-  markGone(deviceId: string): void;
-  /** True when some node holds a live session for the device. */
-  isLive(deviceId: string): Promise<boolean>;
-  /** Sends a command reply to the other nodes (this node had no command waiting for it). */
-  routeReply(reply: RoutedReply): void;
-  /** Tells the other nodes to close the device's session (it was revoked or deleted here). */
-  routeRevoke(deviceId: string): void;
-  /** Handlers for what other nodes send; call once, before `listen`. */
-  onMessages(handlers: { reply(r: RoutedReply): void; revoke(deviceId: string): void }): void;
-  /** Closes the persistence (after aedes closed, which closes the emitter). */
+  /** Subscribes this node's channels and starts its lease; call once, before the broker listens. */
+  start(handlers: ClusterHandlers): Promise<void>;
+  /** The device's session is on this node now; the node that held it before (if another) is told to let go. */
+  claim(deviceId: string): void;
+  /** The device's session on this node ended (no-op if another node took it over meanwhile). */
+  release(deviceId: string): void;
+  /** The node holding the device's session under a live lease, or null. */
+  holder(deviceId: string): Promise<string | null>;
+  /** To one node's channel. */
+  send(node: string, m: ClusterMessage): void;
+  /** To every node but this one. */
+  broadcast(m: ClusterMessage): void;
+  /** Stops the lease (the node leaves at once) and closes the Redis connections. */
   close(): Promise<void>;
 }
 
-/** ioredis options from a `redis:` / `rediss:` URL (aedes-persistence-redis takes ioredis options only). */
+export interface ClusterOptions {
+  redisUrl: string;
+  /** Isolates clusters (and tests) sharing one Redis; prefixes keys and channels alike. */
+  prefix: string;
+  /** A node whose lease is this old is dead; its devices' presence is taken over. */
+  leaseMs: number;
+  now: () => number;
+  onError: (err: unknown, op: string) => void;
+}
+
+/** ioredis options from a `redis:` / `rediss:` URL. */
 export function redisOptions(url: string): Record<string, unknown> {
   const u = new URL(url);
   const db = Number(u.pathname.replace(/^\//, '') || '0');
@@ -85,52 +85,78 @@ export function redisOptions(url: string): Record<string, unknown> {
   };
 }
 
-/**
- * Builds the shared emitter and persistence for one broker node. `prefix` isolates clusters (and tests)
- * sharing one Redis: it prefixes the persistence's keys (ioredis `keyPrefix`) and the emitter's pub/sub
- * channels (mqemitter-redis `MQEmitterRedisPrefix`, since Redis pub/sub ignores key prefixes and db numbers).
- */
-export function createClusterLink(redisUrl: string, prefix: string, onError: (err: unknown, op: string) => void = () => {}): ClusterLink {
+// Atomic per device, O(1): set the holder, move the device between node sets, return the previous holder.
+const CLAIM = `
+local old = redis.call('HGET', KEYS[1], ARGV[1])
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+if old and old ~= ARGV[2] then redis.call('SREM', ARGV[3] .. old, ARGV[1]) end
+redis.call('SADD', ARGV[3] .. ARGV[2], ARGV[1])
+return old`;
+const RELEASE = `
+if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then redis.call('HDEL', KEYS[1], ARGV[1]) end
+redis.call('SREM', KEYS[2], ARGV[1])
+return 0`;
+const HOLDER = `
+local node = redis.call('HGET', KEYS[1], ARGV[1])
+if not node then return false end
+if redis.call('EXISTS', ARGV[2] .. node) == 1 then return node end
+return false`;
+
+export interface ClusterRedis {
+  pub: Redis;
+  sub: Redis;
+}
+
+/** Builds the link of one broker node. Connections open lazily; `start` waits for them. */
+export function createClusterLink(o: ClusterOptions): ClusterLink {
   const nodeId = randomUUID();
-  const options = redisOptions(redisUrl);
-  const Prefixed = (mqemitterRedis as unknown as { MQEmitterRedisPrefix: PrefixCtor }).MQEmitterRedisPrefix;
-  const mq = new Prefixed(prefix, { ...options, matchEmptyLevels: true });
-  const factory = require('aedes-persistence-redis') as PersistenceFactory;
-  const persistence = factory({ ...options, keyPrefix: prefix });
-  const liveKey = `${prefix}citybrain:live`;
-  // The live-device map is best effort: a failed write shows up as DEVICE_OFFLINE or a command timeout,
-  // so it is reported (logged by the broker), never thrown into a session.
-  const warn = (err: unknown): void => onError(err, 'live-device map');
+  const k = clusterKeys(o.prefix);
+  const options = { ...redisOptions(o.redisUrl), lazyConnect: true, maxRetriesPerRequest: 3 };
+  const redis: ClusterRedis = { pub: new Redis(options), sub: new Redis(options) };
+  const warn = (op: string) => (err: unknown) => o.onError(err, op);
+  redis.pub.on('error', warn('redis connection'));
+  redis.sub.on('error', warn('redis subscription'));
+  let stopLease: (() => Promise<void>) | undefined;
+  const publish = (channel: string, m: ClusterMessage): void => void redis.pub.publish(channel, JSON.stringify(m)).catch(warn('publish'));
   return {
     nodeId,
-    mq,
-    persistence,
-    markLive: (deviceId) => void mq.pubConn.hset(liveKey, deviceId, nodeId).catch(warn),
-    markGone: (deviceId) => {
-      mq.pubConn.hget(liveKey, deviceId).then(
-        (holder) => (holder === nodeId ? mq.pubConn.hdel(liveKey, deviceId) : undefined),
-        warn,
-      ).catch(warn);
+    async start(handlers) {
+      await Promise.all([redis.pub.connect(), redis.sub.connect()]);
+      redis.sub.on('message', (_channel: string, text: string) => {
+        let m: ClusterMessage;
+        try {
+          m = JSON.parse(text) as ClusterMessage;
+        } catch (err) {
+          return o.onError(err, 'cluster message not JSON');
+        }
+        if (m.t === 'platform' && m.origin === nodeId) return;
+        handlers.message(m);
+      });
+      await redis.sub.subscribe(k.channel(nodeId), k.all);
+      stopLease = await startLease({ redis: redis.pub, keys: k, nodeId, leaseMs: o.leaseMs, now: o.now, onLost: handlers.lost, onError: o.onError });
     },
-    isLive: async (deviceId) => {
+    claim(deviceId) {
+      redis.pub.eval(CLAIM, 1, k.live, deviceId, nodeId, `${o.prefix}devices:`).then((old) => {
+        if (typeof old === 'string' && old !== nodeId) publish(k.channel(old), { t: 'takeover', deviceId });
+      }, warn('claim device'));
+    },
+    release(deviceId) {
+      void redis.pub.eval(RELEASE, 2, k.live, k.devices(nodeId), deviceId, nodeId).catch(warn('release device'));
+    },
+    async holder(deviceId) {
       try {
-        return (await mq.pubConn.hget(liveKey, deviceId)) !== null;
+        const node = await redis.pub.eval(HOLDER, 1, k.live, deviceId, `${o.prefix}alive:`);
+        return typeof node === 'string' ? node : null;
       } catch (err) {
         throw new AppError('INTERNAL', { message: 'Redis did not answer the live-session lookup', cause: err });
       }
     },
-    routeReply: (r) => mq.emit({ topic: REPLY_TOPIC, origin: nodeId, body: JSON.stringify(r) }, warn),
-    routeRevoke: (deviceId) => mq.emit({ topic: REVOKE_TOPIC, origin: nodeId, deviceId }, warn),
-    onMessages(handlers) {
-      mq.on(REPLY_TOPIC, (m, done) => {
-        if (m.origin !== nodeId && typeof m.body === 'string') handlers.reply(JSON.parse(m.body) as RoutedReply);
-        done();
-      });
-      mq.on(REVOKE_TOPIC, (m, done) => {
-        if (m.origin !== nodeId && typeof m.deviceId === 'string') handlers.revoke(m.deviceId);
-        done();
-      });
+    send: (node, m) => publish(k.channel(node), m),
+    broadcast: (m) => publish(k.all, m),
+    async close() {
+      await stopLease?.();
+      redis.sub.disconnect();
+      await redis.pub.quit().catch(() => redis.pub.disconnect());
     },
-    close: () => persistence.destroy().catch(warn),
   };
 }

@@ -17,9 +17,11 @@ interface Pending {
 export class CommandTracker {
   private readonly pending = new Map<string, Pending[]>();
 
-  /** Registers a command and returns its correlation id and the promise of its reply. */
-  start(deviceId: string, name: string, timeoutMs: number): { id: string; reply: Promise<CommandReply> } {
-    const id = randomUUID();
+  /**
+   * Registers a command and returns its correlation id and the promise of its reply. `id` is given when
+   * another cluster node sent the command (its own tracker waits under the same id).
+   */
+  start(deviceId: string, name: string, timeoutMs: number, id: string = randomUUID()): { id: string; reply: Promise<CommandReply> } {
     const key = `${deviceId}\u0000${name}`;
     const reply = new Promise<CommandReply>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -36,10 +38,12 @@ export class CommandTracker {
     return { id, reply };
   }
 
-  /** Fails a command that could not be sent. */
-  fail(deviceId: string, name: string, id: string, err: Error): void {
+  /** Settles one command by its id: a reply, or the error it failed with (not sent, or failed on another node). */
+  settle(deviceId: string, name: string, id: string, outcome: { reply: CommandReply } | { error: Error }): void {
     const p = this.remove(`${deviceId}\u0000${name}`, id);
-    if (p) p.reject(err);
+    if (!p) return;
+    if ('reply' in outcome) p.resolve(outcome.reply);
+    else p.reject(outcome.error);
   }
 
   /** A device replied; returns false when no command was waiting for it. */

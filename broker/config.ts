@@ -6,5 +6,5 @@ export type BrokerConfig = Pick<
   | 'mqttHost' | 'mqttPort' | 'mqttWs' | 'mqttWsPort' | 'mqttMaxConnections' | 'mqttMaxFrameBytes'
   | 'mqttConnectTimeoutMs' | 'ingestMaxInflight' | 'ingestMaxInflightPerClient' | 'mqttCluster' | 'mqttClusterPrefix'
   | 'redisUrl' | 'mqttTlsPort' | 'tlsRequired' | 'tlsClientCerts' | 'mqttMaxPending' | 'mqttMaxPendingPerAddress'
-  | 'mqttAuthFailuresPerAddress' | 'mqttAuthFailuresPerUsername' | 'mqttBanMs'
+  | 'mqttAuthFailuresPerAddress' | 'mqttAuthFailuresPerUsername' | 'mqttBanMs' | 'mqttMaxConnecting' | 'mqttClusterLeaseMs'
 >;

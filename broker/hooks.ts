@@ -55,10 +55,8 @@ export function makeAuthorizePublish(ctx: BrokerContext) {
         const name = decision.topic.command ?? '';
         const { reply, violations } = decodeCommandReply(payload, { now: ctx.clock.now() });
         if (violations.length > 0) ctx.ingest.violations(s.device.id, packet.topic, violations, ctx.clock.now());
-        if (ctx.commands.reply(s.device.id, name, reply, violations)) return drop(ctx, packet, cb);
-        // In a cluster the command may wait on the node that sent it (ACL and PUBACK unchanged: consumed here).
-        if (ctx.cluster) ctx.cluster.routeReply({ deviceId: s.device.id, name, ...(reply ? { reply } : {}), violations: [...violations] });
-        else {
+        // A command sent from another cluster node waits here too (cluster-node.ts), under its own id.
+        if (!ctx.commands.reply(s.device.id, name, reply, violations)) {
           ctx.log.info({ deviceId: s.device.id, command: name }, 'command reply with no command waiting');
         }
         return drop(ctx, packet, cb);

@@ -4,12 +4,14 @@ import { Aedes, type Client, type PublishPacket } from 'aedes';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Registry } from 'prom-client';
-import { topics, validateCommand, type CommandReply } from '../firmware-contracts/index.js';
+import type { CommandReply } from '../firmware-contracts/index.js';
 import type { EventBus } from '../kernel/bus.js';
 import type { Clock } from '../kernel/clock.js';
 import { AppError } from '../kernel/errors.js';
 import type { Logger } from '../kernel/logger.js';
 import { createClusterLink, type ClusterLink } from './cluster.js';
+import { publishLocal, routeRevoke, sendCommand, startClusterNode } from './cluster-node.js';
+import { ConnectGate, gateConnects } from './connect-gate.js';
 import { CommandTracker } from './commands.js';
 import { FlowControl } from './flow-control.js';
 import { makeAuthenticate, makeAuthorizeForward, makeAuthorizePublish, makeAuthorizeSubscribe } from './hooks.js';
@@ -113,13 +115,15 @@ export function createBroker(opts: BrokerOptions): Broker {
       () => opts.clock.now(),
     ),
   };
-  const cluster = config.mqttCluster ? clusterLink(config, log) : undefined;
+  const gate = new ConnectGate();
+  const cluster = config.mqttCluster ? clusterLink(config, log, opts.clock) : undefined;
   if (cluster) ctx.cluster = cluster;
+  // Each node keeps aedes's own in-memory emitter and persistence; what crosses nodes goes through the
+  // cluster link, O(1) per connect (cluster.ts).
   const broker = new Aedes({
-    ...(cluster ? { mq: cluster.mq, persistence: cluster.persistence } : {}),
     // Our TransportGuard enforces the connect timeout; this is only a backstop.
     connectTimeout: config.mqttConnectTimeoutMs * 2,
-    authenticate: makeAuthenticate(ctx),
+    authenticate: gateConnects(ctx, { maxConnecting: config.mqttMaxConnecting, maxConnections: config.mqttMaxConnections, established: () => sockets.established }, makeAuthenticate(ctx), gate),
     authorizePublish: makeAuthorizePublish(ctx),
     authorizeSubscribe: makeAuthorizeSubscribe(ctx),
     authorizeForward: makeAuthorizeForward(ctx),
@@ -130,15 +134,12 @@ export function createBroker(opts: BrokerOptions): Broker {
   skipConsumed(broker, ctx);
   watchSessions(broker, ctx);
   const offRevoked = opts.bus.on('deviceRevoked', ({ deviceId }) => {
-    revoke(ctx, deviceId);
     // The registry's bus is per process: the session may live on another node.
-    cluster?.routeRevoke(deviceId);
-  });
-  cluster?.onMessages({
-    reply: (r) => ctx.commands.reply(r.deviceId, r.name, r.reply, r.violations),
-    revoke: (deviceId) => revoke(ctx, deviceId),
+    routeRevoke(ctx, deviceId);
+    revoke(ctx, deviceId);
   });
   let listeners: Listeners | undefined;
+  const farOver = (): boolean => gate.inProgress >= config.mqttMaxConnecting && sockets.pendingCount >= 4 * config.mqttMaxConnecting;
 
   const admit = (inner: Duplex, peer: Peer, req?: IncomingMessage): void => {
     const guard = new TransportGuard(inner, {
@@ -151,6 +152,13 @@ export function createBroker(opts: BrokerOptions): Broker {
         log.warn({ reason, ...detail, address: peer.address, limit: config.mqttMaxFrameBytes }, 'mqtt connection dropped');
       },
     });
+    if (farOver()) {
+      // Far more sockets waiting than CONNECTs can be checked: closed before a byte is read (cheapest refusal).
+      metrics.rejected('connect_busy');
+      inner.on('error', () => {});
+      guard.destroy();
+      return;
+    }
     if (!sockets.admit(guard, peer.address)) {
       metrics.rejected('connection_limit');
       log.warn({ open: sockets.size, limit: config.mqttMaxConnections }, 'mqtt connection refused: connection limit');
@@ -170,6 +178,7 @@ export function createBroker(opts: BrokerOptions): Broker {
   return {
     async listen() {
       await broker.listen();
+      if (cluster) await startClusterNode(ctx, broker, cluster, (deviceId) => revoke(ctx, deviceId));
       listeners = await startListeners(config, admit, refuseCertificate, opts.tls);
       const { close: _close, ...endpoints } = listeners;
       log.info(endpoints, 'mqtt broker listening');
@@ -179,17 +188,15 @@ export function createBroker(opts: BrokerOptions): Broker {
       offRevoked();
       ctx.commands.closeAll();
       const stopped = listeners?.close();
-      // The Redis persistence unsubscribes through the emitter when destroyed, so it must go after the
-      // sessions closed and before the emitter does: aedes's 'closed' event is exactly that moment.
-      const persisted = cluster && new Promise<void>((resolve) => broker.once('closed', () => void cluster.close().then(resolve)));
       await new Promise<void>((resolve) => broker.close(() => resolve()));
       for (const g of [...sockets.sockets()]) g.destroy();
       await stopped;
-      await persisted;
+      // After the sessions closed: their releases are queued before the link's connections quit.
+      await cluster?.close();
     },
     stats: () => metrics.snapshot(),
     sendCommand: (deviceId, name, params, { timeoutMs }) => sendCommand(ctx, broker, deviceId, name, params, timeoutMs),
-    publishPlatform: (topic, payload, o = {}) => publishPlatform(broker, topic, payload, o.retain ?? false),
+    publishPlatform: (topic, payload, o = {}) => publishPlatform(broker, cluster, topic, payload, o.retain ?? false),
     closeIntegration: (username) => closeIntegration(ctx, username),
   };
 }
@@ -249,50 +256,23 @@ function revoke(ctx: BrokerContext, deviceId: string): void {
   client.close();
 }
 
-async function sendCommand(
-  ctx: BrokerContext,
-  broker: Aedes,
-  deviceId: string,
-  name: string,
-  params: Record<string, unknown>,
-  timeoutMs: number,
-): Promise<CommandReply> {
-  const client = ctx.live.get(deviceId);
-  const s = client ? ctx.sessions.get(client) : undefined;
-  // In a cluster the session may be on another node: the shared emitter carries the command there.
-  const kind = ctx.directory.lookup(deviceId)?.kind ?? s?.device.kind;
-  if (!kind || (!s && !(await ctx.cluster?.isLive(deviceId)))) {
-    throw new AppError('DEVICE_OFFLINE', { message: `Device ${deviceId} is not connected`, details: { deviceId } });
-  }
-  const violations = validateCommand(kind, name, params);
-  if (violations.length > 0) {
-    throw new AppError('CONTRACT_VIOLATION', { message: `Command ${name} is not valid for a ${kind} device`, details: { violations } });
-  }
-  const { id, reply } = ctx.commands.start(deviceId, name, timeoutMs);
-  const packet = {
-    cmd: 'publish',
-    topic: topics.command(deviceId, name),
-    payload: Buffer.from(JSON.stringify({ id, params })),
-    qos: 1,
-    retain: false,
-    dup: false,
-  } as const;
-  broker.publish(packet as PublishPacket, (err) => {
-    if (err) ctx.commands.fail(deviceId, name, id, new AppError('INTERNAL', { message: 'Command publish failed', cause: err }));
-  });
-  return reply;
-}
-
-function clusterLink(config: BrokerConfig, log: Logger): ClusterLink {
+function clusterLink(config: BrokerConfig, log: Logger, clock: Clock): ClusterLink {
   // loadConfig refuses the flag without REDIS_URL; this guards callers that build a config by hand.
   if (!config.redisUrl) throw new AppError('CONFIG_INVALID', { message: 'CITYBRAIN_MQTT_CLUSTER=on needs REDIS_URL' });
-  return createClusterLink(config.redisUrl, config.mqttClusterPrefix, (err, op) => log.warn({ err, op }, 'broker cluster: Redis operation failed'));
+  return createClusterLink({
+    redisUrl: config.redisUrl,
+    prefix: config.mqttClusterPrefix,
+    leaseMs: config.mqttClusterLeaseMs,
+    now: () => clock.now(),
+    onError: (err, op) => log.warn({ err, op }, 'broker cluster: Redis operation failed'),
+  });
 }
 
-function publishPlatform(broker: Aedes, topic: string, payload: string, retain: boolean): Promise<void> {
+/** To integration clients here and, in a cluster, on every other node (one message through Redis). */
+function publishPlatform(broker: Aedes, cluster: ClusterLink | undefined, topic: string, payload: string, retain: boolean): Promise<void> {
   if (!topic.startsWith('platform/')) {
     return Promise.reject(new AppError('INTERNAL', { message: `Not a platform topic: ${topic}` }));
   }
-  const packet = { cmd: 'publish', topic, payload: Buffer.from(payload), qos: 1, retain, dup: false } as const;
-  return new Promise((resolve, reject) => broker.publish(packet as PublishPacket, (err) => (err ? reject(err) : resolve())));
+  cluster?.broadcast({ t: 'platform', origin: cluster.nodeId, topic, payload, retain });
+  return publishLocal(broker, topic, payload, retain);
 }

@@ -98,6 +98,8 @@ export const testConfig = (over: Partial<BrokerConfig> = {}): BrokerConfig => ({
   mqttAuthFailuresPerAddress: 30,
   mqttAuthFailuresPerUsername: 10,
   mqttBanMs: 60_000,
+  mqttMaxConnecting: 200,
+  mqttClusterLeaseMs: 15_000,
   ...over,
 });
 
