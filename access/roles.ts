@@ -33,6 +33,7 @@ export const PERMISSIONS = [
   'users:read',
   'users:write',
   'audit:read',
+  'tasks:self', // the responder's own unit's tasks: read, act, report, upload evidence
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -47,7 +48,7 @@ const TABLE: Record<Role, readonly Permission[]> = {
   // devices, contracts, credentials, OPC UA, webhooks, integration clients — and no alerts
   integrator: ['self', 'reference:read', 'devices:read', 'devices:write', 'credentials:write', 'readings:read', 'webhooks:read', 'webhooks:write', 'integrations:read', 'integrations:write', 'opcua:read', 'opcua:write'],
   // their unit's tasks (the response module declares those routes)
-  responder: ['self', 'reference:read'],
+  responder: ['self', 'reference:read', 'tasks:self'],
   // the big screen in the hall: read-only
   viewer: READ_ONLY,
 };
@@ -73,8 +74,12 @@ export function permissionsOf(role: Role): Permission[] {
   return PERMISSIONS.filter((p) => SETS.get(role)!.has(p));
 }
 
-/** The access decision for a role and scope: `ok`, or `forbidden` (403). */
+/**
+ * The access decision for a role and scope: `ok`, or `forbidden` (403). A route open to several kinds of
+ * caller names its permissions joined by `|` (`tasks:self|alerts:write`): any one of them is enough.
+ */
 export function decide(role: string, cityScope: boolean, permission: string): 'ok' | 'forbidden' {
+  if (permission.includes('|')) return permission.split('|').some((p) => decide(role, cityScope, p) === 'ok') ? 'ok' : 'forbidden';
   if (!isRole(role) || !isPermission(permission)) return 'forbidden';
   if (!SETS.get(role)!.has(permission)) return 'forbidden';
   return !cityScope && CITY_ONLY.has(permission) ? 'forbidden' : 'ok';

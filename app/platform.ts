@@ -38,6 +38,7 @@ import { loadOrCreateSecretFile } from '../kernel/secrets.js';
 import { probeRedis } from './startup-checks.js';
 import { ruleEvaluationTimer, wireObservability } from './observability.js';
 import { startAccess, type AccessWiring } from './access.js';
+import { startMedia, type MediaWiring } from './media.js';
 import { healthChecker } from './health.js';
 import { allInterfacesNote, attachHttps, dialHost, mqttBannerLines, plainTextWarnings, tlsFromConfig } from './transport.js';
 
@@ -61,6 +62,8 @@ export interface Platform {
   readonly demoDocks: readonly DemoDock[];
   /** People, sessions, personal tokens, audit (access/). */
   readonly access: AccessWiring;
+  /** Evidence pictures: media store, resumable uploads (response/media). */
+  readonly media: MediaWiring;
   /** Lines for the console: where it listens, which engines, where the admin token is. */
   banner(): string[];
   /** Re-reads the TLS certificate, key, CA and CRL (SIGHUP); false when they are unusable (the old ones stay) or TLS is off. */
@@ -173,6 +176,8 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
     const offObservability = wireObservability(bus, metrics, log, { liveAlerts: () => alerts.service.liveAlerts() });
     cleanups.push(() => alerts.stop());
     const offDroneAlarms = wireDroneAlarms(droneOps.service.safety, alerts.service, log);
+    const media = await startMedia({ config, database, dataDir, clock, log, metrics, timeline: (id, event, by, note) => alerts.api.record(id, event, by, note) });
+    cleanups.push(async () => media.stop());
 
     const notifications = await startNotifications({ database, bus, clock, log, metrics, credentialKey, districtOf: (id) => registry.lookup(id)?.district ?? null });
     cleanups.push(() => notifications.stop());
@@ -204,6 +209,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
       ...alerts.http,
       opcua: opcua.http,
       access: access.http,
+      media: media.http,
       ...withConsole(consoleOptions(config)),
     });
     attachHttps(tls, http.server);
@@ -217,7 +223,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
 
     // Shutdown order: HTTP and MQTT stop first (no new work), then the writer flushes, then stores close.
     // Automatic dispatches under way finish before drone-ops closes.
-    cleanups.splice(0, cleanups.length, () => database.close(), () => alerts.stop(), () => notifications.stop(), () => droneOps.stop(), async () => demo?.close(), () => alerts.autoDispatch.stop(), () => registry.stop(), () => store.close(), () => writer.close(), () => opcua.stop(), async () => { offDroneAlarms(); offDroneTelemetry(); offObservability(); access.stop(); }, () => broker.close(), async () => tls?.close(), () => health.close(), () => http.close());
+    cleanups.splice(0, cleanups.length, () => database.close(), () => alerts.stop(), () => notifications.stop(), () => droneOps.stop(), async () => demo?.close(), () => alerts.autoDispatch.stop(), () => registry.stop(), () => store.close(), () => writer.close(), () => opcua.stop(), async () => { offDroneAlarms(); offDroneTelemetry(); offObservability(); access.stop(); media.stop(); }, () => broker.close(), async () => tls?.close(), () => health.close(), () => http.close());
 
     return {
       http: { url: httpUrl, port: httpPort },
@@ -234,6 +240,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
       demoDocks: demo?.docks ?? [],
       access,
       alerts,
+      media,
       banner() {
         const lines = [
           `citybrain listening`,

@@ -11,11 +11,13 @@ import type { SeverityName, ViolationRecord } from '../kernel/events.js';
 import type { DroneOpsPort } from './routes/drone-ops.port.js';
 import type { OpcuaPort } from './routes/opcua.js';
 import type { ConsoleOptions } from './routes/console.js';
+import type { MediaPort } from './routes/media.port.js';
 
 export type { ConsoleOptions };
 
 export type { DroneOpsPort };
 export type { OpcuaPort };
+export type { MediaPort, MediaView, MediaUploadInput, UploadView, TaskFacts, TaskViewer } from './routes/media.port.js';
 export type { AccessPort, Principal } from './access-port.js';
 import type { AccessPort } from './access-port.js';
 
@@ -433,6 +435,8 @@ export interface HttpDeps {
   droneOps?: DroneOpsPort;
   /** People, sessions, personal tokens, audit (access/); absent = the bootstrap admin token only. */
   access?: AccessPort;
+  /** `/api/v1/media` and `/api/v1/uploads` (response/media); absent = no routes. */
+  media?: MediaPort;
   /** The web console's build and settings, served at `/`; absent = not served. */
   console?: ConsoleOptions;
 }

@@ -25,6 +25,8 @@ import { docsUi, systemRoutes } from './routes/system.js';
 import { integrationRoutes, webhookRoutes } from './routes/webhooks.js';
 import { peopleRoutes } from './routes/people.js';
 import { sessionRoutes } from './routes/session.js';
+import { mediaRoutes } from './routes/media.js';
+import { uploadRoutes } from './routes/uploads.js';
 
 import { installRequestLog } from './request-log.js';
 
@@ -76,6 +78,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
         { name: 'rules', description: 'Rules as versioned data, validation, backtests' },
         { name: 'drone-ops', description: 'Airspace, docks, drones, missions, patrols (GeoJSON)' },
         { name: 'notifications', description: 'Event stream (SSE), webhooks, MQTT integration clients' },
+        { name: 'media', description: 'Evidence pictures: resumable uploads (tus 1.0.0), bytes, metadata (docs/media.md)' },
       ],
     },
     // Each operation names the permission it needs (docs/access.md).
@@ -117,6 +120,11 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
       if (deps.silences) await add('silences', silenceRoutes(deps.silences));
       if (deps.incidents) await add('incidents', incidentRoutes(deps.incidents));
       if (deps.opcua) await add('opcua', opcuaRoutes(deps.opcua));
+      // Media routes declare their permissions route by route (tasks:self|alerts:write, alerts:read…).
+      if (deps.media) {
+        await api.register(mediaRoutes({ ...deps, media: deps.media }));
+        await api.register(uploadRoutes({ ...deps, media: deps.media }));
+      }
     },
     { prefix: API_PREFIX },
   );

@@ -96,6 +96,10 @@ export const ConfigSchema = Type.Object({
   }),
   demoDocksPerDistrict: Type.Integer({ minimum: 1, maximum: 14, default: 1, description: 'Demo: docks (each with a drone) per core district; 14 gives the 56 of the sample city' }),
   console: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on', description: 'Serve the web console at / (on, off)' }),
+  mediaMaxBytes: PosInt('Largest picture the media store accepts (uploads and drone images), bytes', 10 * 1024 * 1024),
+  uploadExpiryMs: Duration('An unfinished resumable upload expires this long after its last byte; its temp file is removed', 24 * 3_600_000),
+  cameraHosts: Type.Optional(Type.String({ minLength: 1, description: 'Extra hosts drone camera images may be fetched from, comma-separated (always allowed: the vehicle\'s own MAVLink host)' })),
+  cameraFetchTimeoutMs: Duration('Longest a drone camera image fetch may take', 15_000),
   basemapUrl: Type.Optional(Type.String({ minLength: 1, description: 'Console: raster tile URL template ({z}/{x}/{y}) drawn under the city map; WGS84 tiles only (Chinese commercial basemaps use GCJ-02). Default: none, the city GeoJSON alone' })),
 });
 
@@ -157,6 +161,10 @@ export const ENV_MAP: Record<string, keyof Static<typeof ConfigSchema>> = {
   CITYBRAIN_OPCUA_TRUST_ON_FIRST_USE: 'opcuaTrustOnFirstUse',
   CITYBRAIN_CONSOLE: 'console',
   CITYBRAIN_BASEMAP_URL: 'basemapUrl',
+  CITYBRAIN_MEDIA_MAX_BYTES: 'mediaMaxBytes',
+  CITYBRAIN_UPLOAD_EXPIRY: 'uploadExpiryMs',
+  CITYBRAIN_CAMERA_HOSTS: 'cameraHosts',
+  CITYBRAIN_CAMERA_FETCH_TIMEOUT: 'cameraFetchTimeoutMs',
 };
 
 const KEY_TO_ENV = Object.fromEntries(Object.entries(ENV_MAP).map(([env, key]) => [key, env])) as Record<string, string>;

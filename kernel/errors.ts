@@ -98,6 +98,15 @@ export const ERROR_CODES = {
   PASSWORD_POLICY: { status: 400, message: 'The password does not meet the password policy' },
   TOKEN_NOT_FOUND: { status: 404, message: 'Personal API token not found' },
   SCOPE_EXCEEDED: { status: 403, message: 'Beyond your own role or district scope' },
+  // media store and uploads (response/media, tus 1.0.0)
+  MEDIA_TOO_LARGE: { status: 413, message: 'The picture exceeds the media size limit' },
+  MEDIA_TYPE_REFUSED: { status: 415, message: 'Not a JPEG, PNG or WebP picture (checked by content)' },
+  MEDIA_NOT_FOUND: { status: 404, message: 'Media not found' },
+  UPLOAD_NOT_FOUND: { status: 404, message: 'Upload not found (unknown, finished long ago or expired)' },
+  UPLOAD_OFFSET_MISMATCH: { status: 409, message: 'Upload-Offset does not match the bytes received so far' },
+  UPLOAD_VERSION_UNSUPPORTED: { status: 412, message: 'Tus-Resumable version not supported (this server speaks 1.0.0)' },
+  CAMERA_FETCH_REFUSED: { status: 403, message: 'A camera image URL points outside the vehicle\'s own host and the configured camera hosts' },
+  CAMERA_FETCH_FAILED: { status: 502, message: 'A camera image could not be fetched from the vehicle' },
   REDIS_NOT_DURABLE: { status: 503, message: 'Redis is not configured for durability (appendonly yes, maxmemory-policy noeviction)' },
   SCHEDULER_UNAVAILABLE: { status: 503, message: 'The job scheduler cannot be reached (Redis down): nothing was scheduled' },
 } as const satisfies Record<string, { status: number; message: string }>;

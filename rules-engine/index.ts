@@ -5,8 +5,8 @@ export { defaultRulePack } from './default-pack.js';
 export { RuleEngine, type EngineSnapshot, type EngineCounters } from './engine.js';
 export type { Signal, SignalLabels, SubjectInfo, LonLat } from './signal.js';
 export {
-  applySignal, acknowledge, assign, comment, dispatch, resolve, close,
-  type Alert, type AlertStatus, type AlertComment, type AuditEntry, type AuditAction, type SignalOutcome, type Transition,
+  applySignal, acknowledge, assign, comment, dispatch, record, resolve, close,
+  type TimelineEvent, type Alert, type AlertStatus, type AlertComment, type AuditEntry, type AuditAction, type SignalOutcome, type Transition,
 } from './lifecycle.js';
 export {
   escalate, isSilenced, activeSilence, isInhibited, matches, kpis, kpiSummary, groupIntoIncidents,

@@ -57,7 +57,11 @@ export interface Alert {
 
 export type AuditAction =
   | 'opened' | 'upgraded' | 'eased' | 'reopened' | 'acknowledged' | 'assigned' | 'commented'
-  | 'dispatched' | 'resolved' | 'closed' | 'escalated';
+  | 'dispatched' | 'resolved' | 'closed' | 'escalated'
+  | TimelineEvent;
+
+/** Field evidence on an alert's timeline, with no status change: a drone over the target, a picture attached. */
+export type TimelineEvent = 'drone.arrived' | 'media.attached';
 
 export interface AuditEntry {
   alertId: string;
@@ -169,6 +173,11 @@ export function comment(a: Alert, by: string, text: string, now: number): Transi
   if (text.trim() === '') return { ok: false, reason: 'comment is empty' };
   const next: Alert = { ...a, comments: [...a.comments, { at: now, by, text }] };
   return { ok: true, alert: next, changes: [audit(a, now, 'commented', { note: text }, by)] };
+}
+
+/** Records field evidence on the timeline; the alert itself is unchanged, whatever its status. */
+export function record(a: Alert, event: TimelineEvent, by: string, now: number, note?: string): Transition {
+  return { ok: true, alert: a, changes: [audit(a, now, event, note === undefined ? {} : { note }, by)] };
 }
 
 /** A crew or a drone was sent (the "dispatch" of the closed loop; time-to-dispatch KPI). */

@@ -11,7 +11,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const MODULES = ['firmware-contracts', 'broker', 'device-registry', 'rules-engine', 'drone-ops', 'access', 'simulators'];
+const MODULES = ['firmware-contracts', 'broker', 'device-registry', 'rules-engine', 'drone-ops', 'access', 'response', 'simulators'];
 const SOURCE_DIRS = [...MODULES, 'kernel', 'http', 'app'];
 
 function walk(dir: string, out: string[] = []): string[] {

@@ -55,6 +55,8 @@ export interface MediaMeta {
 
 /** Which attachments to list. */
 export interface MediaFilter {
+  /** Every attachment of one blob (who may see a picture depends on all of them). */
+  mediaId?: string;
   alertId?: string;
   taskId?: string;
   missionId?: string;
@@ -71,7 +73,7 @@ export interface MediaStore {
   /** The bytes of a blob, or null when unknown. */
   read(id: string): Promise<Buffer | null>;
   /** Attaches an already stored blob to an alert, task or mission (a report that cites an upload). */
-  attach(id: string, to: MediaFilter & { uploadedBy: string; note?: string }): Promise<MediaMeta>;
+  attach(id: string, to: Omit<MediaFilter, 'mediaId'> & { uploadedBy: string; note?: string }): Promise<MediaMeta>;
   /** Attachments matching the filter, oldest first. */
   list(filter: MediaFilter): Promise<MediaMeta[]>;
   close(): Promise<void>;

@@ -6,7 +6,7 @@
 import { canonicalAlertId } from '../alert-id.js';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../kernel/errors.js';
-import { acknowledge, assign, close, comment, dispatch, resolve, type AuditEntry, type Transition } from '../lifecycle.js';
+import { acknowledge, assign, close, comment, dispatch, record, resolve, type AuditEntry, type TimelineEvent, type Transition } from '../lifecycle.js';
 import { groupIntoIncidents, kpis, kpiSummary, type Incident, type Silence } from '../policy.js';
 import type { AlertFilter, StoredAlert } from '../store/alert-store.js';
 import type { AlertService } from './alert-service.js';
@@ -120,6 +120,13 @@ export class AlertApi {
       case 'close': t = close(a, by, now); break;
     }
     if (!t.ok) throw new AppError('ALERT_TRANSITION_INVALID', { message: t.reason, details: { id, status: a.status, action } });
+    return this.service.commit({ alert: { ...a, ...t.alert }, changes: t.changes });
+  }
+
+  /** Adds field evidence (`drone.arrived`, `media.attached`) to the alert's timeline. @throws AppError ALERT_NOT_FOUND */
+  async record(id: string, event: TimelineEvent, by: string, note?: string): Promise<StoredAlert> {
+    const a = await this.alert(id);
+    const t = record(a, event, by, this.service.clock.now(), note) as Extract<Transition, { ok: true }>;
     return this.service.commit({ alert: { ...a, ...t.alert }, changes: t.changes });
   }
 

@@ -49,7 +49,7 @@ function cell(role: string, o: Operation): string {
 
 function table(ops: Operation[]): string {
   const head = `| route | permission | ${ROLES.join(' | ')} |\n|---|---|${ROLES.map(() => '---|').join('')}`;
-  const rows = ops.map((o) => `| \`${o.method} ${o.path.replace(/\{(\w+)\}/g, ':$1')}\` | ${isPublic(o) ? 'public' : `\`${o.permission}\``} | ${ROLES.map((r) => cell(r, o)).join(' | ')} |`);
+  const rows = ops.map((o) => `| \`${o.method} ${o.path.replace(/\{(\w+)\}/g, ':$1')}\` | ${isPublic(o) ? 'public' : `\`${o.permission.replaceAll('|', '\\|')}\``} | ${ROLES.map((r) => cell(r, o)).join(' | ')} |`);
   return [head, ...rows].join('\n');
 }
 

@@ -1,0 +1,2 @@
+/** response/ public surface (architecture.md "response/"): the media store for evidence. */
+export * from './media/index.js';
