@@ -9,12 +9,11 @@ import { get, post, seg } from '../api.js';
 import { dateTime, num } from '../format.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import type { MediaMeta, Task } from '../types.js';
-import type { ProposedTask } from './alert-response.js';
 
 const stateText = (s: string): string => t(`task.state.${s}` as MessageKey);
 const CLOSED = new Set(['verified', 'cancelled', 'reassigned', 'declined']);
 
-export function TaskTable({ tasks, proposal, mayDispatch, act }: { tasks: Task[]; proposal: ProposedTask[]; mayDispatch: boolean; act: (fn: () => Promise<string>) => void }) {
+export function TaskTable({ tasks, mayDispatch, act }: { tasks: Task[]; mayDispatch: boolean; act: (fn: () => Promise<string>) => void }) {
   const [open, setOpen] = useState<string | null>(null);
   if (tasks.length === 0) return <p class="muted">{t('response.noTasks')}</p>;
   return (
@@ -40,7 +39,7 @@ export function TaskTable({ tasks, proposal, mayDispatch, act }: { tasks: Task[]
                 <span class={`status task-${task.state}`}>{stateText(task.state)}</span>
               </td>
               <td>{dateTime(Date.parse(task.updatedAt))}</td>
-              <td onClick={(e) => e.stopPropagation()}>{mayDispatch ? <TaskActions task={task} proposal={proposal} act={act} /> : null}</td>
+              <td onClick={(e) => e.stopPropagation()}>{mayDispatch ? <TaskActions task={task} act={act} /> : null}</td>
             </tr>
             {open === task.id ? (
               <tr>
@@ -56,9 +55,14 @@ export function TaskTable({ tasks, proposal, mayDispatch, act }: { tasks: Task[]
   );
 }
 
-function TaskActions({ task, proposal, act }: { task: Task; proposal: ProposedTask[]; act: (fn: () => Promise<string>) => void }) {
+function TaskActions({ task, act }: { task: Task; act: (fn: () => Promise<string>) => void }) {
   const [unit, setUnit] = useState('');
   const [reassigning, setReassigning] = useState(false);
+  const [units, setUnits] = useState<{ id: string; name: string }[]>([]);
+  // Units of the same type are the candidates (the server checks the one chosen).
+  useEffect(() => {
+    if (reassigning) void get<{ items: { id: string; name: string }[] }>(`/api/v1/response/resources?kind=unit&type=${encodeURIComponent(task.unitType ?? '')}`).then((r) => setUnits(r.items), () => setUnits([]));
+  }, [reassigning]);
   const path = `/api/v1/tasks/${seg(task.id)}`;
   return (
     <span class="row task-actions">
@@ -76,7 +80,7 @@ function TaskActions({ task, proposal, act }: { task: Task; proposal: ProposedTa
         <form class="row" onSubmit={(e) => (e.preventDefault(), act(async () => (await post(`${path}/reassign`, { unitId: unit.trim() }), t('response.reassignedOk'))), setReassigning(false))}>
           <input name="unitId" list={`units-${task.id}`} required placeholder={t('response.reassignTo')} value={unit} onInput={(e) => setUnit(e.currentTarget.value)} />
           <datalist id={`units-${task.id}`}>
-            {proposal.filter((p) => p.unitId !== task.unitId).map((p) => <option key={p.unitId} value={p.unitId}>{p.unitName ?? p.unitId}</option>)}
+            {units.filter((u) => u.id !== task.unitId).map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
           </datalist>
           <button type="submit">{t('action.submit')}</button>
           <button type="button" onClick={() => setReassigning(false)}>{t('action.cancel')}</button>

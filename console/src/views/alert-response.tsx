@@ -9,29 +9,33 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, get, post, seg } from '../api.js';
 import type { City } from '../city.js';
 import { duration, num } from '../format.js';
-import { t } from '../i18n/index.js';
+import { lang, t } from '../i18n/index.js';
 import { can, session } from '../session.js';
 import { useObservable } from '../store.js';
 import type { Alert, MediaMeta, Task } from '../types.js';
 import { Photos, TaskTable } from './alert-response-tasks.js';
 
+/** One proposed task; `unitId` null is a gap (no unit of that type could be found). */
 export interface ProposedTask {
-  unitId: string;
-  unitName?: string;
-  unitType?: string;
-  title?: string;
-  etaS?: number;
-  distanceM?: number;
-  required?: boolean;
+  unitId: string | null;
+  unitName?: string | null;
+  unitType: string;
+  title: string;
+  instructions?: string;
+  required: boolean;
+  etaS?: number | null;
+  distanceM?: number | null;
+  gap?: string;
 }
 
 export interface AlertResponseBody {
-  level?: string | null;
-  plan?: { id: string; version: number | string } | null;
-  scope?: Record<string, unknown> | null;
+  alertId: string;
+  level: string;
+  plan: { id: string; version: number } | null;
+  scope: { organisations: string[]; districts: string[]; notify?: { city: string[]; district: string[] } };
   proposal: ProposedTask[];
   tasks: Task[];
-  drone?: Record<string, unknown> | null;
+  drone: boolean;
 }
 
 type Message = { ok: boolean; text: string } | null;
@@ -73,14 +77,14 @@ export function AlertResponse({ city, alert, onChanged }: { city: City; alert: A
       {body === null ? <p class="muted">{t('response.unavailable')}</p> : null}
       {body ? (
         <>
-          <Summary body={body} />
+          <Summary city={city} body={body} />
           <Proposal
             body={body}
             mayDispatch={mayDispatch && (alert.status === 'open' || alert.status === 'acknowledged')}
             onDispatch={() => void act(async () => t('response.dispatched', { n: (await post<{ tasks: Task[] }>(`/api/v1/alerts/${seg(alert.id)}/response/dispatch`, {})).tasks.length }))}
           />
           <h4>{t('response.tasks')}</h4>
-          <TaskTable tasks={body.tasks} proposal={body.proposal} mayDispatch={mayDispatch} act={(fn) => void act(fn)} />
+          <TaskTable tasks={body.tasks} mayDispatch={mayDispatch} act={(fn) => void act(fn)} />
           {mayDispatch ? <Override alert={alert} tasks={body.tasks} act={(fn) => void act(fn)} /> : null}
         </>
       ) : null}
@@ -90,44 +94,36 @@ export function AlertResponse({ city, alert, onChanged }: { city: City; alert: A
   );
 }
 
-function Summary({ body }: { body: AlertResponseBody }) {
-  const scope = Object.entries(body.scope ?? {}).filter(([, v]) => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0));
+function Summary({ city, body }: { city: City; body: AlertResponseBody }) {
+  const notify = [...(body.scope.notify?.city ?? []), ...(body.scope.notify?.district ?? [])];
   return (
     <dl class="response-summary" data-testid="response-summary">
       <dt>{t('alert.level')}</dt>
-      <dd data-testid="response-level">{body.level ?? t('common.none')}</dd>
+      <dd data-testid="response-level">{body.level}</dd>
       {body.plan ? (
         <>
           <dt>{t('response.scope')}</dt>
-          <dd>
-            {t('response.plan', { id: body.plan.id, version: String(body.plan.version) })}
-            {scope.map(([k, v]) => (
-              <div key={k} class="small">
-                <span class="muted">{k}</span> {show(v)}
-              </div>
-            ))}
-          </dd>
+          <dd>{t('response.plan', { id: body.plan.id, version: String(body.plan.version) })}</dd>
+        </>
+      ) : null}
+      <dt>{t('response.organisations')}</dt>
+      <dd>{body.scope.organisations.join(', ') || t('common.none')}</dd>
+      <dt>{t('response.districts')}</dt>
+      <dd>{body.scope.districts.map((d) => city.districtName(d, lang())).join(', ') || t('common.none')}</dd>
+      {notify.length > 0 ? (
+        <>
+          <dt>{t('response.notify')}</dt>
+          <dd>{notify.join(', ')}</dd>
         </>
       ) : null}
       {body.drone ? (
         <>
           <dt>{t('response.drone')}</dt>
-          <dd class="small">{show(body.drone)}</dd>
+          <dd>{t('response.droneGoes')}</dd>
         </>
       ) : null}
     </dl>
   );
-}
-
-/** Scope entries are the plan's data (organisations, districts, notify lists): shown as plain text. */
-function show(v: unknown): string {
-  if (Array.isArray(v)) return v.map(show).join(', ');
-  if (v && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    const name = o['name'] ?? o['unitName'] ?? o['id'];
-    return name !== undefined ? String(typeof name === 'object' ? show(name) : name) : Object.entries(o).map(([k, x]) => `${k}: ${show(x)}`).join('; ');
-  }
-  return String(v);
 }
 
 function Proposal({ body, mayDispatch, onDispatch }: { body: AlertResponseBody; mayDispatch: boolean; onDispatch: () => void }) {
@@ -146,15 +142,15 @@ function Proposal({ body, mayDispatch, onDispatch }: { body: AlertResponseBody; 
         </thead>
         <tbody>
           {body.proposal.map((p, i) => (
-            <tr key={`${p.unitId}-${i}`} data-unit-id={p.unitId}>
-              <td>{p.unitName ?? p.unitId}</td>
-              <td>{p.unitType ?? ''}</td>
+            <tr key={`${p.unitId ?? 'gap'}-${i}`} data-unit-id={p.unitId ?? undefined} class={p.unitId ? '' : 'gap'}>
+              <td>{p.unitId ? (p.unitName ?? p.unitId) : <span class="error">{t('response.gap', { gap: p.gap ?? p.unitType })}</span>}</td>
+              <td>{p.unitType}</td>
               <td>
-                {p.title ?? ''} {p.required ? <span class="status">{t('response.required')}</span> : null}
+                {p.title} {p.required ? <span class="status">{t('response.required')}</span> : null}
               </td>
               <td>
-                {p.etaS !== undefined ? duration(p.etaS * 1000) : t('common.none')}
-                {p.distanceM !== undefined ? <span class="muted small"> · {num(p.distanceM)} m</span> : null}
+                {typeof p.etaS === 'number' ? duration(p.etaS * 1000) : t('common.none')}
+                {typeof p.distanceM === 'number' ? <span class="muted small"> · {num(p.distanceM)} m</span> : null}
               </td>
             </tr>
           ))}
@@ -172,7 +168,7 @@ function Proposal({ body, mayDispatch, onDispatch }: { body: AlertResponseBody; 
 /** Resolving before every required task is verified needs a reason (the server records it in the audit). */
 function Override({ alert, tasks, act }: { alert: Alert; tasks: Task[]; act: (fn: () => Promise<string>) => void }) {
   const [reason, setReason] = useState('');
-  const open = tasks.filter((x) => x.required !== false && x.state !== 'verified' && x.state !== 'cancelled' && x.state !== 'reassigned' && x.state !== 'declined');
+  const open = tasks.filter((x) => x.required !== false && !['verified', 'cancelled', 'reassigned', 'declined'].includes(x.state));
   if (open.length === 0 || !(alert.status === 'open' || alert.status === 'acknowledged')) return null;
   return (
     <form
@@ -180,7 +176,7 @@ function Override({ alert, tasks, act }: { alert: Alert; tasks: Task[]; act: (fn
       data-testid="override-form"
       onSubmit={(e) => {
         e.preventDefault();
-        act(async () => (await post(`/api/v1/alerts/${seg(alert.id)}/resolve`, { note: reason.trim(), override: true }), t('action.done', { action: t('action.resolve') })));
+        act(async () => (await post(`/api/v1/alerts/${seg(alert.id)}/response/resolve`, { reason: reason.trim() }), t('action.done', { action: t('action.resolve') })));
       }}
     >
       <p class="muted">{t('response.pending', { n: open.length })}</p>
