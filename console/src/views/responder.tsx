@@ -28,7 +28,10 @@ export function Responder() {
     document.body.classList.add('responder-mode');
     void tasks.start();
     void outbox.start();
+    // Back online: what changed meanwhile (a reassignment, a new task) shows without waiting for a poll.
+    const off = outbox.online.subscribe((on) => void (on && tasks.reload()));
     return () => {
+      off();
       document.body.classList.remove('responder-mode');
       tasks.stop();
       outbox.stop();
