@@ -67,8 +67,8 @@ export class Outbox {
   private again = false;
   private failures = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private readonly onOnline = () => (this.online.set(true), this.kick());
-  private readonly onOffline = () => this.online.set(false);
+  private readonly onOnline = () => (this.setOnline(true), this.kick());
+  private readonly onOffline = () => this.setOnline(false);
 
   constructor(
     private readonly user: string,
@@ -168,12 +168,12 @@ export class Outbox {
       const sent: QueuedAction = { ...action, state: 'sent', sentAt: Date.now() };
       await this.save(sent);
       for (const seq of action.photos) await db.remove('uploads', seq);
-      this.online.set(true);
+      this.setOnline(true);
       this.onSent(sent, answer);
       return 'ok';
     } catch (e) {
       if (retryable(e)) {
-        if (e instanceof NetworkError || !(e instanceof ApiError)) this.online.set(false);
+        if (e instanceof NetworkError || !(e instanceof ApiError)) this.setOnline(false);
         await this.save({ ...action, state: 'queued' });
         return 'retry';
       }
@@ -200,6 +200,10 @@ export class Outbox {
       ids.push(rec.mediaId);
     }
     return ids;
+  }
+
+  private setOnline(on: boolean): void {
+    if (this.online.value !== on) this.online.set(on);
   }
 
   private async mine(): Promise<QueuedAction[]> {
