@@ -13,6 +13,8 @@ import { shrinkPhoto } from './resize.js';
 import { NetworkError, createUpload, resume } from './tus.js';
 
 export type ActionKind = 'accept' | 'decline' | 'status' | 'report';
+/** The route of each action under `/api/v1/tasks/{id}/`. */
+const ROUTE: Record<ActionKind, string> = { accept: 'accept', decline: 'decline', status: 'status', report: 'reports' };
 export type ActionState = 'queued' | 'sending' | 'sent' | 'failed';
 
 export interface QueuedAction {
@@ -164,7 +166,7 @@ export class Outbox {
     try {
       const mediaIds = await this.uploadPhotos(action);
       const body = mediaIds.length > 0 ? { ...action.body, mediaIds: [...((action.body['mediaIds'] as string[] | undefined) ?? []), ...mediaIds] } : action.body;
-      const answer = await request<unknown>('POST', `/api/v1/tasks/${seg(action.taskId)}/${action.kind}`, body, { headers: { 'idempotency-key': action.key } });
+      const answer = await request<unknown>('POST', `/api/v1/tasks/${seg(action.taskId)}/${ROUTE[action.kind]}`, body, { headers: { 'idempotency-key': action.key } });
       const sent: QueuedAction = { ...action, state: 'sent', sentAt: Date.now() };
       await this.save(sent);
       for (const seq of action.photos) await db.remove('uploads', seq);

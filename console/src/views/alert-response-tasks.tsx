@@ -9,6 +9,7 @@ import { get, post, seg } from '../api.js';
 import { dateTime, num } from '../format.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import type { MediaMeta, Task } from '../types.js';
+import { lateClientAt } from './responder-parts.js';
 
 const stateText = (s: string): string => t(`task.state.${s}` as MessageKey);
 const CLOSED = new Set(['verified', 'cancelled', 'reassigned', 'declined']);
@@ -44,7 +45,7 @@ export function TaskTable({ tasks, mayDispatch, act }: { tasks: Task[]; mayDispa
             {open === task.id ? (
               <tr>
                 <td colSpan={5}>
-                  <TaskHistory id={task.id} />
+                  <TaskHistory key={task.updatedAt} id={task.id} />
                 </td>
               </tr>
             ) : null}
@@ -100,7 +101,7 @@ function TaskHistory({ id }: { id: string }) {
       {(task.history ?? []).map((e, i) => (
         <li key={i} data-state={e.state}>
           <time>{dateTime(Date.parse(e.at))}</time> <b>{stateText(e.state)}</b> <span class="actor">{e.byName ?? e.by}</span>
-          {e.clientAt && e.clientAt !== e.at ? <span class="muted small"> ({t('task.clientAt', { time: dateTime(Date.parse(e.clientAt)) })})</span> : null}
+          {lateClientAt(e) ? <span class="muted small"> ({lateClientAt(e)})</span> : null}
           {e.note ? <q>{e.note}</q> : null}
         </li>
       ))}

@@ -102,7 +102,7 @@ function Summary({ city, body }: { city: City; body: AlertResponseBody }) {
       <dd data-testid="response-level">{body.level}</dd>
       {body.plan ? (
         <>
-          <dt>{t('response.scope')}</dt>
+          <dt>{t('response.planLabel')}</dt>
           <dd>{t('response.plan', { id: body.plan.id, version: String(body.plan.version) })}</dd>
         </>
       ) : null}

@@ -123,3 +123,10 @@ export function useDraft(key: string): [string, (v: string) => void] {
   const [v, setV] = useState(() => sessionStorage.getItem(key) ?? '');
   return [v, (x: string) => (setV(x), x === '' ? sessionStorage.removeItem(key) : sessionStorage.setItem(key, x))];
 }
+
+/** The phone's time of an action, when it was sent late (from the outbox) — a few seconds' skew is not shown. */
+export function lateClientAt(e: { at: string; clientAt?: string }): string | null {
+  if (!e.clientAt) return null;
+  const c = Date.parse(e.clientAt);
+  return Math.abs(Date.parse(e.at) - c) >= 5000 ? t('task.clientAt', { time: dateTime(c) }) : null;
+}

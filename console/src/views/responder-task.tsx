@@ -13,7 +13,7 @@ import { navigate } from '../router.js';
 import { useObservable } from '../store.js';
 import type { LonLat, Task, TaskState } from '../types.js';
 import type { MyTasks } from './responder-live.js';
-import { NavLinks, OutboxList, PhotoPicker, TaskChip, effectiveState, stateLabel, taskDeadline, useDraft } from './responder-parts.js';
+import { NavLinks, OutboxList, PhotoPicker, TaskChip, effectiveState, lateClientAt, stateLabel, taskDeadline, useDraft } from './responder-parts.js';
 
 /** The next status a responder reports from each state (the server enforces the same order). */
 const NEXT: Partial<Record<TaskState, { state: 'en_route' | 'on_site'; label: 'task.enRoute' | 'task.onSite' }>> = {
@@ -161,7 +161,7 @@ function History({ task }: { task: Task }) {
         {(task.history ?? []).map((e, i) => (
           <li key={i} data-state={e.state}>
             <b>{stateLabel(e.state)}</b> {e.byName ?? e.by} · <time>{dateTime(Date.parse(e.at))}</time>
-            {e.clientAt && e.clientAt !== e.at ? <span class="muted"> ({t('task.clientAt', { time: dateTime(Date.parse(e.clientAt)) })})</span> : null}
+            {lateClientAt(e) ? <span class="muted"> ({lateClientAt(e)})</span> : null}
             {e.note ? <q>{e.note}</q> : null}
           </li>
         ))}
