@@ -141,8 +141,11 @@ export function droneOpsPort(svc: DroneOpsService, history?: DroneHistory): Dron
       if (!r.ok) throw refusal(r);
       return { ...missionView(r.mission), preempted: r.preempted };
     },
-    listMissions: async (q) =>
-      (await svc.listMissions({ ...(q.status ? { status: q.status.split(',') as MissionStatus[] } : {}), ...(q.dockId ? { dockId: q.dockId } : {}), ...(q.patrolId ? { patrolId: q.patrolId } : {}), ...(q.limit ? { limit: q.limit } : {}) })).map((m) => missionView(m)),
+    listMissions: async (q) => {
+      const filter = { ...(q.status ? { status: q.status.split(',') as MissionStatus[] } : {}), ...(q.dockId ? { dockId: q.dockId } : {}), ...(q.patrolId ? { patrolId: q.patrolId } : {}) };
+      const [items, total] = await Promise.all([svc.listMissions({ ...filter, limit: q.limit ?? 100, offset: q.offset ?? 0 }), svc.countMissions(filter)]);
+      return { items: items.map((m) => missionView(m)), total };
+    },
     getMission: async (id) => missionView(await svc.mission(id), await svc.history(id)),
     dispatch: async (b) => {
       const r = await svc.dispatchInspection({ ...b, priority: b.priority ?? 'emergency' });

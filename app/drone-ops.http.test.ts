@@ -59,7 +59,7 @@ describe('drone-ops HTTP API', () => {
     expect((await call('POST', '/docks', { id: 'd1', location: ll(0, 0) })).body!.error.code).toBe('DOCK_EXISTS');
     expect(await call('GET', '/drones/nope')).toMatchObject({ status: 404, body: { error: { code: 'DRONE_NOT_FOUND' } } });
     expect((await call('POST', '/drones', { typeId: 'nope', dockId: 'd1' })).body!.error.code).toBe('DRONE_TYPE_NOT_FOUND');
-    expect((await call('GET', '/drone-types')).body).toEqual([expect.objectContaining({ id: DEFAULT_DRONE_TYPE.id })]);
+    expect((await call('GET', '/drone-types')).body).toEqual({ items: [expect.objectContaining({ id: DEFAULT_DRONE_TYPE.id })], total: 1, limit: 100, offset: 0 });
   });
 
   it('plans, schedules and completes a mission; the mission shows its route and history', async () => {
@@ -75,7 +75,7 @@ describe('drone-ops HTTP API', () => {
     await waitStatus(seen, id, 'completed');
     const got = await call('GET', `/missions/${id}`);
     expect(got.body!.history.map((e: { to: string }) => e.to)).toEqual(['planned', 'scheduled', 'preflight', 'uploading', 'in_flight', 'returning', 'completed']);
-    expect((await call('GET', '/missions?status=completed')).body!.map((m: { id: string }) => m.id)).toEqual([id]);
+    expect((await call('GET', '/missions?status=completed')).body!.items.map((m: { id: string }) => m.id)).toEqual([id]);
     expect((await call('POST', `/missions/${id}/cancel`)).body!.error.code).toBe('MISSION_TRANSITION_INVALID');
   });
 
@@ -108,7 +108,7 @@ describe('drone-ops HTTP API', () => {
     await fleet();
     const p = await call('POST', '/patrols', { id: 'river', dockId: 'd1', pattern: corridor, cron: '0 0 9 * * *' });
     expect(p).toMatchObject({ status: 201, body: { id: 'river', tz: 'Asia/Shanghai', nextRunAt: expect.any(Number) } });
-    expect((await call('GET', '/patrols')).body!.map((x: { id: string }) => x.id)).toEqual(['river']);
+    expect((await call('GET', '/patrols')).body!.items.map((x: { id: string }) => x.id)).toEqual(['river']);
     expect((await call('POST', '/patrols', { dockId: 'd1', pattern: corridor, cron: 'every tuesday' })).body!.error.code).toBe('VALIDATION_FAILED');
     expect((await call('DELETE', '/patrols/river')).status).toBe(204);
     expect((await call('DELETE', '/patrols/river')).body!.error.code).toBe('PATROL_NOT_FOUND');

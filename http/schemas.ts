@@ -3,6 +3,7 @@
  * (fast-json-stringify drops any field not listed, so a secret hash can never leak through a view)
  * and the OpenAPI document.
  */
+import { FormatParam } from './geojson.js';
 import { Type, type TSchema } from '@sinclair/typebox';
 
 // MQTT topic segment rules: an id becomes `devices/{id}/...`, so no `/`, `+`, `#` or whitespace.
@@ -91,6 +92,7 @@ export const DeviceListQuery = Type.Object({
   online: Type.Optional(Type.Boolean()),
   limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
   offset: Type.Integer({ minimum: 0, default: 0 }),
+  format: FormatParam,
 });
 
 export const DeviceList = Type.Object({

@@ -105,8 +105,8 @@ export class City {
   private async loadFleet(): Promise<void> {
     const items = <T>(x: T[] | Page<T>): T[] => (Array.isArray(x) ? x : x.items);
     const [docks, drones, missions] = await Promise.all([
-      get<Dock[] | Page<Dock>>('/api/v1/docks').catch(() => []),
-      get<Drone[] | Page<Drone>>('/api/v1/drones').catch(() => []),
+      get<Dock[] | Page<Dock>>('/api/v1/docks?limit=1000').catch(() => []),
+      get<Drone[] | Page<Drone>>('/api/v1/drones?limit=1000').catch(() => []),
       get<Mission[] | Page<Mission>>('/api/v1/missions?limit=200').catch(() => []),
     ]);
     this.docks.clear();

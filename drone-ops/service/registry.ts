@@ -273,6 +273,10 @@ export abstract class DroneOpsRegistry {
     return this.ctx.store.listMissions(filter);
   }
 
+  countMissions(filter?: MissionFilter): Promise<number> {
+    return this.ctx.store.countMissions(filter);
+  }
+
   async history(id: string): Promise<MissionHistoryEntry[]> {
     await this.mission(id);
     return this.ctx.store.history(id);

@@ -33,12 +33,21 @@ export class MissionRows {
   }
 
   async listMissions(filter: MissionFilter = {}): Promise<MissionRecord[]> {
-    let q = this.db.selectFrom('missions').selectAll();
+    const q = this.filtered(filter).selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit ?? 100).offset(filter.offset ?? 0);
+    return (await q.execute()).map(missionFromRow);
+  }
+
+  async countMissions(filter: MissionFilter = {}): Promise<number> {
+    const r = await this.filtered(filter).select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+    return Number(r?.n ?? 0);
+  }
+
+  private filtered(filter: MissionFilter) {
+    let q = this.db.selectFrom('missions');
     if (filter.status && filter.status.length > 0) q = q.where('status', 'in', filter.status);
     if (filter.dockId !== undefined) q = q.where('dock_id', '=', filter.dockId);
     if (filter.patrolId !== undefined) q = q.where('patrol_id', '=', filter.patrolId);
-    q = q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit ?? 100);
-    return (await q.execute()).map(missionFromRow);
+    return q;
   }
 
   async transition(

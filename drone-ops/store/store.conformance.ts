@@ -82,6 +82,8 @@ export function describeDroneOpsStore(name: string, make: () => Promise<StoreHar
       expect((await s.listMissions({ dockId: 'd2' })).map((m) => m.id)).toEqual(['m2']);
       expect((await s.listMissions({ patrolId: 'p1', status: ['planned'] })).map((m) => m.id)).toEqual(['m2']);
       expect(await s.listMissions({ status: ['completed'] })).toEqual([]);
+      expect((await s.listMissions({ limit: 1, offset: 1 })).map((m) => m.id)).toEqual(['m1']);
+      expect([await s.countMissions(), await s.countMissions({ dockId: 'd2' }), await s.countMissions({ status: ['completed'] })]).toEqual([2, 1, 0]);
     });
 
     it('transitions by compare-and-set, recording history in order', async () => {

@@ -115,6 +115,8 @@ export interface MissionFilter {
   dockId?: string;
   patrolId?: string;
   limit?: number;
+  /** Missions to skip, newest first (paging). */
+  offset?: number;
 }
 
 export type DockChanges = Partial<Pick<DockRecord, 'name' | 'status' | 'droneId' | 'windMps' | 'rain' | 'reportedAt'>>;
@@ -151,6 +153,8 @@ export interface DroneOpsStore {
   getMission(id: string): Promise<MissionRecord | undefined>;
   /** Newest first. */
   listMissions(filter?: MissionFilter): Promise<MissionRecord[]>;
+  /** How many missions match the filter (its limit and offset aside). */
+  countMissions(filter?: MissionFilter): Promise<number>;
   /**
    * Atomic status change: applies only when the current status is one of `from` (compare-and-set),
    * records a history row and returns the updated mission; undefined when the status did not match.

@@ -4,6 +4,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { AppError } from '../../kernel/errors.js';
 import type { AlertActionName, AlertsPort } from '../deps.js';
 import { errorResponses } from '../schemas.js';
+import { alertFeatures, FormatParam, sendGeoJson } from '../geojson.js';
 import { parseTime } from '../query.js';
 import { actorOf, alertsIn, scopeOf } from '../scope.js';
 
@@ -41,6 +42,7 @@ const ListQuery = Type.Object({
   to: Time('First seen before'),
   limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
   offset: Type.Integer({ minimum: 0, default: 0 }),
+  format: FormatParam,
 });
 
 const AlertId = Type.Object({ id: Type.String({ minLength: 1, maxLength: 400 }) });
@@ -89,13 +91,13 @@ export function alertRoutes(alerts: AlertsPort) {
   return async (app: FastifyInstance): Promise<void> => {
     app.get<{ Querystring: Static<typeof ListQuery> }>(
       '/alerts',
-      { schema: { ...base, summary: 'List alerts, filtered and paged, newest first', querystring: ListQuery, response: { 200: Type.Object({ items: Type.Array(AlertSchema), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() }), ...errorResponses } } },
-      async (req) => {
-        const q = req.query;
+      { schema: { ...base, summary: 'List alerts, filtered and paged, newest first (GeoJSON points and impact areas with ?format=geojson)', querystring: ListQuery, response: { 200: Type.Object({ items: Type.Array(AlertSchema), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() }), ...errorResponses } } },
+      async (req, reply) => {
+        const { format: _format, ...q } = req.query;
         const from = time(q.from, 'from');
         const to = time(q.to, 'to');
-        const page = await alertsIn(alerts, scopeOf(req)).list({ ...q, from, to });
-        return { ...page, limit: q.limit, offset: q.offset };
+        const page = { ...(await alertsIn(alerts, scopeOf(req)).list({ ...q, from, to })), limit: q.limit, offset: q.offset };
+        return sendGeoJson(req, reply, page.items as unknown as Record<string, unknown>[], alertFeatures, page) ? reply : page;
       },
     );
 

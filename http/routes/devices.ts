@@ -2,6 +2,7 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { DevicesPort, DeviceView, HttpDeps, RawPoint, ReadingsPort } from '../deps.js';
+import { pointFeature, sendGeoJson } from '../geojson.js';
 import { devicesIn, scopeOf } from '../scope.js';
 import {
   Credentials,
@@ -48,14 +49,14 @@ function createAndList(app: FastifyInstance, devices: DevicesPort): void {
     {
       schema: {
         ...base,
-        summary: 'List devices, filtered by kind, district and presence, paged',
+        summary: 'List devices, filtered by kind, district and presence, paged (GeoJSON points with ?format=geojson)',
         querystring: DeviceListQuery,
         response: { 200: DeviceList, ...errorResponses },
       },
     },
-    async (req) => {
-      const page = await devicesIn(devices, scopeOf(req)).list(req.query);
-      return { ...page, limit: req.query.limit, offset: req.query.offset };
+    async (req, reply) => {
+      const page = { ...(await devicesIn(devices, scopeOf(req)).list(req.query)), limit: req.query.limit, offset: req.query.offset };
+      return sendGeoJson(req, reply, page.items as unknown as Record<string, unknown>[], (d) => pointFeature(d, 'location'), page) ? reply : page;
     },
   );
 }

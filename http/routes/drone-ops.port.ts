@@ -41,7 +41,8 @@ export interface DroneOpsPort {
   cancel(id: string): Promise<View>;
   /** Breakpoint resume: a new mission from the last reached item of an aborted or failed one, scheduled now. */
   resume(id: string): Promise<View>;
-  listMissions(q: MissionQueryT): Promise<View[]>;
+  /** A page of missions (newest first) and how many match the filter. */
+  listMissions(q: MissionQueryT): Promise<{ items: View[]; total: number }>;
   /** With its history. Throws MISSION_NOT_FOUND. */
   getMission(id: string): Promise<View>;
   /** Emergency point inspection from the nearest available dock. Throws DOCK_UNAVAILABLE. */

@@ -4,6 +4,7 @@
  * no-fly zone is a Point with `properties.radiusM`.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { FormatParam } from '../geojson.js';
 
 const Num = Type.Number();
 const Position = Type.Array(Num, { minItems: 2, maxItems: 3 });
@@ -117,7 +118,14 @@ export const PatrolBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const MissionQuery = Type.Object({ status: Type.Optional(Type.String({ description: 'comma-separated statuses' })), dockId: Type.Optional(Type.String()), patrolId: Type.Optional(Type.String()), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) });
+export const MissionQuery = Type.Object({
+  status: Type.Optional(Type.String({ description: 'comma-separated statuses' })),
+  dockId: Type.Optional(Type.String()),
+  patrolId: Type.Optional(Type.String()),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  format: FormatParam,
+});
 export const IdParam = Type.Object({ id: Id });
 
 /** Views: the main fields are listed for the docs; everything the port returns passes through. */

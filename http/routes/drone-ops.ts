@@ -7,6 +7,8 @@ import { Type } from '@sinclair/typebox';
 import { errorResponses } from '../schemas.js';
 import type { DroneOpsPort } from './drone-ops.port.js';
 import { qgcPlanRoutes } from './qgc-plan.js';
+import { missionFeature, pointFeature, sendGeoJson } from '../geojson.js';
+import { GeoPageQuery, pageOf, PageQuery, slicePage, type PageQueryT } from '../page.js';
 import {
   AirspaceOut,
   AnyObject,
@@ -73,11 +75,14 @@ function airspace(app: FastifyInstance, ops: DroneOpsPort): void {
 }
 
 function fleet(app: FastifyInstance, ops: DroneOpsPort): void {
-  app.get('/drone-types', { schema: { ...base, summary: 'Drone types', response: { 200: list(AnyObject), ...errorResponses } } }, () => ops.listDroneTypes());
+  app.get<{ Querystring: PageQueryT }>('/drone-types', { schema: { ...base, summary: 'Drone types, paged', querystring: PageQuery, response: { 200: pageOf(AnyObject), ...errorResponses } } }, async (req) => slicePage(await ops.listDroneTypes(), req.query));
   app.post<{ Body: DroneTypeBodyT }>('/drone-types', { schema: { ...base, summary: 'Create or replace a drone type', body: DroneTypeBody, response: { 201: AnyObject, ...errorResponses } } }, async (req, reply) =>
     reply.code(201).send(await ops.putDroneType(req.body)),
   );
-  app.get('/docks', { schema: { ...base, summary: 'Docks with their state', response: { 200: list(AnyObject), ...errorResponses } } }, () => ops.listDocks());
+  app.get<{ Querystring: PageQueryT }>('/docks', { schema: { ...base, summary: 'Docks with their state, paged (GeoJSON points with ?format=geojson)', querystring: GeoPageQuery, response: { 200: pageOf(AnyObject), ...errorResponses } } }, async (req, reply) => {
+    const page = slicePage(await ops.listDocks(), req.query);
+    return sendGeoJson(req, reply, page.items, (d) => pointFeature(d, 'location'), page) ? reply : page;
+  });
   app.post<{ Body: DockBodyT }>('/docks', { schema: { ...base, summary: 'Register a dock', body: DockBody, response: { 201: AnyObject, ...errorResponses } } }, async (req, reply) =>
     reply.code(201).send(await ops.createDock(req.body)),
   );
@@ -85,7 +90,10 @@ function fleet(app: FastifyInstance, ops: DroneOpsPort): void {
   app.put<Id & { Body: DockReportBodyT }>('/docks/:id/state', { schema: { ...base, summary: "A dock's state report (status, wind, rain)", params: IdParam, body: DockReportBody, response: { 200: AnyObject, ...errorResponses } } }, (req) =>
     ops.reportDock(req.params.id, req.body),
   );
-  app.get('/drones', { schema: { ...base, summary: 'Drones', response: { 200: list(AnyObject), ...errorResponses } } }, () => ops.listDrones());
+  app.get<{ Querystring: PageQueryT }>('/drones', { schema: { ...base, summary: 'Drones, paged (GeoJSON points at the last position with ?format=geojson)', querystring: GeoPageQuery, response: { 200: pageOf(AnyObject), ...errorResponses } } }, async (req, reply) => {
+    const page = slicePage(await ops.listDrones(), req.query);
+    return sendGeoJson(req, reply, page.items, (d) => pointFeature(d, 'position'), page) ? reply : page;
+  });
   app.post<{ Body: DroneBodyT }>('/drones', { schema: { ...base, summary: 'Register a drone in a dock', body: DroneBody, response: { 201: AnyObject, ...errorResponses } } }, async (req, reply) =>
     reply.code(201).send(await ops.createDrone(req.body)),
   );
@@ -106,9 +114,11 @@ function missions(app: FastifyInstance, ops: DroneOpsPort): void {
     { schema: { ...base, summary: 'Plan (and, with `schedule`, schedule) a mission; long routes become sorties', body: PlanBody, response: { 201: Type.Object({ missions: list(MissionOut) }), ...errorResponses } } },
     async (req, reply) => reply.code(201).send({ missions: await ops.plan(req.body) }),
   );
-  app.get<{ Querystring: MissionQueryT }>('/missions', { schema: { ...base, summary: 'Missions, newest first', querystring: MissionQuery, response: { 200: list(MissionOut), ...errorResponses } } }, (req) =>
-    ops.listMissions(req.query),
-  );
+  app.get<{ Querystring: MissionQueryT }>('/missions', { schema: { ...base, summary: 'Missions, newest first, paged (GeoJSON routes with ?format=geojson)', querystring: MissionQuery, response: { 200: pageOf(MissionOut), ...errorResponses } } }, async (req, reply) => {
+    const q = { ...req.query, limit: req.query.limit ?? 100, offset: req.query.offset ?? 0 };
+    const page = { ...(await ops.listMissions(q)), limit: q.limit, offset: q.offset };
+    return sendGeoJson(req, reply, page.items, missionFeature, page) ? reply : page;
+  });
   app.get<Id>('/missions/:id', { schema: { ...base, summary: 'One mission with its history', params: IdParam, response: { 200: MissionOut, ...errorResponses } } }, (req) => ops.getMission(req.params.id));
   app.post<Id & { Body: ScheduleBodyT | undefined }>(
     '/missions/:id/schedule',
@@ -129,7 +139,7 @@ function missions(app: FastifyInstance, ops: DroneOpsPort): void {
 }
 
 function patrols(app: FastifyInstance, ops: DroneOpsPort): void {
-  app.get('/patrols', { schema: { ...base, summary: 'Recurring patrols', response: { 200: list(AnyObject), ...errorResponses } } }, () => ops.listPatrols());
+  app.get<{ Querystring: PageQueryT }>('/patrols', { schema: { ...base, summary: 'Recurring patrols, paged', querystring: PageQuery, response: { 200: pageOf(AnyObject), ...errorResponses } } }, async (req) => slicePage(await ops.listPatrols(), req.query));
   app.post<{ Body: PatrolBodyT }>('/patrols', { schema: { ...base, summary: 'Create a recurring patrol (cron with a time zone, Asia/Shanghai by default)', body: PatrolBody, response: { 201: AnyObject, ...errorResponses } } }, async (req, reply) =>
     reply.code(201).send(await ops.createPatrol(req.body)),
   );

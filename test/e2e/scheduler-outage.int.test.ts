@@ -56,7 +56,7 @@ describe('patrol schedules through Redis outages', () => {
     expect(refused.status).toBe(503);
     expect(refused.body.error.code).toBe('REDIS_NOT_DURABLE');
     // The store still lists both patrols; the metrics say why nothing fires.
-    expect((await api<{ id: string }[]>(p, 'GET', '/api/v1/patrols')).body.map((x) => x.id).sort()).toEqual(['bridge', 'river']);
+    expect((await api<{ items: { id: string }[] }>(p, 'GET', '/api/v1/patrols')).body.items.map((x) => x.id).sort()).toEqual(['bridge', 'river']);
     const metrics = await (await fetch(`${p.http.url}/metrics`)).text();
     expect(metrics).toMatch(/citybrain_drone_scheduler_up 0/);
     expect(metrics).toMatch(/citybrain_drone_scheduler_unavailable_total\{code="REDIS_NOT_DURABLE"\} 1/);
