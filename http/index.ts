@@ -2,7 +2,7 @@
  * The HTTP API server (architecture.md "Public surface"). `createHttpServer` builds and returns the
  * fastify instance without listening: the composition root calls `listen`, tests call `inject`.
  */
-import fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { auditTrail, authorize, declareAccess } from './auth.js';
@@ -43,8 +43,9 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     // pino's default request serializer logs no headers; the kernel logger also redacts
     // req.headers.authorization should a serializer ever add them.
     loggerInstance: deps.log.child({ module: 'http' }) as FastifyBaseLogger,
-    // One line per request instead of fastify's two (http/request-log.ts).
-    disableRequestLogging: true,
+    // One line per request instead of fastify's two (http/request-log.ts); the LogController form, as
+    // the top-level `disableRequestLogging` is deprecated (fastify FSTDEP023).
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: DEFAULT_BODY_LIMIT,
     // Reject unknown body fields (a typo like "locaton" must not be silently dropped).
     ajv: { customOptions: { removeAdditional: false } },
