@@ -7,6 +7,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { auditTrail, authorize, declareAccess } from './auth.js';
 import type { HttpDeps } from './deps.js';
+import { installEnrichment } from './enrich.js';
 import { installErrorHandling } from './errors.js';
 import { auditFailureCounter, httpErrorCounter, installHttpMetrics } from './metrics.js';
 import { contractRoutes, districtRoutes } from './routes/catalog.js';
@@ -99,6 +100,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   void app.register(
     async (api) => {
       api.addHook('onRequest', auth);
+      installEnrichment(api, () => deps.districts());
       if (deps.access) {
         const failures = auditFailureCounter(deps.metrics);
         api.addHook('onResponse', auditTrail(deps.access, () => deps.clock.now(), () => failures.inc()));

@@ -50,6 +50,12 @@ export const DeviceView = Type.Object({
   revokedAt: Nullable(Type.Integer({ description: 'epoch ms' })),
   createdAt: Type.Integer({ description: 'epoch ms' }),
   updatedAt: Type.Integer({ description: 'epoch ms' }),
+  // Added to every record (http/enrich.ts): ISO 8601 with the city's offset beside each epoch-ms time, the district's names.
+  createdAtIso: Type.Optional(Type.String()),
+  updatedAtIso: Type.Optional(Type.String()),
+  lastSeenAtIso: Type.Optional(Type.String()),
+  revokedAtIso: Type.Optional(Type.String()),
+  districtName: Type.Optional(Nullable(Type.Object({ zh: Type.String(), en: Type.String() }))),
 });
 
 export const DeviceDetail = Type.Composite([
