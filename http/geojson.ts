@@ -10,7 +10,7 @@ import { Type } from '@sinclair/typebox';
 export const GEOJSON_TYPE = 'application/geo+json';
 
 /** The `format` query parameter every list takes. */
-export const FormatParam = Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('geojson')], { description: `\`geojson\`: a FeatureCollection (same as \`Accept: ${GEOJSON_TYPE}\`)` }));
+export const FormatParam = Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('geojson'), Type.Literal('csv')], { description: `\`geojson\`: a FeatureCollection (same as \`Accept: ${GEOJSON_TYPE}\`); \`csv\`: every match as CSV (same as \`Accept: text/csv\`)` }));
 
 type View = Record<string, unknown>;
 type Geometry = { type: string; coordinates: unknown } | null;
@@ -23,8 +23,7 @@ export interface Feature {
 
 export function wantsGeoJson(req: FastifyRequest): boolean {
   const format = (req.query as { format?: unknown } | undefined)?.format;
-  if (format === 'geojson') return true;
-  if (format === 'json') return false;
+  if (format !== undefined) return format === 'geojson';
   const accept = req.headers.accept ?? '';
   return accept.includes(GEOJSON_TYPE);
 }

@@ -149,7 +149,8 @@ export const ReadingsQuery = Type.Object({
   from: Type.Optional(Type.String({ description: 'epoch ms or ISO-8601; default `to` minus one hour' })),
   to: Type.Optional(Type.String({ description: 'epoch ms or ISO-8601; default now' })),
   every: Type.Optional(Type.String({ description: 'bucket width (`30s`, `5m`, `1h`, `1d`); omit for raw points' })),
-  limit: Type.Optional(Type.Integer({ description: 'most raw points per metric (raw mode only)' })),
+  limit: Type.Optional(Type.Integer({ description: 'most raw points per metric (raw mode only; a CSV export takes the whole range)' })),
+  format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')], { description: '`csv`: the whole range as CSV (same as `Accept: text/csv`)' })),
 });
 
 export const Bucket = Type.Object({

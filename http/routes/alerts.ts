@@ -4,6 +4,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import { AppError } from '../../kernel/errors.js';
 import type { AlertActionName, AlertsPort } from '../deps.js';
 import { errorResponses } from '../schemas.js';
+import { ALERT_COLUMNS } from '../csv-columns.js';
+import { pagesOf, sendCsv, wantsCsv } from '../csv.js';
 import { alertFeatures, FormatParam, sendGeoJson } from '../geojson.js';
 import { parseTime } from '../query.js';
 import { actorOf, alertsIn, scopeOf } from '../scope.js';
@@ -96,6 +98,8 @@ export function alertRoutes(alerts: AlertsPort) {
         const { format: _format, ...q } = req.query;
         const from = time(q.from, 'from');
         const to = time(q.to, 'to');
+        const scoped = alertsIn(alerts, scopeOf(req));
+        if (wantsCsv(req)) return sendCsv(req, reply, 'alerts.csv', ALERT_COLUMNS, pagesOf(async (limit, offset) => (await scoped.list({ ...q, from, to, limit, offset })) as unknown as { items: Record<string, unknown>[]; total: number }));
         const page = { ...(await alertsIn(alerts, scopeOf(req)).list({ ...q, from, to })), limit: q.limit, offset: q.offset };
         return sendGeoJson(req, reply, page.items as unknown as Record<string, unknown>[], alertFeatures, page) ? reply : page;
       },

@@ -2,6 +2,8 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { DevicesPort, DeviceView, HttpDeps, RawPoint, ReadingsPort } from '../deps.js';
+import { DEVICE_COLUMNS } from '../csv-columns.js';
+import { pagesOf, sendCsv, wantsCsv } from '../csv.js';
 import { pointFeature, sendGeoJson } from '../geojson.js';
 import { devicesIn, scopeOf } from '../scope.js';
 import {
@@ -55,7 +57,9 @@ function createAndList(app: FastifyInstance, devices: DevicesPort): void {
       },
     },
     async (req, reply) => {
-      const page = { ...(await devicesIn(devices, scopeOf(req)).list(req.query)), limit: req.query.limit, offset: req.query.offset };
+      const scoped = devicesIn(devices, scopeOf(req));
+      if (wantsCsv(req)) return sendCsv(req, reply, 'devices.csv', DEVICE_COLUMNS, pagesOf(async (limit, offset) => (await scoped.list({ ...req.query, limit, offset })) as unknown as { items: Record<string, unknown>[]; total: number }));
+      const page = { ...(await scoped.list(req.query)), limit: req.query.limit, offset: req.query.offset };
       return sendGeoJson(req, reply, page.items as unknown as Record<string, unknown>[], (d) => pointFeature(d, 'location'), page) ? reply : page;
     },
   );

@@ -7,6 +7,8 @@ import { Type } from '@sinclair/typebox';
 import { errorResponses } from '../schemas.js';
 import type { DroneOpsPort } from './drone-ops.port.js';
 import { qgcPlanRoutes } from './qgc-plan.js';
+import { MISSION_COLUMNS } from '../csv-columns.js';
+import { pagesOf, sendCsv, wantsCsv } from '../csv.js';
 import { missionFeature, pointFeature, sendGeoJson } from '../geojson.js';
 import { GeoPageQuery, pageOf, PageQuery, slicePage, type PageQueryT } from '../page.js';
 import {
@@ -115,6 +117,7 @@ function missions(app: FastifyInstance, ops: DroneOpsPort): void {
     async (req, reply) => reply.code(201).send({ missions: await ops.plan(req.body) }),
   );
   app.get<{ Querystring: MissionQueryT }>('/missions', { schema: { ...base, summary: 'Missions, newest first, paged (GeoJSON routes with ?format=geojson)', querystring: MissionQuery, response: { 200: pageOf(MissionOut), ...errorResponses } } }, async (req, reply) => {
+    if (wantsCsv(req)) return sendCsv(req, reply, 'missions.csv', MISSION_COLUMNS, pagesOf((limit, offset) => ops.listMissions({ ...req.query, limit, offset })));
     const q = { ...req.query, limit: req.query.limit ?? 100, offset: req.query.offset ?? 0 };
     const page = { ...(await ops.listMissions(q)), limit: q.limit, offset: q.offset };
     return sendGeoJson(req, reply, page.items, missionFeature, page) ? reply : page;

@@ -1,9 +1,11 @@
 /** `GET /api/v1/devices/{id}/readings`: raw points or aggregated buckets (behind the bearer token). */
 import type { FastifyInstance } from 'fastify';
 import type { Static } from '@sinclair/typebox';
-import type { HttpDeps } from '../deps.js';
+import type { HttpDeps, ReadingsPort } from '../deps.js';
+import { BUCKET_COLUMNS, READING_COLUMNS } from '../csv-columns.js';
+import { sendCsv, wantsCsv } from '../csv.js';
 import { devicesIn, scopeOf } from '../scope.js';
-import { parseReadingsQuery } from '../query.js';
+import { MAX_RAW_LIMIT, parseReadingsQuery, type ReadingsQuery as Parsed } from '../query.js';
 import { IdParams, ReadingsQuery, ReadingsResult, errorResponses } from '../schemas.js';
 
 export function readingRoutes(deps: Pick<HttpDeps, 'devices' | 'readings' | 'clock'>) {
@@ -20,11 +22,12 @@ export function readingRoutes(deps: Pick<HttpDeps, 'devices' | 'readings' | 'clo
           response: { 200: ReadingsResult, ...errorResponses },
         },
       },
-      async (req) => {
+      async (req, reply) => {
         const q = parseReadingsQuery(req.query, deps.clock.now());
         const deviceId = req.params.id;
         // An unknown device is a 404, not an empty series that looks like silence.
         await devicesIn(deps.devices, scopeOf(req)).get(deviceId);
+        if (wantsCsv(req)) return sendCsv(req, reply, `${deviceId}-readings.csv`, q.mode === 'raw' ? READING_COLUMNS : BUCKET_COLUMNS, readingRows(deps.readings, deviceId, q));
         if (q.mode === 'raw') {
           const { mode: _mode, ...raw } = q;
           return { deviceId, from: q.from, to: q.to, ...(q.metric === undefined ? {} : { metric: q.metric }), series: await deps.readings.raw({ deviceId, ...raw }) };
@@ -34,4 +37,19 @@ export function readingRoutes(deps: Pick<HttpDeps, 'devices' | 'readings' | 'clo
       },
     );
   };
+}
+
+/** A CSV export reads the range an hour at a time (one store query each), so a long range is never held whole. */
+export const CSV_WINDOW_MS = 3_600_000;
+
+async function* readingRows(readings: ReadingsPort, deviceId: string, q: Parsed): AsyncGenerator<Record<string, unknown>[]> {
+  if (q.mode === 'aggregate') {
+    yield (await readings.aggregate({ deviceId, metric: q.metric, from: q.from, to: q.to, everyMs: q.everyMs })).map((b) => ({ deviceId, metric: q.metric, ...b }));
+    return;
+  }
+  for (let from = q.from; from < q.to; from += CSV_WINDOW_MS) {
+    const series = await readings.raw({ deviceId, ...(q.metric === undefined ? {} : { metric: q.metric }), from, to: Math.min(from + CSV_WINDOW_MS, q.to), limit: MAX_RAW_LIMIT });
+    const rows = Object.entries(series).flatMap(([metric, points]) => points.map((p) => ({ deviceId, metric, ts: p.ts, value: p.value })));
+    if (rows.length > 0) yield rows.sort((a, b) => a.ts - b.ts);
+  }
 }
