@@ -116,11 +116,13 @@ function TaskHistory({ id }: { id: string }) {
 }
 
 export function Photos({ media }: { media: MediaMeta[] }) {
-  if (media.length === 0) return <p class="muted">{t('response.noPhotos')}</p>;
+  // One picture can be attached twice (the upload names the task, the report cites it): show it once.
+  const shown = media.filter((m, i) => media.findIndex((x) => x.id === m.id) === i);
+  if (shown.length === 0) return <p class="muted">{t('response.noPhotos')}</p>;
   return (
     <div class="photo-grid" data-testid="response-photos">
-      {media.map((m) => (
-        <figure key={`${m.id}-${m.createdAt}`} data-media-id={m.id} data-source={m.source}>
+      {shown.map((m) => (
+        <figure key={m.id} data-media-id={m.id} data-source={m.source}>
           <a href={`/api/v1/media/${seg(m.id)}`} target="_blank" rel="noopener">
             <img src={`/api/v1/media/${seg(m.id)}`} alt={m.filename ?? m.id} loading="lazy" />
           </a>
