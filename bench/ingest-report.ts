@@ -70,7 +70,10 @@ export const report = {
     console.log(`  p99 publish→present at ${rate}/s, citybrain ÷ Node-RED:          ${ratio('citybrain-influx', 'node-red', (r) => r.fixed?.visibleP99 ?? NaN)}`);
     console.log(`  saturated stored/s, citybrain→InfluxDB ÷ Mosquitto bare relay:  ${ratio('citybrain-influx', 'mosquitto', sat)}`);
     console.log(`  saturated stored/s, citybrain→SQLite ÷ Mosquitto bare relay:    ${ratio('citybrain-embedded', 'mosquitto', sat)}`);
-    if (results.cluster2) console.log(`  saturated stored/s, two broker processes (cluster) ÷ one:        ${ratio('cluster2', 'citybrain-influx', sat)}`);
+    if (results.cluster2) {
+      console.log(`  saturated stored/s, two broker processes (cluster) ÷ one:        ${ratio('cluster2', 'citybrain-influx', sat)}`);
+      console.log(`  CPU per reading, two broker processes + Redis ÷ one process:     ${ratio('cluster2', 'citybrain-influx', (r) => r.cpuPerReading ?? NaN)}`);
+    }
     if (results.baseline) {
       console.log(`  saturated stored/s, citybrain→InfluxDB ÷ baseline checkout:      ${ratio('citybrain-influx', 'baseline', sat)}`);
       console.log(`  platform CPU per reading, citybrain→InfluxDB ÷ baseline:         ${ratio('citybrain-influx', 'baseline', (r) => r.cpuPerReading ?? NaN)}`);

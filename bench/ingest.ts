@@ -167,11 +167,16 @@ async function runCluster2(): Promise<RunResult> {
       const payloads = makePayloads(ordered.length, RANGES[phase]);
       return phase === 'sat' ? saturate(clients, topicOf, payloads, opts.seconds, opts.window) : fixedRate(clients, topicOf, payloads, opts.seconds, opts.rate);
     };
+    // CPU of both broker processes and of Redis (the cluster's shared state is part of its cost).
+    const pids = [...nodes.map((n) => n.child.pid!), redis.child.pid!];
+    const cpu0 = pids.map(cpuSeconds);
     const sat = await phaseIntoInflux(influx.url, 'sat', run);
     const fixed = await phaseIntoInflux(influx.url, 'fixed', run);
+    const cpu = pids.reduce((a, pid, i) => a + cpuSeconds(pid) - cpu0[i]!, 0);
     await closeAll(clients);
     for (const n of nodes) await n.stop();
-    return { sat, fixed, note: nodes.map(gcShare).join('; ') };
+    const cpuPerReading = (cpu * 1e6) / (sat.gen.acked + fixed.gen.acked);
+    return { sat, fixed, cpuPerReading, note: [...nodes.map(gcShare), `platform + Redis CPU ${cpuPerReading.toFixed(1)} µs/reading`].join('; ') };
   } finally {
     for (const n of nodes) await n.stop();
     await Promise.all([influx.stop(), redis.stop(), pg.stop()]);
