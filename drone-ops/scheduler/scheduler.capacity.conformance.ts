@@ -3,21 +3,13 @@
  * many jobs at once as it has docks, and an emergency never waits behind patrols — slots are held back
  * for urgent priorities (drone-ops.md "Alert-triggered dispatch ... with a higher priority than patrols").
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PRIORITY, type JobScheduler, type SchedulerOptions } from './scheduler.js';
-import { gate, nextEvent, type MakeScheduler } from './scheduler.conformance.js';
+import { describe, expect, it, vi } from 'vitest';
+import { PRIORITY } from './scheduler.js';
+import { gate, nextEvent, schedulerHarness, type MakeScheduler } from './scheduler.conformance.js';
 
 export function describeSchedulerCapacity(name: string, make: MakeScheduler): void {
   describe(`JobScheduler capacity: ${name}`, () => {
-    const open: JobScheduler[] = [];
-    const create = async (opts?: SchedulerOptions) => {
-      const s = await make(opts);
-      open.push(s);
-      return s;
-    };
-    afterEach(async () => {
-      await Promise.all(open.splice(0).map((s) => s.close()));
-    });
+    const create = schedulerHarness(make);
 
     it('runs 56 dock jobs at once with the default concurrency (one per dock, none waits for another dock)', async () => {
       const s = await create();

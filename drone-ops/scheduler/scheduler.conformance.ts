@@ -40,17 +40,22 @@ export function gate(): { wait: Promise<void>; open: () => void } {
 
 const idOf = (id: string) => (e: { id: string }) => e.id === id;
 
+/** Inside a `describe`: `create` makes a scheduler from `make`, and every one made is closed after each test. */
+export function schedulerHarness(make: MakeScheduler): (opts?: SchedulerOptions) => Promise<JobScheduler> {
+  const open: JobScheduler[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((s) => s.close()));
+  });
+  return async (opts?: SchedulerOptions) => {
+    const s = await make(opts);
+    open.push(s);
+    return s;
+  };
+}
+
 export function describeJobScheduler(name: string, make: MakeScheduler): void {
   describe(`JobScheduler: ${name}`, () => {
-    const open: JobScheduler[] = [];
-    const create = async (opts?: SchedulerOptions) => {
-      const s = await make(opts);
-      open.push(s);
-      return s;
-    };
-    afterEach(async () => {
-      await Promise.all(open.splice(0).map((s) => s.close()));
-    });
+    const create = schedulerHarness(make);
 
     it('runs an immediate job and reports it completed with its result', async () => {
       const s = await create();
