@@ -89,6 +89,26 @@ function clearance(route: { lon: number; lat: number }[], c: { lon: number; lat:
   return best;
 }
 
+/**
+ * Dock d1 at the origin, a zone at (600, 0) between it and the far corner (1200, 0) of a patrol flown
+ * around it; `atCorner` runs once, when the drone reports a position at that corner.
+ */
+async function behindZone(h: Harness, link: Recording, atCorner: (missionId: string) => void): Promise<{ id: string; seen: ReturnType<typeof recordChanges> }> {
+  await dockAt(0, 0);
+  await h.service.putZone({ id: 'nfz', footprint: { type: 'Circle', center: ll(600, 0), radiusM: 150 }, floorM: 0, ceilingM: 300 });
+  const seen = recordChanges(h.bus);
+  const r = await h.service.planAndSchedule({ dockId: 'd1', pattern: path([0, 800], [1200, 800], [1200, 0], [1200, 800]) });
+  if (!r.ok) throw new Error(r.message);
+  const id = r.missions[0]!.id;
+  const off = link.on((e) => {
+    if (e.type === 'telemetry' && clearance([e.position, e.position], ll(1200, 0)) < 30) {
+      off();
+      atCorner(id);
+    }
+  });
+  return { id, seen };
+}
+
 describe('contingencies of a flight in the air', () => {
   it('sends the fence and rally points before launch, and ends the launch job once the drone is airborne', async () => {
     const { h, link } = await setup(80);
@@ -113,18 +133,7 @@ describe('contingencies of a flight in the air', () => {
 
   it('an operator cancel behind a zone returns around it, not straight through', async () => {
     const { h, link } = await setup(150);
-    await dockAt(0, 0);
-    await h.service.putZone({ id: 'nfz', footprint: { type: 'Circle', center: ll(600, 0), radiusM: 150 }, floorM: 0, ceilingM: 300 });
-    const seen = recordChanges(h.bus);
-    const r = await h.service.planAndSchedule({ dockId: 'd1', pattern: path([0, 800], [1200, 800], [1200, 0], [1200, 800]) });
-    if (!r.ok) throw new Error(r.message);
-    const id = r.missions[0]!.id;
-    const off = link.on((e) => {
-      if (e.type === 'telemetry' && clearance([e.position, e.position], ll(1200, 0)) < 30) {
-        off();
-        void h.service.cancel(id);
-      }
-    });
+    const { id, seen } = await behindZone(h, link, (missionId) => void h.service.cancel(missionId));
     await waitStatus(seen, id, 'aborted', 10_000);
     const ret = link.calls.find((c) => c.what === 'returnVia' || c.what === 'rtl')!;
     expect(ret.what).toBe('returnVia');
@@ -236,18 +245,9 @@ describe('contingencies of a flight in the air', () => {
 
   it('a vehicle failsafe RTL with a zone on the straight line is replaced by a planned return; a refused upload is an alarm', async () => {
     const { h, link, alarms } = await setup(150);
-    await dockAt(0, 0);
-    await h.service.putZone({ id: 'nfz', footprint: { type: 'Circle', center: ll(600, 0), radiusM: 150 }, floorM: 0, ceilingM: 300 });
-    const seen = recordChanges(h.bus);
-    const r = await h.service.planAndSchedule({ dockId: 'd1', pattern: path([0, 800], [1200, 800], [1200, 0], [1200, 800]) });
-    if (!r.ok) throw new Error(r.message);
-    const id = r.missions[0]!.id;
-    const off = link.on((e) => {
-      if (e.type === 'telemetry' && clearance([e.position, e.position], ll(1200, 0)) < 30) {
-        off();
-        link.inject({ type: 'uploadRefused', droneId: 'd1-uav', at: clock.now(), missionType: 'rally', reason: 'too many points' });
-        link.inject({ type: 'failsafe', droneId: 'd1-uav', at: clock.now(), reason: 'wind over limit', mode: 'RTL' });
-      }
+    const { id, seen } = await behindZone(h, link, () => {
+      link.inject({ type: 'uploadRefused', droneId: 'd1-uav', at: clock.now(), missionType: 'rally', reason: 'too many points' });
+      link.inject({ type: 'failsafe', droneId: 'd1-uav', at: clock.now(), reason: 'wind over limit', mode: 'RTL' });
     });
     await waitStatus(seen, id, 'aborted', 10_000);
     expect(alarms.map((a) => a.kind)).toEqual(expect.arrayContaining(['failsafe', 'upload_refused']));
