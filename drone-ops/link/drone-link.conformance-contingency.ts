@@ -147,6 +147,8 @@ export function describeContingencies(make: () => Promise<DroneLinkHarness>): vo
         await landed;
         rec.stop();
         expect(of(rec.events, 'link').map((e) => e.state)).toEqual(['lost', 'restored']);
+        // A lost link is a `link` event only: not a failure of the flight.
+        expect(of(rec.events, 'failure')).toEqual([]);
         expect(of(rec.events, 'failsafe')).toEqual([]);
       }));
 

@@ -39,7 +39,7 @@ export type DroneLinkEvent =
   | { type: 'phase'; droneId: string; at: number; phase: FlightPhase }
   /** Landed and disarmed: the flight is over (also without EXTENDED_SYS_STATE: disarmed + altitude ≈ 0). */
   | { type: 'landed'; droneId: string; at: number; batteryPct: number }
-  /** The vehicle reported a failure (STATUSTEXT severity ≤ ERROR, failsafe, link lost, autopilot mismatch). */
+  /** The vehicle reported a failure (STATUSTEXT severity ≤ ERROR, autopilot mismatch); a lost link is a `link` event. */
   | { type: 'failure'; droneId: string; at: number; reason: string }
   /** The ground link: `lost` after the autopilot's failsafe time without HEARTBEAT; `restored` after that is not a failure. */
   | { type: 'link'; droneId: string; at: number; state: 'lost' | 'restored' }

@@ -106,8 +106,6 @@ export class FakeDroneLink implements DroneLink {
     if (v.linkDown) return;
     const at = this.clock.now();
     this.emit(droneId, { type: 'link', droneId, at, state: 'lost' });
-    // As the MAVLink adapter: a `failure` for consumers that still watch it for a lost link; `restored` supersedes it.
-    this.emit(droneId, { type: 'failure', droneId, at, reason: 'link lost' });
     v.linkDown = true;
     v.linkTimers.push(setTimeout(() => this.lostLinkAction(droneId, v), this.linkFailsafeMs));
     if (forMs !== undefined) v.linkTimers.push(setTimeout(() => this.restoreLink(droneId), forMs));

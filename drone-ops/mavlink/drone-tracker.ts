@@ -91,8 +91,6 @@ export class DroneTracker {
     if (to === 'lost' && !this.lost) {
       this.lost = true;
       this.emit({ type: 'link', droneId: this.droneId, at, state: 'lost' });
-      // Kept for consumers that still watch `failure` for a lost link; a later `restored` supersedes it.
-      this.emit({ type: 'failure', droneId: this.droneId, at, reason: 'MAVLink link lost' });
     } else if ((to === 'ok' || to === 'stale') && this.lost) {
       this.lost = false;
       this.emit({ type: 'link', droneId: this.droneId, at, state: 'restored' });

@@ -49,7 +49,7 @@ describe('live drone state', () => {
 
   it('a lost link is shown as lost until the vehicle is heard again', async () => {
     const at = Date.now();
-    h.link['emit']('u1', { type: 'failure', droneId: 'u1', at, reason: 'link lost: no HEARTBEAT for 5 s' });
+    h.link['emit']('u1', { type: 'link', droneId: 'u1', at, state: 'lost' });
     expect(h.service.live.link('u1')).toMatchObject({ state: 'lost', since: at });
     h.link['emit']('u1', { type: 'telemetry', droneId: 'u1', at: at + 10, position: { ...ll(0, 0), altM: 0 }, batteryPct: 90 });
     expect(h.service.live.link('u1')).toEqual({ state: 'connected', since: at + 10, lastHeardAt: at + 10 });

@@ -17,7 +17,6 @@ export interface LinkState {
   since?: number;
 }
 
-const LINK_LOST = /link lost/i;
 
 function phaseOf(p: string): DroneRecord['phase'] | undefined {
   switch (p) {
@@ -103,7 +102,6 @@ export class DroneStateTracker {
         this.heard(e.droneId, e.at, e.state === 'lost' ? 'lost' : 'connected');
         return;
       case 'failure':
-        if (LINK_LOST.test(e.reason)) this.heard(e.droneId, e.at, 'lost');
         return;
       case 'landed':
         this.heard(e.droneId, e.at, 'connected');

@@ -24,7 +24,6 @@ export interface FlightHost {
   finish(f: Flight, to: MissionStatus, note?: string): Promise<void>;
 }
 
-const LINK_LOST = /link lost/i;
 /** Past the drone's endurance (plus this) it cannot be in the air: a flight never heard landing is closed. */
 const ENDURANCE_GRACE_MS = 300_000;
 
@@ -84,7 +83,6 @@ export class FlightEvents {
         return;
       case 'failure':
         if (!f) return;
-        if (LINK_LOST.test(e.reason)) return this.link(f, 'lost', e.at);
         f.failure ??= e.reason;
         return noteHistory(this.ctx, f.missionId, `vehicle failure: ${e.reason}`, e.at);
       case 'link':
