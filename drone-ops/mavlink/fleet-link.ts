@@ -127,12 +127,17 @@ export class MavlinkDroneLink implements DroneLink {
     return [item0, ...port.map((it, i) => ({ ...it, seq: i + 1, current: 0 as const }))];
   }
 
-  /** Runs an upload or write; a refusal is reported as `uploadRefused` and rethrown (as `code` when given). */
+  /**
+   * Runs an upload or write; a refusal is reported as `uploadRefused` and rethrown (as `code` when given).
+   * Only the vehicle's answer is a refusal (MISSION_ACK or PARAM_VALUE saying no: MAVLINK_NACK): a timeout or
+   * a lost link says nothing about the fence, so it is rethrown as it is and the caller may try again.
+   */
   private async refusedAs(droneId: string, kind: UploadKind, code: 'FENCE_REFUSED' | undefined, run: () => Promise<unknown>, what?: string): Promise<void> {
     try {
       await run();
     } catch (err) {
       const reason = `${what ? `${what}: ` : ''}${err instanceof Error ? err.message : String(err)}`;
+      if (isAppError(err) && code && err.code !== 'MAVLINK_NACK') throw err;
       if (isAppError(err) && err.code === 'AUTOPILOT_MISMATCH') throw err;
       this.bus.emit('e', { type: 'uploadRefused', droneId, at: this.clock.now(), missionType: kind, reason });
       if (!code) throw err;

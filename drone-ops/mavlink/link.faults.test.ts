@@ -92,6 +92,20 @@ describe('MavlinkLink fault handling against the simulator', () => {
     await rig.link.events.once('health', (h) => h.to === 'ok');
   });
 
+  it('does not call the link lost for a stall of its own process: the silence counts from when it listens again', async () => {
+    rig = await startRig(); // stale after 500 ms, lost after 1000 ms
+    const seen: string[] = [];
+    rig.link.events.on('health', (h) => seen.push(h.to));
+    // This process stalls past the lost time (a loaded machine, a long GC pause); what the vehicle sent meanwhile waits unread.
+    const stallEnd = Date.now() + 1500;
+    while (Date.now() < stallEnd) {
+      // busy: no timer, no socket read
+    }
+    await rig.link.events.once('state', (s) => (s.lastHeartbeatMs ?? 0) >= stallEnd);
+    expect(seen).toEqual([]);
+    expect(rig.link.state.health).toBe('ok');
+  });
+
   it('returns home when the fence is breached (fence uploaded with mission_type 1)', async () => {
     rig = await startRig();
     await rig.link.uploadFence(fenceItems([{ kind: 'circle', inclusion: true, center: HOME, radiusM: 30 }]));

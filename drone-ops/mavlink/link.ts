@@ -86,6 +86,9 @@ export class MavlinkLink implements VehicleLink {
   private readonly reported = { upload: 0, command: 0, param: 0 };
   private expectedMissionId: number | undefined;
   private abortConnect: ((e: AppError) => void) | undefined;
+  /** When the periodic health check last ran, and since when this process has been listening without a stall. */
+  private lastCheckAt = 0;
+  private listeningSince = 0;
   /** Frames seen and dropped, for the bench and for tests. */
   readonly counters = { framesIn: 0, framesOut: 0, crcErrors: 0, rejected: 0, streamRequestsRefused: 0 };
 
@@ -130,7 +133,9 @@ export class MavlinkLink implements VehicleLink {
     this.sendHeartbeat();
     const hb = this.opts.heartbeatMs ?? 1000;
     const check = Math.min(hb, (this.opts.staleMs ?? 3500) / 4);
+    this.lastCheckAt = this.clock.now();
     this.timers.push(setInterval(() => this.sendHeartbeat(), hb), setInterval(() => {
+      this.noteStall();
       this.checkHealth();
       this.reportRetries();
     }, check));
@@ -317,9 +322,22 @@ export class MavlinkLink implements VehicleLink {
     if (expected !== undefined && reported !== 0 && reported !== expected) this.events.emit('mission-mismatch', { expected, reported });
   }
 
+  /**
+   * A periodic check that comes a stale time late means this process stalled (a loaded machine, a long GC
+   * pause): what the vehicle sent meanwhile is still unread in the socket. Its silence is then counted from
+   * the end of the stall, so the ground does not call a link lost for its own pause.
+   */
+  private noteStall(): void {
+    const now = this.clock.now();
+    if (now - this.lastCheckAt > (this.opts.staleMs ?? 3500)) this.listeningSince = now;
+    this.lastCheckAt = now;
+  }
+
   private checkHealth(): void {
     const lostMs = this.opts.lostMs ?? FAILSAFE_MS[this.autopilot];
-    const to = healthAt(this.current, this.clock.now(), this.opts.staleMs ?? 3500, lostMs);
+    const heard = this.current.lastHeartbeatMs;
+    const judged = heard === undefined ? this.current : { ...this.current, lastHeartbeatMs: Math.max(heard, this.listeningSince) };
+    const to = healthAt(judged, this.clock.now(), this.opts.staleMs ?? 3500, lostMs);
     const from = this.current.health;
     if (to === from) return;
     this.current = { ...this.current, health: to };

@@ -58,6 +58,12 @@ export interface VehicleOptions {
 
 const NO_FAULTS: Faults = { loss: 0, duplicate: 0, ackDelayMs: 0, dropCommands: false, commandNack: {}, missionNack: undefined, fenceNack: undefined, noExtendedSysState: false, linkDown: false };
 const MSG_EXTENDED_SYS_STATE = 245;
+/**
+ * Most real time one tick advances. A host that stalls (a loaded machine, a long GC pause) slows the
+ * simulation down instead of jumping the vehicle ahead and timing out its ground link in one step: a
+ * real autopilot runs on its own board and does not stall with the process that simulates it.
+ */
+const MAX_TICK_MS = 250;
 
 
 /** A simulated MAVLink 2 multicopter in a dock, on its own UDP port. Driven by `tick()` (see fleet.ts). */
@@ -77,13 +83,16 @@ export class SimVehicle {
   private missionId = 0;
   private lastPhase = '';
   private closed = false;
-  /** Real ms of the last GCS HEARTBEAT, and whether this silence already triggered the failsafe. */
+  /** Real ms the simulation has run (ticks, each at most MAX_TICK_MS): the autopilot's own clock. */
+  private ranMs = 0;
+  /** `ranMs` at the last GCS HEARTBEAT, and whether this silence already triggered the failsafe. */
   private lastGcsMs: number | undefined;
   private gcsLostFired = false;
   /** EXTENDED_SYS_STATE interval asked for (real ms), and when it was last sent. */
   private extStateEveryMs: number | undefined;
   private extStateAt = 0;
-  private linkTimer: NodeJS.Timeout | undefined;
+  /** `ranMs` at which a timed cutLink ends. */
+  private linkUpAt: number | undefined;
 
   private constructor(private readonly sock: Socket, readonly opts: VehicleOptions) {
     this.autopilot = opts.autopilot ?? 'ardupilot';
@@ -114,15 +123,18 @@ export class SimVehicle {
     this.flight.dock.windMs = v;
   }
 
-  /** Fault: nothing in or out for `realMs` (forever when absent; `restoreLink()` ends it). */
+  /**
+   * Fault: nothing in or out for `realMs` of the vehicle's own running time (forever when absent;
+   * `restoreLink()` ends it), the clock its lost-link timer counts on: a stall of the host cannot turn a
+   * short cut into one past the failsafe time.
+   */
   cutLink(realMs?: number): void {
     this.faults.linkDown = true;
-    clearTimeout(this.linkTimer);
-    if (realMs !== undefined) this.linkTimer = setTimeout(() => this.restoreLink(), realMs);
+    this.linkUpAt = realMs === undefined ? undefined : this.ranMs + realMs;
   }
 
   restoreLink(): void {
-    clearTimeout(this.linkTimer);
+    this.linkUpAt = undefined;
     this.faults.linkDown = false;
   }
 
@@ -133,7 +145,10 @@ export class SimVehicle {
 
   /** Advance `realMs` of wall time (× timeScale of simulated time) and send this tick's telemetry. */
   tick(realMs: number, statusEvery = 5): void {
-    const dtS = (realMs * (this.opts.timeScale ?? 1)) / 1000;
+    const ran = Math.min(realMs, MAX_TICK_MS);
+    this.ranMs += ran;
+    if (this.linkUpAt !== undefined && this.ranMs >= this.linkUpAt) this.restoreLink();
+    const dtS = (ran * (this.opts.timeScale ?? 1)) / 1000;
     this.simMs += dtS * 1000;
     this.checkGcs();
     const notes = this.flight.step(dtS);
@@ -166,7 +181,6 @@ export class SimVehicle {
 
   async close(): Promise<void> {
     this.closed = true;
-    clearTimeout(this.linkTimer);
     this.missions.close();
     this.sock.close();
     await once(this.sock, 'close');
@@ -190,7 +204,7 @@ export class SimVehicle {
 
   private handle(m: MavLinkData): void {
     if (m instanceof minimal.Heartbeat) {
-      this.lastGcsMs = performance.now();
+      this.lastGcsMs = this.ranMs;
       this.gcsLostFired = false;
     } else if (m instanceof common.MissionCount) {
       this.missions.nack = m.missionType === 1 && this.faults.fenceNack !== undefined ? this.faults.fenceNack : this.faults.missionNack;
@@ -200,12 +214,12 @@ export class SimVehicle {
     else if (m instanceof common.ParamSet) this.onParamSet(m);
   }
 
-  /** The autopilot's lost-link timer (see VehicleOptions.minLinkLossMs). */
+  /** The autopilot's lost-link timer on its own clock (see VehicleOptions.minLinkLossMs and MAX_TICK_MS). */
   private checkGcs(): void {
     if (this.lastGcsMs === undefined || this.gcsLostFired) return;
     const timeoutS = this.autopilot === 'ardupilot' ? this.flight.params.get('FS_GCS_TIMEOUT') : this.flight.params.get('COM_DL_LOSS_T');
     const limitMs = Math.max(this.opts.minLinkLossMs ?? 1000, (timeoutS * 1000) / (this.opts.timeScale ?? 1));
-    if (performance.now() - this.lastGcsMs < limitMs) return;
+    if (this.ranMs - this.lastGcsMs < limitMs) return;
     this.gcsLostFired = true;
     this.flight.gcsLost();
   }
