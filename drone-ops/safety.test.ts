@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createAirspace } from './airspace.js';
 import { buildMission } from './planner/mission.js';
 import { planWaypoints } from './planner/point.js';
-import { checkSafety, remainingRoute, resumeItems } from './safety.js';
+import { checkSafety, RECALL_MARGIN_PCT, remainingRoute, resumeItems } from './safety.js';
 import { DEFAULT_DRONE_TYPE } from './service/registry.js';
 import { ll, lla, squareM } from './testing/fixtures.js';
 
@@ -30,6 +30,18 @@ describe('checkSafety', () => {
   it('returns when the battery cannot cover the remaining route plus the reserve', () => {
     expect(checkSafety({ ...base, batteryPct: 25, position: lla(0, 1000, 50) })).toMatchObject({ action: 'rtl', kind: 'battery' });
     expect(checkSafety({ ...base, batteryPct: 40, position: lla(0, 1000, 50) }).action).toBe('continue');
+  });
+  it('recalls on batteryToFinishPct at the commanded speed: a slower mission needs more battery for the same route', () => {
+    const here = lla(0, 1000, 50);
+    // Independent figure: the rest of the loop (500 m east, 1000 m south, 500 m west home) and the 50 m
+    // descent, at 5 m/s and 1.5 m/s, with the type's 0.05 %/s airborne and 0.002 %/m.
+    const horizontal = 500 + 1000 + 500;
+    const slowS = horizontal / 5 + 50 / 1.5;
+    const need = 0.05 * slowS + 0.002 * (horizontal + 50) + 20 + RECALL_MARGIN_PCT;
+    expect(checkSafety({ ...base, batteryPct: need - 0.5, position: here, speedMps: 5 })).toMatchObject({ action: 'rtl', kind: 'battery' });
+    expect(checkSafety({ ...base, batteryPct: need + 0.5, position: here, speedMps: 5 }).action).toBe('continue');
+    // The same battery is plenty at the type's 12 m/s cruise.
+    expect(checkSafety({ ...base, batteryPct: need - 0.5, position: here }).action).toBe('continue');
   });
 });
 

@@ -5,7 +5,7 @@
  * The autopilot has its own failsafes; these checks are the ground station's independent second line.
  */
 import { checkPath, type Airspace } from './airspace.js';
-import { estimateFlight, type DroneType } from './energy.js';
+import { batteryToFinishPct, type DroneType } from './energy.js';
 import type { LonLatAlt } from './geo/types.js';
 import { FIRST_ROUTE_SEQ, fromDegE7, MAV_CMD, type MissionItem } from './planner/mission.js';
 
@@ -20,7 +20,15 @@ export interface SafetyInput {
   /** Where the drone still has to fly: the remaining waypoints, then home at altitude and on the ground. */
   remaining: LonLatAlt[];
   type: DroneType;
+  /** The speed the flight commands (its DO_CHANGE_SPEED, or the return's), m/s; default the type's cruise. */
+  speedMps?: number;
 }
+
+/**
+ * Battery kept on top of the estimate for what it does not see (a headwind, a wider approach, the battery
+ * spent between two samples), percent of a full battery.
+ */
+export const RECALL_MARGIN_PCT = 2;
 
 export type SafetyVerdict = { action: 'continue' } | { action: 'rtl'; kind: 'geofence' | 'battery'; reason: string };
 
@@ -33,10 +41,11 @@ export function checkSafety(i: SafetyInput): SafetyVerdict {
     const what = here.violations.map((v) => (v.kind === 'no_fly_zone' ? `inside no-fly zone ${v.zoneId ?? ''}`.trim() : v.kind === 'outside_fence' ? 'outside the fence' : 'above the ceiling')).join(', ');
     return { action: 'rtl', kind: 'geofence', reason: `geofence breach at ${round(i.position.lon, 5)},${round(i.position.lat, 5)} alt ${round(i.position.altM)} m: ${what}` };
   }
-  // Energy: the rest of the route at the type's speeds, plus the reserve the plan was made with.
-  const needed = estimateFlight([i.position, ...i.remaining], i.type).batteryPct + i.type.reservePct;
+  // Energy: the rest of the route at the commanded speed, plus the reserve the plan was made with and a margin,
+  // so a drone recalled now still lands above the reserve.
+  const needed = batteryToFinishPct(i.type, i.position, i.remaining, { ...(i.speedMps === undefined ? {} : { speedMps: i.speedMps }), marginPct: RECALL_MARGIN_PCT });
   if (i.batteryPct < needed) {
-    return { action: 'rtl', kind: 'battery', reason: `low battery: ${round(i.batteryPct)} % left, ${round(needed)} % needed for the remaining route and the ${i.type.reservePct} % reserve` };
+    return { action: 'rtl', kind: 'battery', reason: `low battery: ${round(i.batteryPct)} % left, ${round(needed)} % needed for the remaining route, the ${i.type.reservePct} % reserve and a ${RECALL_MARGIN_PCT} % margin` };
   }
   return { action: 'continue' };
 }
