@@ -82,9 +82,11 @@ describe('IntentBook.checkAndCommit', () => {
     // A launch (activated) of any priority is refused while the patrol flies there, and told when it ends.
     const launch = { ...intent('em', PRIORITY.emergency, vol(100, 100, 200, 10, 20)), state: 'activated' as const };
     expect(book.checkAndCommit(launch)).toEqual({ ok: false, conflictsWith: [flying], nextFreeSlot: 30 * MIN });
-    // A reservation (accepted) pre-empts it: the caller recalls the drone...
+    // A reservation (accepted) pre-empts it: the caller recalls the drone, whose airspace stays reserved...
     const reserve = intent('em', PRIORITY.emergency, vol(100, 100, 200, 10, 20));
-    expect(book.checkAndCommit(reserve)).toEqual({ ok: true, preempted: [flying] });
+    expect(book.checkAndCommit(reserve)).toEqual({ ok: true, preempted: [], recall: [flying] });
+    expect(book.get('patrol')?.state).toBe('activated');
+    expect(book.checkAndCommit(launch)).toMatchObject({ ok: false, conflictsWith: [flying] });
     // ...whose return is committed as contingent whatever it overlaps, and is never pre-empted.
     const home = { ...intent('patrol', PRIORITY.patrol, vol(50, 50, 300, 10, 15)), state: 'contingent' as const };
     expect(book.checkAndCommit(home)).toEqual({ ok: true, preempted: [], overlapping: [reserve] });

@@ -37,8 +37,12 @@ export interface Intent {
 
 export const PRIORITY = { patrol: 10, inspection: 20, emergency: 100 } as const;
 
-/** `overlapping`: only for a forced commit (nonconforming / contingent), the intents it now overlaps. */
-export type CommitResult = { ok: true; preempted: Intent[]; overlapping?: Intent[] } | { ok: false; conflictsWith: Intent[]; nextFreeSlot?: number };
+/**
+ * `preempted`: lower-priority reservations removed. `recall`: lower-priority drones in the air whose
+ * airspace is kept until their return replaces it (the caller recalls them). `overlapping`: only for a
+ * forced commit (nonconforming / contingent), the intents it now overlaps.
+ */
+export type CommitResult = { ok: true; preempted: Intent[]; recall?: Intent[]; overlapping?: Intent[] } | { ok: false; conflictsWith: Intent[]; nextFreeSlot?: number };
 
 /** The drone of an intent in one of these states is in the air: its airspace cannot be taken away. */
 export function airborne(i: Intent): boolean {
@@ -152,10 +156,14 @@ export class IntentBook {
       const slot = this.nextFreeSlot(prepared);
       return { ok: false, conflictsWith: blocking, ...(slot === undefined ? {} : { nextFreeSlot: slot }) };
     }
-    const preempted = found.filter(preemptible);
+    // An airborne drone's airspace is never released by a pre-emption: it stays in the book until the
+    // drone's planned return replaces it, so nothing may launch into it meanwhile.
+    const lower = found.filter(preemptible);
+    const preempted = lower.filter((c) => !airborne(c));
+    const recall = lower.filter(airborne);
     for (const c of preempted) this.remove(c.id);
     this.insert(intent.id, prepared);
-    return { ok: true, preempted };
+    return { ok: true, preempted, ...(recall.length > 0 ? { recall } : {}) };
   }
 
   /** Files an intent without any check (rebuilding a book from a store whose intents may overlap). */
