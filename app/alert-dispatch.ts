@@ -17,7 +17,7 @@ const MAX_DOCKS = 10;
 export function droneDispatcher(ops: DroneOpsForAlerts): Dispatcher {
   return {
     async dispatch(order) {
-      const r = await ops.dispatchInspection({ lon: order.location.lon, lat: order.location.lat, alertId: order.alertId, priority: order.priority });
+      const r = await ops.dispatchInspection({ lon: order.location.lon, lat: order.location.lat, alertId: order.alertId, priority: order.priority }, order.by ?? 'system');
       if (!r.ok) {
         const e = refusal(r);
         return { ok: false, code: e.code, message: e.message, details: e.details };

@@ -43,7 +43,7 @@ function featureToZone(f: ZoneFeatureInT): NoFlyZone {
   };
 }
 
-export function missionView(m: MissionRecord, history?: { seq: number; from: MissionStatus | null; to: MissionStatus; at: number; note: string | null }[]): View {
+export function missionView(m: MissionRecord, history?: { seq: number; from: MissionStatus | null; to: MissionStatus; at: number; note: string | null; actor: string }[]): View {
   const { plan, request: _request, ...rest } = m;
   return {
     ...rest,
@@ -125,19 +125,19 @@ export function droneOpsPort(svc: DroneOpsService, history?: DroneHistory): Dron
       if (!r.ok) return { ...r };
       return { ok: true, sorties: r.sorties.map((s, i) => ({ sortie: i + 1, offsetMs: s.offsetMs, lengthM: s.plan.lengthM, durationS: s.plan.durationS, batteryPct: s.plan.batteryPct, route: { type: 'Feature', geometry: { type: 'LineString', coordinates: s.plan.path.map((p) => [p.lon, p.lat, p.altM]) }, properties: {} } })) };
     },
-    plan: async (b) => {
-      const r = b.schedule ? await svc.planAndSchedule(planRequest(b), when(b.schedule)) : await svc.plan(planRequest(b));
+    plan: async (b, by) => {
+      const r = b.schedule ? await svc.planAndSchedule(planRequest(b), { ...when(b.schedule), actor: by }) : await svc.plan(planRequest(b), by);
       if (!r.ok) throw refusal(r);
       return r.missions.map((m) => missionView(m));
     },
-    schedule: async (id, b) => {
-      const r = await svc.schedule(id, when(b));
+    schedule: async (id, b, by) => {
+      const r = await svc.schedule(id, { ...when(b), actor: by });
       if (!r.ok) throw refusal(r);
       return { ...missionView(r.mission), preempted: r.preempted };
     },
-    cancel: async (id) => missionView(await svc.cancel(id)),
-    resume: async (id) => {
-      const r = await svc.resume(id);
+    cancel: async (id, by) => missionView(await svc.cancel(id, undefined, by)),
+    resume: async (id, by) => {
+      const r = await svc.resume(id, by);
       if (!r.ok) throw refusal(r);
       return { ...missionView(r.mission), preempted: r.preempted };
     },
@@ -147,8 +147,8 @@ export function droneOpsPort(svc: DroneOpsService, history?: DroneHistory): Dron
       return { items: items.map((m) => missionView(m)), total };
     },
     getMission: async (id) => missionView(await svc.mission(id), await svc.history(id)),
-    dispatch: async (b) => {
-      const r = await svc.dispatchInspection({ ...b, priority: b.priority ?? 'emergency' });
+    dispatch: async (b, by) => {
+      const r = await svc.dispatchInspection({ ...b, priority: b.priority ?? 'emergency' }, by);
       if (!r.ok) throw refusal(r);
       return { mission: missionView(r.mission), dock: r.dock, rejected: r.rejected, preempted: r.preempted };
     },

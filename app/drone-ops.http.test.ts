@@ -75,6 +75,8 @@ describe('drone-ops HTTP API', () => {
     await waitStatus(seen, id, 'completed');
     const got = await call('GET', `/missions/${id}`);
     expect(got.body!.history.map((e: { to: string }) => e.to)).toEqual(['planned', 'scheduled', 'preflight', 'uploading', 'in_flight', 'returning', 'completed']);
+    // Who made each step: the authenticated person for what was asked over HTTP, else the platform's parts.
+    expect(got.body!.history.map((e: { actor: string }) => e.actor)).toEqual(['admin-token', 'admin-token', 'scheduler', 'scheduler', 'scheduler', 'vehicle', 'vehicle']);
     expect((await call('GET', '/missions?status=completed')).body!.items.map((m: { id: string }) => m.id)).toEqual([id]);
     expect((await call('POST', `/missions/${id}/cancel`)).body!.error.code).toBe('MISSION_TRANSITION_INVALID');
   });

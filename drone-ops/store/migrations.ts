@@ -110,4 +110,15 @@ export const droneOpsMigrations: Record<string, Migration> = {
       await db.schema.alterTable('drones').dropColumn('heading_deg').execute();
     },
   },
+  'droneops-0003-history-actor': {
+    // Who made each step of a mission's history (a person, or scheduler / vehicle / system).
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run against the untyped store
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('mission_history').addColumn('actor', 'text').execute();
+    },
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    async down(db: Kysely<any>) {
+      await db.schema.alterTable('mission_history').dropColumn('actor').execute();
+    },
+  },
 };

@@ -16,13 +16,13 @@ function changeSet(c: MissionChanges, at: number): Partial<MissionsTable> {
 export class MissionRows {
   constructor(protected readonly db: Db) {}
 
-  async insertMissions(missions: MissionRecord[]): Promise<void> {
+  async insertMissions(missions: MissionRecord[], actor = 'system'): Promise<void> {
     if (missions.length === 0) return;
     await this.db.transaction().execute(async (trx) => {
       await trx.insertInto('missions').values(missions.map(missionToRow)).execute();
       await trx
         .insertInto('mission_history')
-        .values(missions.map((m) => ({ mission_id: m.id, seq: 1, from_status: null, to_status: m.status, at: m.createdAt, note: m.note })))
+        .values(missions.map((m) => ({ mission_id: m.id, seq: 1, from_status: null, to_status: m.status, at: m.createdAt, note: m.note, actor })))
         .execute();
     });
   }
@@ -55,7 +55,7 @@ export class MissionRows {
     from: readonly MissionStatus[],
     to: MissionStatus,
     at: number,
-    opts: { note?: string; changes?: MissionChanges } = {},
+    opts: { note?: string; changes?: MissionChanges; actor?: string } = {},
   ): Promise<MissionRecord | undefined> {
     const done = await this.db.transaction().execute(async (trx) => {
       // Compare-and-set on the status: two processes racing on one mission cannot both move it.
@@ -71,7 +71,7 @@ export class MissionRows {
         .executeTakeFirst();
       await trx
         .insertInto('mission_history')
-        .values({ mission_id: id, seq: Number(last?.m ?? 0) + 1, from_status: cur.status, to_status: to, at, note: opts.note ?? null })
+        .values({ mission_id: id, seq: Number(last?.m ?? 0) + 1, from_status: cur.status, to_status: to, at, note: opts.note ?? null, actor: opts.actor ?? 'system' })
         .execute();
       return true;
     });
@@ -85,6 +85,7 @@ export class MissionRows {
 
   async history(id: string): Promise<MissionHistoryEntry[]> {
     const rows = await this.db.selectFrom('mission_history').selectAll().where('mission_id', '=', id).orderBy('seq').execute();
-    return rows.map((r) => ({ seq: Number(r.seq), from: r.from_status as MissionStatus | null, to: r.to_status as MissionStatus, at: Number(r.at), note: r.note }));
+    // Rows from before the actor was recorded were all written by the platform itself.
+    return rows.map((r) => ({ seq: Number(r.seq), from: r.from_status as MissionStatus | null, to: r.to_status as MissionStatus, at: Number(r.at), note: r.note, actor: r.actor ?? 'system' }));
   }
 }

@@ -87,17 +87,19 @@ export function describeDroneOpsStore(name: string, make: () => Promise<StoreHar
     });
 
     it('transitions by compare-and-set, recording history in order', async () => {
-      await s.insertMissions([mission('m1')]);
-      const sch = await s.transition('m1', ['planned'], 'scheduled', T0 + 1, { changes: { runAt: T0 + 100 } });
+      await s.insertMissions([mission('m1')], 'alice');
+      const sch = await s.transition('m1', ['planned'], 'scheduled', T0 + 1, { changes: { runAt: T0 + 100 }, actor: 'scheduler' });
       expect(sch).toMatchObject({ status: 'scheduled', runAt: T0 + 100, updatedAt: T0 + 1 });
       expect(await s.transition('m1', ['planned'], 'scheduled', T0 + 2)).toBeUndefined();
-      await s.transition('m1', ['scheduled'], 'aborted', T0 + 3, { note: 'cancelled', changes: { finishedAt: T0 + 3 } });
+      await s.transition('m1', ['scheduled'], 'aborted', T0 + 3, { note: 'cancelled', changes: { finishedAt: T0 + 3 }, actor: 'bob' });
+      await s.transition('m1', ['aborted'], 'aborted', T0 + 4, { note: 'a note' });
       expect(await s.history('m1')).toEqual([
-        { seq: 1, from: null, to: 'planned', at: T0, note: null },
-        { seq: 2, from: 'planned', to: 'scheduled', at: T0 + 1, note: null },
-        { seq: 3, from: 'scheduled', to: 'aborted', at: T0 + 3, note: 'cancelled' },
+        { seq: 1, from: null, to: 'planned', at: T0, note: null, actor: 'alice' },
+        { seq: 2, from: 'planned', to: 'scheduled', at: T0 + 1, note: null, actor: 'scheduler' },
+        { seq: 3, from: 'scheduled', to: 'aborted', at: T0 + 3, note: 'cancelled', actor: 'bob' },
+        { seq: 4, from: 'aborted', to: 'aborted', at: T0 + 4, note: 'a note', actor: 'system' },
       ]);
-      expect(await s.getMission('m1')).toMatchObject({ status: 'aborted', note: 'cancelled', finishedAt: T0 + 3 });
+      expect(await s.getMission('m1')).toMatchObject({ status: 'aborted', note: 'a note', finishedAt: T0 + 3 });
       expect(await s.transition('ghost', ['planned'], 'scheduled', T0)).toBeUndefined();
     });
 

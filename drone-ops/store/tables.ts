@@ -62,6 +62,7 @@ export interface HistoryTable {
   to_status: string;
   at: number;
   note: string | null;
+  actor: string | null;
 }
 
 export interface DroneOpsTables {

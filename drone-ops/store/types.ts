@@ -92,7 +92,15 @@ export interface MissionHistoryEntry {
   to: MissionStatus;
   at: number;
   note: string | null;
+  /**
+   * Who made the step: the person's username for an HTTP action (schedule, cancel, dispatch...), else
+   * `scheduler` (launch jobs, patrol firings), `vehicle` (what the drone reported) or `system` (ground checks).
+   */
+  actor: string;
 }
+
+/** The actor of an automatic history step (see MissionHistoryEntry.actor). */
+export type AutoActor = 'system' | 'scheduler' | 'vehicle';
 
 export interface PatrolRecord {
   id: string;
@@ -148,8 +156,8 @@ export interface DroneOpsStore {
   listDrones(): Promise<DroneRecord[]>;
   updateDrone(id: string, changes: DroneChanges, at: number): Promise<DroneRecord | undefined>;
 
-  /** Stores new missions (status as given) with their first history row, in one transaction. */
-  insertMissions(missions: MissionRecord[]): Promise<void>;
+  /** Stores new missions (status as given) with their first history row (by `actor`, default system), in one transaction. */
+  insertMissions(missions: MissionRecord[], actor?: string): Promise<void>;
   getMission(id: string): Promise<MissionRecord | undefined>;
   /** Newest first. */
   listMissions(filter?: MissionFilter): Promise<MissionRecord[]>;
@@ -159,7 +167,7 @@ export interface DroneOpsStore {
    * Atomic status change: applies only when the current status is one of `from` (compare-and-set),
    * records a history row and returns the updated mission; undefined when the status did not match.
    */
-  transition(id: string, from: readonly MissionStatus[], to: MissionStatus, at: number, opts?: { note?: string; changes?: MissionChanges }): Promise<MissionRecord | undefined>;
+  transition(id: string, from: readonly MissionStatus[], to: MissionStatus, at: number, opts?: { note?: string; changes?: MissionChanges; actor?: string }): Promise<MissionRecord | undefined>;
   /** Changes fields other than the status (no history row). */
   updateMission(id: string, changes: MissionChanges, at: number): Promise<MissionRecord | undefined>;
   /** History rows oldest first. */

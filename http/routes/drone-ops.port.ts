@@ -35,18 +35,19 @@ export interface DroneOpsPort {
   /** The plan outcome as a value (`ok`, missions or the refusal); nothing is stored. */
   validate(req: PlanBodyT): Promise<View>;
   /** Plans and stores (and schedules when `schedule` is given) the mission's sorties. */
-  plan(req: PlanBodyT): Promise<View[]>;
-  schedule(id: string, when: ScheduleBodyT): Promise<View>;
+  plan(req: PlanBodyT, by: string): Promise<View[]>;
+  /** `by`, here and below: the authenticated person, written on the mission's history. */
+  schedule(id: string, when: ScheduleBodyT, by: string): Promise<View>;
   /** Cancels before launch or aborts in flight. Throws MISSION_NOT_FOUND, MISSION_TRANSITION_INVALID. */
-  cancel(id: string): Promise<View>;
+  cancel(id: string, by: string): Promise<View>;
   /** Breakpoint resume: a new mission from the last reached item of an aborted or failed one, scheduled now. */
-  resume(id: string): Promise<View>;
+  resume(id: string, by: string): Promise<View>;
   /** A page of missions (newest first) and how many match the filter. */
   listMissions(q: MissionQueryT): Promise<{ items: View[]; total: number }>;
   /** With its history. Throws MISSION_NOT_FOUND. */
   getMission(id: string): Promise<View>;
   /** Emergency point inspection from the nearest available dock. Throws DOCK_UNAVAILABLE. */
-  dispatch(req: DispatchBodyT): Promise<View>;
+  dispatch(req: DispatchBodyT, by: string): Promise<View>;
   /** The mission as a QGroundControl `.plan` file, with the fence and rally points its launch sends. Throws MISSION_NOT_FOUND. */
   qgcPlan(id: string): Promise<View>;
   /** A `.plan` file → a `waypoints` plan body, its check, the file's fence and a warning per part not kept. Throws QGC_PLAN_INVALID, QGC_PLAN_NO_DOCK, DOCK_NOT_FOUND. */

@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { errorResponses } from '../schemas.js';
+import { actorOf } from '../scope.js';
 import type { DroneOpsPort } from './drone-ops.port.js';
 import { qgcPlanRoutes } from './qgc-plan.js';
 import { MISSION_COLUMNS } from '../csv-columns.js';
@@ -114,7 +115,7 @@ function missions(app: FastifyInstance, ops: DroneOpsPort): void {
   app.post<{ Body: PlanBodyT }>(
     '/missions',
     { schema: { ...base, summary: 'Plan (and, with `schedule`, schedule) a mission; long routes become sorties', body: PlanBody, response: { 201: Type.Object({ missions: list(MissionOut) }), ...errorResponses } } },
-    async (req, reply) => reply.code(201).send({ missions: await ops.plan(req.body) }),
+    async (req, reply) => reply.code(201).send({ missions: await ops.plan(req.body, actorOf(req)) }),
   );
   app.get<{ Querystring: MissionQueryT }>('/missions', { schema: { ...base, summary: 'Missions, newest first, paged (GeoJSON routes with ?format=geojson)', querystring: MissionQuery, response: { 200: pageOf(MissionOut), ...errorResponses } } }, async (req, reply) => {
     if (wantsCsv(req)) return sendCsv(req, reply, 'missions.csv', MISSION_COLUMNS, pagesOf((limit, offset) => ops.listMissions({ ...req.query, limit, offset })));
@@ -126,18 +127,18 @@ function missions(app: FastifyInstance, ops: DroneOpsPort): void {
   app.post<Id & { Body: ScheduleBodyT | undefined }>(
     '/missions/:id/schedule',
     { schema: { ...base, summary: 'Reserve the airspace and schedule the launch (now, at a time, or on conditions)', params: IdParam, body: ScheduleBody, response: { 200: MissionOut, ...errorResponses } } },
-    (req) => ops.schedule(req.params.id, req.body ?? {}),
+    (req) => ops.schedule(req.params.id, req.body ?? {}, actorOf(req)),
   );
   app.post<Id>('/missions/:id/cancel', { schema: { ...base, summary: 'Cancel before launch, or abort in flight (return to launch)', params: IdParam, response: { 200: MissionOut, ...errorResponses } } }, (req) =>
-    ops.cancel(req.params.id),
+    ops.cancel(req.params.id, actorOf(req)),
   );
   app.post<Id>('/missions/:id/resume', { schema: { ...base, summary: 'Breakpoint resume: fly the rest of an aborted or failed mission from its last reached item', params: IdParam, response: { 201: MissionOut, ...errorResponses } } }, async (req, reply) =>
-    reply.code(201).send(await ops.resume(req.params.id)),
+    reply.code(201).send(await ops.resume(req.params.id, actorOf(req))),
   );
   app.post<{ Body: DispatchBodyT }>(
     '/missions/dispatch',
     { schema: { ...base, summary: 'Emergency point inspection from the nearest available dock', body: DispatchBody, response: { 201: AnyObject, ...errorResponses } } },
-    async (req, reply) => reply.code(201).send(await ops.dispatch(req.body)),
+    async (req, reply) => reply.code(201).send(await ops.dispatch(req.body, actorOf(req))),
   );
 }
 

@@ -92,7 +92,7 @@ export class AlertApi {
     }
     // domain.md: red (I) and orange (II) are emergencies; blue and yellow get an ordinary inspection.
     const priority = severityRank(a.severity) >= severityRank('orange') ? 'emergency' : 'inspection';
-    const r = await this.opts.dispatcher.dispatch({ alertId: a.id, location, priority });
+    const r = await this.opts.dispatcher.dispatch({ alertId: a.id, location, priority, by });
     if (!r.ok) throw new AppError(r.code, { message: r.message, details: r.details });
     // The alert may have changed while the flight was planned: the step applies to its current version.
     const cur = await this.alert(id);

@@ -93,7 +93,7 @@ describe('AlertApi.dispatch', () => {
     const id = await gas(h, 'gw-1', 60, T0);
     h.clock.set(T0 + 90_000);
     const r = await h.api.dispatch(id, { by: 'duty-1' });
-    expect(h.dispatcher.orders).toEqual([{ alertId: id, location: { lon: 120.38, lat: 36.07 }, priority: 'emergency' }]);
+    expect(h.dispatcher.orders).toEqual([{ alertId: id, location: { lon: 120.38, lat: 36.07 }, priority: 'emergency', by: 'duty-1' }]);
     expect(r).toMatchObject({ dockId: 'dock-1', etaS: 42.4, mission: { id: 'm-1' }, alert: { dispatchedAt: T0 + 90_000 } });
     const detail = await h.api.getAlert(id);
     expect(detail.kpis.ttdMs).toBe(90_000);

@@ -38,6 +38,8 @@ export interface DispatchOrder {
   location: LonLat;
   /** `emergency` for red/orange alerts (response levels I–II), `inspection` otherwise. */
   priority: 'emergency' | 'inspection';
+  /** Who dispatched (the person's username), for the mission's history. */
+  by?: string;
 }
 
 /** A dispatch that happened: the mission (as the drone-ops API shows it), its dock and flight time. */
