@@ -19,6 +19,9 @@ export interface DroneAlarm {
   position?: LonLatAlt;
 }
 
+/** Alarms the vehicle itself raised (its failsafe, its refusal); the others are the ground's findings. */
+const VEHICLE_SIDE = new Set<DroneAlarmKind>(['failsafe', 'upload_refused', 'fence_refused']);
+
 export class DroneAlarms {
   private readonly bus = new EventBus<{ alarm: DroneAlarm }>();
 
@@ -30,14 +33,14 @@ export class DroneAlarms {
 
   /** Writes the alarm on the mission's history (a row with the status unchanged), logs it, then announces it. */
   async raise(a: DroneAlarm): Promise<void> {
-    await noteHistory(this.ctx, a.missionId, a.message, a.at);
+    await noteHistory(this.ctx, a.missionId, a.message, a.at, VEHICLE_SIDE.has(a.kind) ? 'vehicle' : 'system');
     this.ctx.log.warn({ alarm: a.kind, droneId: a.droneId, missionId: a.missionId }, a.message);
     this.bus.emit('alarm', a);
   }
 }
 
 /** A history row that keeps the mission's status: what happened during a flight (link, failsafe, return). */
-export async function noteHistory(ctx: Pick<OpsContext, 'store'>, missionId: string, note: string, at: number): Promise<void> {
+export async function noteHistory(ctx: Pick<OpsContext, 'store'>, missionId: string, note: string, at: number, actor = 'system'): Promise<void> {
   const m = await ctx.store.getMission(missionId);
-  if (m) await ctx.store.transition(missionId, [m.status], m.status, at, { note });
+  if (m) await ctx.store.transition(missionId, [m.status], m.status, at, { note, actor });
 }

@@ -5,7 +5,7 @@
  * never released by a timer. A flight whose extension is not free is nonconforming: it is announced and,
  * when another airborne drone is in the way, resolved by recalling it.
  */
-import { airspaceNear, type Airspace } from '../airspace.js';
+import { airspaceNear, type Airspace, type NoFlyZone } from '../airspace.js';
 import { airborne, type Intent } from '../deconfliction.js';
 import type { DroneType } from '../energy.js';
 import { distanceM } from '../geo/enu.js';
@@ -72,17 +72,26 @@ export class Contingencies {
    * Sends the drone home along a planned, checked route (plain RTL only when the straight line is
    * clear): the return becomes the flight's contingent intent, then the link is commanded.
    */
-  async recall(f: Flight, reason: string): Promise<ReturnPlan> {
+  async recall(f: Flight, reason: string, actor = 'system'): Promise<ReturnPlan> {
     const now = this.ctx.clock.now();
     f.lastRecallAt = now;
     const here = f.position ?? { ...f.home, altM: 0 };
     const rally = await this.rally(f);
-    const airspace = airspaceNear(await this.opts.airspace(), [here, f.home, ...rally, ...f.breadcrumbs], 3000);
-    const plan = planReturn({ airspace, position: here, home: f.home, rally, flown: f.breadcrumbs, at: now, ...(f.fenceId === undefined ? {} : { fenceId: f.fenceId }) });
+    const base = await this.opts.airspace();
+    const near = (a: Airspace): Airspace => airspaceNear(a, [here, f.home, ...rally, ...f.breadcrumbs], 3000);
+    const input = { position: here, home: f.home, rally, flown: f.breadcrumbs, at: now, ...(f.fenceId === undefined ? {} : { fenceId: f.fenceId }) };
+    // Around the other drones in the air too, when a route exists; else around the zones only.
+    const traffic = await this.traffic(f, now);
+    let plan = planReturn({ ...input, airspace: near({ ...base, noFlyZones: [...base.noFlyZones, ...traffic] }) });
+    if (plan.kind === 'land' && traffic.length > 0) plan = planReturn({ ...input, airspace: near(base) });
     f.returnPlan = plan;
     f.intent = returnIntentFor(f.missionId, plan.route, f.priority, f.type, f.speedMps, now);
-    await this.ctx.intents.checkAndCommit(f.intent, now);
-    await noteHistory(this.ctx, f.missionId, `return ${describe(plan)}: ${reason}`, now);
+    const r = await this.ctx.intents.checkAndCommit(f.intent, now);
+    // A return is committed whatever it overlaps (the drone flies it anyway); a conforming drone in the air
+    // of no higher priority in its way gives way (F3548: the contingent flight cannot), with a planned return.
+    const inWay = r.ok ? (r.overlapping ?? []).filter((o) => o.state === 'activated' && o.priority <= f.priority && (o.owner ?? o.id) !== f.missionId) : [];
+    if (inWay.length > 0) await this.opts.onPreempted(inWay.map((o) => o.owner ?? o.id), f.missionId);
+    await noteHistory(this.ctx, f.missionId, `return ${describe(plan)}: ${reason}`, now, actor);
     try {
       if (plan.kind === 'rtl') await this.ctx.link.returnToLaunch(f.droneId);
       else await this.ctx.link.returnVia(f.droneId, plan.kind === 'land' ? [here] : plan.route.slice(1, -1), f.speedMps);
@@ -107,7 +116,8 @@ export class Contingencies {
     const r = await this.ctx.intents.checkAndCommit(extendIntent(f.intent, endMs, state), now);
     if (r.ok) {
       f.intent = extendIntent(f.intent, endMs, state);
-      if (r.preempted.length > 0) await this.opts.onPreempted(r.preempted.map((p) => p.owner ?? p.id), f.missionId);
+      const lower = [...r.preempted, ...(r.recall ?? [])];
+      if (lower.length > 0) await this.opts.onPreempted(lower.map((p) => p.owner ?? p.id), f.missionId);
       await noteHistory(this.ctx, f.missionId, `flight past its planned time: intent extended to ${new Date(endMs).toISOString()}`, now);
       return;
     }
@@ -138,6 +148,16 @@ export class Contingencies {
 
   async alarm(f: Flight, kind: DroneAlarmKind, message: string, at: number): Promise<void> {
     await this.opts.alarms.raise({ kind, droneId: f.droneId, dockId: f.dockId, missionId: f.missionId, at, message, ...(f.position ? { position: f.position } : {}) });
+  }
+
+  /** The airspace other drones in the air hold now, as zones a return keeps out of. */
+  private async traffic(f: Flight, now: number): Promise<NoFlyZone[]> {
+    const others = (await this.ctx.intents.list(now)).filter((i) => airborne(i) && i.id !== f.missionId && (i.owner ?? i.id) !== f.missionId);
+    return others.flatMap((i) =>
+      i.volumes
+        .filter((v) => v.endMs > now)
+        .map((v, k) => ({ id: `traffic:${i.owner ?? i.id}:${k}`, footprint: v.footprint, floorM: v.floorM, ceilingM: v.ceilingM, windows: [{ startMs: v.startMs, endMs: v.endMs }] })),
+    );
   }
 
   /** Alternate landing points: the three nearest other docks within 10 km. */

@@ -20,8 +20,8 @@ export interface FlightHost {
   readonly flights: Map<string, Flight>;
   readonly finished: Set<string>;
   readonly contingencies: Contingencies;
-  move(m: MissionRecord, from: readonly MissionStatus[], to: MissionStatus, note?: string, changes?: MissionChanges): Promise<MissionRecord | undefined>;
-  finish(f: Flight, to: MissionStatus, note?: string): Promise<void>;
+  move(m: MissionRecord, from: readonly MissionStatus[], to: MissionStatus, note?: string, changes?: MissionChanges, actor?: string): Promise<MissionRecord | undefined>;
+  finish(f: Flight, to: MissionStatus, note?: string, actor?: string): Promise<void>;
 }
 
 /** Past the drone's endurance (plus this) it cannot be in the air: a flight never heard landing is closed. */
@@ -54,7 +54,7 @@ export class FlightEvents {
     const now = this.ctx.clock.now();
     for (const f of [...this.runner.flights.values()]) {
       if (now > f.launchedAt + f.type.enduranceS * 1000 + ENDURANCE_GRACE_MS) {
-        await this.runner.finish(f, 'failed', f.linkLost ? 'link lost; no landing reported within the drone’s endurance' : 'no landing reported within the drone’s endurance');
+        await this.runner.finish(f, 'failed', f.linkLost ? 'link lost; no landing reported within the drone’s endurance' : 'no landing reported within the drone’s endurance', 'system');
         continue;
       }
       await this.runner.contingencies.conform(f);
@@ -84,7 +84,7 @@ export class FlightEvents {
       case 'failure':
         if (!f) return;
         f.failure ??= e.reason;
-        return noteHistory(this.ctx, f.missionId, `vehicle failure: ${e.reason}`, e.at);
+        return noteHistory(this.ctx, f.missionId, `vehicle failure: ${e.reason}`, e.at, 'vehicle');
       case 'link':
         if (f) await this.link(f, e.state, e.at);
         return;
@@ -129,7 +129,7 @@ export class FlightEvents {
 
   private async returning(f: Flight): Promise<void> {
     const m = await this.ctx.store.getMission(f.missionId);
-    if (m) await this.runner.move(m, ['in_flight'], 'returning', f.abortNote);
+    if (m) await this.runner.move(m, ['in_flight'], 'returning', f.abortNote, undefined, 'vehicle');
     await this.ctx.store.updateDock(f.dockId, { status: 'returning' }, this.ctx.clock.now());
   }
 

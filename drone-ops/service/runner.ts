@@ -11,6 +11,7 @@
 import { AppError } from '../../kernel/errors.js';
 import type { MissionStatus } from '../../kernel/events.js';
 import { airspaceNear, checkPath, type Airspace } from '../airspace.js';
+import { airborne, type Intent } from '../deconfliction.js';
 import { MAV_CMD } from '../planner/mission.js';
 import { onboardFence, type OnboardFence } from '../planner/onboard.js';
 import { RetryLater, type Json, type RunningJob } from '../scheduler/scheduler.js';
@@ -29,6 +30,11 @@ export type { OpsContext };
 
 export const LAUNCH_KIND = 'mission.launch';
 export const ACTIVE: readonly MissionStatus[] = ['preflight', 'uploading', 'in_flight', 'returning'];
+/**
+ * How long a launch waits, holding its slot, for drones in the air whose airspace it needs: they release it
+ * when they land, usually well before their intent's time bound (the bound a retry would wait for).
+ */
+const LANDING_WAIT_MS = 120_000;
 
 export interface RunnerOptions {
   retryDelayMs: number;
@@ -49,6 +55,8 @@ export class MissionRunner {
   readonly finished = new Set<string>();
   readonly alarms: DroneAlarms;
   readonly contingencies: Contingencies;
+  /** Launches waiting for a drone in the air to land (woken by `finish`). */
+  private readonly landingWaiters = new Set<() => void>();
   /** Aborts asked for while a launch is between preflight and start. */
   private readonly pendingAbort = new Map<string, string>();
   private readonly events: FlightEvents;
@@ -76,9 +84,10 @@ export class MissionRunner {
   }
 
   /** Status change with history, then the bus event (persist first, then tell). */
-  async move(m: MissionRecord, from: readonly MissionStatus[], to: MissionStatus, note?: string, changes?: MissionChanges): Promise<MissionRecord | undefined> {
+  /** `actor`: who made the step (a person's username, or scheduler / vehicle / system; MissionHistoryEntry). */
+  async move(m: MissionRecord, from: readonly MissionStatus[], to: MissionStatus, note?: string, changes?: MissionChanges, actor = 'system'): Promise<MissionRecord | undefined> {
     const at = this.ctx.clock.now();
-    const next = await this.ctx.store.transition(m.id, from, to, at, { ...(note === undefined ? {} : { note }), ...(changes ? { changes } : {}) });
+    const next = await this.ctx.store.transition(m.id, from, to, at, { ...(note === undefined ? {} : { note }), ...(changes ? { changes } : {}), actor });
     if (!next) return undefined;
     this.ctx.bus.emit('missionChanged', {
       missionId: m.id,
@@ -102,23 +111,16 @@ export class MissionRunner {
     const m = await this.ctx.store.getMission(missionId);
     if (!m || m.status !== 'scheduled') return { skipped: m?.status ?? 'missing' };
     const { dock, type } = await this.preflightChecks(m, conditions);
-    const now = this.ctx.clock.now();
-    const airspace = airspaceNear(await this.airspace(), m.plan.path, 5000);
     const fenceId = fenceOf(m);
-    const changed = airspaceChange(airspace, m.plan, now, fenceId);
+    let airspace = airspaceNear(await this.airspace(), m.plan.path, 5000);
+    let changed = airspaceChange(airspace, m.plan, this.ctx.clock.now(), fenceId);
     if (changed) return this.refuse(m, ['scheduled'], `AIRSPACE_CHANGED at launch: ${changed.message}`);
-    // The reservation was made for the scheduled time; the launch flies now, as an airborne intent.
-    const intent = intentFor(m.id, m.plan, m.priority, now, 'activated');
-    const r = await this.ctx.intents.checkAndCommit(intent, now);
-    if (!r.ok) {
-      // A lower-priority drone in the air is in the way: recall it, and launch once its return is clear.
-      const lower = r.conflictsWith.filter((c) => c.priority < m.priority).map((c) => c.owner ?? c.id);
-      if (lower.length > 0) await this.opts.onPreempted(lower, m);
-      const names = r.conflictsWith.map((c) => c.owner ?? c.id).join(', ');
-      throw new RetryLater(`airspace reserved by mission ${names}`, r.nextFreeSlot === undefined ? this.opts.retryDelayMs : Math.max(1, r.nextFreeSlot - now));
-    }
-    if (r.preempted.length > 0) await this.opts.onPreempted(r.preempted.map((p) => p.owner ?? p.id), m);
-    const pre = await this.move(m, ['scheduled'], 'preflight', `launch attempt ${job.attempt}`);
+    const { intent, at: now } = await this.reserve(m);
+    // Waited for a landing: the airspace may have changed meanwhile.
+    airspace = airspaceNear(await this.airspace(), m.plan.path, 5000);
+    changed = airspaceChange(airspace, m.plan, now, fenceId);
+    if (changed) return this.refuse(m, ['scheduled'], `AIRSPACE_CHANGED at launch: ${changed.message}`);
+    const pre = await this.move(m, ['scheduled'], 'preflight', `launch attempt ${job.attempt}`, undefined, 'scheduler');
     if (!pre) return { skipped: 'not scheduled' };
     const flight: Flight = { missionId: m.id, droneId: m.droneId, dockId: m.dockId, priority: m.priority, home: homeOf(m), type, speedMps: speedOf(m, type), ...(fenceId === undefined ? {} : { fenceId }), intent, launchedAt: now, linkLost: false, nonconforming: false, breadcrumbs: [] };
     return this.fly(pre, flight, await this.onboardFor(m, dock, airspace, now));
@@ -133,6 +135,45 @@ export class MissionRunner {
     const home = homeOf(m);
     const rtlClear = m.plan.path.every((p) => checkPath(airspace, [p, { ...home, altM: p.altM }, home], { at, durationMs: span, ...(fenceId === undefined ? {} : { fenceId }) }).ok);
     return onboardFence({ airspace, path: m.plan.path, at, durationMs: span, rally, lostLinkAction: rtlClear ? 'rtl' : 'land', ...(fenceId === undefined ? {} : { fenceId }) });
+  }
+
+  /**
+   * The reservation was made for the scheduled time; the launch flies now, as an airborne intent. A
+   * lower-priority drone in the air in the way is recalled; drones in the air are waited for here until they
+   * land (LANDING_WAIT_MS), anything else is retried when its time bound allows.
+   */
+  private async reserve(m: MissionRecord): Promise<{ intent: Intent; at: number }> {
+    const deadline = this.ctx.clock.now() + LANDING_WAIT_MS;
+    for (let first = true; ; first = false) {
+      const now = this.ctx.clock.now();
+      const intent = intentFor(m.id, m.plan, m.priority, now, 'activated');
+      const r = await this.ctx.intents.checkAndCommit(intent, now);
+      if (r.ok) {
+        const lower = [...r.preempted, ...(r.recall ?? [])];
+        if (lower.length > 0) await this.opts.onPreempted(lower.map((p) => p.owner ?? p.id), m);
+        return { intent, at: now };
+      }
+      const lower = r.conflictsWith.filter((c) => c.priority < m.priority).map((c) => c.owner ?? c.id);
+      if (first && lower.length > 0) await this.opts.onPreempted(lower, m);
+      if (!r.conflictsWith.every(airborne) || now >= deadline) {
+        const names = r.conflictsWith.map((c) => c.owner ?? c.id).join(', ');
+        throw new RetryLater(`airspace reserved by mission ${names}`, r.nextFreeSlot === undefined ? this.opts.retryDelayMs : Math.max(1, r.nextFreeSlot - now));
+      }
+      await this.untilLanding(deadline - now);
+    }
+  }
+
+  /** Resolves when a flight followed here has landed (its airspace released), or after `ms`. */
+  private untilLanding(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.landingWaiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.landingWaiters.add(done);
+    });
   }
 
   private async preflightChecks(m: MissionRecord, conditions: LaunchConditions | undefined): Promise<{ dock: DockRecord; type: DroneType }> {
@@ -167,17 +208,19 @@ export class MissionRunner {
       await this.alarms.raise({ kind: 'fence_refused', droneId: m.droneId, dockId: m.dockId, missionId: m.id, at: clock.now(), message });
       return this.finishEarly(m, 'failed', message);
     }
-    const up = await this.move(m, ['preflight'], 'uploading');
+    const up = await this.move(m, ['preflight'], 'uploading', undefined, undefined, 'scheduler');
     if (!up) return this.finishEarly(m, 'aborted', 'aborted before upload');
     try {
       await link.upload(m.droneId, m.plan.items);
     } catch (err) {
-      return this.finishEarly(up, 'failed', `upload failed: ${(err as Error).message}`);
+      const message = `upload failed: ${(err as Error).message}`;
+      await this.alarms.raise({ kind: 'upload_refused', droneId: m.droneId, dockId: m.dockId, missionId: m.id, at: clock.now(), message: `vehicle ${m.droneId} did not take its mission: ${message}` });
+      return this.finishEarly(up, 'failed', message);
     }
     const abortNote = this.pendingAbort.get(m.id);
     if (abortNote !== undefined) return this.finishEarly(up, 'aborted', abortNote);
     this.flights.set(m.droneId, f);
-    const flying = await this.move(up, ['uploading'], 'in_flight', undefined, { startedAt: clock.now() });
+    const flying = await this.move(up, ['uploading'], 'in_flight', undefined, { startedAt: clock.now() }, 'scheduler');
     await store.updateDock(m.dockId, { status: 'in_mission' }, clock.now());
     await store.updateDrone(m.droneId, { phase: 'taking_off' }, clock.now());
     try {
@@ -194,7 +237,7 @@ export class MissionRunner {
   /** The vehicle could not be reached before take-off: back to `scheduled`, the airspace reserved but not airborne, retried. */
   private async retryLater(m: MissionRecord, f: Flight, reason: string): Promise<never> {
     const now = this.ctx.clock.now();
-    await this.move(m, ['preflight'], 'scheduled', `waiting: ${reason}`);
+    await this.move(m, ['preflight'], 'scheduled', `waiting: ${reason}`, undefined, 'scheduler');
     await this.ctx.store.updateDock(m.dockId, { status: 'idle' }, now);
     await this.ctx.intents.checkAndCommit({ ...f.intent, state: 'accepted' }, now);
     throw new RetryLater(reason, this.opts.retryDelayMs);
@@ -202,14 +245,14 @@ export class MissionRunner {
 
   /** A scheduled or preflight mission that cannot fly as planned: failed with the reason, airspace released. */
   private async refuse(m: MissionRecord, from: readonly MissionStatus[], note: string): Promise<Json> {
-    await this.move(m, from, 'failed', note, { finishedAt: this.ctx.clock.now() });
+    await this.move(m, from, 'failed', note, { finishedAt: this.ctx.clock.now() }, 'scheduler');
     await this.ctx.intents.remove(m.id);
     return { status: 'failed', reason: note };
   }
 
   private async finishEarly(m: MissionRecord, to: MissionStatus, note: string): Promise<Json> {
     this.pendingAbort.delete(m.id);
-    await this.move(m, ['preflight', 'uploading'], to, note, { finishedAt: this.ctx.clock.now() });
+    await this.move(m, ['preflight', 'uploading'], to, note, { finishedAt: this.ctx.clock.now() }, 'scheduler');
     await this.ctx.store.updateDock(m.dockId, { status: 'idle' }, this.ctx.clock.now());
     await this.ctx.intents.remove(m.id);
     return { status: to };
@@ -220,11 +263,11 @@ export class MissionRunner {
    * (followed by this process): a planned, checked return; the mission ends `aborted` when the drone
    * lands. False if the mission is not active here.
    */
-  async abortActive(m: MissionRecord, note: string): Promise<boolean> {
+  async abortActive(m: MissionRecord, note: string, actor = 'system'): Promise<boolean> {
     const f = this.flights.get(m.droneId);
     if (f?.missionId === m.id) {
       f.abortNote ??= note;
-      await this.contingencies.recall(f, note);
+      await this.contingencies.recall(f, note, actor);
       return true;
     }
     if (m.status === 'preflight' || m.status === 'uploading') {
@@ -235,15 +278,17 @@ export class MissionRunner {
   }
 
   /** The flight is over (landed and disarmed, or known to be on the ground): status, dock, airspace released. */
-  async finish(f: Flight, to: MissionStatus, note?: string): Promise<void> {
+  /** `actor`: `vehicle` when it reported landing, `system` when the ground closes a flight it never heard land. */
+  async finish(f: Flight, to: MissionStatus, note?: string, actor = 'vehicle'): Promise<void> {
     if (this.flights.get(f.droneId) !== f) return;
     this.flights.delete(f.droneId);
     this.finished.add(f.missionId);
     const { store, clock } = this.ctx;
     const m = await store.getMission(f.missionId);
-    if (m) await this.move(m, ['uploading', 'in_flight', 'returning'], to, note, { finishedAt: clock.now() });
+    if (m) await this.move(m, ['uploading', 'in_flight', 'returning'], to, note, { finishedAt: clock.now() }, actor);
     await store.updateDock(f.dockId, { status: 'idle' }, clock.now());
     await this.ctx.intents.remove(f.missionId);
+    for (const wake of [...this.landingWaiters]) wake();
   }
 }
 

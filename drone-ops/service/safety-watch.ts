@@ -51,6 +51,7 @@ export class SafetyWatch {
   private airspaceNow: Airspace | undefined;
   private zonesKey = '';
   private polling = false;
+  private pollAgain = false;
 
   constructor(
     private readonly ctx: OpsContext,
@@ -109,7 +110,7 @@ export class SafetyWatch {
   private async check(f: Flight, w: Watched, position: LonLatAlt, batteryPct: number, at: number): Promise<void> {
     const { contingencies } = this.opts.runner;
     const remaining = f.returnPlan ? f.returnPlan.route.slice(1) : remainingRoute(w.mission.plan.items, w.target, { ...f.home, altM: 0 });
-    const v = checkSafety({ position, batteryPct, at, airspace: await this.airspace(f, w), remaining, type: f.type, ...(f.fenceId === undefined ? {} : { fenceId: f.fenceId }) });
+    const v = checkSafety({ position, batteryPct, at, airspace: await this.airspace(f, w), remaining, type: f.type, speedMps: f.speedMps, ...(f.fenceId === undefined ? {} : { fenceId: f.fenceId }) });
     if (v.action === 'rtl') {
       if (!f.returnPlan) {
         if (w.tripped) return;
@@ -133,19 +134,34 @@ export class SafetyWatch {
    * Re-reads the airspace and re-checks every flight's way ahead against it (a zone declared at any time
    * counts from then on); when the zones changed, every flight's on-board fence is updated too.
    */
+  /** The airspace changed: re-check every flight now (or right after the check under way). */
+  recheckNow(): Promise<void> {
+    this.pollAgain = this.polling;
+    return this.poll();
+  }
+
   private async poll(): Promise<void> {
     if (this.polling) return;
     this.polling = true;
     try {
-      const airspace = await this.opts.airspace();
-      this.airspaceNow = airspace;
-      const key = JSON.stringify(airspace.noFlyZones.map((z) => [z.id, z.footprint, z.floorM, z.ceilingM, z.windows ?? null]));
-      const changed = key !== this.zonesKey;
-      this.zonesKey = key;
-      for (const f of [...this.opts.runner.flights.values()]) await this.recheck(f, airspace, changed);
+      do {
+        this.pollAgain = false;
+        await this.pollOnce();
+      } while (this.pollAgain);
     } finally {
       this.polling = false;
     }
+  }
+
+  private async pollOnce(): Promise<void> {
+    const read = await this.opts.airspace();
+    const key = JSON.stringify([read.ceilingM, read.noFlyZones.map((z) => [z.id, z.footprint, z.floorM, z.ceilingM, z.windows ?? null])]);
+    const changed = key !== this.zonesKey || read.operationAreas !== this.airspaceNow?.operationAreas;
+    this.zonesKey = key;
+    // Unchanged: keep the object, so each flight's cut of it (airspaceNear over the district outlines) is reused.
+    if (changed || !this.airspaceNow) this.airspaceNow = read;
+    const airspace = this.airspaceNow;
+    for (const f of [...this.opts.runner.flights.values()]) await this.recheck(f, airspace, changed);
   }
 
   private async recheck(f: Flight, all: Airspace, zonesChanged: boolean): Promise<void> {

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, isAppError } from '../../kernel/errors.js';
 import type { MissionStatus } from '../../kernel/events.js';
-import { airspaceNear, createAirspace, type Airspace, type OperationArea } from '../airspace.js';
+import { airspaceNear, createAirspace, type Airspace, type NoFlyZone, type OperationArea } from '../airspace.js';
 import type { OnboardFence } from '../planner/onboard.js';
 import { PRIORITY as INTENT_PRIORITY } from '../deconfliction.js';
 import { chooseDock, type DockState } from '../dock-choice.js';
@@ -114,14 +114,21 @@ export class DroneOpsService extends DroneOpsRegistry {
   }
 
   /** Breakpoint resume: a new mission from the last reached item of an aborted or failed one, scheduled now. */
-  async resume(id: string): Promise<ScheduleOutcome> {
+  async resume(id: string, actor = 'system'): Promise<ScheduleOutcome> {
     const m = await this.mission(id);
     const { type } = await this.dockWithType(m.dockId);
     const now = this.o.clock.now();
     const next = resumedMission(m, type, now, `m-${randomUUID()}`);
-    await this.o.store.insertMissions([next]);
+    await this.o.store.insertMissions([next], actor);
     this.o.bus.emit('missionChanged', { missionId: next.id, dockId: next.dockId, droneId: next.droneId, from: null, to: 'planned', at: now, kind: next.kind, priority: next.priority, ...(next.note === null ? {} : { note: next.note }) });
-    return this.schedule(next.id);
+    return this.schedule(next.id, { actor });
+  }
+
+  /** A zone declared or changed while drones fly is checked against their way ahead at once, not at the next poll. */
+  override async putZone(zone: NoFlyZone): Promise<NoFlyZone> {
+    const stored = await super.putZone(zone);
+    this.safety.recheckNow().catch((err: unknown) => this.o.log.error({ err, zoneId: zone.id }, 'checking flights against a new zone'));
+    return stored;
   }
 
   async airspace(): Promise<Airspace> {
@@ -148,7 +155,7 @@ export class DroneOpsService extends DroneOpsRegistry {
   }
 
   /** Plans and stores the mission (one per sortie, status `planned`), or returns the refusal. */
-  async plan(req: PlanRequest): Promise<{ ok: true; missions: MissionRecord[] } | Extract<PlanOutcome, { ok: false }>> {
+  async plan(req: PlanRequest, actor = 'system'): Promise<{ ok: true; missions: MissionRecord[] } | Extract<PlanOutcome, { ok: false }>> {
     const outcome = await this.validate(req);
     if (!outcome.ok) return outcome;
     const { drone } = await this.dockWithType(req.dockId);
@@ -176,7 +183,7 @@ export class DroneOpsService extends DroneOpsRegistry {
       createdAt: now,
       updatedAt: now,
     }));
-    await this.o.store.insertMissions(missions);
+    await this.o.store.insertMissions(missions, actor);
     for (const m of missions) {
       // Like every later step (runner.move): stream and MQTT clients follow an alert's mission from its first event.
       const refs = { ...(m.patrolId === null ? {} : { patrolId: m.patrolId }), ...(m.alertId === null ? {} : { alertId: m.alertId }) };
@@ -199,19 +206,19 @@ export class DroneOpsService extends DroneOpsRegistry {
     const changed = airspaceChange(await this.airspace(), m.plan, startAt, typeof m.request.fenceId === 'string' ? m.request.fenceId : undefined);
     if (changed) {
       const message = `AIRSPACE_CHANGED at scheduling: ${changed.message}`;
-      await this.refuse(m, `refused: ${message}`);
+      await this.refuse(m, `refused: ${message}`, ['planned'], when.actor);
       return { ok: false, reason: 'geofence', message, violations: [] };
     }
     const r = await this.o.intents.checkAndCommit(intentFor(m.id, m.plan, m.priority, startAt), now);
     if (!r.ok) {
       const refusal = conflictRefusal(r);
       // Never left `planned`: the refusal is the mission's last state, with its reason on the history.
-      await this.refuse(m, `refused: ${refusal.message}`);
+      await this.refuse(m, `refused: ${refusal.message}`, ['planned'], when.actor);
       return refusal;
     }
-    const preempted = r.preempted.map((p) => p.owner ?? p.id);
+    const preempted = [...r.preempted, ...(r.recall ?? [])].map((p) => p.owner ?? p.id);
     if (preempted.length > 0) await this.preempt(preempted, m);
-    const next = await this.runner.move(m, ['planned'], 'scheduled', when.at === undefined ? 'launch now' : `launch at ${new Date(startAt).toISOString()}`, { runAt: when.at ?? null });
+    const next = await this.runner.move(m, ['planned'], 'scheduled', when.at === undefined ? 'launch now' : `launch at ${new Date(startAt).toISOString()}`, { runAt: when.at ?? null }, when.actor);
     if (!next) throw new AppError('MISSION_TRANSITION_INVALID', { message: `Mission ${id} changed while scheduling` });
     if (when.conditions) await this.o.store.setSetting(CONDITIONS_KEY + m.id, JSON.stringify(when.conditions));
     try {
@@ -219,15 +226,15 @@ export class DroneOpsService extends DroneOpsRegistry {
     } catch (err) {
       // Scheduler down (SCHEDULER_UNAVAILABLE, REDIS_NOT_DURABLE): the caller hears it now, and the
       // mission does not fly later behind its back.
-      await this.refuse(next, `refused: not scheduled (${(err as Error).message})`, ['scheduled']);
+      await this.refuse(next, `refused: not scheduled (${(err as Error).message})`, ['scheduled'], when.actor);
       throw err;
     }
     return { ok: true, mission: next, preempted };
   }
 
   /** A mission that will not fly: `refused` with the reason, its airspace released, a log line. */
-  private async refuse(m: MissionRecord, note: string, from: readonly MissionStatus[] = ['planned']): Promise<void> {
-    await this.runner.move(m, from, 'refused', note, { finishedAt: this.o.clock.now() });
+  private async refuse(m: MissionRecord, note: string, from: readonly MissionStatus[] = ['planned'], actor?: string): Promise<void> {
+    await this.runner.move(m, from, 'refused', note, { finishedAt: this.o.clock.now() }, actor);
     await this.o.intents.remove(m.id).catch((err: unknown) => this.o.log.warn({ err, missionId: m.id }, 'intent of a refused mission not released'));
     this.o.log.warn({ missionId: m.id, dockId: m.dockId, patrolId: m.patrolId, alertId: m.alertId, reason: note }, 'mission refused');
   }
@@ -238,7 +245,7 @@ export class DroneOpsService extends DroneOpsRegistry {
    * sortie ends `refused` with the reason.
    */
   async planAndSchedule(req: PlanRequest, when: ScheduleWhen = {}): Promise<{ ok: true; missions: MissionRecord[]; preempted: string[] } | Exclude<ScheduleOutcome, { ok: true }>> {
-    const planned = await this.plan(req);
+    const planned = await this.plan(req, when.actor);
     if (!planned.ok) return planned;
     const start = when.at ?? this.o.clock.now();
     const out: MissionRecord[] = [];
@@ -249,11 +256,11 @@ export class DroneOpsService extends DroneOpsRegistry {
       try {
         r = await this.schedule(m.id, { ...when, ...(m.sortie === 1 && when.at === undefined ? {} : { at: start + offset }) });
       } catch (err) {
-        await this.withdraw(out, planned.missions, m, `sortie ${m.sortie} not scheduled: ${(err as Error).message}`);
+        await this.withdraw(out, planned.missions, m, `sortie ${m.sortie} not scheduled: ${(err as Error).message}`, when.actor);
         throw err;
       }
       if (!r.ok) {
-        await this.withdraw(out, planned.missions, m, `sortie ${m.sortie} refused: ${r.message}`);
+        await this.withdraw(out, planned.missions, m, `sortie ${m.sortie} refused: ${r.message}`, when.actor);
         return r;
       }
       out.push(r.mission);
@@ -263,24 +270,24 @@ export class DroneOpsService extends DroneOpsRegistry {
   }
 
   /** The rest of a refused plan: scheduled sorties cancelled, unscheduled ones refused. */
-  private async withdraw(scheduled: MissionRecord[], all: MissionRecord[], refused: MissionRecord, note: string): Promise<void> {
+  private async withdraw(scheduled: MissionRecord[], all: MissionRecord[], refused: MissionRecord, note: string, actor?: string): Promise<void> {
     for (const s of scheduled) {
       await this.o.scheduler.cancel(`mission:${s.id}`).catch(() => false);
-      await this.refuse(s, note, ['scheduled']);
+      await this.refuse(s, note, ['scheduled'], actor);
     }
-    for (const s of all.filter((x) => x.sortie > refused.sortie)) await this.refuse(s, note);
+    for (const s of all.filter((x) => x.sortie > refused.sortie)) await this.refuse(s, note, ['planned'], actor);
   }
 
   /** Cancels a planned or scheduled mission, or aborts one in flight (return to launch). */
-  async cancel(id: string, note = 'cancelled by operator'): Promise<MissionRecord> {
+  async cancel(id: string, note = 'cancelled by operator', actor = 'system'): Promise<MissionRecord> {
     const m = await this.mission(id);
     if (m.status === 'planned' || m.status === 'scheduled') {
       await this.o.scheduler.cancel(`mission:${id}`);
-      const next = await this.runner.move(m, ['planned', 'scheduled'], 'aborted', note, { finishedAt: this.o.clock.now() });
+      const next = await this.runner.move(m, ['planned', 'scheduled'], 'aborted', note, { finishedAt: this.o.clock.now() }, actor);
       await this.o.intents.remove(id);
       if (next) return next;
     } else if (ACTIVE.includes(m.status)) {
-      if (!(await this.runner.abortActive(m, note))) throw new AppError('MISSION_TRANSITION_INVALID', { message: `Mission ${id} is flown by another process`, details: { id, status: m.status } });
+      if (!(await this.runner.abortActive(m, note, actor))) throw new AppError('MISSION_TRANSITION_INVALID', { message: `Mission ${id} is flown by another process`, details: { id, status: m.status } });
       return this.mission(id);
     }
     throw new AppError('MISSION_TRANSITION_INVALID', { message: `Mission ${id} is ${m.status}`, details: { id, status: m.status } });
@@ -317,9 +324,9 @@ export class DroneOpsService extends DroneOpsRegistry {
    * Alert-triggered inspection (drone-ops.md): the nearest available dock by ETA (`chooseDock`), a
    * point inspection at emergency priority, scheduled now; patrol intents in its way are pre-empted.
    */
-  async dispatchInspection(req: DispatchRequest): Promise<DispatchOutcome> {
+  async dispatchInspection(req: DispatchRequest, actor = 'system'): Promise<DispatchOutcome> {
     const ranking = await this.rankDocks({ lon: req.lon, lat: req.lat, altM: req.altM ?? 60, hoverS: req.hoverS ?? 60 });
-    return dispatchWithFallback({ planAndSchedule: (r, w) => this.planAndSchedule(r, w), typeOf: async (dockId) => (await this.dockWithType(dockId)).type, now: () => this.o.clock.now() }, req, ranking);
+    return dispatchWithFallback({ planAndSchedule: (r, w) => this.planAndSchedule(r, { ...w, actor }), typeOf: async (dockId) => (await this.dockWithType(dockId)).type, now: () => this.o.clock.now() }, req, ranking);
   }
 
   /**
@@ -339,7 +346,7 @@ export class DroneOpsService extends DroneOpsRegistry {
     const req = { ...(p.request as unknown as PlanRequest), dockId: p.dockId, priority: 'patrol' as const, patrolId };
     let r: Awaited<ReturnType<DroneOpsService['planAndSchedule']>>;
     try {
-      r = await this.planAndSchedule(req);
+      r = await this.planAndSchedule(req, { actor: 'scheduler' });
     } catch (err) {
       if (!isAppError(err) || !UNFLYABLE.has(err.code)) throw err; // the job retries (scheduler, store down)
       r = { ok: false, reason: 'energy', message: err.message };
@@ -359,7 +366,7 @@ export class DroneOpsService extends DroneOpsRegistry {
   async recordRefusedFiring(p: PatrolRecord, req: PlanRequest, reason: string): Promise<string> {
     const dock = await this.o.store.getDock(p.dockId);
     const m = refusedMission(`m-${randomUUID()}`, p, req, dock?.droneId ?? '', `refused: ${reason}`, this.o.clock.now());
-    await this.o.store.insertMissions([m]);
+    await this.o.store.insertMissions([m], 'scheduler');
     this.o.bus.emit('missionChanged', { missionId: m.id, dockId: m.dockId, droneId: m.droneId, from: null, to: 'refused', at: m.createdAt, kind: m.kind, priority: m.priority, note: m.note ?? '', patrolId: p.id });
     return m.id;
   }
@@ -391,7 +398,7 @@ export class DroneOpsService extends DroneOpsRegistry {
   private async launchFailed(id: string, reason: string): Promise<void> {
     const m = await this.o.store.getMission(id);
     if (!m) return;
-    await this.runner.move(m, ['scheduled'], 'failed', `launch failed: ${reason}`, { finishedAt: this.o.clock.now() });
+    await this.runner.move(m, ['scheduled'], 'failed', `launch failed: ${reason}`, { finishedAt: this.o.clock.now() }, 'scheduler');
     await this.o.intents.remove(id);
   }
 }

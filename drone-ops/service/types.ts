@@ -63,6 +63,8 @@ export type PlanOutcome = { ok: true; sorties: PlannedSortie[] } | PlanRefusal;
 export interface ScheduleWhen {
   at?: number;
   conditions?: LaunchConditions;
+  /** Who asks, for the mission's history: the person's username (HTTP), else `system` / `scheduler`. */
+  actor?: string;
 }
 
 export interface LaunchConditions {
