@@ -86,11 +86,8 @@ export class Contingencies {
     if (plan.kind === 'land' && traffic.length > 0) plan = planReturn({ ...input, airspace: near(base) });
     f.returnPlan = plan;
     f.intent = returnIntentFor(f.missionId, plan.route, f.priority, f.type, f.speedMps, now);
-    const r = await this.ctx.intents.checkAndCommit(f.intent, now);
-    // A return is committed whatever it overlaps (the drone flies it anyway); a conforming drone in the air
-    // of no higher priority in its way gives way (F3548: the contingent flight cannot), with a planned return.
-    const inWay = r.ok ? (r.overlapping ?? []).filter((o) => o.state === 'activated' && o.priority <= f.priority && (o.owner ?? o.id) !== f.missionId) : [];
-    if (inWay.length > 0) await this.opts.onPreempted(inWay.map((o) => o.owner ?? o.id), f.missionId);
+    // Committed whatever it overlaps (the drone flies it anyway); others plan around it (F3548 contingent).
+    await this.ctx.intents.checkAndCommit(f.intent, now);
     await noteHistory(this.ctx, f.missionId, `return ${describe(plan)}: ${reason}`, now, actor);
     try {
       if (plan.kind === 'rtl') await this.ctx.link.returnToLaunch(f.droneId);
