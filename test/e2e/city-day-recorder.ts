@@ -42,8 +42,8 @@ export class CityDayRecorder {
   readonly samples: Sample[] = [];
   readonly alarms: DroneAlarm[] = [];
   readonly zones: RecordedZone[] = [];
-  /** Pairs of drones seen in the air at once with overlapping reserved volumes: "a|b" → first time. */
-  readonly overlaps = new Map<string, number>();
+  /** Pairs of drones seen in the air at once with overlapping reserved volumes: "a|b" → when, and what each flew. */
+  readonly overlaps = new Map<string, { at: number; flights: string[] }>();
   pairChecks = 0;
   private readonly fence = districtRings();
   private readonly offs: (() => void)[] = [];
@@ -99,7 +99,8 @@ export class CityDayRecorder {
           live(va) && b.intent.volumes.some((vb) => live(vb) && va.floorM < vb.ceilingM && vb.floorM < va.ceilingM && footprintsOverlap(va.footprint, vb.footprint)),
         );
         const key = [a.droneId, b.droneId].sort().join('|');
-        if (hit && !this.overlaps.has(key)) this.overlaps.set(key, now);
+        const what = (f: typeof a) => `${f.missionId} (${f.intent.state ?? '?'}${f.returnPlan ? `, returning ${f.returnPlan.kind}` : ''}${f.abortNote ? `: ${f.abortNote}` : ''})`;
+        if (hit && !this.overlaps.has(key)) this.overlaps.set(key, { at: now, flights: [what(a), what(b)] });
       }
     }
   }

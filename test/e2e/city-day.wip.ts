@@ -1,5 +1,8 @@
-// Work in progress, not run by vitest (the file name ends in .wip.ts): the fault round times out MAVLink
-// sessions under load during prepare(). Rename to city-day.int.test.ts once it is green.
+// Not run yet (the file name ends in .wip.ts): green on this machine under moderate load (every fault, zero
+// samples in a zone or out of the fence, nothing left planned), but not yet reliably: now and then a patrol
+// strays outside its intent and its contingent return overlaps another drone's reserved volume, and under a
+// load of 20+ (stalls of 10 s) launches wait behind drones still airborne. Rename to city-day.int.test.ts once
+// it is green three times in a row.
 /**
  * A simulated city day (drone-ops.md "Contingencies"), compressed: 56 docks in the four core districts
  * (simulated MAVLink vehicles on loopback UDP at 25× time, CITY_DAY_MAVLINK per district, the rest on the
@@ -7,6 +10,7 @@
  * temporary, while drones fly), a burst of emergency inspections and injected faults. Everything is
  * checked with the test's own geometry (city-day-geometry.ts), not the planner's.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Platform } from '../../app/platform.js';
 import { demoHomes } from '../../app/demo.js';
@@ -23,11 +27,16 @@ const MAVLINK_PER_DISTRICT = Math.min(PER_DISTRICT, Number(process.env.CITY_DAY_
 const TERMINAL = new Set(['completed', 'aborted', 'failed']);
 
 let p: Platform;
+/** The longest this process stalled (platform and vehicles share it): printed, as the machine's load shapes the day. */
+const lag = monitorEventLoopDelay({ resolution: 20 });
+const started = Date.now();
 let vehicles: SimVehicle[] = [];
 let rec: CityDayRecorder;
 const changes: MissionChange[] = [];
 const docks: { dockId: string; droneId: string; lon: number; lat: number; vehicle?: SimVehicle }[] = [];
 const outcomes: { fault: string; missionId: string; expected: string; got?: string; alarm?: string }[] = [];
+/** What the end of the day found (set by the last step). */
+const end = { leftPlanned: -1, docksUsable: -1, left: [] as string[] };
 
 /** Metres east/north of a point → lon/lat (own conversion, 111 km per degree of latitude). */
 const at = (o: { lon: number; lat: number }, x: number, y: number) => ({ lon: o.lon + x / (111_000 * Math.cos((o.lat * Math.PI) / 180)), lat: o.lat + y / 111_000 });
@@ -35,14 +44,18 @@ const line = (o: { lon: number; lat: number }, pts: [number, number][], altM = 4
 
 beforeAll(async () => {
   p = await bootPlatform({ CITYBRAIN_DEMO: 'on', CITYBRAIN_DEMO_SPEEDUP: '25', CITYBRAIN_DEMO_DOCKS: String(MAVLINK_PER_DISTRICT) }, {}, {
-    // Lost after 2 s of silence: a 3.5 s cut is a link loss, shorter than the autopilot's own 5 s FS_GCS_TIMEOUT.
+    // The ground calls a link lost after 2 s of silence; the vehicles' own failsafe acts after 7 s (below).
     mavlink: { staleMs: 1000, lostMs: 2000 },
     demoVehicles: async (homes, o) => {
-      const f = await startSimDocks(homes, { timeScale: o.timeScale, tickMs: 40 });
+      // The autopilot's GCS failsafe counts the ground's 1 Hz HEARTBEATs, which time compression does not
+      // speed up, so its timeout stays in real seconds: FS_GCS_TIMEOUT 7 s (default 5, settable to 120). A 3 s
+      // cut plus up to 1 s to the next HEARTBEAT then ends well before it; a permanent loss runs past it.
+      const f = await startSimDocks(homes, { timeScale: o.timeScale, tickMs: 40, minLinkLossMs: 7000 });
       vehicles = f.vehicles;
       return f;
     },
   });
+  lag.enable();
   p.bus.on('missionChanged', (e) => changes.push(e));
   await vi.waitFor(() => expect([...p.droneOps.vehicles.values()].every((v) => v.state.health === 'ok')).toBe(true), { timeout: 30_000, interval: 100 });
   for (const [i, d] of p.demoDocks.entries()) docks.push({ dockId: d.dockId, droneId: d.droneId, ...(await p.droneOps.service.dock(d.dockId)).location, vehicle: vehicles[i]! });
@@ -67,13 +80,19 @@ afterAll(async () => {
 /** The day in figures (printed even when a step failed). */
 function summary(): string[] {
   const violations = rec.violations();
-  const flights = new Set(changes.filter((c) => c.to === 'in_flight').map((c) => c.missionId)).size;
+  const flown = new Set(changes.filter((c) => c.to === 'in_flight').map((c) => c.missionId)).size;
   const ends = changes.filter((c) => TERMINAL.has(c.to) || c.to === 'refused');
+  const count = (to: string) => ends.filter((c) => c.to === to).length;
   return [
-    `city day: ${docks.length} docks (${docks.filter((d) => d.vehicle).length} simulated MAVLink vehicles, ${docks.filter((d) => !d.vehicle).length} on the in-memory link)`,
-    `missions ${new Set(changes.map((c) => c.missionId)).size}, flights ${flights}; ended completed ${ends.filter((c) => c.to === 'completed').length}, aborted ${ends.filter((c) => c.to === 'aborted').length}, failed ${ends.filter((c) => c.to === 'failed').length}, refused ${ends.filter((c) => c.to === 'refused').length}`,
-    `samples checked ${rec.samples.length}, airborne pair checks ${rec.pairChecks}, drone-safety alarms ${rec.alarms.length} (${[...new Set(rec.alarms.map((a) => a.kind))].join(', ')})`,
-    `violations: in a zone ${violations.filter((v) => v.kind === 'zone').length}, outside the fence ${violations.filter((v) => v.kind === 'fence').length}; overlapping airborne pairs ${rec.overlaps.size}`,
+    `city day: ${docks.length} docks (${docks.filter((d) => d.vehicle).length} simulated MAVLink vehicles, ${docks.filter((d) => !d.vehicle).length} on the in-memory link), ${((Date.now() - started) / 1000).toFixed(0)} s wall time, longest stall of this process ${(lag.max / 1e6).toFixed(0)} ms`,
+    `missions ${new Set(changes.map((c) => c.missionId)).size}, flown ${flown}; ended completed ${count('completed')}, aborted ${count('aborted')}, failed ${count('failed')}, refused ${count('refused')}`,
+    `flown samples checked ${rec.samples.length}: inside an active zone ${violations.filter((v) => v.kind === 'zone').length}, outside the fence ${violations.filter((v) => v.kind === 'fence').length}`,
+    ...violations.slice(0, 5).map((v) => `  violation: ${v.kind} ${v.zoneId ?? ''} ${v.sample.droneId} at ${new Date(v.sample.at).toISOString()} ${v.sample.lon.toFixed(5)},${v.sample.lat.toFixed(5)} ${v.sample.altM.toFixed(0)} m`),
+    `airborne pair checks ${rec.pairChecks}: overlapping reserved volumes ${rec.overlaps.size}`,
+    ...[...rec.overlaps].map(([k, o]) => `  overlap: ${k} at ${new Date(o.at).toISOString()}: ${o.flights.join(' / ')}`),
+    `drone-safety alarms ${rec.alarms.length} (${[...new Set(rec.alarms.map((a) => a.kind))].join(', ')})`,
+    `missions left planned or unfinished ${end.leftPlanned}; docks usable ${end.docksUsable} of ${docks.length}`,
+    ...end.left.map((x) => `  left: ${x}`),
     ...outcomes.map((o) => `  ${o.fault}: expected ${o.expected} → ${o.got ?? '?'}${o.alarm ? ` [alarm ${o.alarm}]` : ''}`),
   ];
 }
@@ -139,51 +158,72 @@ describe('a simulated city day', () => {
     // Operator cancel behind a zone: a loop around a zone between the dock and its far corner.
     const zc = at(cancel!, 350, 0);
     await rec.putZone({ id: 'zone-cancel', footprint: { type: 'Circle', center: zc, radiusM: 100 }, floorM: 0, ceilingM: 200 });
-    // Fly-away target: a zone beside the dock, away from its loop.
-    const zf = at(flyAway!, -450, -450);
-    await rec.putZone({ id: 'zone-flyaway', footprint: { type: 'Circle', center: zf, radiusM: 120 }, floorM: 0, ceilingM: 300 });
+    // Fly-away target: a zone beside the dock, away from its loop (which lies to the north-east) and from the
+    // neighbouring docks' loops (1.2 km apart).
+    const zf = at(flyAway!, -300, -300);
+    await rec.putZone({ id: 'zone-flyaway', footprint: { type: 'Circle', center: zf, radiusM: 100 }, floorM: 0, ceilingM: 300 });
     const ids = new Map<string, string>();
-    for (const d of [linkBlip, linkGone, battery, wind, nack, flyAway, cancel, preempted, tfr]) {
-      const pattern = d === cancel ? line(d!, [[0, 400], [700, 400], [700, 0], [700, 400]]) : await loopFor(d!, 500);
-      const r = await p.droneOps.service.planAndSchedule({ dockId: d!.dockId, pattern, priority: 'patrol', patrolId: patrols.get(d!.dockId)! });
-      if (!r.ok) throw new Error(`${d!.dockId}: ${r.message}`);
-      ids.set(d!.dockId, r.missions[0]!.id);
-    }
+    const launch = async (d: (typeof docks)[number]) => {
+      const pattern = d === cancel ? line(d, [[0, 400], [700, 400], [700, 0], [700, 400]]) : await loopFor(d, 500);
+      const r = await p.droneOps.service.planAndSchedule({ dockId: d.dockId, pattern, priority: 'patrol', patrolId: patrols.get(d.dockId)! });
+      if (!r.ok) throw new Error(`${d.dockId}: ${r.message}`);
+      ids.set(d.dockId, r.missions[0]!.id);
+    };
+    for (const d of [linkBlip, linkGone, battery, wind, nack, flyAway, cancel]) await launch(d!);
     const m = (d: { dockId: string }) => ids.get(d.dockId)!;
     // In the air for real: its vehicle reports a position above 10 m since this round began.
     const t0 = Date.now();
     const flying = (d: { dockId: string; droneId: string }) => until(m(d), () => rec.samples.some((x) => x.droneId === d.droneId && x.at >= t0 && x.altM > 10));
+    const expectEnd = async (fault: string, d: { dockId: string }, status: RegExp, alarm?: string, note?: RegExp) => {
+      await until(m(d), () => ended(m(d)) !== undefined, 90_000);
+      const end = ended(m(d))!;
+      const a = alarm ? rec.alarms.find((x) => x.missionId === m(d) && new RegExp(`^(${alarm})$`).test(x.kind)) : undefined;
+      outcomes.push({ fault, missionId: m(d), expected: `${status.source}${alarm ? ` + ${alarm}` : ''}`, got: `${end.to}${end.note ? ` (${end.note})` : ''}`, ...(a ? { alarm: a.kind } : {}) });
+      expect(end.to, `${fault}: ${end.note ?? ''}`).toMatch(status);
+      if (note) expect(end.note ?? '', fault).toMatch(note);
+      if (alarm) expect(a, `${fault}: alarm ${alarm}`).toBeDefined();
+      // Every alarm is on the mission's history too, with who raised it.
+      const history = await p.droneOps.service.history(m(d));
+      for (const x of rec.alarms.filter((y) => y.missionId === m(d))) expect(history.some((h) => h.note === x.message && /^(vehicle|system)$/.test(h.actor)), `${fault}: ${x.kind} on the history`).toBe(true);
+    };
 
     await flying(linkBlip!);
-    linkBlip!.vehicle!.cutLink(3500);
+    linkBlip!.vehicle!.cutLink(3000);
     await flying(linkGone!);
     linkGone!.vehicle!.cutLink();
     await flying(battery!);
     await vi.waitFor(() => expect(battery!.vehicle!.flight.armed).toBe(true), { timeout: 10_000 });
-    battery!.vehicle!.flight.battery = 24;
+    // Too little to finish the loop, enough to come home: recalled at once, it must land above the 20 % reserve
+    // (read from the simulator's own battery, before the autopilot's 20 % low-battery failsafe would act).
+    const bv = battery!.vehicle!.flight;
+    bv.battery = 26;
+    let lowest = bv.battery;
+    const watchBattery = setInterval(() => {
+      if (bv.armed) lowest = Math.min(lowest, bv.battery);
+    }, 10);
     await flying(wind!);
     wind!.vehicle!.windMs = 25;
     await flying(flyAway!);
     flyAway!.vehicle!.flyAway(zf);
     await flying(cancel!);
     await until(m(cancel!), () => nearest(cancel!.droneId, at(cancel!, 700, 0), 80));
-    await p.droneOps.service.cancel(m(cancel!));
+    await p.droneOps.service.cancel(m(cancel!), undefined, 'duty-officer');
+    // The fly-away ends (recalled) before the next patrols take off, so that what follows meets no stray drone.
+    await expectEnd('fly-away toward a zone', flyAway!, /^aborted$/);
+    expect(rec.alarms.some((a) => a.missionId === m(flyAway!) && ['failsafe', 'nonconforming', 'geofence'].includes(a.kind))).toBe(true);
     // Pre-emption: an emergency at the far corner of an airborne patrol (a neighbouring dock flies it).
+    await launch(preempted!);
     await flying(preempted!);
     const em = await p.droneOps.service.dispatchInspection({ ...at(preempted!, 250, 250), priority: 'emergency' });
-    // A temporary restriction on the way ahead of an airborne patrol, for the next 15 minutes.
+    // A temporary restriction on the way ahead of a patrol that has just taken off, for the next 15 minutes:
+    // its last corner, the part of the loop it reaches last.
+    await launch(tfr!);
     await flying(tfr!);
-    const ahead = (await p.droneOps.service.mission(m(tfr!))).plan.path[3]!;
+    const tfrPath = (await p.droneOps.service.mission(m(tfr!))).plan.path;
+    const ahead = tfrPath[tfrPath.length - 3]!;
+    const lastSeen = rec.samples.filter((x) => x.droneId === tfr!.droneId).pop()!;
+    expect(clearanceM([lastSeen, lastSeen], ahead), 'the zone is declared ahead of the drone, not on it').toBeGreaterThan(200);
     await rec.putZone({ id: 'tfr-noon', footprint: { type: 'Circle', center: ahead, radiusM: 80 }, floorM: 0, ceilingM: 300, windows: [{ startMs: Date.now(), endMs: Date.now() + 900_000 }] });
-    const expectEnd = async (fault: string, d: { dockId: string }, status: RegExp, alarm?: string, note?: RegExp) => {
-      await until(m(d), () => ended(m(d)) !== undefined, 90_000);
-      const end = ended(m(d))!;
-      const a = alarm ? rec.alarms.find((x) => x.missionId === m(d) && x.kind === alarm) : undefined;
-      outcomes.push({ fault, missionId: m(d), expected: `${status.source}${alarm ? ` + ${alarm}` : ''}`, got: `${end.to}${end.note ? ` (${end.note})` : ''}`, ...(a ? { alarm: a.kind } : {}) });
-      expect(end.to, `${fault}: ${end.note ?? ''}`).toMatch(status);
-      if (note) expect(end.note ?? '', fault).toMatch(note);
-      if (alarm) expect(a, `${fault}: alarm ${alarm}`).toBeDefined();
-    };
     await expectEnd('link loss that recovers', linkBlip!, /^completed$/, 'link_lost');
     await vi.waitFor(() => expect(linkGone!.vehicle!.flight.armed).toBe(false), { timeout: 60_000, interval: 100 });
     // Landed on its own lost-link action, unseen: the airspace stays reserved until the ground hears it.
@@ -191,13 +231,17 @@ describe('a simulated city day', () => {
     linkGone!.vehicle!.restoreLink();
     await expectEnd('permanent link loss (vehicle lost-link action)', linkGone!, /^(completed|aborted)$/, 'link_lost');
     await expectEnd('low battery', battery!, /^aborted$/, 'battery', /low battery/);
+    clearInterval(watchBattery);
+    outcomes.push({ fault: 'low battery: lowest battery in the simulator while armed', missionId: m(battery!), expected: '> 20 % reserve', got: `${lowest.toFixed(1)} %` });
+    expect(lowest).toBeGreaterThan(DEFAULT_DRONE_TYPE.reservePct);
+    expect(rec.alarms.filter((a) => a.missionId === m(battery!) && a.kind === 'failsafe')).toEqual([]);
     await expectEnd('wind (autopilot failsafe)', wind!, /^aborted$/, 'failsafe');
     wind!.vehicle!.windMs = 0;
-    await expectEnd('refused upload', nack!, /^failed$/, 'upload_refused', /upload failed/);
-    await expectEnd('fly-away toward a zone', flyAway!, /^aborted$/);
-    expect(rec.alarms.some((a) => a.missionId === m(flyAway!) && ['failsafe', 'nonconforming', 'geofence'].includes(a.kind))).toBe(true);
+    // The vehicle refuses every upload; the fence goes first, and without it the drone does not take off.
+    await expectEnd('refused upload', nack!, /^failed$/, 'fence_refused|upload_refused', /^(FENCE_REFUSED|upload failed)/);
+    expect(rec.samples.filter((x) => x.droneId === nack!.droneId && x.at >= t0)).toEqual([]);
     await expectEnd('operator cancel behind a zone', cancel!, /^aborted$/, undefined, /cancelled by operator/);
-    expect((await p.droneOps.service.history(m(cancel!))).some((h) => /return via a route around the active zones/.test(h.note ?? ''))).toBe(true);
+    expect((await p.droneOps.service.history(m(cancel!))).some((h) => /return via a route around the active zones/.test(h.note ?? '') && h.actor === 'duty-officer')).toBe(true);
     await expectEnd('pre-empted patrol', preempted!, /^aborted$/, undefined, /pre-empted by mission/);
     await expectEnd('temporary zone while airborne', tfr!, /^aborted$/, 'airspace_changed');
     expect(em.ok, JSON.stringify(em)).toBe(true);
@@ -233,9 +277,15 @@ describe('a simulated city day', () => {
       expect(all.filter((x) => x.status !== 'idle').map((x) => `${x.id}:${x.status}`)).toEqual([]);
     }, { timeout: 60_000, interval: 200 });
     const drones = await p.droneOps.service.listDrones();
+    const usable = (await p.droneOps.service.listDocks()).filter((x) => x.status === 'idle' && drones.some((d) => d.dockId === x.id && d.phase === 'docked'));
+    end.docksUsable = usable.length;
+    const left = await p.droneOps.service.listMissions({ status: ['planned', 'scheduled', 'preflight', 'uploading', 'in_flight', 'returning'], limit: 1000 });
+    end.leftPlanned = left.length;
+    end.left = left.map((x) => `${x.id}:${x.status}: ${changes.filter((c) => c.missionId === x.id).map((c) => `${c.to}${c.note ? ` (${c.note})` : ''}`).join(' → ')}`);
     expect(drones.filter((x) => x.phase !== 'docked').map((x) => `${x.id}:${x.phase}`)).toEqual([]);
-    const left = await p.droneOps.service.listMissions({ status: ['planned', 'scheduled', 'preflight', 'uploading', 'in_flight', 'returning'] });
+    expect(usable).toHaveLength(56);
     const violations = rec.violations();
+    expect(rec.samples.length).toBeGreaterThan(1000);
     expect(violations.slice(0, 5)).toEqual([]);
     expect([...rec.overlaps.keys()]).toEqual([]);
     expect(left.map((x) => `${x.id}:${x.status}`)).toEqual([]);
