@@ -11,6 +11,7 @@ export const PERMISSIONS = [
   'reference:read', // districts (GeoJSON), firmware contracts
   'devices:read',
   'devices:write', // provision, edit, delete, bulk import
+  'devices:command', // send a command to a device and wait for its reply
   'credentials:write', // rotate and revoke device secrets
   'readings:read',
   'alerts:read', // alerts, KPIs
@@ -42,11 +43,11 @@ const READ_ONLY: Permission[] = ['self', 'reference:read', 'devices:read', 'read
 const TABLE: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
   // alerts, incidents, devices read, dispatch
-  operator: [...READ_ONLY, 'alerts:write', 'alerts:dispatch', 'silences:write'],
+  operator: [...READ_ONLY, 'alerts:write', 'alerts:dispatch', 'silences:write', 'devices:command'],
   // airspace, docks, drones, missions, patrols; alerts read to know where to fly
   dispatcher: ['self', 'reference:read', 'alerts:read', 'incidents:read', 'stream:read', 'drones:read', 'drones:write'],
   // devices, contracts, credentials, OPC UA, webhooks, integration clients — and no alerts
-  integrator: ['self', 'reference:read', 'devices:read', 'devices:write', 'credentials:write', 'readings:read', 'webhooks:read', 'webhooks:write', 'integrations:read', 'integrations:write', 'opcua:read', 'opcua:write'],
+  integrator: ['self', 'reference:read', 'devices:read', 'devices:write', 'devices:command', 'credentials:write', 'readings:read', 'webhooks:read', 'webhooks:write', 'integrations:read', 'integrations:write', 'opcua:read', 'opcua:write'],
   // their unit's tasks (the response module declares those routes)
   responder: ['self', 'reference:read', 'tasks:self'],
   // the big screen in the hall: read-only

@@ -67,20 +67,21 @@ export function devicesPort(registry: DeviceRegistry, districts: DistrictIndex):
 
 /** Readings of a known device only: an unknown id is DEVICE_NOT_FOUND, not an empty series. */
 export function readingsPort(store: TelemetryStore, registry: DeviceRegistry): ReadingsPort {
-  const known = (id: string) => {
-    if (!registry.lookup(id)) throw new AppError('DEVICE_NOT_FOUND', { details: { id } });
+  // The cache first; a device this node has not loaded (created on another cluster node) from the database.
+  const known = async (id: string): Promise<void> => {
+    if (!registry.lookup(id)) await registry.get(id);
   };
   return {
     async latest(id) {
-      known(id);
+      await known(id);
       return store.latest(id);
     },
     async raw(q) {
-      known(q.deviceId);
+      await known(q.deviceId);
       return store.queryRaw(q);
     },
     async aggregate(q) {
-      known(q.deviceId);
+      await known(q.deviceId);
       return store.queryAggregate(q);
     },
   };

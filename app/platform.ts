@@ -134,7 +134,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
     await migrate(database, registryMigrations);
 
     const districts = await loadDistricts(config.cityFile ?? QINGDAO_DISTRICTS_FILE);
-    const registry = new DeviceRegistry({ database, bus, log, clock, credentialKey, districts });
+    const registry = new DeviceRegistry({ database, bus, log, clock, credentialKey, districts, sharedPresence: config.mqttCluster });
     await registry.start();
     // One broker alone holds every session, so whatever the registry says is online is stale. In a cluster
     // another node may hold sessions right now: presence is written by the node that holds each one.
@@ -201,6 +201,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
       exposure: { metrics: config.metricsAccess, docs: config.docsAccess },
       ...(tls ? { tls } : {}),
       devices: devicesPort(registry, districts),
+      commands: { send: (id, name, params, timeoutMs) => broker.sendCommand(id, name, params, { timeoutMs }) },
       readings: readingsPort(store, registry),
       districts: districtsGeoJson(districts),
       contracts: contractsPort(),

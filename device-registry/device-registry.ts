@@ -34,6 +34,12 @@ export interface DeviceRegistryOptions {
   repository?: DeviceRepository;
   /** How often presence is persisted (default 2,000 ms). */
   presenceFlushMs?: number;
+  /**
+   * Several broker nodes share the database (cluster mode): each writes the presence of the devices it
+   * holds, so reads come from the database (at most `presenceFlushMs` old for other nodes' devices), not
+   * from this node's memory, which sees only its own sessions.
+   */
+  sharedPresence?: boolean;
 }
 
 export interface Credentials {
@@ -64,6 +70,7 @@ export class DeviceRegistry {
   /** Non-revoked devices by id: the broker's hot-path lookup. */
   private readonly cache = new Map<string, DeviceInfo>();
   private readonly log: Logger;
+  private offUnknown: (() => void) | undefined;
 
   constructor(private readonly opts: DeviceRegistryOptions) {
     this.repo = opts.repository ?? new KyselyDeviceRepository(opts.database);
@@ -77,11 +84,22 @@ export class DeviceRegistry {
     const all = await this.repo.list();
     for (const d of all) this.remember(d);
     this.presence.start(this.opts.bus);
+    // A device created on another node, reported here (a cluster node taking over a dead one's devices): read it
+    // from the shared database first, then apply the change.
+    this.offUnknown = this.opts.bus.on('presence', (p) => {
+      if (this.presence.get(p.deviceId)) return;
+      this.repo.get(p.deviceId).then((d) => {
+        if (!d) return;
+        this.remember(d);
+        this.presence.onPresence(p);
+      }, (err: unknown) => this.log.warn({ err, deviceId: p.deviceId }, 'presence for a device not loaded here: lookup failed'));
+    });
     this.log.info({ devices: all.length }, 'device registry started');
   }
 
   /** Stops following the bus and persists pending presence. Does not close the database. */
   async stop(): Promise<void> {
+    this.offUnknown?.();
     await this.presence.stop();
   }
 
@@ -108,6 +126,8 @@ export class DeviceRegistry {
 
   /** A device with its freshest (in-memory) presence. Throws DEVICE_NOT_FOUND. */
   async get(id: string): Promise<Device> {
+    // Shared presence: what this node knows is written first, then the row (the node holding the device wrote it).
+    if (this.opts.sharedPresence) await this.presence.flush();
     const d = await this.repo.get(id);
     if (!d) throw notFound(id);
     return this.withPresence(d);
@@ -117,7 +137,7 @@ export class DeviceRegistry {
   async list(filter: DeviceListFilter = {}): Promise<Device[]> {
     checkPaging(filter);
     // the online column is only as fresh as the last flush; make it current before filtering on it
-    if (filter.online !== undefined) await this.presence.flush();
+    if (filter.online !== undefined || this.opts.sharedPresence) await this.presence.flush();
     return (await this.repo.list(filter)).map((d) => this.withPresence(d));
   }
 
@@ -260,6 +280,7 @@ export class DeviceRegistry {
   }
 
   private withPresence(d: Device): Device {
+    if (this.opts.sharedPresence) return d;
     const p = this.presence.get(d.id);
     return p ? { ...d, online: p.online, lastSeenAt: p.lastSeenAt, fw: p.fw, lastViolation: p.lastViolation } : d;
   }

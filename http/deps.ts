@@ -10,6 +10,7 @@ import type { TlsSource } from '../kernel/tls.js';
 import type { SeverityName, ViolationRecord } from '../kernel/events.js';
 import type { DroneOpsPort } from './routes/drone-ops.port.js';
 import type { OpcuaPort } from './routes/opcua.js';
+import type { CommandsPort } from './routes/commands.js';
 import type { ConsoleOptions } from './routes/console.js';
 import type { MediaPort } from './routes/media.port.js';
 
@@ -18,6 +19,7 @@ export type { ConsoleOptions };
 export type { DroneOpsPort };
 export type { OpcuaPort };
 export type { MediaPort, MediaView, MediaUploadInput, UploadView, TaskFacts, TaskViewer } from './routes/media.port.js';
+export type { CommandsPort };
 export type { AccessPort, Principal } from './access-port.js';
 import type { AccessPort } from './access-port.js';
 
@@ -421,6 +423,8 @@ export interface HttpDeps {
   webhooks?: WebhooksPort;
   /** `/api/v1/opcua/sources`: OPC UA stations feeding device readings. */
   opcua?: OpcuaPort;
+  /** `POST /api/v1/devices/{id}/commands/{name}`: commands to devices through the broker. */
+  commands?: CommandsPort;
   /** `/api/v1/integrations`: read-only MQTT clients of the platform namespace. */
   integrations?: IntegrationsPort;
   /** `/api/v1/alerts` (list, detail, lifecycle steps, KPIs). */

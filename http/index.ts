@@ -14,6 +14,7 @@ import { contractRoutes, districtRoutes } from './routes/catalog.js';
 import { consoleRoutes } from './routes/console.js';
 import { deviceRoutes } from './routes/devices.js';
 import { droneOpsRoutes } from './routes/drone-ops.js';
+import { commandRoutes } from './routes/commands.js';
 import { importRoutes } from './routes/import.js';
 import { opcuaRoutes } from './routes/opcua.js';
 import { readingRoutes } from './routes/readings.js';
@@ -113,6 +114,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
       if (deps.stream) await add('stream', streamRoutes({ stream: deps.stream }));
       await add('devices', deviceRoutes(deps));
       await add('devices', importRoutes(deps));
+      if (deps.commands) await add('devices', commandRoutes({ devices: deps.devices, commands: deps.commands }));
       await add('readings', readingRoutes(deps));
       await add('reference', districtRoutes(deps));
       if (deps.webhooks) await add('webhooks', webhookRoutes(deps.webhooks));

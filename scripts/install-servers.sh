@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the real servers the integration tests and benchmarks start as child processes:
-# InfluxDB 1.x, PostgreSQL, Redis, Mosquitto (+ clients), and openssl + curl for the TLS tests. Debian packages; needs root (or sudo).
+# InfluxDB 1.x, PostgreSQL, Redis, Mosquitto (+ clients), HAProxy, and openssl + curl for the TLS tests. Debian packages; needs root (or sudo).
 # The packages' own system services are not used: tests start their own instances on free ports.
 set -euo pipefail
 
@@ -14,13 +14,15 @@ command -v psql >/dev/null 2>&1 || need+=(postgresql-client)
 # The TLS tests make their certificates with openssl and talk HTTPS with curl.
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v curl >/dev/null 2>&1 || need+=(curl)
+# The cluster test puts HAProxy in front of three broker nodes (docs/scaling.md).
+command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || need+=(haproxy)
 # The console's browser tests and bench:console drive Debian's chromium (playwright-core, no download);
 # CJK fonts so zh-CN screens and screenshots show characters, not boxes.
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "install-servers: influxdb, postgresql, redis-server, mosquitto, openssl, curl, chromium already installed"
+  echo "install-servers: influxdb, postgresql, redis-server, mosquitto, openssl, curl, chromium, haproxy already installed"
   exit 0
 fi
 

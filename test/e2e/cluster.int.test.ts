@@ -1,8 +1,8 @@
 /**
  * Scaling out (architecture.md "MQTT broker at scale"): two platform nodes on one PostgreSQL database, one
  * InfluxDB and one durable Redis with CITYBRAIN_MQTT_CLUSTER=on, as behind a TCP load balancer. A device provisioned through
- * node A's HTTP API connects to node B; its reading is queryable through A; a command sent by A's broker
- * round-trips through B; a revocation on A closes the live session on B.
+ * node A's HTTP API connects to node B; its reading is queryable through A; a command sent through A's HTTP
+ * API round-trips through B (audited); a revocation on A closes the live session on B.
  */
 import { randomBytes } from 'node:crypto';
 import mqtt from 'mqtt';
@@ -51,8 +51,17 @@ describe('two broker nodes sharing Redis', () => {
     const raw = await api<{ series: Record<string, { ts: number; value: number }[]> }>(a, 'GET', `/api/v1/devices/${d.id}/readings?metric=pressure_mpa&from=${ts - 1}&to=${ts + 1}`);
     expect(raw.body.series.pressure_mpa).toEqual([{ ts, value: 0.33 }]);
 
-    const reply = await a.broker.sendCommand(d.id, 'selftest', {}, { timeoutMs: 5_000 });
-    expect(reply).toMatchObject({ ok: true });
+    // The HTTP route on A (the device is on B), with its audit entry.
+    const sent = await api<{ reply: { ok: boolean; message?: string } }>(a, 'POST', `/api/v1/devices/${d.id}/commands/selftest`, { timeoutMs: 5_000 });
+    expect(sent.status).toBe(200);
+    expect(sent.body.reply).toMatchObject({ ok: true });
+    const audit = await api<{ items: { route?: string; status?: number; detail?: Record<string, unknown> }[] }>(a, 'GET', '/api/v1/audit?limit=20');
+    expect(audit.body.items.find((e) => e.detail?.command === 'selftest')).toMatchObject({ status: 200, detail: { command: 'selftest', outcome: 'ok' } });
+    // A command the contract does not know, and one to a device no node holds.
+    expect((await api<{ error: { code: string } }>(b, 'POST', `/api/v1/devices/${d.id}/commands/self_destruct`, {})).body.error.code).toBe('CONTRACT_VIOLATION');
+    const idle = await provision(a, 'wm-cluster-idle', 'water', 120.38, 36.07);
+    const off = await api<{ error: { code: string } }>(b, 'POST', `/api/v1/devices/${idle.id}/commands/selftest`);
+    expect([off.status, off.body.error.code]).toEqual([409, 'DEVICE_OFFLINE']);
 
     const closed = new Promise<void>((resolve) => device.once('close', () => resolve()));
     expect((await api(a, 'POST', `/api/v1/devices/${d.id}/revoke`)).status).toBe(204);
