@@ -10,7 +10,6 @@ import type { TlsSource } from '../kernel/tls.js';
 import type { SeverityName, ViolationRecord } from '../kernel/events.js';
 import type { DroneOpsPort } from './routes/drone-ops.port.js';
 import type { OpcuaPort } from './routes/opcua.js';
-import type { CommandsPort } from './routes/commands.js';
 import type { ConsoleOptions } from './routes/console.js';
 import type { MediaPort } from './routes/media.port.js';
 
@@ -19,9 +18,17 @@ export type { ConsoleOptions };
 export type { DroneOpsPort };
 export type { OpcuaPort };
 export type { MediaPort, MediaView, MediaUploadInput, UploadView, TaskFacts, TaskViewer } from './routes/media.port.js';
-export type { CommandsPort };
 export type { AccessPort, Principal } from './access-port.js';
 import type { AccessPort } from './access-port.js';
+
+/** `POST /api/v1/devices/{id}/commands/{name}` (http/routes/commands.ts). */
+export interface CommandsPort {
+  /**
+   * Sends the command and resolves with the device's reply. Rejects with AppError DEVICE_OFFLINE,
+   * CONTRACT_VIOLATION (params or reply break the contract) or MQTT_COMMAND_TIMEOUT.
+   */
+  send(deviceId: string, name: string, params: Record<string, unknown>, timeoutMs: number): Promise<{ ok: boolean; message?: string; data?: unknown }>;
+}
 
 export interface LonLat {
   lon: number;

@@ -6,18 +6,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import type { DevicesPort } from '../deps.js';
+import type { CommandsPort, DevicesPort } from '../deps.js';
 import { devicesIn, scopeOf } from '../scope.js';
 import { DeviceId, errorResponses } from '../schemas.js';
-
-/** What the route needs from the broker. */
-export interface CommandsPort {
-  /**
-   * Sends the command and resolves with the device's reply. Rejects with AppError DEVICE_OFFLINE,
-   * CONTRACT_VIOLATION (params or reply break the contract) or MQTT_COMMAND_TIMEOUT.
-   */
-  send(deviceId: string, name: string, params: Record<string, unknown>, timeoutMs: number): Promise<{ ok: boolean; message?: string; data?: unknown }>;
-}
 
 const Params = Type.Object({ id: DeviceId, name: Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$', description: 'Command name from the device kind\'s contract' }) });
 const Body = Type.Object(

@@ -1,0 +1,106 @@
+/**
+ * bench:scale load generator (a forked worker): raw MQTT 3.1.1 devices on plain sockets (mqtt-packet), a few
+ * KiB each, so one process holds thousands within its open-file cap. The parent asks it to bring its share
+ * of devices up to a count (`{ grow, ports }`), then to send one QoS 1 reading from each (`{ publish }`).
+ * CONNACK 3 (server unavailable) is retried after a second, as a device's back-off would.
+ */
+import { connect, type Socket } from 'node:net';
+import mqttPacket from 'mqtt-packet';
+
+interface Dev { id: string; socket?: Socket; up: boolean; acked: number }
+type Ask = { grow: number; ports: number[]; offset: number; concurrency: number } | { publish: true } | { close: true };
+
+const devices: Dev[] = [];
+let connecting = 0;
+let refused = 0;
+let retries = 0;
+let acked = 0;
+
+function open(d: Dev, port: number, done: () => void): void {
+  connecting++;
+  const s = connect(port, '127.0.0.1');
+  d.socket = s;
+  const parser = mqttPacket.parser();
+  let settled = false;
+  const settle = (ok: boolean): void => {
+    if (settled) return;
+    settled = true;
+    connecting--;
+    d.up = ok;
+    if (ok) return done();
+    retries++;
+    s.destroy();
+    setTimeout(() => open(d, port, done), 1000 + Math.random() * 500).unref();
+  };
+  parser.on('packet', (p) => {
+    if (p.cmd === 'connack') {
+      if (p.returnCode === 0) {
+        s.write(mqttPacket.generate({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: `devices/${d.id}/commands/+`, qos: 1 }] }));
+        settle(true);
+      } else {
+        if (p.returnCode === 3) refused++;
+        settle(false);
+      }
+    } else if (p.cmd === 'puback') {
+      d.acked++;
+      acked++;
+    }
+  });
+  s.on('data', (b) => parser.parse(b));
+  s.on('error', () => {});
+  s.on('close', () => {
+    if (!settled) settle(false);
+    else d.up = false;
+  });
+  s.write(mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId: d.id, keepalive: 300, username: d.id, password: Buffer.from(`${d.id}-secret`) }));
+}
+
+async function grow(target: number, ports: number[], offset: number, concurrency: number): Promise<void> {
+  let next = devices.length;
+  let pendingDone = 0;
+  await new Promise<void>((resolve) => {
+    const start = (): void => {
+      while (next < target && connecting < concurrency) {
+        const n = offset + next;
+        const d: Dev = { id: `dev${n}`, up: false, acked: 0 };
+        devices.push(d);
+        next++;
+        pendingDone++;
+        open(d, ports[n % ports.length]!, () => {
+          pendingDone--;
+          if (next >= target && pendingDone === 0) resolve();
+          else start();
+        });
+      }
+      if (next >= target && pendingDone === 0) resolve();
+    };
+    start();
+  });
+}
+
+let messageId = 2;
+process.on('message', (m: Ask) => {
+  if ('grow' in m) {
+    const t0 = Date.now();
+    void grow(m.grow, m.ports, m.offset, m.concurrency).then(() => process.send?.({ grown: devices.filter((d) => d.up).length, ms: Date.now() - t0, refused, retries, rssMiB: process.memoryUsage().rss / 2 ** 20 }));
+  } else if ('publish' in m) {
+    const before = acked;
+    let sent = 0;
+    for (const d of devices) {
+      if (!d.up || !d.socket) continue;
+      messageId = (messageId % 65000) + 2;
+      d.socket.write(mqttPacket.generate({ cmd: 'publish', topic: `devices/${d.id}/telemetry`, payload: JSON.stringify({ metrics: { ch4_lel: 1 } }), qos: 1, messageId, retain: false, dup: false }));
+      sent++;
+    }
+    const t0 = Date.now();
+    const wait = (): void => {
+      if (acked - before >= sent || Date.now() - t0 > 30_000) process.send?.({ sent, acked: acked - before });
+      else setTimeout(wait, 50);
+    };
+    wait();
+  } else {
+    for (const d of devices) d.socket?.destroy();
+    process.exit(0);
+  }
+});
+process.send?.({ ready: true });

@@ -1,0 +1,106 @@
+/**
+ * bench:scale — broker nodes on this machine, devices ramped in steps: N cluster nodes on one Redis beside
+ * one node with cluster off, the same steps each, alternated. Per step: connects/s, readings acknowledged vs
+ * stored, RSS per connection over the idle baseline, event-loop lag p99, Redis CPU. Nodes are broker-only
+ * processes (broker/testing/node.ts: a synthetic fleet, a counting sink) so the figures are the broker's;
+ * devices are raw MQTT sockets in forked generators (bench/scale-gen.ts), each under the open-file cap.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { Redis } from 'ioredis';
+import { forkNode, type NodeProcess, type NodeStats } from '../broker/testing/node.js';
+import { startRedis, type RedisServer } from '../test/servers/redis.js';
+import { parseArgs } from './lib.js';
+
+const HELP = `npm run bench:scale -- [options]
+  --nodes N         cluster nodes (default 3)
+  --steps LIST      device counts per step, comma-separated (default 2000,5000,10000)
+  --perGen N        devices per generator process (default 8000; each process has ~20k file descriptors)
+  --concurrency N   connects in flight per generator (default 400)
+  --single          also run the same steps on one node with cluster off (default on; --no-single)`;
+
+const args = parseArgs(process.argv.slice(2), { nodes: 3, steps: '2000,5000,10000', perGen: 8000, concurrency: 400, single: true }, HELP);
+const steps = args.steps.split(',').map(Number);
+
+interface Gen { child: ChildProcess; ask(m: Record<string, unknown>): Promise<Record<string, unknown>> }
+
+async function forkGen(): Promise<Gen> {
+  const child = fork(new URL('./scale-gen.ts', import.meta.url).pathname, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  await new Promise<void>((resolve) => child.once('message', () => resolve()));
+  return { child, ask: (m) => new Promise((resolve) => { child.once('message', (r: Record<string, unknown>) => resolve(r)); child.send(m); }) };
+}
+
+async function redisCpu(r: Redis): Promise<number> {
+  const info = await r.info('cpu');
+  const v = (k: string) => Number(new RegExp(`${k}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+  return v('used_cpu_sys') + v('used_cpu_user');
+}
+
+interface Row { system: string; devices: number; connected: number; connectsPerS: number; refused: number; sent: number; acked: number; stored: number; kibPerConn: number; lagP99: number; redisCpuS: number }
+
+async function run(system: string, nodes: NodeProcess[], redis: Redis | undefined): Promise<Row[]> {
+  const ports = nodes.map((n) => n.tcpPort);
+  const gens: Gen[] = [];
+  const base = await Promise.all(nodes.map((n) => n.stats()));
+  const baseRss = base.reduce((a, s) => a + s.rss, 0);
+  const rows: Row[] = [];
+  let storedBefore = 0;
+  for (const target of steps) {
+    while (gens.length * args.perGen < target) gens.push(await forkGen());
+    const cpu0 = redis ? await redisCpu(redis) : 0;
+    await Promise.all(nodes.map((n) => n.stats())); // resets the lag window
+    const t0 = Date.now();
+    const grown = await Promise.all(gens.map((g, i) => g.ask({ grow: Math.max(0, Math.min(args.perGen, target - i * args.perGen)), ports, offset: i * args.perGen, concurrency: args.concurrency })));
+    const ms = Date.now() - t0;
+    const connected = grown.reduce((a, g) => a + Number(g.grown), 0);
+    const lagStats = await Promise.all(nodes.map((n) => n.stats()));
+    const pub = await Promise.all(gens.map((g) => g.ask({ publish: true })));
+    const stats: NodeStats[] = await Promise.all(nodes.map((n) => n.stats()));
+    const stored = stats.reduce((a, s) => a + s.stored, 0);
+    const rss = stats.reduce((a, s) => a + s.rss, 0);
+    const prev = rows.at(-1)?.connected ?? 0;
+    rows.push({
+      system, devices: target, connected,
+      connectsPerS: Math.round(((connected - prev) / ms) * 1000),
+      refused: grown.reduce((a, g) => a + Number(g.refused), 0),
+      sent: pub.reduce((a, p) => a + Number(p.sent), 0), acked: pub.reduce((a, p) => a + Number(p.acked), 0), stored: stored - storedBefore,
+      kibPerConn: Math.round((rss - baseRss) / connected / 1024 * 10) / 10,
+      lagP99: Math.max(...lagStats.map((s) => s.lagP99), ...stats.map((s) => s.lagP99)),
+      redisCpuS: redis ? Math.round(((await redisCpu(redis)) - cpu0) * 100) / 100 : 0,
+    });
+    storedBefore = stored;
+    console.log(JSON.stringify(rows.at(-1)));
+  }
+  for (const g of gens) g.child.kill('SIGKILL');
+  return rows;
+}
+
+const nodeConfig = { mqttMaxConnections: 20_000, mqttMaxPending: 5_000, mqttMaxPendingPerAddress: 5_000, mqttAuthFailuresPerAddress: 1_000_000, mqttConnectTimeoutMs: 30_000 };
+
+async function main(): Promise<void> {
+  console.log(`bench:scale  load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}  steps ${steps.join(', ')}  nodes ${args.nodes}`);
+  const redisServer: RedisServer = await startRedis();
+  const redis = new Redis(redisServer.url);
+  const all: Row[] = [];
+  try {
+    const cluster = await Promise.all(Array.from({ length: args.nodes }, () => forkNode({ ...nodeConfig, mqttCluster: true, redisUrl: redisServer.url, mqttClusterPrefix: 'bench:' }, ['--max-semi-space-size=64'])));
+    all.push(...(await run(`cluster ×${args.nodes}`, cluster, redis)));
+    await Promise.all(cluster.map((n) => n.stop()));
+    if (args.single) {
+      const one = await forkNode({ ...nodeConfig, mqttCluster: false }, ['--max-semi-space-size=64']);
+      all.push(...(await run('single, cluster off', [one], undefined)));
+      await one.stop();
+    }
+  } finally {
+    redis.disconnect();
+    await redisServer.stop();
+  }
+  console.log(`\n| system | devices | connected | connects/s | CONNACK 3 | readings sent | acked | stored | KiB RSS / conn | lag p99 ms | Redis CPU s |\n|---|---|---|---|---|---|---|---|---|---|---|`);
+  for (const r of all) console.log(`| ${r.system} | ${r.devices} | ${r.connected} | ${r.connectsPerS} | ${r.refused} | ${r.sent} | ${r.acked} | ${r.stored} | ${r.kibPerConn} | ${r.lagP99.toFixed(0)} | ${r.redisCpuS} |`);
+  console.log(`load average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+}
+
+main().then(() => process.exit(0), (err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
