@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
+import { Redis } from 'ioredis';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { findBinary, startProcess, type ServerProcess } from '../servers/child.js';
@@ -28,6 +29,7 @@ interface Device { id: string; client: MqttClient; acked: number[]; closes: numb
 let redis: RedisServer;
 let haproxy: ServerProcess;
 let front: number;
+const prefix = `h${randomBytes(3).toString('hex')}:`;
 const nodes: Node[] = [];
 
 /** The example config with its bind and server addresses replaced. */
@@ -45,11 +47,24 @@ async function get<T>(node: Node, path: string): Promise<{ status: number; body:
   return { status: res.status, body: (await res.json()) as T };
 }
 
-/** Authenticated MQTT sessions on a node, from its /metrics. */
-async function sessionsOn(node: Node): Promise<number> {
-  const text = await (await fetch(`${node.http}/metrics`, { headers: auth })).text();
-  const gauge = (name: string) => Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
-  return gauge('citybrain_mqtt_connections') - gauge('citybrain_mqtt_pending_connections');
+/**
+ * The node holding most of `ids`, from the cluster's device → node map in Redis; node ids are learnt by
+ * connecting a probe device straight to each node.
+ */
+async function busiestNode(probe: { id: string; password: string }, ids: string[]): Promise<Node> {
+  const r = new Redis(redis.url);
+  const live = `${prefix}live`;
+  const nodeIds: string[] = [];
+  for (const n of nodes) {
+    const d = await device(probe.id, probe.password, n.mqttPort, false);
+    await vi.waitFor(async () => expect(await r.hget(live, probe.id)).not.toBe(nodeIds.at(-1) ?? null));
+    nodeIds.push((await r.hget(live, probe.id))!);
+    await d.client.endAsync();
+  }
+  const holders = await Promise.all(ids.map((id) => r.hget(live, id)));
+  r.disconnect();
+  const counts = nodeIds.map((nid) => holders.filter((h) => h === nid).length);
+  return nodes[counts.indexOf(Math.max(...counts))]!;
 }
 
 beforeAll(async () => {
@@ -60,7 +75,7 @@ beforeAll(async () => {
     INFLUX_DB: `haproxy_${randomBytes(3).toString('hex')}`,
     REDIS_URL: redis.url,
     CITYBRAIN_MQTT_CLUSTER: 'on',
-    CITYBRAIN_MQTT_CLUSTER_PREFIX: `h${randomBytes(3).toString('hex')}:`,
+    CITYBRAIN_MQTT_CLUSTER_PREFIX: prefix,
     CITYBRAIN_MQTT_CLUSTER_LEASE_MS: '2000',
     CITYBRAIN_CREDENTIAL_KEY: randomBytes(32).toString('hex'),
     CITYBRAIN_ADMIN_TOKEN: TOKEN,
@@ -123,8 +138,7 @@ describe('three broker nodes behind HAProxy', () => {
     // Nine devices through HAProxy; the node holding most of them is the one to die. One more device goes
     // straight to that node and will not come back.
     const fleet = await Promise.all(creds.slice(0, DEVICES).map((c) => device(c.id, c.password, front, true)));
-    const held = await Promise.all(nodes.map(sessionsOn));
-    const victim = nodes[held.indexOf(Math.max(...held))]!;
+    const victim = await busiestNode(creds[DEVICES]!, fleet.map((d) => d.id));
     const lone = await device(creds[DEVICES]!.id, creds[DEVICES]!.password, victim.mqttPort, false);
     const t0 = Date.now() - 5_000;
     const stops = fleet.map((d) => publishing(d, t0));
