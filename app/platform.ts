@@ -39,6 +39,7 @@ import { probeRedis } from './startup-checks.js';
 import { ruleEvaluationTimer, wireObservability } from './observability.js';
 import { startAccess, type AccessWiring } from './access.js';
 import { startMedia, type MediaWiring } from './media.js';
+import { wireDroneEvidence } from './drone-evidence.js';
 import { healthChecker } from './health.js';
 import { allInterfacesNote, attachHttps, dialHost, mqttBannerLines, plainTextWarnings, tlsFromConfig } from './transport.js';
 
@@ -178,6 +179,8 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
     const offDroneAlarms = wireDroneAlarms(droneOps.service.safety, alerts.service, log);
     const media = await startMedia({ config, database, dataDir, clock, log, metrics, timeline: (id, event, by, note) => alerts.api.record(id, event, by, note) });
     cleanups.push(async () => media.stop());
+    const offEvidence = wireDroneEvidence({ bus, media: media.store, timeline: (id, event, by, note) => alerts.api.record(id, event, by, note), log, metrics, ...(config.cameraHosts ? { cameraHosts: config.cameraHosts } : {}), fetchTimeoutMs: config.cameraFetchTimeoutMs, maxBytes: config.mediaMaxBytes });
+    cleanups.push(async () => offEvidence());
 
     const notifications = await startNotifications({ database, bus, clock, log, metrics, credentialKey, districtOf: (id) => registry.lookup(id)?.district ?? null });
     cleanups.push(() => notifications.stop());
@@ -224,7 +227,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
 
     // Shutdown order: HTTP and MQTT stop first (no new work), then the writer flushes, then stores close.
     // Automatic dispatches under way finish before drone-ops closes.
-    cleanups.splice(0, cleanups.length, () => database.close(), () => alerts.stop(), () => notifications.stop(), () => droneOps.stop(), async () => demo?.close(), () => alerts.autoDispatch.stop(), () => registry.stop(), () => store.close(), () => writer.close(), () => opcua.stop(), async () => { offDroneAlarms(); offDroneTelemetry(); offObservability(); access.stop(); media.stop(); }, () => broker.close(), async () => tls?.close(), () => health.close(), () => http.close());
+    cleanups.splice(0, cleanups.length, () => database.close(), () => alerts.stop(), () => notifications.stop(), () => droneOps.stop(), async () => demo?.close(), () => alerts.autoDispatch.stop(), () => registry.stop(), () => store.close(), () => writer.close(), () => opcua.stop(), async () => { offDroneAlarms(); offDroneTelemetry(); offObservability(); access.stop(); media.stop(); offEvidence(); }, () => broker.close(), async () => tls?.close(), () => health.close(), () => http.close());
 
     return {
       http: { url: httpUrl, port: httpPort },

@@ -110,6 +110,24 @@ export interface DroneStateChange {
   missionSeq?: number;
 }
 
+/**
+ * A drone's camera took a picture (MAVLink CAMERA_IMAGE_CAPTURED): where and when, and the URL the
+ * vehicle serves it at; `linkHost` is the vehicle's own address on its MAVLink link.
+ */
+export interface DroneImage {
+  droneId: string;
+  dockId: string;
+  missionId?: string;
+  at: number;
+  index: number;
+  cameraId: number;
+  takenAt: string | null;
+  position: { lon: number; lat: number; altM: number };
+  ok: boolean;
+  url: string;
+  linkHost: string;
+}
+
 /** The registry facts other modules cache about a device (a subset of the registry's Device). */
 export interface DeviceFacts {
   id: string;
@@ -149,4 +167,6 @@ export interface BusEvents {
   missionChanged: MissionChange;
   /** A drone reported state over its link (drone-ops). */
   droneState: DroneStateChange;
+  /** A drone's camera took a picture (drone-ops). */
+  droneImage: DroneImage;
 }

@@ -46,7 +46,20 @@ export type DroneLinkEvent =
   /** A mode change to RTL/LAND we did not command: the autopilot's own failsafe (wind, battery, fence, GCS loss). */
   | { type: 'failsafe'; droneId: string; at: number; reason: string; mode?: string }
   /** The vehicle refused an upload (MISSION_ACK ≠ ACCEPTED, or it never answered). */
-  | { type: 'uploadRefused'; droneId: string; at: number; missionType: UploadKind; reason: string };
+  | { type: 'uploadRefused'; droneId: string; at: number; missionType: UploadKind; reason: string }
+  /** A camera took a picture (CAMERA_IMAGE_CAPTURED); `linkHost` is the vehicle's own address on the link. */
+  | { type: 'image'; droneId: string; at: number; image: DroneImageReport };
+
+/** One picture as the camera reported it (MAVLink camera protocol). */
+export interface DroneImageReport {
+  index: number;
+  cameraId: number;
+  takenAt: string | null;
+  position: { lon: number; lat: number; altM: number };
+  ok: boolean;
+  url: string;
+  linkHost: string;
+}
 
 export interface DroneLink {
   /**

@@ -41,6 +41,7 @@ export class MavlinkDroneLink implements DroneLink {
     const off = [
       link.events.on('state', (s) => tracker.onState(s, now())),
       link.events.on('reached', ({ seq }) => tracker.onReached(seq, now())),
+      link.events.on('image', (image) => emit({ type: 'image', droneId, at: now(), image })),
       link.events.on('statustext', ({ severity, text }) => tracker.onText(severity, text, now())),
       link.events.on('health', ({ to }) => tracker.onHealth(to, now())),
       link.events.on('autopilot-mismatch', () => tracker.onMismatch(link.mismatch?.message ?? 'autopilot mismatch', now())),

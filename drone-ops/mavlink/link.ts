@@ -5,6 +5,7 @@ import type { Clock } from '../../kernel/clock.js';
 import { systemClock } from '../../kernel/clock.js';
 import { AppError } from '../../kernel/errors.js';
 import type { MissionItem } from '../planner/mission.js';
+import { parseImageCaptured } from './camera.js';
 import { decodeFrames, encodeFrame } from './codec.js';
 import type { Frame } from './codec.js';
 import { CMD, commandParams } from './commands.js';
@@ -280,6 +281,8 @@ export class MavlinkLink implements VehicleLink {
     if (m instanceof common.MissionRequestInt || m instanceof common.MissionRequest) return this.uploads.onRequest(m.seq, m.missionType);
     if (m instanceof common.MissionAck) return this.uploads.onAck(m);
     if (m instanceof common.ParamValue) return this.params.onValue(m);
+    // A MAVLink camera has its own component id (100…105); the autopilot reports attached cameras itself.
+    if (m instanceof common.CameraImageCaptured) return void this.events.emit('image', { ...parseImageCaptured(m), linkHost: this.opts.endpoint.host });
     if (f.compid !== this.target.compid) return;
     this.onTelemetry(m);
   }

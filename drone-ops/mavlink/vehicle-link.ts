@@ -5,6 +5,7 @@ import type { FlightMode } from './commands.js';
 import type { ParamWrite } from './onboard.js';
 import type { DroneState, LinkHealth } from './state.js';
 import type { SignatureVerdict } from './signing.js';
+import type { CapturedImage } from './camera.js';
 
 export interface UploadResult {
   /** The opaque id the vehicle returned in MISSION_ACK (0 = the vehicle does not report one). */
@@ -18,6 +19,8 @@ export interface LinkEvents {
   state: DroneState;
   health: { from: LinkHealth; to: LinkHealth };
   reached: { seq: number };
+  /** CAMERA_IMAGE_CAPTURED (any component of the vehicle: autopilot-attached or MAVLink camera), with the link's peer host. */
+  image: CapturedImage & { linkHost: string };
   statustext: { severity: number; text: string };
   /** Re-sends (lost items, requests or ACKs) since the last such event, at most once per health check. */
   retry: { kind: 'upload' | 'command' | 'param'; count: number };

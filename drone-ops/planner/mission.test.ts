@@ -53,3 +53,15 @@ describe('buildMission', () => {
     expect(fromDegE7(toDegE7(36.0712345))).toBeCloseTo(36.0712345, 7);
   });
 });
+
+describe('inspection pictures', () => {
+  it('puts MAV_CMD_IMAGE_START_CAPTURE right after the inspection point: every camera, 2 s apart, N images', () => {
+    const home = { ...ll(0, 0), altM: 0 };
+    const m = buildMission(home, planPoint(ll(300, 0), { altM: 60, hoverS: 20, captureImages: 3 }), drone);
+    expect(m.items.map((i) => i.command)).toEqual([MAV_CMD.NAV_TAKEOFF, MAV_CMD.DO_CHANGE_SPEED, MAV_CMD.NAV_WAYPOINT, MAV_CMD.IMAGE_START_CAPTURE, MAV_CMD.NAV_RETURN_TO_LAUNCH]);
+    expect(m.items[3]).toMatchObject({ seq: 3, frame: MAV_FRAME.MISSION, param1: 0, param2: 2, param3: 3, param4: 0 });
+    const single = buildMission(home, planPoint(ll(300, 0), { altM: 60, captureImages: 1 }), drone);
+    expect(single.items[3]).toMatchObject({ param3: 1, param4: 1 }); // a single capture carries its sequence number
+    expect(buildMission(home, planPoint(ll(300, 0), { altM: 60 }), drone).items.map((i) => i.command)).not.toContain(MAV_CMD.IMAGE_START_CAPTURE);
+  });
+});

@@ -12,6 +12,7 @@ export const MAV_CMD = {
   NAV_LAND: 21,
   NAV_TAKEOFF: 22,
   DO_CHANGE_SPEED: 178,
+  IMAGE_START_CAPTURE: 2000,
 } as const;
 
 /** First item of every mission after take-off (seq 0): the speed change that makes the plan's timing true. */
@@ -90,6 +91,7 @@ export function buildMission(home: LonLatAlt, route: Route, drone: DroneType): M
     const pos = { x: toDegE7(p.lat), y: toDegE7(p.lon), z: p.altM };
     if (p.orbit) items.push(item(items.length, MAV_CMD.NAV_LOITER_TURNS, MAV_FRAME.GLOBAL_RELATIVE_ALT, { param1: p.orbit.turns, param3: p.orbit.radiusM, ...pos }));
     else items.push(item(items.length, MAV_CMD.NAV_WAYPOINT, MAV_FRAME.GLOBAL_RELATIVE_ALT, { param1: p.holdS ?? 0, param4: NaN, ...pos }));
+    if (p.capture) items.push(captureItem(items.length, p.capture));
   }
   items.push(item(items.length, MAV_CMD.NAV_RETURN_TO_LAUNCH, MAV_FRAME.MISSION, {}));
   const lastAlt = route.points[route.points.length - 1]?.altM ?? firstAlt;
@@ -113,6 +115,16 @@ export function buildMission(home: LonLatAlt, route: Route, drone: DroneType): M
     feasible: estimate.feasible,
     estimate,
   };
+}
+
+/**
+ * MAV_CMD_IMAGE_START_CAPTURE as a mission item (common.xml; QGroundControl's camera section does the
+ * same): param1 0 = every camera, param2 the interval (s), param3 the number of images, param4 the
+ * sequence number (only for a single capture, else 0). A DO item: the autopilot runs it once the point
+ * before it is done (ArduPilot and PX4 alike), so the pictures are taken over the target.
+ */
+export function captureItem(seq: number, c: { images: number; intervalS: number }): MissionItem {
+  return item(seq, MAV_CMD.IMAGE_START_CAPTURE, MAV_FRAME.MISSION, { param1: 0, param2: c.intervalS, param3: c.images, param4: c.images === 1 ? 1 : 0 });
 }
 
 /** An orbit becomes the centre, 16 points per turn on the circle (inscribed: ≤ 2 % of r inside), and the edge again. */

@@ -9,6 +9,8 @@ export interface PointOptions {
   turns?: number;
   /** Seconds to hover over the target when not orbiting (default 30). */
   hoverS?: number;
+  /** Pictures of the target (camera protocol, MAV_CMD_IMAGE_START_CAPTURE) once over it; 0 or absent = none. */
+  captureImages?: number;
 }
 
 /** Point inspection: fly to the target at a safe altitude, orbit or hover, then return (added by the mission). */
@@ -16,6 +18,8 @@ export function planPoint(target: LonLat, opts: PointOptions): Route {
   const p: RoutePoint = { lon: target.lon, lat: target.lat, altM: opts.altM };
   if (opts.orbitRadiusM !== undefined && opts.orbitRadiusM > 0) p.orbit = { radiusM: opts.orbitRadiusM, turns: opts.turns ?? 1 };
   else p.holdS = opts.hoverS ?? 30;
+  // Two seconds apart: the usual lower bound of a camera's interval (common.xml IMAGE_START_CAPTURE param2).
+  if (opts.captureImages !== undefined && opts.captureImages > 0) p.capture = { images: Math.round(opts.captureImages), intervalS: 2 };
   return { kind: 'point', points: [p] };
 }
 

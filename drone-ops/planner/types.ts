@@ -6,6 +6,8 @@ export interface RoutePoint extends LonLatAlt {
   holdS?: number;
   /** Orbit the point instead of passing it (MAV_CMD_NAV_LOITER_TURNS). */
   orbit?: { radiusM: number; turns: number };
+  /** Take pictures once there (MAV_CMD_IMAGE_START_CAPTURE after the point): how many, and seconds apart. */
+  capture?: { images: number; intervalS: number };
 }
 
 export type RouteKind = 'coverage' | 'corridor' | 'point' | 'waypoints' | 'sortie';

@@ -11,6 +11,8 @@ import type { DispatchOutcome, DispatchRequest, DockRanking, PlanRequest, Schedu
 
 /** Docks tried before falling back to a later slot (an emergency wants the nearest ones). */
 export const MAX_DOCKS_TRIED = 5;
+/** Pictures an alert inspection takes over the target (MAV_CMD_IMAGE_START_CAPTURE). */
+export const INSPECTION_IMAGES = 3;
 
 export interface DispatchAttempt {
   dockId: string;
@@ -38,7 +40,7 @@ export async function dispatchWithFallback(d: DispatchDeps, req: DispatchRequest
   const altM = req.altM ?? 60;
   const rejected = ranking.rejected.map(({ dockId, reasons }) => ({ dockId, reasons }));
   if (!ranking.chosen) return { ok: false, reason: 'no_dock', message: 'no dock is available for this inspection', rejected };
-  const pattern = { kind: 'point' as const, target: { type: 'Point' as const, coordinates: [req.lon, req.lat] }, altM, hoverS: req.hoverS ?? 60 };
+  const pattern = { kind: 'point' as const, target: { type: 'Point' as const, coordinates: [req.lon, req.lat] }, altM, hoverS: req.hoverS ?? 60, captureImages: req.captureImages ?? INSPECTION_IMAGES };
   const tried: DispatchAttempt[] = [];
   const attempt = async (dockId: string, at?: number): Promise<DispatchOutcome | undefined> => {
     const r = await d.planAndSchedule({ dockId, pattern, priority: req.priority, ...(req.alertId === undefined ? {} : { alertId: req.alertId }), ...(at === undefined ? {} : { startAt: at }) }, at === undefined ? {} : { at });

@@ -109,6 +109,7 @@ export class DroneStateTracker {
       case 'progress':
       case 'failsafe':
       case 'uploadRefused':
+      case 'image':
         this.heard(e.droneId, e.at);
         return;
     }

@@ -94,6 +94,9 @@ export class FlightEvents {
       case 'uploadRefused':
         if (f) await this.runner.contingencies.alarm(f, 'upload_refused', `vehicle ${e.droneId} refused the ${e.missionType} upload: ${e.reason}`, e.at);
         return;
+      case 'image':
+        this.ctx.bus.emit('droneImage', { ...base, ...e.image });
+        return;
       case 'landed':
         await this.ctx.store.updateDrone(e.droneId, { phase: 'docked', batteryPct: e.batteryPct }, e.at);
         this.ctx.bus.emit('droneState', { ...base, phase: 'landed', batteryPct: e.batteryPct });

@@ -40,6 +40,7 @@ export function routeFor(p: Pattern, airspace: Airspace, at: number): Route {
         ...(p.orbitRadiusM === undefined ? {} : { orbitRadiusM: p.orbitRadiusM }),
         ...(p.turns === undefined ? {} : { turns: p.turns }),
         ...(p.hoverS === undefined ? {} : { hoverS: p.hoverS }),
+        ...(p.captureImages === undefined ? {} : { captureImages: p.captureImages }),
       });
     case 'waypoints':
       return planWaypoints(p.path.coordinates.map((c) => ({ ...toLonLat(c), altM: c[2] ?? 0, ...(p.holdS ? { holdS: p.holdS } : {}) })));

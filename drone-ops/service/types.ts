@@ -19,7 +19,7 @@ export interface Point {
 export type Pattern =
   | { kind: 'coverage'; area: GeoPolygon; spacingM: number; angleDeg?: number; altM: number; turnaroundM?: number }
   | { kind: 'corridor'; line: LineString; widthM: number; spacingM: number; altM: number }
-  | { kind: 'point'; target: Point; altM: number; orbitRadiusM?: number; turns?: number; hoverS?: number }
+  | { kind: 'point'; target: Point; altM: number; orbitRadiusM?: number; turns?: number; hoverS?: number; captureImages?: number }
   | { kind: 'waypoints'; path: LineString; holdS?: number };
 
 export type PriorityName = 'patrol' | 'inspection' | 'emergency';
@@ -98,6 +98,8 @@ export interface DispatchRequest {
   altM?: number;
   /** Hover over the target (default 60 s). */
   hoverS?: number;
+  /** Pictures of the target once over it (default 3; 0 = none): the alert's inspection evidence. */
+  captureImages?: number;
 }
 
 export type DispatchOutcome =

@@ -21,7 +21,7 @@ const Open = { additionalProperties: true } as const;
 export const Pattern = Type.Union([
   Type.Object({ kind: Type.Literal('coverage'), area: PolygonGeom, spacingM: Type.Number({ minimum: 1 }), angleDeg: Type.Optional(Num), altM: Alt, turnaroundM: Type.Optional(Type.Number({ minimum: 0 })) }, { additionalProperties: false }),
   Type.Object({ kind: Type.Literal('corridor'), line: LineStringGeom, widthM: Type.Number({ minimum: 0 }), spacingM: Type.Number({ minimum: 1 }), altM: Alt }, { additionalProperties: false }),
-  Type.Object({ kind: Type.Literal('point'), target: PointGeom, altM: Alt, orbitRadiusM: Type.Optional(Type.Number({ minimum: 0 })), turns: Type.Optional(Type.Number({ minimum: 0 })), hoverS: Type.Optional(Type.Number({ minimum: 0 })) }, { additionalProperties: false }),
+  Type.Object({ kind: Type.Literal('point'), target: PointGeom, altM: Alt, orbitRadiusM: Type.Optional(Type.Number({ minimum: 0 })), turns: Type.Optional(Type.Number({ minimum: 0 })), hoverS: Type.Optional(Type.Number({ minimum: 0 })), captureImages: Type.Optional(Type.Integer({ minimum: 0, maximum: 100, description: 'Pictures of the target once over it (MAV_CMD_IMAGE_START_CAPTURE)' })) }, { additionalProperties: false }),
   Type.Object({ kind: Type.Literal('waypoints'), path: LineStringGeom, holdS: Type.Optional(Type.Number({ minimum: 0 })) }, { additionalProperties: false }),
 ]);
 
@@ -49,7 +49,7 @@ export const PlanBody = Type.Object(
 );
 
 export const DispatchBody = Type.Object(
-  { lon: Type.Number({ minimum: -180, maximum: 180 }), lat: Type.Number({ minimum: -90, maximum: 90 }), alertId: Type.Optional(Type.String()), priority: Type.Optional(Type.Union([Type.Literal('emergency'), Type.Literal('inspection')])), altM: Type.Optional(Alt), hoverS: Type.Optional(Type.Number({ minimum: 0 })) },
+  { lon: Type.Number({ minimum: -180, maximum: 180 }), lat: Type.Number({ minimum: -90, maximum: 90 }), alertId: Type.Optional(Type.String()), priority: Type.Optional(Type.Union([Type.Literal('emergency'), Type.Literal('inspection')])), altM: Type.Optional(Alt), hoverS: Type.Optional(Type.Number({ minimum: 0 })), captureImages: Type.Optional(Type.Integer({ minimum: 0, maximum: 100, description: 'Pictures of the target (default 3)' })) },
   { additionalProperties: false },
 );
 

@@ -8,6 +8,8 @@ import type { Airframe, Pose } from './physics.js';
 /** A stored mission/fence/rally item, already projected to metres east/north of home. */
 export interface SimItem extends FenceItem {
   param2: number;
+  /** IMAGE_START_CAPTURE: total images. */
+  param3?: number;
   /** Item had lat/lon 0/0: "here" (e.g. LAND, RTL). */
   noPos: boolean;
 }
@@ -20,6 +22,8 @@ export interface StepNotes {
   texts: { text: string; severity: number }[];
   /** Commands that had answered IN_PROGRESS and have now finished (result MAV_RESULT). */
   acks: { command: number; result: number }[];
+  /** Mission IMAGE_START_CAPTURE items run this step: pictures to take. */
+  captures: { images: number; intervalS: number }[];
 }
 
 /** MAV_RESULT values the vehicle answers with. */
@@ -28,6 +32,8 @@ export const RESULT = { ACCEPTED: 0, TEMPORARILY_REJECTED: 1, DENIED: 2, UNSUPPO
 const SEV = { CRITICAL: 2, WARNING: 4, INFO: 6 } as const;
 const NAV = { WAYPOINT: 16, LOITER_TURNS: 18, LOITER_TIME: 19, RTL: 20, LAND: 21, TAKEOFF: 22, LAST: 95 } as const;
 const DO_CHANGE_SPEED = 178;
+/** MAV_CMD_IMAGE_START_CAPTURE (common.xml): param2 interval s, param3 total images. */
+export const IMAGE_START_CAPTURE = 2000;
 
 /**
  * The vehicle's own autopilot: modes (ArduCopter or PX4 rules), commands, mission progress, speed,
@@ -150,7 +156,7 @@ export class FlightModel {
   }
 
   step(dtS: number): StepNotes {
-    const notes: StepNotes = { reached: [], texts: this.takeTexts(), acks: [] };
+    const notes: StepNotes = { reached: [], texts: this.takeTexts(), acks: [], captures: [] };
     this.battery = this.dock.step(dtS, this.battery);
     if (this.armPending && this.dock.cover === 'open') {
       this.armPending = false;
@@ -257,6 +263,7 @@ export class FlightModel {
     // DO items act at once and take no time: DO_CHANGE_SPEED param2 is the new ground speed (m/s, -1 = unchanged).
     while (it && it.command > NAV.LAST) {
       if (it.command === DO_CHANGE_SPEED && it.param2 > 0) this.speedMs = it.param2;
+      if (it.command === IMAGE_START_CAPTURE) notes.captures.push({ images: Math.max(1, it.param3 ?? 1), intervalS: it.param2 });
       it = this.mission[++this.current];
     }
     if (!it || it.command === NAV.RTL) {

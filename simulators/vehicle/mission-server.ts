@@ -8,6 +8,7 @@ export interface ReceivedItem {
   frame: number;
   param1: number;
   param2: number;
+  param3: number;
   x: number;
   y: number;
   z: number;
@@ -64,7 +65,7 @@ export class MissionServer {
       if (m.seq === rx.next - 1 && performance.now() - rx.requestedAt >= 20) this.request();
       return;
     }
-    rx.items.push({ seq: m.seq, command: m.command, frame: m.frame, param1: m.param1, param2: m.param2, x: m.x, y: m.y, z: m.z });
+    rx.items.push({ seq: m.seq, command: m.command, frame: m.frame, param1: m.param1, param2: m.param2, param3: m.param3, x: m.x, y: m.y, z: m.z });
     rx.next++;
     rx.retries = REQUEST_RETRIES;
     if (rx.next === rx.count) return this.finish(rx.missionType, rx.items);

@@ -6,7 +6,8 @@ import type { MavLinkData } from 'node-mavlink';
 import { LocalPlane } from '../../drone-ops/index.js';
 import type { LonLatAlt } from '../../drone-ops/index.js';
 import { mulberry32 } from '../random.js';
-import { FlightModel } from './autopilot.js';
+import { FlightModel, IMAGE_START_CAPTURE } from './autopilot.js';
+import { SimCamera } from './camera.js';
 import type { SimItem } from './autopilot.js';
 import { MissionServer } from './mission-server.js';
 import type { ReceivedItem } from './mission-server.js';
@@ -35,6 +36,8 @@ export interface Faults {
   noExtendedSysState: boolean;
   /** Total link loss: nothing in, nothing out. */
   linkDown: boolean;
+  /** Report this file_url in CAMERA_IMAGE_CAPTURED instead of the camera's own (a misbehaving camera). */
+  cameraUrl?: string;
 }
 
 export interface VehicleOptions {
@@ -94,7 +97,7 @@ export class SimVehicle {
   /** `ranMs` at which a timed cutLink ends. */
   private linkUpAt: number | undefined;
 
-  private constructor(private readonly sock: Socket, readonly opts: VehicleOptions) {
+  private constructor(private readonly sock: Socket, readonly opts: VehicleOptions, readonly camera: SimCamera) {
     this.autopilot = opts.autopilot ?? 'ardupilot';
     this.flight = new FlightModel(opts.autopilot ?? 'ardupilot', opts.airframe);
     this.flight.battery = opts.startBatteryPct ?? 100;
@@ -111,7 +114,7 @@ export class SimVehicle {
     sock.on('error', () => {}); // ICMP unreachable while the GCS is gone: UDP is fire-and-forget
     sock.bind(0, '127.0.0.1');
     await once(sock, 'listening');
-    return new SimVehicle(sock, opts);
+    return new SimVehicle(sock, opts, await SimCamera.start());
   }
 
   get port(): number {
@@ -159,6 +162,7 @@ export class SimVehicle {
       this.send(r);
     }
     for (const t of notes.texts) this.send(statusText(t.text, t.severity));
+    for (const c of notes.captures) this.takePictures(c.images, c.intervalS);
     this.ticks++;
     this.send(position(this.flight, this.plane, this.opts.home.altM, this.simMs));
     // Status at 1 Hz, and at once on a mode change (as autopilots announce mode changes).
@@ -182,6 +186,7 @@ export class SimVehicle {
   async close(): Promise<void> {
     this.closed = true;
     this.missions.close();
+    await this.camera.close();
     this.sock.close();
     await once(this.sock, 'close');
   }
@@ -247,6 +252,10 @@ export class SimVehicle {
       const mode = modeOfCommand(this.autopilot, p[0] ?? 0, p[1] ?? 0, p[2] ?? 0);
       this.ack(m.command, mode ? this.flight.setMode(mode) : 3);
     } else if (m.command === 511) this.ack(m.command, this.setInterval(p[0] ?? 0, p[1] ?? 0));
+    else if (m.command === IMAGE_START_CAPTURE) {
+      this.ack(m.command, 0);
+      this.takePictures(Math.max(1, p[2] ?? 1), p[1] ?? 0);
+    }
     else this.ack(m.command, this.flight.command(m.command, p));
     for (const t of this.flight.takeTexts()) this.send(statusText(t.text, t.severity));
   }
@@ -257,6 +266,32 @@ export class SimVehicle {
     if (this.faults.noExtendedSysState) return 3; // MAV_RESULT_UNSUPPORTED
     this.extStateEveryMs = intervalUs < 0 ? undefined : intervalUs === 0 ? 1000 : intervalUs / 1000;
     return 0;
+  }
+
+  /**
+   * Takes pictures where the vehicle is and reports each with CAMERA_IMAGE_CAPTURED (position in degE7,
+   * altitudes in mm, time_utc in µs, capture_result 1). Taken `intervalS` of simulated time apart; the
+   * position is the one of this step (a hovering vehicle does not move meanwhile).
+   */
+  private takePictures(images: number, intervalS: number): void {
+    const where = this.plane.toLonLat(this.flight.pose);
+    for (let i = 0; i < images; i++) {
+      const at = Date.now() + Math.round((i * intervalS * 1000) / (this.opts.timeScale ?? 1));
+      const shot = this.camera.capture({ lon: where.lon, lat: where.lat, altM: this.flight.pose.z, at });
+      const m = new common.CameraImageCaptured();
+      m.timeBootMs = Math.round(this.simMs) >>> 0;
+      m.timeUtc = BigInt(at) * 1000n;
+      m.cameraId = 1;
+      m.lat = Math.round(where.lat * 1e7);
+      m.lon = Math.round(where.lon * 1e7);
+      m.alt = Math.round((this.opts.home.altM + this.flight.pose.z) * 1000);
+      m.relativeAlt = Math.round(this.flight.pose.z * 1000);
+      m.q = [1, 0, 0, 0];
+      m.imageIndex = shot.index;
+      m.captureResult = 1 as common.CameraImageCaptured['captureResult'];
+      m.fileUrl = this.faults.cameraUrl ?? shot.url;
+      this.send(m);
+    }
   }
 
   private ack(command: number, result: number): void {
@@ -273,7 +308,7 @@ export class SimVehicle {
     const sim: SimItem[] = items.map((it) => {
       const noPos = it.x === 0 && it.y === 0;
       const xy = noPos ? { x: 0, y: 0 } : this.plane.toXY({ lat: it.x / 1e7, lon: it.y / 1e7 });
-      return { command: it.command, param1: it.param1, param2: it.param2, pos: { ...xy, z: it.z }, noPos };
+      return { command: it.command, param1: it.param1, param2: it.param2, param3: it.param3, pos: { ...xy, z: it.z }, noPos };
     });
     if (missionType === 0) {
       this.flight.mission = sim;
