@@ -5,6 +5,7 @@
  */
 import type { MissionItem } from '../planner/mission.js';
 import type { LonLatAlt } from '../geo/types.js';
+import type { DroneImage } from '../../kernel/events.js';
 
 /** The flight stack a drone runs; it decides modes, arming and the mission's item 0 (drone-ops.md). */
 export type Autopilot = 'ardupilot' | 'px4';
@@ -50,16 +51,8 @@ export type DroneLinkEvent =
   /** A camera took a picture (CAMERA_IMAGE_CAPTURED); `linkHost` is the vehicle's own address on the link. */
   | { type: 'image'; droneId: string; at: number; image: DroneImageReport };
 
-/** One picture as the camera reported it (MAVLink camera protocol). */
-export interface DroneImageReport {
-  index: number;
-  cameraId: number;
-  takenAt: string | null;
-  position: { lon: number; lat: number; altM: number };
-  ok: boolean;
-  url: string;
-  linkHost: string;
-}
+/** One picture as the camera reported it (MAVLink camera protocol): kernel/events.ts DroneImage without who and when. */
+export type DroneImageReport = Omit<DroneImage, 'droneId' | 'dockId' | 'missionId' | 'at'>;
 
 export interface DroneLink {
   /**

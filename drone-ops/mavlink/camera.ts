@@ -5,19 +5,10 @@
  * where to fetch it (file_url, up to 205 characters, NUL-padded). Pure: message in, value out.
  */
 import type { common } from 'node-mavlink';
+import type { DroneImageReport } from '../link/drone-link.js';
 
-export interface CapturedImage {
-  /** image_index: increases with every picture the camera takes. */
-  index: number;
-  cameraId: number;
-  /** ISO 8601 from time_utc; null when the camera does not know the time. */
-  takenAt: string | null;
-  position: { lon: number; lat: number; altM: number };
-  /** capture_result = 1 (MAV_BOOL_TRUE). */
-  ok: boolean;
-  /** file_url; empty when the camera offers no download. */
-  url: string;
-}
+/** image_index, camera, time_utc as ISO (null = unknown), position, capture_result = 1, file_url ('' = none). */
+export type CapturedImage = Omit<DroneImageReport, 'linkHost'>;
 
 export function parseImageCaptured(m: common.CameraImageCaptured): CapturedImage {
   const us = typeof m.timeUtc === 'bigint' ? Number(m.timeUtc) : Number(m.timeUtc ?? 0);
