@@ -10,6 +10,7 @@ import type { DroneOpsPort, View } from '../http/routes/drone-ops.port.js';
 import type { PlanBodyT, ScheduleBodyT, ZoneFeatureInT } from '../http/routes/drone-ops.schemas.js';
 import { AppError } from '../kernel/errors.js';
 import { exportQgcPlan, importQgcPlan } from './qgc-plan.js';
+import { nextFire } from '../drone-ops/scheduler/index.js';
 import type { MissionStatus } from '../kernel/events.js';
 
 const ms = (v: number | string | undefined): number | undefined => (v === undefined ? undefined : typeof v === 'number' ? v : Date.parse(v));
@@ -152,7 +153,7 @@ export function droneOpsPort(svc: DroneOpsService, history?: DroneHistory): Dron
       if (!r.ok) throw refusal(r);
       return { mission: missionView(r.mission), dock: r.dock, rejected: r.rejected, preempted: r.preempted };
     },
-    listPatrols: async () => (await svc.listPatrols()).map(asView),
+    listPatrols: async () => (await svc.listPatrols()).map((p) => ({ ...asView(p), nextFirings: nextFirings(p.cron, p.tz) })),
     createPatrol: async (b) => {
       const r = await svc.createPatrol({ ...b, pattern: b.pattern as PlanRequest['pattern'] });
       if (!('patrol' in r)) throw refusal(r);
@@ -163,4 +164,15 @@ export function droneOpsPort(svc: DroneOpsService, history?: DroneHistory): Dron
     importQgcPlan: (file, o) => importQgcPlan(svc, file, o, (b) => port.validate(b)),
   };
   return port;
+}
+
+/** The next three firings of a patrol's cron in its zone (what a dispatcher checks before a change). */
+function nextFirings(cron: string, tz: string, now = Date.now()): number[] {
+  const out: number[] = [];
+  try {
+    for (let at = now; out.length < 3; ) out.push((at = nextFire({ cron, tz }, at)));
+  } catch {
+    // A stored cron that no longer parses (a newer parser): the list shows none rather than failing.
+  }
+  return out;
 }

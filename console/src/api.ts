@@ -74,3 +74,6 @@ export const del = <T>(path: string): Promise<T> => request<T>('DELETE', path);
 
 /** Alert ids contain `|`: always encode path segments. */
 export const seg = (id: string): string => encodeURIComponent(id);
+
+/** What a refusal says on screen: the API's code and message (console.md "Conventions"). */
+export const errorText = (e: unknown): string => (e instanceof ApiError ? `${e.code}: ${e.message}` : String(e instanceof Error ? e.message : e));

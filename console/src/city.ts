@@ -31,6 +31,8 @@ export class City {
   readonly missions = new Map<string, Mission>();
   /** Flown track per drone, [lon, lat] pairs, newest last. */
   readonly tracks = new Map<string, [number, number][]>();
+  /** Presence changes seen on the stream since the console opened, per device, newest last. */
+  readonly presenceLog = new Map<string, { online: boolean; at: number }[]>();
   kpis: Record<string, unknown> = {};
   /**
    * What changed since a map last drew it: the map re-sends a GeoJSON source only when its revision
@@ -152,6 +154,9 @@ export class City {
         const p = data as { deviceId: string; online: boolean; at: number };
         const d = this.devices.get(p.deviceId);
         if (d && d.online !== p.online) this.rev.devices++;
+        const log = this.presenceLog.get(p.deviceId) ?? [];
+        log.push({ online: p.online, at: p.at });
+        this.presenceLog.set(p.deviceId, log.slice(-50));
         if (d) this.devices.set(p.deviceId, { ...d, online: p.online, lastSeenAt: p.at });
         else void this.fetchDevice(p.deviceId);
         break;

@@ -48,3 +48,13 @@ export function LiveMap({ city, version, options, onMap }: { city: City; version
   }, [version]);
   return <div class="map" ref={el} data-testid="map" />;
 }
+
+export interface Notice {
+  ok: boolean;
+  text: string;
+}
+
+/** The outcome of an action: a success in green, a refusal with the API's code and message in red. */
+export function NoticeLine({ notice, testid }: { notice: Notice | null; testid?: string }) {
+  return notice ? <p class={notice.ok ? 'notice' : 'error'} role="status" data-testid={testid} data-ok={String(notice.ok)}>{notice.text}</p> : null;
+}

@@ -15,6 +15,8 @@ import { streamState } from './stream.js';
 import './styles.css';
 import { AlertDetail } from './views/alert-detail.js';
 import { AlertList } from './views/alerts.js';
+import { Admin, adminTabs } from './views/admin.js';
+import { DeviceDetail } from './views/device-detail.js';
 import { DeviceTable } from './views/devices.js';
 import { DroneOps } from './views/drones.js';
 import { Hall } from './views/hall.js';
@@ -45,6 +47,7 @@ const NAV: [string, MessageKey][] = [
   ['devices', 'nav.devices'],
   ['drones', 'nav.drones'],
   ['hall', 'nav.hall'],
+  ['admin', 'nav.admin'],
 ];
 
 function Shell() {
@@ -69,6 +72,10 @@ function Shell() {
     <AlertDetail city={city} version={version} id={route[1]} />
   ) : page === 'alerts' ? (
     <AlertList city={city} version={version} />
+  ) : page === 'devices' && route[1] !== undefined ? (
+    <DeviceDetail city={city} version={version} id={route[1]} />
+  ) : page === 'admin' ? (
+    <Admin city={city} tab={route[1]} sub={route[2]} />
   ) : page === 'devices' ? (
     <DeviceTable city={city} version={version} />
   ) : page === 'drones' ? (
@@ -83,7 +90,7 @@ function Shell() {
       <header class="top">
         <b class="brand">{t('app.title')}</b>
         <nav>
-          {NAV.map(([path, key]) => (
+          {NAV.filter(([path]) => path !== 'admin' || adminTabs(me).length > 0).map(([path, key]) => (
             <a key={path} href={`#/${path}`} class={page === path ? 'active' : ''} data-nav={path || 'overview'}>
               {t(key)}
             </a>

@@ -155,6 +155,12 @@ export class CityMap {
     this.set('plan', fc(features));
   }
 
+  /** A mission replayed: its flown track up to the slider's time and the drone there. */
+  async showReplay(features: Feature[]): Promise<void> {
+    await this.ready;
+    this.set('replay', fc(features));
+  }
+
   /** The shape being drawn, with its vertices. */
   async showDraft(features: Feature[]): Promise<void> {
     await this.ready;

@@ -9,7 +9,7 @@ import { SEVERITY_COLOUR } from '../types.js';
 
 const empty = (): FeatureCollection => ({ type: 'FeatureCollection', features: [] });
 
-export const SOURCES = ['districts', 'zones', 'impacts', 'routes', 'tracks', 'devices', 'docks', 'drones', 'plan', 'draft', 'highlight'] as const;
+export const SOURCES = ['districts', 'zones', 'impacts', 'routes', 'tracks', 'devices', 'docks', 'drones', 'plan', 'replay', 'draft', 'highlight'] as const;
 export type SourceId = (typeof SOURCES)[number];
 
 export const STATE_COLOUR = { ok: '#2fbf71', alert: '#e5322d', offline: '#7c8594' } as const;
@@ -53,6 +53,9 @@ export function cityStyle(opts: { dark: boolean; basemapUrl?: string }): StyleSp
       layout: { 'icon-image': 'drone-arrow', 'icon-rotate': ['get', 'heading'], 'icon-rotation-alignment': 'map', 'icon-allow-overlap': true, 'icon-size': 0.9 },
     },
     { id: 'plan', type: 'line', source: 'plan', paint: { 'line-color': '#9be9a8', 'line-width': 3 } },
+    // A completed mission replayed: the track flown so far and the drone where it was.
+    { id: 'replay-track', type: 'line', source: 'replay', filter: ['==', ['geometry-type'], 'LineString'], paint: { 'line-color': '#ff9f1c', 'line-width': 3 } },
+    { id: 'replay-drone', type: 'symbol', source: 'replay', filter: ['==', ['geometry-type'], 'Point'], layout: { 'icon-image': 'drone-arrow', 'icon-rotate': ['get', 'heading'], 'icon-rotation-alignment': 'map', 'icon-allow-overlap': true } },
     { id: 'draft-fill', type: 'fill', source: 'draft', filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': '#36c5f0', 'fill-opacity': 0.15 } },
     { id: 'draft-line', type: 'line', source: 'draft', paint: { 'line-color': '#36c5f0', 'line-width': 2, 'line-dasharray': [1, 1] } },
     { id: 'draft-points', type: 'circle', source: 'draft', filter: ['==', ['geometry-type'], 'Point'], paint: { 'circle-radius': 5, 'circle-color': '#ffffff', 'circle-stroke-color': '#36c5f0', 'circle-stroke-width': 2 } },

@@ -6,6 +6,7 @@ import { useMemo, useState } from 'preact/hooks';
 import type { City } from '../city.js';
 import { ago, num } from '../format.js';
 import { lang, t } from '../i18n/index.js';
+import { navigate } from '../router.js';
 import type { Device } from '../types.js';
 
 const ROW_PX = 32;
@@ -48,7 +49,7 @@ export function DeviceTable({ city, version }: { city: City; version: number }) 
       >
         <div style={{ height: `${rows.length * ROW_PX}px`, position: 'relative' }}>
           {rows.slice(first, last).map((d, i) => (
-            <div class="vrow row-grid" key={d.id} data-device-id={d.id} style={{ top: `${(first + i) * ROW_PX}px` }}>
+            <div class="vrow row-grid clickable" key={d.id} data-device-id={d.id} onClick={() => navigate('devices', d.id)} style={{ top: `${(first + i) * ROW_PX}px` }}>
               <span>{d.name ? `${d.id} · ${d.name}` : d.id}</span>
               <span>{d.kind}</span>
               <span>{city.districtName(d.district, lang())}</span>

@@ -8,13 +8,17 @@ import { lang, t } from '../i18n/index.js';
 import type { CityMap } from '../map/city-map.js';
 import { can, session } from '../session.js';
 import { useObservable } from '../store.js';
+import { MissionReplay } from './mission-replay.js';
+import { Patrols } from './patrols.js';
 import { Planner } from './planner.js';
+import { QgcImport, qgcExportUrl } from './qgc-plan.js';
 import { Table, type Column } from './table.js';
 import { ZoneEditor } from './zones.js';
 
 export function DroneOps({ city, version }: { city: City; version: number }) {
   const me = useObservable(session);
   const [map, setMap] = useState<CityMap | undefined>(undefined);
+  const [replay, setReplay] = useState<Mission | null>(null);
   const missions = [...city.missions.values()].slice(0, 50);
   return (
     <div class="page drones" data-testid="drone-ops">
@@ -22,12 +26,15 @@ export function DroneOps({ city, version }: { city: City; version: number }) {
       <div class="detail-grid">
         <section>
           {can(me, 'drones:write') ? <Planner city={city} map={map} /> : null}
+          {can(me, 'drones:write') ? <QgcImport map={map} /> : null}
           <h3>{t('drones.docks')}</h3>
           <Table testid="dock-table" rows={[...city.docks.values()]} rowKey={(d) => d.id} columns={dockColumns(city)} />
           <h3>{t('drones.drones')}</h3>
           <Table testid="drone-table" rows={[...city.drones.values()]} rowKey={(d) => d.id} rowProps={(d) => ({ 'data-drone-id': d.id, 'data-phase': d.phase ?? '' })} columns={DRONE_COLUMNS} />
           <h3>{t('drones.missions')}</h3>
-          <Table testid="mission-table" rows={missions} rowKey={(m) => m.id} rowProps={(m) => ({ 'data-mission-id': m.id, 'data-status': m.status })} columns={MISSION_COLUMNS} />
+          <Table testid="mission-table" rows={missions} rowKey={(m) => m.id} rowProps={(m) => ({ 'data-mission-id': m.id, 'data-status': m.status })} columns={[...MISSION_COLUMNS, missionActions(setReplay)]} />
+          {replay ? <MissionReplay key={replay.id} mission={replay} map={map} onClose={() => setReplay(null)} /> : null}
+          <Patrols write={can(me, 'drones:write')} />
           {can(me, 'drones:write') ? <ZoneEditor city={city} map={map} /> : null}
         </section>
         <section class="detail-map tall">
@@ -59,3 +66,16 @@ const MISSION_COLUMNS: Column<Mission>[] = [
   { head: 'drones.col.dock', cell: (m) => m.dockId },
   { head: 'drones.col.status', cell: (m) => m.status },
 ];
+
+const DONE = new Set(['completed', 'aborted', 'failed']);
+
+/** Replay a finished mission's flown track; export any mission as a QGroundControl `.plan`. */
+const missionActions = (replay: (m: Mission) => void): Column<Mission> => ({
+  head: 'admin.actions',
+  cell: (m) => (
+    <>
+      {DONE.has(m.status) ? <button class="link" onClick={() => replay(m)} data-testid="mission-replay-open">{t('replay.open')}</button> : null}
+      <a href={qgcExportUrl(m.id)} download={`mission-${m.id}.plan`} data-testid="mission-export">{t('qgc.export')}</a>
+    </>
+  ),
+});

@@ -11,6 +11,7 @@ import { duration, num } from '../format.js';
 import { t } from '../i18n/index.js';
 import type { CityMap } from '../map/city-map.js';
 import { startDrawing, type Coord, type DrawKind } from '../map/draw.js';
+import { patrolsChanged } from './patrols.js';
 
 type Kind = 'coverage' | 'corridor' | 'point';
 const SHAPE: Record<Kind, DrawKind> = { coverage: 'polygon', corridor: 'line', point: 'point' };
@@ -32,6 +33,7 @@ export function Planner({ city, map }: { city: City; map: CityMap | undefined })
   const [widthM, setWidthM] = useState(40);
   const [priority, setPriority] = useState<'patrol' | 'inspection' | 'emergency'>('inspection');
   const [coords, setCoords] = useState<Coord[]>([]);
+  const [cron, setCron] = useState('0 0 9 * * *');
   const [drawing, setDrawing] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; text: string; sorties?: Sortie[] } | null>(null);
   const stopDraw = useRef<(() => void) | undefined>(undefined);
@@ -89,6 +91,15 @@ export function Planner({ city, map }: { city: City; map: CityMap | undefined })
       setResult({ ok: false, text: e instanceof ApiError ? `${e.code}: ${e.message}${slot ? ` — ${t('planner.nextSlot', { at: slot })}` : ''}` : String(e) });
     }
   };
+  const savePatrol = async () => {
+    try {
+      const r = await post<{ id: string; nextRunAt?: number }>('/api/v1/patrols', { dockId, pattern: pattern(), cron });
+      setResult({ ok: true, text: t('patrols.created', { id: r.id }) });
+      patrolsChanged.update((n) => n + 1);
+    } catch (e) {
+      setResult({ ok: false, text: e instanceof ApiError ? `${e.code}: ${e.message}` : String(e) });
+    }
+  };
   const enough = coords.length >= (kind === 'point' ? 1 : kind === 'corridor' ? 2 : 3);
   return (
     <section class="planner" data-testid="planner">
@@ -140,6 +151,13 @@ export function Planner({ city, map }: { city: City; map: CityMap | undefined })
         <button onClick={clear}>{t('planner.clear')}</button>
         <button onClick={() => void validate()} disabled={!enough || drawing} data-testid="planner-validate">{t('planner.validate')}</button>
         <button onClick={() => void schedule()} disabled={!enough || drawing} data-testid="planner-schedule">{t('planner.schedule')}</button>
+      </div>
+      <div class="row">
+        <label>
+          {t('patrols.cron')}{' '}
+          <input value={cron} onInput={(e) => setCron(e.currentTarget.value)} size={14} data-testid="patrol-cron" title={t('patrols.cronHint')} />
+        </label>
+        <button onClick={() => void savePatrol()} disabled={!enough || drawing} data-testid="patrol-save">{t('patrols.save')}</button>
       </div>
       <p class="muted small">{drawing ? t('planner.drawHint') : t('planner.vertices', { n: coords.length })}</p>
       {result ? (
