@@ -1,5 +1,6 @@
 /** Small pieces every view uses: severity as colour and text, the live map, status text. */
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { errorText } from './api.js';
 import type { City } from './city.js';
 import { t, type MessageKey } from './i18n/index.js';
 import { CityMap, type CityMapOptions } from './map/city-map.js';
@@ -57,4 +58,24 @@ export interface Notice {
 /** The outcome of an action: a success in green, a refusal with the API's code and message in red. */
 export function NoticeLine({ notice, testid }: { notice: Notice | null; testid?: string }) {
   return notice ? <p class={notice.ok ? 'notice' : 'error'} role="status" data-testid={testid} data-ok={String(notice.ok)}>{notice.text}</p> : null;
+}
+
+/**
+ * An action's outcome line: `run(fn, done)` runs the call, then shows `done` (and resolves true), or the
+ * API's refusal (and resolves false).
+ */
+export function useNotice(after?: () => Promise<unknown>) {
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const run = async (fn: () => Promise<unknown>, done: string): Promise<boolean> => {
+    try {
+      await fn();
+      setNotice({ ok: true, text: done });
+      await after?.();
+      return true;
+    } catch (e) {
+      setNotice({ ok: false, text: errorText(e) });
+      return false;
+    }
+  };
+  return { notice, setNotice, run };
 }

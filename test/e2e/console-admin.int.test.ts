@@ -16,6 +16,7 @@ import { en } from '../../console/src/i18n/en.js';
 import { zhCN } from '../../console/src/i18n/zh-CN.js';
 import { collectProblems, launchChromium, screenshot } from '../browser/chromium.js';
 import { api, bootDemoPlatform, connectDevice, provision } from './helpers.js';
+import { rendered } from './console-page.js';
 
 const ADMIN_PASSWORD = 'Console-e2e-Second-2026!';
 const NEW_PASSWORD = 'Laoshan-operator-2026!';
@@ -45,12 +46,6 @@ async function signIn(page: Page, username: string, password: string): Promise<v
   await page.locator('[data-testid=overview], [data-testid=hall]').first().waitFor();
 }
 
-async function rendered(page: Page, layer: string): Promise<number> {
-  return page.evaluate((l) => {
-    const m = (globalThis as unknown as { __cityMap?: { map: { getLayer(id: string): unknown; queryRenderedFeatures(o: { layers: string[] }): unknown[] } } }).__cityMap;
-    return m && m.map.getLayer(l) ? m.map.queryRenderedFeatures({ layers: [l] }).length : -1;
-  }, layer);
-}
 
 /** English catalog strings (that differ in Chinese) or raw keys still on screen. */
 async function untranslated(page: Page): Promise<string[]> {
@@ -107,6 +102,7 @@ describe('e2e: console devices, administration and drone operations in chromium'
     const orange = editor.locator('label[data-field="/levels/orange"] input');
     await orange.fill('5');
     await orange.dispatchEvent('change');
+    await expect.poll(() => editor.locator('[data-testid=rule-json]').inputValue()).toMatch(/"orange": 5\b/);
     await editor.locator('[data-testid=rule-save]').click();
     const fieldError = editor.locator('label[data-field="/levels/orange"] [data-testid=field-error]');
     await fieldError.waitFor();
@@ -114,6 +110,7 @@ describe('e2e: console devices, administration and drone operations in chromium'
     await screenshot(page, 'c2-rule-field-error');
     await orange.fill('30');
     await orange.dispatchEvent('change');
+    await expect.poll(() => editor.locator('[data-testid=rule-json]').inputValue()).toMatch(/"orange": 30\b/);
     await editor.locator('[data-testid=rule-save]').click();
     await page.locator(`[data-testid=rule-editor][data-version="${version + 1}"]`).waitFor();
     expect(await fieldError.count()).toBe(0);

@@ -15,6 +15,7 @@ import { en } from '../../console/src/i18n/en.js';
 import { zhCN } from '../../console/src/i18n/zh-CN.js';
 import { collectProblems, launchChromium, screenshot } from '../browser/chromium.js';
 import { api, bootDemoPlatform, connectDevice, provision } from './helpers.js';
+import { rendered } from './console-page.js';
 
 const ADMIN_PASSWORD = 'Console-e2e-Secret-2026!';
 const OPERATOR_PASSWORD = 'Shibei-operator-2026!';
@@ -40,15 +41,6 @@ async function signIn(page: Page, username: string, password: string): Promise<v
   await page.locator('input[name=username]').fill(username);
   await page.locator('input[name=password]').fill(password);
   await page.locator('form[data-testid=login-form] button[type=submit]').click();
-}
-
-/** Features of a map layer currently drawn (MapLibre's own query, i.e. on the canvas, not in our state). */
-async function rendered(page: Page, layer: string): Promise<number> {
-  return page.evaluate((l) => {
-    const m = (globalThis as unknown as { __cityMap?: { map: { getLayer(id: string): unknown; queryRenderedFeatures(o: { layers: string[] }): unknown[] } } }).__cityMap;
-    // A map just created has no style yet: asking for its layers then is an error MapLibre logs.
-    return m && m.map.getLayer(l) ? m.map.queryRenderedFeatures({ layers: [l] }).length : -1;
-  }, layer);
 }
 
 describe('e2e: the web console in chromium', () => {

@@ -34,6 +34,16 @@ export interface CityMapOptions {
   deviceRenderer?: 'layer' | 'dom';
 }
 
+/**
+ * Symbol fade after each placement. MapLibre's default (300 ms) repaints every frame for 300 ms after
+ * each drone report: with 56 drones at 1 Hz under SwiftShader that is a third of all frames. Off here;
+ * `?fade=300` restores it (bench:console's "before").
+ */
+export function fadeFromUrl(): number {
+  const v = Number(new URLSearchParams(location.search).get('fade'));
+  return Number.isFinite(v) && v > 0 ? v : 0;
+}
+
 /** `?devices=dom` on the console's URL selects the naive renderer (bench:console's baseline). */
 export function deviceRendererFromUrl(): 'layer' | 'dom' {
   return new URLSearchParams(location.search).get('devices') === 'dom' ? 'dom' : 'layer';
@@ -57,6 +67,7 @@ export class CityMap {
       zoom: 9,
       attributionControl: false,
       interactive: opts.interactive ?? true,
+      fadeDuration: fadeFromUrl(),
       // Headless Chromium (SwiftShader) and screenshots need the drawing buffer kept.
       canvasContextAttributes: { preserveDrawingBuffer: true },
     });

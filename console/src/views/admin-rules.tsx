@@ -64,7 +64,7 @@ export function RuleEditor({ id }: { id: string | undefined }) {
         columns={[
           { head: 'rules.id', cell: (r) => r.id },
           { head: 'rules.name', cell: (r) => r.name ?? '' },
-          { head: 'rules.kind', cell: (r) => r.kind ?? '' },
+          { head: 'rules.kind', cell: (r) => kindName(r.kind) },
           { head: 'rules.version', cell: (r) => r.version },
           { head: 'rules.enabled', cell: (r) => t(r['enabled'] === false ? 'rules.off' : 'rules.on') },
         ]}
@@ -114,7 +114,7 @@ function OneRule({ id }: { id: string }) {
   const other = errors.filter((e) => !known.has(e.path));
   return (
     <div class="dialog wide rule-editor" data-testid="rule-editor" data-rule-id={id} data-version={rule.version}>
-      <h3>{rule.id} · v{rule.version} · {rule.kind}</h3>
+      <h3>{rule.id} · v{rule.version} · {kindName(rule.kind)}</h3>
       <div class="form-grid">
         {FIELDS.filter(([p]) => at(rule, p) !== undefined || p.startsWith('/levels') || p === '/name').map(([path, label, type]) => (
           <Field key={path} path={path} label={label} type={type} value={at(rule, path)} error={errors.find((e) => e.path === path)?.message} disabled={!write} onChange={(v) => edit(path, v)} />
@@ -132,6 +132,9 @@ function OneRule({ id }: { id: string }) {
   );
 }
 
+const KINDS = ['threshold', 'rate', 'deadman', 'event', 'correlation'];
+const kindName = (k: string | undefined): string => (k && KINDS.includes(k) ? t(`rulekind.${k}` as MessageKey) : (k ?? ''));
+
 /** The body the API takes: the rule without its server-assigned version and history. */
 function strip(r: Rule): Record<string, unknown> {
   const { version: _v, history: _h, createdAt: _c, updatedAt: _u, ...rest } = r;
@@ -141,6 +144,9 @@ function strip(r: Rule): Record<string, unknown> {
 function Field(props: { path: string; label: MessageKey; type: 'text' | 'number' | 'direction' | 'bool'; value: unknown; error: string | undefined; disabled: boolean; onChange: (v: unknown) => void }) {
   const { path, label, type, value, error, disabled, onChange } = props;
   const sev = path.startsWith('/levels/') ? (path.slice(8) as Severity) : undefined;
+  // What is typed stays until it is committed (change): a live update re-rendering the form must not undo it.
+  const [text, setText] = useState(value === undefined ? '' : String(value));
+  useEffect(() => setText(value === undefined ? '' : String(value)), [value]);
   const input =
     type === 'bool' ? (
       <input type="checkbox" checked={value !== false} disabled={disabled} onChange={(e) => onChange(e.currentTarget.checked)} />
@@ -153,9 +159,10 @@ function Field(props: { path: string; label: MessageKey; type: 'text' | 'number'
       <input
         type="text"
         inputMode={type === 'number' ? 'decimal' : 'text'}
-        value={value === undefined ? '' : String(value)}
+        value={text}
         disabled={disabled}
         aria-invalid={error ? 'true' : undefined}
+        onInput={(e) => setText(e.currentTarget.value)}
         onChange={(e) => onChange(e.currentTarget.value === '' ? undefined : type === 'number' ? Number(e.currentTarget.value) : e.currentTarget.value)}
       />
     );

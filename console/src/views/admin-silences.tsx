@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { del, errorText, get, post, seg } from '../api.js';
 import type { City } from '../city.js';
-import { NoticeLine, type Notice } from '../components.js';
+import { NoticeLine, useNotice } from '../components.js';
 import { dateTime } from '../format.js';
 import { lang, t } from '../i18n/index.js';
 import { can, session } from '../session.js';
@@ -31,18 +31,9 @@ export function Silences({ city }: { city: City }) {
   const [matchers, setMatchers] = useState<Matchers>({});
   const [hours, setHours] = useState(4);
   const [comment, setComment] = useState('');
-  const [notice, setNotice] = useState<Notice | null>(null);
   const load = () => get<{ items: Silence[] }>('/api/v1/silences').then((r) => setItems(r.items), (e: unknown) => setNotice({ ok: false, text: errorText(e) }));
+  const { notice, setNotice, run } = useNotice(load);
   useEffect(() => void load(), []);
-  const run = async (fn: () => Promise<unknown>, done: string) => {
-    try {
-      await fn();
-      setNotice({ ok: true, text: done });
-      await load();
-    } catch (e) {
-      setNotice({ ok: false, text: errorText(e) });
-    }
-  };
   const clean = Object.fromEntries(Object.entries(matchers).filter(([, v]) => v !== undefined && v !== ''));
   const create = () => run(() => post('/api/v1/silences', { kind, matchers: clean, endsAt: Date.now() + hours * 3_600_000, ...(comment ? { comment } : {}) }), t('silences.created'));
   const kinds = [...new Set([...city.devices.values()].map((d) => d.kind))].sort();

@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { errorText, get, request, seg } from '../api.js';
 import type { City } from '../city.js';
-import { NoticeLine, type Notice } from '../components.js';
+import { NoticeLine, useNotice } from '../components.js';
 import { dateTime } from '../format.js';
 import { lang, t } from '../i18n/index.js';
 import { can, session } from '../session.js';
@@ -59,20 +59,9 @@ export function Users({ city }: { city: City }) {
   const [users, setUsers] = useState<User[]>([]);
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [editing, setEditing] = useState<User | null>(null);
-  const [notice, setNotice] = useState<Notice | null>(null);
   const load = () => get<{ items: User[] }>('/api/v1/users').then((r) => setUsers(r.items), (e: unknown) => setNotice({ ok: false, text: errorText(e) }));
+  const { notice, setNotice, run: act } = useNotice(load);
   useEffect(() => void load(), []);
-  const act = async (fn: () => Promise<unknown>, done: string) => {
-    try {
-      await fn();
-      setNotice({ ok: true, text: done });
-      await load();
-      return true;
-    } catch (e) {
-      setNotice({ ok: false, text: errorText(e) });
-      return false;
-    }
-  };
   const create = async () => {
     const body = { username: draft.username, password: draft.password, role: draft.role, districts: draft.districts, ...(draft.unit ? { unit: draft.unit } : {}) };
     if (await act(() => request('POST', '/api/v1/users', body), t('admin.userCreated', { user: draft.username }))) setDraft(EMPTY);

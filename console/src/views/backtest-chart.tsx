@@ -49,7 +49,7 @@ export function BacktestChart({ ruleId }: { ruleId: string }) {
             width: el.current.clientWidth || 520,
             height: 180,
             tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), CITY_TZ),
-            series: [{}, ...SEVERITIES.map((s) => ({ label: t(`severity.${s}`), stroke: SEVERITY_COLOUR[s], width: 2, paths: uPlot.paths.stepped?.({ align: 1 }) }))],
+            series: [{ label: t('chart.time') }, ...SEVERITIES.map((s) => ({ label: t(`severity.${s}`), stroke: SEVERITY_COLOUR[s], width: 2, paths: uPlot.paths.stepped?.({ align: 1 }) }))],
             axes: [{ stroke: '#9fb0c8' }, { stroke: '#9fb0c8' }],
           },
           perHour(r.alerts, from, to),

@@ -41,7 +41,7 @@ export function AlertChart({ alert }: { alert: Alert }) {
           height: 200,
           tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Asia/Shanghai'),
           scales: { x: { time: true, range: [from / 1000, to / 1000] } },
-          series: [{}, { label: metric, stroke: '#36c5f0', width: 2 }, ...(typeof threshold === 'number' ? [{ label: 'threshold', stroke: '#e5322d', dash: [6, 4] }] : [])],
+          series: [{ label: t('chart.time') }, { label: metric, stroke: '#36c5f0', width: 2 }, ...(typeof threshold === 'number' ? [{ label: t('chart.threshold'), stroke: '#e5322d', dash: [6, 4] }] : [])],
           axes: [{ stroke: '#9fb0c8' }, { stroke: '#9fb0c8' }],
         },
         data,

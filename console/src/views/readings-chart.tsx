@@ -57,8 +57,8 @@ export function ReadingsChart({ deviceId, metrics }: { deviceId: string; metrics
         const data = toData(res, metric, mode);
         setState({ points: data[0].length });
         const series: uPlot.Series[] = mode === 'downsampled'
-          ? [{}, { label: `${metric} (mean)`, stroke: '#36c5f0', width: 2 }, { label: 'min', stroke: '#4a6fa5', dash: [4, 4] }, { label: 'max', stroke: '#f08c00', dash: [4, 4] }]
-          : [{}, { label: metric, stroke: '#36c5f0', width: 1.5, points: { show: data[0].length < 200 } }];
+          ? [{ label: t('chart.time') }, { label: t('chart.mean', { metric }), stroke: '#36c5f0', width: 2 }, { label: t('chart.min'), stroke: '#4a6fa5', dash: [4, 4] }, { label: t('chart.max'), stroke: '#f08c00', dash: [4, 4] }]
+          : [{ label: t('chart.time') }, { label: metric, stroke: '#36c5f0', width: 1.5, points: { show: data[0].length < 200 } }];
         plot = new uPlot(
           {
             width: el.current.clientWidth || 560,
