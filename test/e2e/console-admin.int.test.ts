@@ -7,7 +7,8 @@
  * patrol is saved with its next firings. Screenshots of every view, in both languages, go to
  * .tmp/screenshots/; the zh-CN pass fails on any English catalog string or raw key left on screen.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,7 +27,8 @@ let p: Platform;
 let browser: Browser;
 
 beforeAll(async () => {
-  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-console.mjs')], { stdio: 'inherit' });
+  // Not execFileSync: a build blocking this worker for a minute makes vitest's RPC time out.
+  await promisify(execFile)(process.execPath, [join(ROOT, 'scripts', 'build-console.mjs')]);
   ({ p } = await bootDemoPlatform({}, { CITYBRAIN_ADMIN_PASSWORD: ADMIN_PASSWORD }));
   browser = await launchChromium();
 }, 180_000);

@@ -6,7 +6,8 @@
  * their district, and the zh-CN/en switch leaves no string untranslated. Screenshots of every view go
  * to .tmp/screenshots/.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,7 +26,8 @@ let p: Platform;
 let browser: Browser;
 
 beforeAll(async () => {
-  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-console.mjs')], { stdio: 'inherit' });
+  // Not execFileSync: a build blocking this worker for a minute makes vitest's RPC time out.
+  await promisify(execFile)(process.execPath, [join(ROOT, 'scripts', 'build-console.mjs')]);
   // 5× time (not the usual 25×): the inspection flight lasts long enough to see the drone move at 1 Hz.
   ({ p } = await bootDemoPlatform({}, { CITYBRAIN_ADMIN_PASSWORD: ADMIN_PASSWORD, CITYBRAIN_DEMO_SPEEDUP: '5' }));
   browser = await launchChromium();
