@@ -137,8 +137,9 @@ const kindName = (k: string | undefined): string => (k && KINDS.includes(k) ? t(
 
 /** The body the API takes: the rule without its server-assigned version and history. */
 function strip(r: Rule): Record<string, unknown> {
-  const { version: _v, history: _h, createdAt: _c, updatedAt: _u, ...rest } = r;
-  return rest;
+  const { version: _v, history: _h, ...rest } = r;
+  // Times the API adds to every record (`createdAt`, `updatedAt` and their ISO twins) are not rule data.
+  return Object.fromEntries(Object.entries(rest).filter(([k]) => !/(At|Iso)$/.test(k)));
 }
 
 function Field(props: { path: string; label: MessageKey; type: 'text' | 'number' | 'direction' | 'bool'; value: unknown; error: string | undefined; disabled: boolean; onChange: (v: unknown) => void }) {
