@@ -34,18 +34,21 @@ export const PERMISSIONS = [
   'users:read',
   'users:write',
   'audit:read',
-  'tasks:self', // the responder's own unit's tasks: read, act, report, upload evidence
+  'response:read', // units, depots, shelters, experts, plans, tasks, KPIs
+  'response:write', // resources and plans: edit, import
+  'tasks:dispatch', // propose, dispatch, reassign, verify, cancel, override-resolve; unit duty status
+  'tasks:self', // a responder's own unit's tasks: read, accept, decline, status, reports, uploads
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const READ_ONLY: Permission[] = ['self', 'reference:read', 'devices:read', 'readings:read', 'alerts:read', 'incidents:read', 'silences:read', 'rules:read', 'stream:read', 'drones:read'];
+const READ_ONLY: Permission[] = ['self', 'reference:read', 'devices:read', 'readings:read', 'alerts:read', 'incidents:read', 'silences:read', 'rules:read', 'stream:read', 'drones:read', 'response:read'];
 
 const TABLE: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
   // alerts, incidents, devices read, dispatch
-  operator: [...READ_ONLY, 'alerts:write', 'alerts:dispatch', 'silences:write', 'devices:command'],
+  operator: [...READ_ONLY, 'alerts:write', 'alerts:dispatch', 'silences:write', 'devices:command', 'tasks:dispatch'],
   // airspace, docks, drones, missions, patrols; alerts read to know where to fly
-  dispatcher: ['self', 'reference:read', 'alerts:read', 'incidents:read', 'stream:read', 'drones:read', 'drones:write'],
+  dispatcher: ['self', 'reference:read', 'alerts:read', 'incidents:read', 'stream:read', 'drones:read', 'drones:write', 'response:read'],
   // devices, contracts, credentials, OPC UA, webhooks, integration clients — and no alerts
   integrator: ['self', 'reference:read', 'devices:read', 'devices:write', 'devices:command', 'credentials:write', 'readings:read', 'webhooks:read', 'webhooks:write', 'integrations:read', 'integrations:write', 'opcua:read', 'opcua:write'],
   // their unit's tasks (the response module declares those routes)

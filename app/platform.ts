@@ -40,6 +40,7 @@ import { ruleEvaluationTimer, wireObservability } from './observability.js';
 import { startAccess, type AccessWiring } from './access.js';
 import { startMedia, type MediaWiring } from './media.js';
 import { wireDroneEvidence } from './drone-evidence.js';
+import { startResponse, type ResponseWiring } from './response.js';
 import { healthChecker } from './health.js';
 import { allInterfacesNote, attachHttps, dialHost, mqttBannerLines, plainTextWarnings, tlsFromConfig } from './transport.js';
 
@@ -65,6 +66,8 @@ export interface Platform {
   readonly access: AccessWiring;
   /** Evidence pictures: media store, resumable uploads (response/media). */
   readonly media: MediaWiring;
+  /** Response units, plans, tasks (response/). */
+  readonly response: ResponseWiring;
   /** Lines for the console: where it listens, which engines, where the admin token is. */
   banner(): string[];
   /** Re-reads the TLS certificate, key, CA and CRL (SIGHUP); false when they are unusable (the old ones stay) or TLS is off. */
@@ -80,6 +83,8 @@ export interface PlatformOptions {
   demoVehicles?: DemoVehicleFactory;
   /** MAVLink session options (tests shorten liveness times). */
   mavlink?: DroneOpsOptions['mavlink'];
+  /** Delays before each retry of a unit notification (tests shorten them). */
+  responseNotifyRetryMs?: number[];
 }
 
 /**
@@ -189,10 +194,13 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
     cleanups.push(() => opcua.stop());
     const access = await startAccess({ database, clock, log, metrics, config });
     cleanups.push(async () => access.stop());
+    const response = await startResponse({ database, bus, clock, log, metrics, credentialKey, districts, alerts, drones: true, config, demo: config.demo === 'on', ...(opts.responseNotifyRetryMs ? { notifyRetryMs: opts.responseNotifyRetryMs } : {}) });
+    cleanups.push(() => response.stop());
     const broker = createBroker({ config, log, bus, clock, directory: registry, sink: writer, metrics, integrations: notifications.integrationDirectory, ...(tls ? { tls } : {}) });
     const mqtt = await broker.listen();
     cleanups.push(() => broker.close());
     notifications.attachBroker(broker);
+    response.attachBroker(broker);
 
     const health = healthChecker({ database, store, writer, spillMaxBytes: config.telemetrySpillMaxBytes, broker, scheduler: () => droneOps.health(), ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}) });
     const http = createHttpServer({
@@ -214,6 +222,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
       opcua: opcua.http,
       access: access.http,
       media: media.http,
+      response: response.http,
       ...withConsole(consoleOptions(config)),
     });
     attachHttps(tls, http.server);
@@ -227,7 +236,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
 
     // Shutdown order: HTTP and MQTT stop first (no new work), then the writer flushes, then stores close.
     // Automatic dispatches under way finish before drone-ops closes.
-    cleanups.splice(0, cleanups.length, () => database.close(), () => alerts.stop(), () => notifications.stop(), () => droneOps.stop(), async () => demo?.close(), () => alerts.autoDispatch.stop(), () => registry.stop(), () => store.close(), () => writer.close(), () => opcua.stop(), async () => { offDroneAlarms(); offDroneTelemetry(); offObservability(); access.stop(); media.stop(); offEvidence(); }, () => broker.close(), async () => tls?.close(), () => health.close(), () => http.close());
+    cleanups.splice(0, cleanups.length, () => database.close(), () => alerts.stop(), () => notifications.stop(), () => droneOps.stop(), async () => demo?.close(), () => alerts.autoDispatch.stop(), () => response.stop(), () => registry.stop(), () => store.close(), () => writer.close(), () => opcua.stop(), async () => { offDroneAlarms(); offDroneTelemetry(); offObservability(); access.stop(); media.stop(); offEvidence(); }, () => broker.close(), async () => tls?.close(), () => health.close(), () => http.close());
 
     return {
       http: { url: httpUrl, port: httpPort },
@@ -245,6 +254,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
       access,
       alerts,
       media,
+      response,
       banner() {
         const lines = [
           `citybrain listening`,

@@ -12,12 +12,14 @@ import type { DroneOpsPort } from './routes/drone-ops.port.js';
 import type { OpcuaPort } from './routes/opcua.js';
 import type { ConsoleOptions } from './routes/console.js';
 import type { MediaPort } from './routes/media.port.js';
+import type { ResponsePort } from './routes/response.port.js';
 
 export type { ConsoleOptions };
 
 export type { DroneOpsPort };
 export type { OpcuaPort };
 export type { MediaPort, MediaView, MediaUploadInput, UploadView, TaskFacts, TaskViewer } from './routes/media.port.js';
+export type { ResponsePort };
 export type { AccessPort, Principal } from './access-port.js';
 import type { AccessPort } from './access-port.js';
 
@@ -194,7 +196,7 @@ export interface StreamSink {
 }
 
 export interface StreamFilterInput {
-  types?: ('alert' | 'presence' | 'violation' | 'mission' | 'drone')[];
+  types?: ('alert' | 'presence' | 'violation' | 'mission' | 'drone' | 'task')[];
   districts?: string[];
   minSeverity?: SeverityName;
 }
@@ -432,6 +434,8 @@ export interface HttpDeps {
   opcua?: OpcuaPort;
   /** `POST /api/v1/devices/{id}/commands/{name}`: commands to devices through the broker. */
   commands?: CommandsPort;
+  /** `/api/v1/response/...`, `/api/v1/tasks`, `/api/v1/alerts/{id}/response` (the response module). */
+  response?: ResponsePort;
   /** `/api/v1/integrations`: read-only MQTT clients of the platform namespace. */
   integrations?: IntegrationsPort;
   /** `/api/v1/alerts` (list, detail, lifecycle steps, KPIs). */

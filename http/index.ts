@@ -29,6 +29,8 @@ import { peopleRoutes } from './routes/people.js';
 import { sessionRoutes } from './routes/session.js';
 import { mediaRoutes } from './routes/media.js';
 import { uploadRoutes } from './routes/uploads.js';
+import { responseRoutes } from './routes/response.js';
+import { taskRoutes } from './routes/response-tasks.js';
 
 import { installRequestLog } from './request-log.js';
 
@@ -82,6 +84,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
         { name: 'drone-ops', description: 'Airspace, docks, drones, missions, patrols (GeoJSON)' },
         { name: 'notifications', description: 'Event stream (SSE), webhooks, MQTT integration clients' },
         { name: 'media', description: 'Evidence pictures: resumable uploads (tus 1.0.0), bytes, metadata (docs/media.md)' },
+        { name: 'response', description: 'Emergency response: units and resources, plans, one-click dispatch, tasks, KPIs (docs/response.md)' },
       ],
     },
     // Each operation names the permission it needs (docs/access.md).
@@ -129,6 +132,9 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
       if (deps.media) {
         await api.register(mediaRoutes({ ...deps, media: deps.media }));
         await api.register(uploadRoutes({ ...deps, media: deps.media }));
+      if (deps.response) {
+        await add('response', responseRoutes(deps.response));
+        await add('response', taskRoutes(deps.response, deps.access));
       }
     },
     { prefix: API_PREFIX },

@@ -100,6 +100,8 @@ export const ConfigSchema = Type.Object({
   uploadExpiryMs: Duration('An unfinished resumable upload expires this long after its last byte; its temp file is removed', 24 * 3_600_000),
   cameraHosts: Type.Optional(Type.String({ minLength: 1, description: 'Extra hosts drone camera images may be fetched from, comma-separated (always allowed: the vehicle\'s own MAVLink host)' })),
   cameraFetchTimeoutMs: Duration('Longest a drone camera image fetch may take', 15_000),
+  smsGatewayUrl: Type.Optional(Type.String({ pattern: '^https?://', description: 'Response: SMS/phone gateway that texts units (POST JSON {to, text}); unset = texts are logged and recorded, not sent' })),
+  smsGatewayToken: Type.Optional(Type.String({ minLength: 1, description: 'Response: bearer token for the SMS gateway' })),
   basemapUrl: Type.Optional(Type.String({ minLength: 1, description: 'Console: raster tile URL template ({z}/{x}/{y}) drawn under the city map; WGS84 tiles only (Chinese commercial basemaps use GCJ-02). Default: none, the city GeoJSON alone' })),
 });
 
@@ -165,12 +167,14 @@ export const ENV_MAP: Record<string, keyof Static<typeof ConfigSchema>> = {
   CITYBRAIN_UPLOAD_EXPIRY: 'uploadExpiryMs',
   CITYBRAIN_CAMERA_HOSTS: 'cameraHosts',
   CITYBRAIN_CAMERA_FETCH_TIMEOUT: 'cameraFetchTimeoutMs',
+  CITYBRAIN_SMS_GATEWAY_URL: 'smsGatewayUrl',
+  CITYBRAIN_SMS_GATEWAY_TOKEN: 'smsGatewayToken',
 };
 
 const KEY_TO_ENV = Object.fromEntries(Object.entries(ENV_MAP).map(([env, key]) => [key, env])) as Record<string, string>;
 
 /** Settings whose values never appear in messages or output. */
-export const SECRET_KEYS: ReadonlySet<string> = new Set(['adminToken', 'influxPassword', 'credentialKey']);
+export const SECRET_KEYS: ReadonlySet<string> = new Set(['adminToken', 'influxPassword', 'credentialKey', 'smsGatewayToken']);
 
 type SettingSchema = TSchema & { type?: string; minimum?: number; maximum?: number; minLength?: number; anyOf?: { const?: unknown }[]; 'x-duration'?: boolean };
 

@@ -89,6 +89,18 @@ export const ERROR_CODES = {
   OPCUA_MAPPING_INVALID: { status: 422, message: 'A mapping entry does not fit the device contract or the station' },
   OPCUA_CERTIFICATE_NOT_FOUND: { status: 404, message: 'No station certificate with this thumbprint' },
   OPCUA_CERTIFICATE_UNTRUSTED: { status: 502, message: 'The station certificate is not trusted (pending or rejected)' },
+  // emergency response (units, plans, tasks)
+  UNIT_NOT_FOUND: { status: 404, message: 'Response unit or resource not found' },
+  UNIT_INVALID: { status: 422, message: 'Response unit or resource failed validation' },
+  PLAN_NOT_FOUND: { status: 404, message: 'Response plan not found' },
+  PLAN_INVALID: { status: 422, message: 'Response plan failed validation (e.g. an unknown unit type)' },
+  PLAN_VERSION_CONFLICT: { status: 409, message: 'This plan version already exists: read the plan again and retry' },
+  TASK_NOT_FOUND: { status: 404, message: 'Task not found' },
+  TASK_STATE_CONFLICT: { status: 409, message: 'The task cannot make this transition in its current state' },
+  NO_RESPONSE_PLAN: { status: 422, message: 'No response plan matches this alert kind and level' },
+  ALERT_RESOLVE_BLOCKED: { status: 409, message: 'The alert has required response tasks not yet verified: verify them, or override with a reason' },
+  UNIT_NOTIFY_FAILED: { status: 502, message: 'A unit could not be notified through its channel (retried)' },
+  SMS_GATEWAY_FAILED: { status: 502, message: 'The SMS/phone gateway refused or did not answer' },
   // people and access
   LOGIN_FAILED: { status: 401, message: 'Unknown username or wrong password' },
   LOGIN_RATE_LIMITED: { status: 429, message: 'Too many failed logins: try again later' },

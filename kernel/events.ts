@@ -151,6 +151,23 @@ export interface DeviceChange {
   at: number;
 }
 
+/**
+ * A response task (work order) was created or changed (response/), emitted after it is stored. The kernel
+ * names just the fields the stream and notifiers route on; the rest is the task as the API shows it.
+ */
+export interface TaskNotice {
+  task: {
+    id: string;
+    alertId: string;
+    unitId: string;
+    state: string;
+    district: string | null;
+    [key: string]: unknown;
+  };
+  action: 'created' | 'updated';
+  at: number;
+}
+
 /** The typed event map of the in-process bus. Later modules add their events here. */
 export interface BusEvents {
   reading: Reading;
@@ -169,4 +186,6 @@ export interface BusEvents {
   droneState: DroneStateChange;
   /** A drone's camera took a picture (drone-ops). */
   droneImage: DroneImage;
+  /** A response task was created or changed (response/). */
+  taskChanged: TaskNotice;
 }

@@ -13,11 +13,11 @@ import type { DistrictScope } from '../../kernel/scope.js';
 import { scopeOf } from '../scope.js';
 import type { StreamFilterInput, StreamPort } from '../deps.js';
 
-const TYPES = ['alert', 'presence', 'violation', 'mission', 'drone'] as const;
+const TYPES = ['alert', 'presence', 'violation', 'mission', 'drone', 'task'] as const;
 type StreamType = (typeof TYPES)[number];
 
 const StreamQuery = Type.Object({
-  types: Type.Optional(Type.String({ description: 'Comma-separated: alert,presence,violation,mission,drone (default all)' })),
+  types: Type.Optional(Type.String({ description: 'Comma-separated: alert,presence,violation,mission,drone,task (default all; tasks arrive as task.created / task.updated)' })),
   district: Type.Optional(Type.String({ description: 'Comma-separated district ids (mission and drone events carry none, so a district filter leaves them out)' })),
   severity: Type.Optional(Type.Union([Type.Literal('blue'), Type.Literal('yellow'), Type.Literal('orange'), Type.Literal('red')], { description: 'Lowest alert severity' })),
   token: Type.Optional(Type.String({ description: 'Admin or personal token, for clients that cannot send Authorization (EventSource); browsers signed in use the session cookie' })),

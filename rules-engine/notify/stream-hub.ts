@@ -13,7 +13,7 @@ import { RingBuffer } from './ring-buffer.js';
 import { alertDistrict, matchesDistrict, severityRank } from './routing.js';
 
 /** `mission` and `drone` come from drone-ops (architecture.md: "alerts, presence, drone state and mission changes"). */
-export const STREAM_EVENT_TYPES = ['alert', 'presence', 'violation', 'mission', 'drone'] as const;
+export const STREAM_EVENT_TYPES = ['alert', 'presence', 'violation', 'mission', 'drone', 'task'] as const;
 export type StreamEventType = (typeof STREAM_EVENT_TYPES)[number];
 
 export interface StreamFilter {
@@ -100,6 +100,8 @@ export class StreamHub {
       }),
       bus.on('missionChanged', (m) => this.publish('mission', m, null, -1)),
       bus.on('droneState', (d) => this.publish('drone', d, null, -1)),
+      // Response tasks: `task.created` / `task.updated`, scoped by the task's district like alerts.
+      bus.on('taskChanged', (t) => this.publish('task', t.task, t.task.district, -1, `task.${t.action}`)),
     ];
     const every = this.opts.heartbeatMs ?? 15_000;
     this.timer = setInterval(() => this.broadcast(': heartbeat\n\n'), every);
@@ -146,9 +148,9 @@ export class StreamHub {
     for (const e of since.items) if (wants(client.filter, e)) this.send(client, e.frame);
   }
 
-  private publish(type: StreamEventType, data: unknown, district: string | null, severity: number): void {
+  private publish(type: StreamEventType, data: unknown, district: string | null, severity: number, name: string = type): void {
     const seq = ++this.seq;
-    const entry: Entry = { seq, type, district, severity, frame: `id: ${this.id(seq)}\nevent: ${type}\ndata: ${JSON.stringify(data)}\n\n` };
+    const entry: Entry = { seq, type, district, severity, frame: `id: ${this.id(seq)}\nevent: ${name}\ndata: ${JSON.stringify(data)}\n\n` };
     this.ring.push(entry);
     for (const c of [...this.clients]) if (wants(c.filter, entry)) this.send(c, entry.frame);
   }

@@ -24,6 +24,8 @@ export interface AlertActionInput {
   text?: string;
   assignee?: string;
   unit?: string;
+  /** Resolve despite the resolve guard (an operator's override; `note` says why). Not an HTTP field. */
+  override?: boolean;
 }
 
 export interface SilenceInput {
@@ -116,7 +118,12 @@ export class AlertApi {
         t = assign(a, input.assignee, input.unit ?? null, by, now);
         break;
       case 'comment': t = comment(a, by, input.text ?? input.note ?? '', now); break;
-      case 'resolve': t = resolve(a, by, now, input.note); break;
+      case 'resolve': {
+        const why = input.override ? null : this.service.resolveBlocked(a.id);
+        if (why !== null) throw new AppError('ALERT_RESOLVE_BLOCKED', { message: `${why}: verify them, or override with a reason (POST /api/v1/alerts/{id}/response/resolve)`, details: { id, reason: why } });
+        t = resolve(a, by, now, input.note);
+        break;
+      }
       case 'close': t = close(a, by, now); break;
     }
     if (!t.ok) throw new AppError('ALERT_TRANSITION_INVALID', { message: t.reason, details: { id, status: a.status, action } });

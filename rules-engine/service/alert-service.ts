@@ -14,7 +14,7 @@ import type { Logger } from '../../kernel/logger.js';
 import { defaultRulePack } from '../default-pack.js';
 import { RuleEngine, type EngineSnapshot } from '../engine.js';
 import { impactArea } from '../impact.js';
-import { applySignal, type AuditEntry } from '../lifecycle.js';
+import { applySignal, type AuditEntry, type SignalOutcome } from '../lifecycle.js';
 import { activeSilence, DEFAULT_ESCALATION, escalate, GATEWAY_INHIBITION, isInhibited, matches, type EscalationPolicy, type InhibitRule, type Silence } from '../policy.js';
 import type { Rule } from '../rules.js';
 import { severityRank } from '../severity.js';
@@ -48,6 +48,12 @@ export interface AlertServiceOptions {
   onEvaluated?: (seconds: number) => void;
 }
 
+/**
+ * Why an alert may not resolve yet (e.g. required response tasks not verified), or null. Asked
+ * synchronously on every resolve, automatic or by hand; an operator's override skips it.
+ */
+export type ResolveGuard = (alertId: string) => string | null;
+
 type Job = { reading: Reading } | { event: DeviceEvent };
 
 const key = (ruleId: string, subject: string): string => `${ruleId}|${subject}`;
@@ -67,6 +73,7 @@ export class AlertService {
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly offs: Array<() => void> = [];
   private lastSnapshotSignals = -1;
+  private resolveGuard: ResolveGuard = () => null;
 
   constructor(private readonly opts: AlertServiceOptions) {
     this.log = opts.log.child({ module: 'alerts' });
@@ -163,6 +170,16 @@ export class AlertService {
     return change.alert;
   }
 
+  /** Installs the resolve guard (the response module: required tasks first). */
+  setResolveGuard(guard: ResolveGuard): void {
+    this.resolveGuard = guard;
+  }
+
+  /** Why the alert may not resolve now, or null. */
+  resolveBlocked(alertId: string): string | null {
+    return this.resolveGuard(alertId);
+  }
+
   silenceList(): Silence[] {
     return [...this.silences];
   }
@@ -249,7 +266,7 @@ export class AlertService {
     for (const s of signals) {
       const k = key(s.ruleId, s.subject);
       const cur = this.live.get(k);
-      const out = applySignal(cur, s, now);
+      const out = holdResolution(applySignal(cur, s, now), cur, this.resolveGuard, now);
       if (!out.alert || out.alert === cur) continue;
       let next: StoredAlert = { impact: null, resources: null, mutedBy: null, ...cur, ...out.alert };
       const opened = out.changes.some((c) => c.action === 'opened');
@@ -286,6 +303,18 @@ export class AlertService {
     const cur = this.live.get(k);
     if (cur?.id === a.id && severityRank(cur.severity) <= severityRank(a.severity)) this.live.set(k, { ...cur, resources: a.resources });
   }
+}
+
+/**
+ * A cleared condition resolves the alert unless the guard holds it: then the alert keeps its status with
+ * `active: false`, and the history says what it waits for (the response module resolves it later).
+ */
+function holdResolution(out: SignalOutcome, cur: StoredAlert | undefined, guard: ResolveGuard, now: number): SignalOutcome {
+  if (!cur || !out.alert || !out.changes.some((c) => c.action === 'resolved')) return out;
+  const why = guard(cur.id);
+  if (why === null) return out;
+  const held = { ...out.alert, status: cur.status, resolvedAt: cur.resolvedAt, resolvedBy: cur.resolvedBy };
+  return { alert: held, changes: [{ alertId: cur.id, at: now, actor: 'system', action: 'commented', note: `condition cleared; resolution waits: ${why}` }], notify: false };
 }
 
 export type { AuditEntry };

@@ -1,0 +1,111 @@
+/**
+ * Matching surrounding resources (the fourth of the "five automatics", domain.md): the nearest units by
+ * travel time that are on duty, able to handle the alert's kind and not at capacity. Travel time comes
+ * from the TravelTime port: straight-line distance × a road factor by default, a road network later.
+ */
+import type { Plan, Resource, UnitType } from './types.js';
+import type { LonLat } from './types.js';
+
+/** How long a unit needs from one point to another. */
+export interface TravelTime {
+  /** Seconds from `from` to `to` (by road for a road-network adapter). */
+  seconds(from: LonLat, to: LonLat): number;
+  /** Road distance in metres, for display. */
+  metres(from: LonLat, to: LonLat): number;
+}
+
+/** Great-circle distance in metres (haversine, mean Earth radius 6,371,008.8 m — IUGG). */
+export function haversineM(a: LonLat, b: LonLat): number {
+  const R = 6_371_008.8;
+  const rad = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * rad;
+  const dLon = (b.lon - a.lon) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * R * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/**
+ * Straight line × road factor at an average urban response speed (*defaults*: factor 1.4, a common
+ * circuity figure for city streets; 30 km/h with lights and sirens in traffic).
+ */
+export function straightLineTravel(opts: { roadFactor?: number; speedKmh?: number } = {}): TravelTime {
+  const factor = opts.roadFactor ?? 1.4;
+  const mps = ((opts.speedKmh ?? 30) * 1000) / 3600;
+  return {
+    metres: (from, to) => haversineM(from, to) * factor,
+    seconds: (from, to) => (haversineM(from, to) * factor) / mps,
+  };
+}
+
+/** Whether the unit is on duty at `now`: its duty switch and, when it has one, its weekly window (UTC+8). */
+export function onDuty(r: Resource, now: number): boolean {
+  if (r.duty !== 'on') return false;
+  const s = r.schedule;
+  if (!s) return true;
+  const local = new Date(now + 8 * 3_600_000);
+  const day = local.getUTCDay() === 0 ? 7 : local.getUTCDay();
+  const hm = `${String(local.getUTCHours()).padStart(2, '0')}:${String(local.getUTCMinutes()).padStart(2, '0')}`;
+  if (!s.days.includes(day)) return false;
+  return s.from <= s.to ? hm >= s.from && hm < s.to : hm >= s.from || hm < s.to;
+}
+
+export interface Candidate {
+  unit: Resource;
+  distanceM: number;
+  etaS: number;
+}
+
+export interface MatchInput {
+  units: readonly Resource[];
+  kind: string | null;
+  location: LonLat;
+  now: number;
+  /** Open tasks per unit id (capacity check). */
+  load: ReadonlyMap<string, number>;
+  /** Units never to propose (already on this alert, or declined it). */
+  exclude?: ReadonlySet<string>;
+  travel: TravelTime;
+}
+
+/** Units of `type` that could go, nearest by travel time first. */
+export function rankUnits(type: UnitType, m: MatchInput): Candidate[] {
+  return m.units
+    .filter((u) => u.kind === 'unit' && u.type === type && onDuty(u, m.now) && (u.alertKinds.length === 0 || (m.kind !== null && (u.alertKinds as string[]).includes(m.kind))))
+    .filter((u) => !m.exclude?.has(u.id) && (m.load.get(u.id) ?? 0) < u.capacity)
+    .map((u) => ({ unit: u, distanceM: m.travel.metres(u.location, m.location), etaS: m.travel.seconds(u.location, m.location) }))
+    .sort((a, b) => a.etaS - b.etaS || a.unit.id.localeCompare(b.unit.id));
+}
+
+/** One proposed task: a plan step given to a unit, or a gap when no unit could be found. */
+export interface ProposedTask {
+  unitId: string | null;
+  unitName: string | null;
+  unitType: UnitType;
+  title: string;
+  instructions: string;
+  required: boolean;
+  distanceM: number | null;
+  etaS: number | null;
+  /** Why no unit was found (all busy, off duty, none of that type). */
+  gap?: string;
+}
+
+/** The task set a plan asks for at this alert: each step's `count` nearest units, each unit once. */
+export function propose(plan: Plan, m: MatchInput): ProposedTask[] {
+  const taken = new Set(m.exclude ?? []);
+  const out: ProposedTask[] = [];
+  for (const step of plan.steps) {
+    const ranked = rankUnits(step.unitType, { ...m, exclude: taken });
+    for (let i = 0; i < step.count; i++) {
+      const c = ranked[i];
+      const base = { unitType: step.unitType, title: step.title, instructions: step.instructions, required: step.required };
+      if (!c) {
+        out.push({ ...base, unitId: null, unitName: null, distanceM: null, etaS: null, gap: `no ${step.unitType} unit on duty with capacity for ${m.kind ?? 'this kind'}` });
+        continue;
+      }
+      taken.add(c.unit.id);
+      out.push({ ...base, unitId: c.unit.id, unitName: c.unit.name, distanceM: Math.round(c.distanceM), etaS: Math.round(c.etaS) });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,53 @@
+/**
+ * What the response module needs from the rest of the platform, wired by the composition root: the alert
+ * facts it plans from and the resolve it asks for, a drone inspection, and the channels that reach units.
+ * response/ imports no other module (architecture.md: it asks drone-ops and listens to alerts).
+ */
+import type { LonLat, Resource, Task } from './types.js';
+
+/** An alert as the response module reads it. */
+export interface AlertFacts {
+  id: string;
+  ruleId: string;
+  /** Lifeline kind (the device kind), or null for alerts about no device kind. */
+  kind: string | null;
+  severity: string;
+  /** Response level I–IV. */
+  level: string;
+  message: string;
+  status: string;
+  /** Whether the rule's condition is still firing. */
+  active: boolean;
+  location: LonLat | null;
+  district: string | null;
+  /** Districts the impact area touches. */
+  impactDistricts: string[];
+  /** When it (last) opened, epoch ms. */
+  openedAt: number;
+}
+
+export interface AlertsForResponse {
+  /** The alert, or undefined when there is none. */
+  get(id: string): Promise<AlertFacts | undefined>;
+  /** Resolves the alert (its required tasks are verified, or an operator overrides with a reason). */
+  resolve(id: string, by: string, note: string): Promise<void>;
+  /** Records the lifecycle `dispatched` step (time-to-dispatch KPI); a resolved alert is left as is. */
+  markDispatched(id: string, by: string, note: string): Promise<void>;
+  /** Raises (or re-fires) the `response-overdue` alert for a missed task deadline. */
+  raiseOverdue(task: Task, note: string): Promise<void>;
+}
+
+/** A drone inspection for an alert (drone-ops alert dispatch); absent when drone-ops is off. */
+export interface DroneInspection {
+  dispatch(alertId: string, by: string): Promise<{ ok: true; missionId: string; dockId: string; etaS: number } | { ok: false; code: string; message: string }>;
+}
+
+export type TaskEventName = 'task.created' | 'task.updated';
+
+/** Delivers task notices to a unit through one of its channels; retries and failure counting inside. */
+export interface UnitNotifier {
+  /** Sends to every channel of the unit; never throws (failures are logged, counted and retried). */
+  notify(unit: Resource, event: TaskEventName, task: Task): void;
+  /** Waits for deliveries under way (tests, shutdown). */
+  idle(): Promise<void>;
+}

@@ -1,0 +1,209 @@
+/**
+ * The response module's service: resources and plans (Catalog), the five automatics for an alert
+ * (Dispatcher), tasks and reports (TaskDesk), deadlines that survive a restart (DeadlineWatch), and the
+ * alert lifecycle it follows on the bus. Every POST of the API may carry an idempotency key: the phone's
+ * offline queue replays with the same key and gets the first answer back, never a second application.
+ */
+import type { EventBus } from '../kernel/bus.js';
+import type { Clock } from '../kernel/clock.js';
+import { migrate, type Database } from '../kernel/db/index.js';
+import { isAppError } from '../kernel/errors.js';
+import type { AlertNotice } from '../kernel/events.js';
+import type { Logger } from '../kernel/logger.js';
+import { Catalog } from './catalog.js';
+import { DeadlineWatch } from './deadlines.js';
+import { TaskDesk, type MediaCheck, type Person, type Viewer } from './desk.js';
+import { Dispatcher, SYSTEM, type AlertResponse, type DroneOutcome } from './dispatcher.js';
+import { kpiReport, type KpiReport } from './kpis.js';
+import { straightLineTravel, type ProposedTask, type TravelTime } from './matching.js';
+import { responseMigrations } from './migrations.js';
+import { planFor } from './plans.js';
+import type { AlertsForResponse, DroneInspection, UnitNotifier } from './ports.js';
+import type { Sealer } from './resources.js';
+import type { ResponseStore } from './store.js';
+import { KyselyResponseStore } from './store.kysely.js';
+import type { TaskAction } from './task-machine.js';
+import type { LonLat, Task } from './types.js';
+import type { DistrictNames } from './views.js';
+
+export interface ResponseServiceOptions {
+  database: Database;
+  bus: EventBus;
+  clock: Clock;
+  log: Logger;
+  alerts: AlertsForResponse;
+  notifier: UnitNotifier;
+  sealer: Sealer;
+  districtAt: (l: LonLat) => string | null;
+  names: DistrictNames;
+  drone?: DroneInspection;
+  travel?: TravelTime;
+  media?: MediaCheck;
+  /** Default: the Kysely adapter over `database`. */
+  store?: ResponseStore;
+}
+
+/** How long an idempotency key's answer is kept (the phone's offline queue replays within this). */
+const REPLY_TTL_MS = 7 * 24 * 3_600_000;
+
+export class ResponseService {
+  readonly store: ResponseStore;
+  readonly catalog: Catalog;
+  readonly desk: TaskDesk;
+  readonly dispatcher: Dispatcher;
+  private readonly deadlines: DeadlineWatch;
+  private readonly log: Logger;
+  private readonly offs: Array<() => void> = [];
+  private readonly auto = new Set<Promise<unknown>>();
+
+  constructor(private readonly opts: ResponseServiceOptions) {
+    this.log = opts.log.child({ module: 'response' });
+    this.store = opts.store ?? new KyselyResponseStore(opts.database);
+    this.catalog = new Catalog({ store: this.store, clock: opts.clock, sealer: opts.sealer, districtAt: opts.districtAt });
+    this.desk = new TaskDesk({ store: this.store, bus: opts.bus, clock: opts.clock, names: opts.names, ...(opts.media ? { media: opts.media } : {}) });
+    this.dispatcher = new Dispatcher({
+      store: this.store, desk: this.desk, clock: opts.clock, log: this.log, travel: opts.travel ?? straightLineTravel(), alerts: opts.alerts,
+      notifier: opts.notifier, plans: () => this.catalog.plans(), ...(opts.drone ? { drone: opts.drone } : {}),
+    });
+    this.deadlines = new DeadlineWatch({ clock: opts.clock, log: this.log, reload: (id) => this.store.getTask(id), expired: (t, kind) => this.expired(t, kind) });
+    this.desk.onChange((t, prev) => this.afterChange(t, prev));
+  }
+
+  /** Migrates, seeds the default plans, re-arms every open deadline, follows the alert lifecycle. */
+  async start(): Promise<void> {
+    await migrate(this.opts.database, responseMigrations);
+    const seeded = await this.catalog.start();
+    const open = await this.desk.start();
+    for (const t of open) this.deadlines.arm(t);
+    await this.store.pruneReplies(this.opts.clock.now() - REPLY_TTL_MS);
+    const follow = (n: AlertNotice) => {
+      if (n.action === 'opened' || n.action === 'upgraded' || n.action === 'reopened') this.track(this.onAlert(n.alert.id));
+    };
+    this.offs.push(this.opts.bus.on('alertRaised', follow), this.opts.bus.on('alertChanged', follow));
+    this.log.info({ seededPlans: seeded, openTasks: open.length, deadlines: this.deadlines.armed() }, 'response service started');
+  }
+
+  async stop(): Promise<void> {
+    for (const off of this.offs.splice(0)) off();
+    await Promise.allSettled([...this.auto]);
+    await this.deadlines.stop();
+    await this.opts.notifier.idle();
+  }
+
+  /** Why the alert may not resolve yet (required tasks open), or null. Synchronous: the lifecycle asks it. */
+  resolveBlocker(alertId: string): string | null {
+    return this.desk.resolveBlocker(alertId);
+  }
+
+  /** The response for an alert: level, plan, scope, proposal, tasks. @throws ALERT_NOT_FOUND */
+  async response(alertId: string): Promise<AlertResponse> {
+    return this.dispatcher.response(await this.dispatcher.alert(alertId));
+  }
+
+  dispatch(alertId: string, tasks: ProposedTask[] | undefined, by: Person): Promise<{ tasks: Task[]; drone: DroneOutcome | null }> {
+    return this.dispatcher.dispatch(alertId, tasks, by);
+  }
+
+  /** An operator resolves despite open required tasks, with a reason (kept in the alert's history). */
+  async overrideResolve(alertId: string, reason: string, by: Person): Promise<void> {
+    await this.dispatcher.alert(alertId);
+    await this.opts.alerts.resolve(alertId, by.name, `override: ${reason}`);
+  }
+
+  act(id: string, action: TaskAction, by: Person, viewer: Viewer, opts: { clientAt?: number; note?: string } = {}): Promise<Task> {
+    return this.desk.act(id, action, by, viewer, opts);
+  }
+
+  /** Dispatcher's reassignment: the task ends `reassigned`, a new one goes to the named or next nearest unit. */
+  async reassign(id: string, unitId: string | undefined, by: Person, viewer: Viewer): Promise<{ task: Task; replacement: Task | null }> {
+    const t = await this.desk.visible(id, viewer);
+    if (unitId !== undefined) await this.catalog.resource(unitId);
+    const task = await this.desk.transition(t, { type: 'reassign', note: unitId ? `to unit ${unitId}` : 'to the next nearest unit' }, by);
+    return { task, replacement: await this.dispatcher.replace(t, by, unitId) };
+  }
+
+  async kpis(q: { from: number; to: number; districts?: string[] }): Promise<KpiReport> {
+    const tasks = await this.store.listTasks({ from: q.from, to: q.to, limit: 100_000, ...(q.districts ? { districts: q.districts } : {}) });
+    return kpiReport(tasks, q.from, q.to, this.opts.clock.now());
+  }
+
+  /**
+   * Runs `fn` once per (caller, key): a replay gets the first answer (status and body, errors included).
+   * Without a key it simply runs.
+   */
+  async once<T>(caller: string, key: string | undefined, fn: () => Promise<{ status: number; body: T }>): Promise<{ status: number; body: unknown }> {
+    if (!key) return fn();
+    const k = `${caller}:${key}`;
+    const seen = await this.store.getReply(k);
+    if (seen) return { status: seen.status, body: seen.body };
+    let out: { status: number; body: unknown };
+    try {
+      out = await fn();
+    } catch (err) {
+      if (!isAppError(err)) throw err;
+      out = { status: err.status, body: err.toJSON() };
+    }
+    await this.store.putReply({ key: k, status: out.status, body: out.body, createdAt: this.opts.clock.now() });
+    return (await this.store.getReply(k)) ?? out;
+  }
+
+  /** An alert opened or was upgraded: a plan that says `auto` dispatches at once; otherwise the proposal waits for a click. */
+  private async onAlert(alertId: string): Promise<void> {
+    const a = await this.opts.alerts.get(alertId);
+    if (!a) return;
+    const plan = planFor(await this.catalog.plans(), a);
+    if (!plan?.auto) return;
+    const r = await this.dispatcher.dispatch(a.id, undefined, SYSTEM);
+    this.log.info({ alertId, plan: plan.id, tasks: r.tasks.length }, 'response dispatched automatically by plan');
+  }
+
+  private afterChange(t: Task, prev: Task | null): void {
+    this.deadlines.arm(t);
+    if (prev && prev.state !== t.state) {
+      if (t.state === 'declined') this.track(this.replaceOrEscalate(t, `declined by ${t.unitName}`));
+      if (t.state === 'verified') this.track(this.maybeResolve(t.alertId));
+      if (t.state === 'cancelled' || t.state === 'reassigned') void this.unitOf(t).then((u) => u && this.opts.notifier.notify(u, 'task.updated', t));
+    }
+  }
+
+  /** Resolves the alert once its required tasks are verified and its condition has cleared. */
+  private async maybeResolve(alertId: string): Promise<void> {
+    if (this.desk.resolveBlocker(alertId) !== null) return;
+    const a = await this.opts.alerts.get(alertId);
+    if (!a || a.active || (a.status !== 'open' && a.status !== 'acknowledged')) return;
+    await this.opts.alerts.resolve(alertId, SYSTEM.name, 'required response tasks verified; condition cleared');
+  }
+
+  /** A missed deadline: the overdue alert, then the plan's escalation step. */
+  private async expired(t: Task, kind: 'accept' | 'arrive'): Promise<void> {
+    const why = kind === 'accept' ? `${t.unitName} did not accept "${t.title}" in time` : `${t.unitName} did not arrive for "${t.title}" in time`;
+    this.log.warn({ taskId: t.id, unitId: t.unitId, alertId: t.alertId, deadline: kind }, 'response task overdue');
+    await this.opts.alerts.raiseOverdue(t, why).catch((err: unknown) => this.log.error({ err, taskId: t.id }, 'overdue alert not raised'));
+    const plan = t.planId ? await this.store.getPlan(t.planId, t.planVersion ?? undefined) : undefined;
+    const chain = plan?.escalation ?? ['next_unit', 'supervisor'];
+    if (kind === 'accept' && chain[0] === 'next_unit') {
+      const ended = await this.desk.transition(t, { type: 'reassign', note: `${why}: escalated to the next nearest unit` }, SYSTEM);
+      return this.replaceOrEscalate(ended, why);
+    }
+    const marked = { ...t, escalations: t.escalations + 1, updatedAt: this.opts.clock.now() };
+    if (await this.desk.save(marked, t) && chain.includes('supervisor')) await this.dispatcher.toSupervisor(t, why);
+  }
+
+  private async replaceOrEscalate(t: Task, why: string): Promise<void> {
+    const next = await this.dispatcher.replace(t, SYSTEM);
+    if (next) return;
+    this.log.warn({ taskId: t.id, alertId: t.alertId, unitType: t.unitType }, 'no other unit to take the task');
+    const sup = await this.dispatcher.toSupervisor(t, why);
+    if (!sup) await this.opts.alerts.raiseOverdue(t, `${why}; no other ${t.unitType} unit is free`);
+  }
+
+  private unitOf(t: Task) {
+    return this.store.getResource(t.unitId);
+  }
+
+  private track(p: Promise<unknown>): void {
+    const run = p.catch((err: unknown) => this.log.error({ err }, 'response automation failed'));
+    this.auto.add(run);
+    void run.finally(() => this.auto.delete(run));
+  }
+}

@@ -1,0 +1,98 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isAppError } from '../kernel/errors.js';
+import type { ResponseStore } from './store.js';
+import { event, plan, T0, task, unit } from './testing.js';
+
+export interface ResponseStoreHarness {
+  store: ResponseStore;
+  close(): Promise<void>;
+}
+
+/** The ResponseStore conformance suite (style.md): every adapter's test file calls it. */
+export function describeResponseStore(name: string, make: () => Promise<ResponseStoreHarness>): void {
+  describe(`ResponseStore: ${name}`, () => {
+    let h: ResponseStoreHarness;
+    let store: ResponseStore;
+    beforeEach(async () => {
+      h = await make();
+      store = h.store;
+    });
+    afterEach(async () => {
+      await h.close();
+    });
+
+    it('keeps resources: put replaces, filters by kind, type and districts, delete once', async () => {
+      await store.putResource(unit('u2', { type: 'police', district: '370203' }));
+      await store.putResource(unit('u1'));
+      await store.putResource({ ...unit('d1', { kind: 'depot', type: null }), supplies: [{ name: 'sandbags', quantity: 500 }] });
+      await store.putResource(unit('u1', { name: 'renamed', updatedAt: T0 + 1 }));
+      expect(await store.getResource('u1')).toMatchObject({ name: 'renamed', updatedAt: T0 + 1, location: { lon: 120.38, lat: 36.07 } });
+      expect((await store.listResources({})).map((r) => r.id)).toEqual(['d1', 'u1', 'u2']);
+      expect((await store.listResources({ kind: 'unit' })).map((r) => r.id)).toEqual(['u1', 'u2']);
+      expect((await store.listResources({ type: 'police' })).map((r) => r.id)).toEqual(['u2']);
+      expect((await store.listResources({ districts: ['370203'] })).map((r) => r.id)).toEqual(['u2']);
+      expect(await store.listResources({ districts: [] })).toEqual([]);
+      expect((await store.getResource('d1'))?.supplies).toEqual([{ name: 'sandbags', quantity: 500 }]);
+      expect(await store.deleteResource('u2')).toBe(true);
+      expect(await store.deleteResource('u2')).toBe(false);
+      expect(await store.getResource('u2')).toBeUndefined();
+    });
+
+    it('keeps every plan version; the latest is current; a version is written once', async () => {
+      await store.addPlanVersion(plan('gas-I'));
+      await store.addPlanVersion(plan('gas-I', { version: 2, acceptWithinMin: 3, updatedAt: T0 + 5 }));
+      await store.addPlanVersion(plan('water-II', { kind: 'water', level: 'II' }));
+      const dup = await store.addPlanVersion(plan('gas-I', { version: 2 })).catch((e: unknown) => e);
+      expect(isAppError(dup) && dup.code).toBe('PLAN_VERSION_CONFLICT');
+      expect(await store.getPlan('gas-I')).toMatchObject({ version: 2, acceptWithinMin: 3 });
+      expect(await store.getPlan('gas-I', 1)).toMatchObject({ version: 1, acceptWithinMin: 5 });
+      expect((await store.listPlans()).map((p) => `${p.id}@${p.version}`)).toEqual(['gas-I@2', 'water-II@1']);
+      expect((await store.planHistory('gas-I')).map((p) => p.version)).toEqual([1, 2]);
+      expect(await store.getPlan('nope')).toBeUndefined();
+    });
+
+    it('changes a task only from the state it was read in, and keeps its history in order', async () => {
+      await store.createTask(task('t1'), event('dispatched'));
+      const accepted = { ...task('t1'), state: 'accepted' as const, acceptedAt: T0 + 10, updatedAt: T0 + 10 };
+      expect(await store.updateTask(accepted, 'dispatched', event('accepted', T0 + 10, { clientAt: T0 + 5 }))).toBe(true);
+      expect(await store.updateTask({ ...accepted, state: 'declined' }, 'dispatched', event('declined', T0 + 11))).toBe(false);
+      expect(await store.getTask('t1')).toMatchObject({ state: 'accepted', acceptedAt: T0 + 10 });
+      expect(await store.history('t1')).toEqual([event('dispatched'), event('accepted', T0 + 10, { clientAt: T0 + 5 })]);
+      expect(await store.updateTask({ ...accepted, escalations: 1 }, 'accepted', null)).toBe(true);
+      expect((await store.history('t1')).length).toBe(2);
+      expect(await store.getTask('nope')).toBeUndefined();
+    });
+
+    it('lists tasks newest first with filters and a (createdAt, id) cursor; lists the open ones', async () => {
+      await store.createTask(task('a', { createdAt: T0 }), event('dispatched'));
+      await store.createTask(task('b', { createdAt: T0 + 1, unitId: 'u2', district: '370203' }), event('dispatched'));
+      await store.createTask(task('c', { createdAt: T0 + 1, alertId: 'x', state: 'verified' }), event('dispatched'));
+      await store.createTask(task('d', { createdAt: T0 + 2, state: 'en_route' }), event('dispatched'));
+      const all = await store.listTasks({ limit: 10 });
+      expect(all.map((t) => t.id)).toEqual(['d', 'c', 'b', 'a']);
+      const page1 = await store.listTasks({ limit: 2 });
+      const last = page1[1]!;
+      expect((await store.listTasks({ limit: 10, before: { createdAt: last.createdAt, id: last.id } })).map((t) => t.id)).toEqual(['b', 'a']);
+      expect((await store.listTasks({ limit: 10, unitId: 'u2' })).map((t) => t.id)).toEqual(['b']);
+      expect((await store.listTasks({ limit: 10, alertId: 'x' })).map((t) => t.id)).toEqual(['c']);
+      expect((await store.listTasks({ limit: 10, state: 'en_route' })).map((t) => t.id)).toEqual(['d']);
+      expect((await store.listTasks({ limit: 10, districts: ['370203'] })).map((t) => t.id)).toEqual(['b']);
+      expect(await store.listTasks({ limit: 10, districts: [] })).toEqual([]);
+      expect((await store.listTasks({ limit: 10, from: T0 + 1, to: T0 + 2 })).map((t) => t.id)).toEqual(['c', 'b']);
+      expect((await store.openTasks()).map((t) => t.id)).toEqual(['a', 'b', 'd']);
+    });
+
+    it('keeps field reports oldest first, and the first reply of an idempotency key', async () => {
+      await store.createTask(task('t1'), event('dispatched'));
+      await store.addReport('t1', { id: 'r2', at: T0 + 2, by: 'p1', byName: 'ana', mediaIds: ['ab'], position: { lon: 120.1, lat: 36.1 } });
+      await store.addReport('t1', { id: 'r1', at: T0 + 1, by: 'p1', byName: 'ana', note: 'cordon set', mediaIds: [] });
+      expect((await store.reports('t1')).map((r) => r.id)).toEqual(['r1', 'r2']);
+      expect((await store.reports('t1'))[1]).toEqual({ id: 'r2', at: T0 + 2, by: 'p1', byName: 'ana', mediaIds: ['ab'], position: { lon: 120.1, lat: 36.1 } });
+      await store.putReply({ key: 'p1:k1', status: 200, body: { ok: 1 }, createdAt: T0 });
+      await store.putReply({ key: 'p1:k1', status: 409, body: { ok: 2 }, createdAt: T0 + 1 });
+      expect(await store.getReply('p1:k1')).toEqual({ key: 'p1:k1', status: 200, body: { ok: 1 }, createdAt: T0 });
+      expect(await store.pruneReplies(T0 + 1)).toBe(1);
+      expect(await store.getReply('p1:k1')).toBeUndefined();
+    });
+  });
+}

@@ -1,0 +1,74 @@
+/** The ResponseStore port: resources, versioned plans, tasks with history and reports, idempotent replies. */
+import type { Plan, Resource, ResourceKind, Task, TaskEvent, TaskReport, TaskState } from './types.js';
+
+export interface ResourceQuery {
+  kind?: ResourceKind;
+  type?: string;
+  /** Any of these districts (a district scope); empty matches nothing. */
+  districts?: string[];
+}
+
+export interface TaskQuery {
+  state?: TaskState;
+  unitId?: string;
+  alertId?: string;
+  /** Any of these districts (a district scope); empty matches nothing. */
+  districts?: string[];
+  /** Created in [from, to), epoch ms. */
+  from?: number;
+  to?: number;
+  limit: number;
+  /** Newest first: tasks strictly older than this (createdAt, id) pair. */
+  before?: { createdAt: number; id: string };
+}
+
+/** A stored answer to an `Idempotency-Key`: the replay gets the same status and body. */
+export interface IdempotentReply {
+  key: string;
+  status: number;
+  body: unknown;
+  createdAt: number;
+}
+
+export interface ResponseStore {
+  /** Inserts or replaces a resource by id. */
+  putResource(r: Resource): Promise<void>;
+  getResource(id: string): Promise<Resource | undefined>;
+  /** Ordered by id. */
+  listResources(q: ResourceQuery): Promise<Resource[]>;
+  /** False when there was none. */
+  deleteResource(id: string): Promise<boolean>;
+
+  /** Stores a new plan version; throws PLAN_VERSION_CONFLICT when (id, version) exists. */
+  addPlanVersion(p: Plan): Promise<void>;
+  /** The latest version, or that version. */
+  getPlan(id: string, version?: number): Promise<Plan | undefined>;
+  /** The latest version of every plan, by id. */
+  listPlans(): Promise<Plan[]>;
+  /** Every version of a plan, oldest first. */
+  planHistory(id: string): Promise<Plan[]>;
+
+  /** Inserts a task with its first history event. */
+  createTask(t: Task, first: TaskEvent): Promise<void>;
+  getTask(id: string): Promise<Task | undefined>;
+  /**
+   * Writes the task and appends the event only when its stored state is still `from` (compare and set):
+   * false when another change came first.
+   */
+  updateTask(t: Task, from: TaskState, event: TaskEvent | null): Promise<boolean>;
+  /** Newest first (createdAt, then id). */
+  listTasks(q: TaskQuery): Promise<Task[]>;
+  /** Tasks not yet finished (dispatched, accepted, en route, on site, done), oldest first: deadlines and the resolve guard. */
+  openTasks(): Promise<Task[]>;
+  history(taskId: string): Promise<TaskEvent[]>;
+  addReport(taskId: string, r: TaskReport): Promise<void>;
+  /** Oldest first. */
+  reports(taskId: string): Promise<TaskReport[]>;
+
+  /** The stored reply for a key, or undefined. */
+  getReply(key: string): Promise<IdempotentReply | undefined>;
+  /** Keeps the first reply for a key (a concurrent second write is ignored). */
+  putReply(r: IdempotentReply): Promise<void>;
+  /** Drops replies older than `before`; returns how many. */
+  pruneReplies(before: number): Promise<number>;
+}

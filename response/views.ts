@@ -1,0 +1,64 @@
+/** Tasks as the API and the stream show them (response contract): ISO 8601 times, a maps link, district names. */
+import type { Task, TaskDetail, TaskEvent, TaskReport } from './types.js';
+
+export interface TaskView {
+  id: string;
+  alertId: string;
+  unitId: string;
+  unitName: string;
+  unitType: string;
+  title: string;
+  instructions: string;
+  state: Task['state'];
+  required: boolean;
+  acceptBy: string;
+  arriveBy: string;
+  location: { lon: number; lat: number };
+  /** RFC 5870 `geo:` URI: any maps app on a phone opens it. */
+  mapsUrl: string;
+  district: string | null;
+  districtName: { zh: string; en: string } | null;
+  alert: { id: string; kind: string; severity: string; level: string; message: string };
+  replaces: string | null;
+  escalations: number;
+  createdAt: string;
+  updatedAt: string;
+  acceptedAt: string | null;
+  arrivedAt: string | null;
+  doneAt: string | null;
+  verifiedAt: string | null;
+  [key: string]: unknown;
+}
+
+export type TaskEventView = Omit<TaskEvent, 'at' | 'clientAt'> & { at: string; clientAt?: string };
+export type TaskReportView = Omit<TaskReport, 'at'> & { at: string };
+export type TaskDetailView = TaskView & { history: TaskEventView[]; reports: TaskReportView[] };
+
+export type DistrictNames = (code: string) => { zh: string; en: string } | null;
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
+
+export function taskView(t: Task, names: DistrictNames): TaskView {
+  return {
+    id: t.id, alertId: t.alertId, unitId: t.unitId, unitName: t.unitName, unitType: t.unitType, title: t.title, instructions: t.instructions,
+    state: t.state, required: t.required, acceptBy: iso(t.acceptBy), arriveBy: iso(t.arriveBy), location: t.location,
+    mapsUrl: `geo:${t.location.lat},${t.location.lon}`, district: t.district, districtName: t.district === null ? null : names(t.district),
+    alert: { id: t.alert.id, kind: t.alert.kind, severity: t.alert.severity, level: t.alert.level, message: t.alert.message },
+    replaces: t.replaces, escalations: t.escalations, createdAt: iso(t.createdAt), updatedAt: iso(t.updatedAt),
+    acceptedAt: isoOrNull(t.acceptedAt), arrivedAt: isoOrNull(t.arrivedAt), doneAt: isoOrNull(t.doneAt), verifiedAt: isoOrNull(t.verifiedAt),
+  };
+}
+
+export function eventView(e: TaskEvent): TaskEventView {
+  const { at, clientAt, ...rest } = e;
+  return { ...rest, at: iso(at), ...(clientAt !== undefined ? { clientAt: iso(clientAt) } : {}) };
+}
+
+export function reportView(r: TaskReport): TaskReportView {
+  return { ...r, at: iso(r.at) };
+}
+
+export function detailView(t: TaskDetail, names: DistrictNames): TaskDetailView {
+  return { ...taskView(t, names), history: t.history.map(eventView), reports: t.reports.map(reportView) };
+}
