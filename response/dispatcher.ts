@@ -33,7 +33,8 @@ export interface AlertResponse {
   scope: ResponseScope;
   proposal: ProposedTask[];
   tasks: Task[];
-  drone: boolean;
+  /** Whether the plan sends a drone inspection with the tasks (null: it does not). */
+  drone: { planned: true } | null;
 }
 
 export interface DroneOutcome {
@@ -76,7 +77,7 @@ export class Dispatcher {
     const districts = [...new Set([...(a.district ? [a.district] : []), ...a.impactDistricts])].sort();
     const notify = plan?.notify ?? { city: [], district: [] };
     return {
-      alertId: a.id, level: a.level, plan: plan ? { id: plan.id, version: plan.version } : null, drone: plan?.drone ?? false, tasks, proposal,
+      alertId: a.id, level: a.level, plan: plan ? { id: plan.id, version: plan.version } : null, drone: plan?.drone ? { planned: true } : null, tasks, proposal,
       scope: { organisations: [...orgs, ...notify.city, ...notify.district].filter((o, i, all) => all.indexOf(o) === i), districts, notify },
     };
   }
