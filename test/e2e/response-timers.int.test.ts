@@ -56,11 +56,12 @@ describe('response deadlines and reassignment', () => {
 
   it('a declined task goes to the next nearest unit, then to the supervisor when none is left', async () => {
     await addUnit(p, 'sup', 'fire_rescue', near(LICANG, 8));
-    await addUnit(p, 'l1', 'gas_repair', near(LICANG, 0.5), { alertKinds: ['gas'], supervisor: 'sup' });
-    await addUnit(p, 'l2', 'gas_repair', near(LICANG, 1.5), { alertKinds: ['gas'], supervisor: 'sup' });
+    // A type no other test registers: once l1 and l2 have declined, no unit of it is left.
+    await addUnit(p, 'l1', 'heat_company', near(LICANG, 0.5), { supervisor: 'sup' });
+    await addUnit(p, 'l2', 'heat_company', near(LICANG, 1.5), { supervisor: 'sup' });
     const crew = await person(p, 'l1-crew', 'responder', { unit: 'l1' });
     const a = await raiseAlert(p, 'GW-T2', 'gas', LICANG, { ch4_lel: 27 });
-    const d = await api<{ tasks: Task[] }>(p, 'POST', `/api/v1/alerts/${encodeURIComponent(a.id)}/response/dispatch`, { tasks: [{ unitId: 'l1', unitType: 'gas_repair', title: 'Stop the leak', instructions: '', required: true }] });
+    const d = await api<{ tasks: Task[] }>(p, 'POST', `/api/v1/alerts/${encodeURIComponent(a.id)}/response/dispatch`, { tasks: [{ unitId: 'l1', unitType: 'heat_company', title: 'Shut the heat main', instructions: '', required: true }] });
     const t1 = d.body.tasks[0]!;
     expect((await call(p, 'POST', `/api/v1/tasks/${t1.id}/decline`, { reason: 'crew at another leak' }, crew)).status).toBe(200);
     const t2 = await vi.waitFor(async () => (await tasksOf(p, a.id)).find((t) => t.replaces === t1.id) ?? Promise.reject(new Error('no replacement')), { timeout: 10_000 });
