@@ -13,7 +13,7 @@ export type { AlertFacts, AlertsForResponse, DroneInspection, UnitNotifier, Task
 export type { Viewer, Person, MediaCheck } from './desk.js';
 export type { AlertResponse, ResponseScope, DroneOutcome } from './dispatcher.js';
 export { SYSTEM } from './dispatcher.js';
-export { straightLineTravel, haversineM, type TravelTime, type ProposedTask } from './matching.js';
+export { straightLineTravel, type TravelTime, type ProposedTask } from './matching.js';
 export { ChannelNotifier, taskTopic, smsText, type TaskPublisher, type NotifierOptions } from './notifier.js';
 export { EmbeddedSmsGateway, HttpSmsGateway, type SmsGateway, type SentSms } from './sms.js';
 export { defaultPlanPack } from './default-plans.js';

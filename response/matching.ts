@@ -3,8 +3,8 @@
  * travel time that are on duty, able to handle the alert's kind and not at capacity. Travel time comes
  * from the TravelTime port: straight-line distance × a road factor by default, a road network later.
  */
-import type { Plan, Resource, UnitType } from './types.js';
-import type { LonLat } from './types.js';
+import { distanceM } from '../rules-engine/index.js';
+import type { LonLat, Plan, Resource, UnitType } from './types.js';
 
 /** How long a unit needs from one point to another. */
 export interface TravelTime {
@@ -12,16 +12,6 @@ export interface TravelTime {
   seconds(from: LonLat, to: LonLat): number;
   /** Road distance in metres, for display. */
   metres(from: LonLat, to: LonLat): number;
-}
-
-/** Great-circle distance in metres (haversine, mean Earth radius 6,371,008.8 m — IUGG). */
-export function haversineM(a: LonLat, b: LonLat): number {
-  const R = 6_371_008.8;
-  const rad = Math.PI / 180;
-  const dLat = (b.lat - a.lat) * rad;
-  const dLon = (b.lon - a.lon) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
-  return 2 * R * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
 /**
@@ -32,8 +22,8 @@ export function straightLineTravel(opts: { roadFactor?: number; speedKmh?: numbe
   const factor = opts.roadFactor ?? 1.4;
   const mps = ((opts.speedKmh ?? 30) * 1000) / 3600;
   return {
-    metres: (from, to) => haversineM(from, to) * factor,
-    seconds: (from, to) => (haversineM(from, to) * factor) / mps,
+    metres: (from, to) => distanceM(from, to) * factor,
+    seconds: (from, to) => (distanceM(from, to) * factor) / mps,
   };
 }
 

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { defaultPlanPack } from './default-plans.js';
+import { planFor, validatePlan } from './plans.js';
+import { plan } from './testing.js';
+
+describe('response plans', () => {
+  it('ships a valid default pack: six kinds × four levels, deadlines tightening with the level', () => {
+    const pack = defaultPlanPack();
+    expect(pack).toHaveLength(24);
+    for (const p of pack) expect(validatePlan(p), p.id).toEqual({ ok: true, plan: p });
+    const gas = pack.filter((p) => p.kind === 'gas').map((p) => [p.level, p.acceptWithinMin, p.arriveWithinMin]);
+    expect(gas).toEqual([['I', 5, 30], ['II', 10, 45], ['III', 15, 60], ['IV', 30, 120]]);
+    expect(pack.find((p) => p.id === 'elevator-I')!.steps.map((s) => s.unitType)).toEqual(['elevator_maintenance', 'fire_rescue']);
+  });
+
+  it('names an unknown unit type with its path, and reports every problem at once', () => {
+    const { version: _v, updatedAt: _u, updatedBy: _b, ...input } = plan('x');
+    const bad = validatePlan({ ...input, level: 'V', arriveWithinMin: 1, steps: [{ unitType: 'crane', count: 1, title: 't', instructions: '', required: true }] });
+    expect(bad.ok).toBe(false);
+    const errors = bad.ok ? [] : bad.errors;
+    expect(errors).toContainEqual({ path: '/steps/0/unitType', message: expect.stringMatching(/unknown unit type "crane"/) });
+    expect(errors.some((e) => e.path === '/level')).toBe(true);
+    expect(validatePlan({ ...input, acceptWithinMin: 30, arriveWithinMin: 10 })).toEqual({ ok: false, errors: [{ path: '/arriveWithinMin', message: 'must not be shorter than acceptWithinMin' }] });
+  });
+
+  it('picks the rule\'s own plan over the kind\'s, at the alert\'s level', () => {
+    const plans = [plan('gas-I'), plan('gas-II', { level: 'II' }), plan('tunnel-I', { ruleId: 'gas.tunnel' })];
+    expect(planFor(plans, { ruleId: 'gas.ch4', kind: 'gas', level: 'I' })?.id).toBe('gas-I');
+    expect(planFor(plans, { ruleId: 'gas.tunnel', kind: 'gas', level: 'I' })?.id).toBe('tunnel-I');
+    expect(planFor(plans, { ruleId: 'gas.ch4', kind: 'gas', level: 'III' })).toBeUndefined();
+    expect(planFor(plans, { ruleId: 'x', kind: null, level: 'I' })).toBeUndefined();
+  });
+});
