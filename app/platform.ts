@@ -194,8 +194,10 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
     cleanups.push(() => opcua.stop());
     const access = await startAccess({ database, clock, log, metrics, config });
     cleanups.push(async () => access.stop());
-    const response = await startResponse({ database, bus, clock, log, metrics, credentialKey, districts, alerts, drones: true, config, demo: config.demo === 'on', ...(opts.responseNotifyRetryMs ? { notifyRetryMs: opts.responseNotifyRetryMs } : {}) });
+    const response = await startResponse({ database, bus, clock, log, metrics, credentialKey, districts, alerts, drones: true, config, demo: config.demo === 'on', media: media.store, ...(opts.responseNotifyRetryMs ? { notifyRetryMs: opts.responseNotifyRetryMs } : {}) });
     cleanups.push(() => response.stop());
+    // Uploads for a task are checked against the responder's own unit's tasks (response contract).
+    media.http.tasks = { visible: async (id, v) => response.service.desk.visible(id, { ...(v.ownUnitOnly ? { unit: v.unit } : {}), districts: v.scope.districts }) };
     const broker = createBroker({ config, log, bus, clock, directory: registry, sink: writer, metrics, integrations: notifications.integrationDirectory, ...(tls ? { tls } : {}) });
     const mqtt = await broker.listen();
     cleanups.push(() => broker.close());

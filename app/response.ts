@@ -11,13 +11,14 @@ import type { EventBus } from '../kernel/bus.js';
 import type { Clock } from '../kernel/clock.js';
 import type { Config } from '../kernel/config.js';
 import type { Database } from '../kernel/db/index.js';
-import { isAppError } from '../kernel/errors.js';
 import type { Logger } from '../kernel/logger.js';
 import { SecretBox } from '../kernel/secrets.js';
 import { readFile } from 'node:fs/promises';
 import { ChannelNotifier, RESPONSE_SAMPLE_FILE, EmbeddedSmsGateway, HttpSmsGateway, ResponseService, type AlertFacts, type AlertsForResponse, type DroneInspection, type SmsGateway, type TaskPublisher } from '../response/index.js';
 import { applySignal, dispatch as dispatchStep, type Signal } from '../rules-engine/index.js';
 import type { StoredAlert } from '../rules-engine/store/index.js';
+import type { MediaStore } from '../response/index.js';
+import { AppError, isAppError } from '../kernel/errors.js';
 import type { AlertsWiring } from './alerts.js';
 import { responsePort } from './response-http.js';
 
@@ -76,6 +77,18 @@ export function overdueSignal(alertId: string, kind: string, district: string | 
   };
 }
 
+/** Every cited picture must be stored (422 MEDIA_NOT_FOUND, response contract); one uploaded for another task is attached to this one too. */
+function citedMedia(media: MediaStore) {
+  return async (ids: readonly string[], task: { id: string; alertId: string }, by: string): Promise<void> => {
+    const attached = new Set((await media.list({ taskId: task.id })).map((m) => m.id));
+    for (const id of ids) {
+      if (attached.has(id)) continue;
+      if (!(await media.get(id))) throw new AppError('MEDIA_NOT_FOUND', { status: 422, message: `No picture ${id} in the media store: upload it first`, details: { id } });
+      await media.attach(id, { taskId: task.id, alertId: task.alertId, uploadedBy: by });
+    }
+  };
+}
+
 function droneInspection(alerts: AlertsWiring): DroneInspection {
   return {
     dispatch: async (alertId, by) => {
@@ -95,6 +108,8 @@ export async function startResponse(opts: {
   alerts: AlertsWiring; drones: boolean; config: Pick<Config, 'smsGatewayUrl' | 'smsGatewayToken'>; notifyRetryMs?: number[];
   /** Demo start: load the sample resources into an empty store. */
   demo?: boolean;
+  /** The media store: photos a report cites must be in it (and are attached to the task). */
+  media?: MediaStore;
 }): Promise<ResponseWiring> {
   const log = opts.log.child({ module: 'response' });
   const box = new SecretBox(opts.credentialKey, 'unit webhook signing secret');
@@ -108,6 +123,7 @@ export async function startResponse(opts: {
   const service = new ResponseService({
     database: opts.database, bus: opts.bus, clock: opts.clock, log, alerts: alertsPort(opts.alerts, log), notifier, sealer: box, names,
     districtAt: (l) => opts.districts.locate(l.lon, l.lat)?.id ?? null, ...(opts.drones ? { drone: droneInspection(opts.alerts) } : {}),
+    ...(opts.media ? { media: citedMedia(opts.media) } : {}),
   });
   await service.start();
   if (opts.demo && (await service.store.listResources({})).length === 0) {

@@ -132,6 +132,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
       if (deps.media) {
         await api.register(mediaRoutes({ ...deps, media: deps.media }));
         await api.register(uploadRoutes({ ...deps, media: deps.media }));
+      }
       if (deps.response) {
         await add('response', responseRoutes(deps.response));
         await add('response', taskRoutes(deps.response, deps.access));

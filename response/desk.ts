@@ -27,8 +27,8 @@ export interface Person {
 
 export type TaskListener = (task: Task, previous: Task | null) => void;
 
-/** Checks that cited media exist (the media store); throws MEDIA_NOT_FOUND otherwise. */
-export type MediaCheck = (ids: readonly string[], taskId: string, by: string) => Promise<void>;
+/** Checks that cited media exist and attaches them to the task (the media store); throws MEDIA_NOT_FOUND otherwise. */
+export type MediaCheck = (ids: readonly string[], task: { id: string; alertId: string }, by: string) => Promise<void>;
 
 export class TaskDesk {
   /** alert id → ids of its required tasks not yet finished. */
@@ -112,7 +112,7 @@ export class TaskDesk {
   async report(id: string, input: { note?: string; mediaIds?: string[]; position?: LonLat; clientAt?: number }, by: Person, viewer: Viewer): Promise<TaskReport> {
     const t = await this.visible(id, viewer);
     const mediaIds = [...new Set(input.mediaIds ?? [])];
-    if (mediaIds.length > 0 && this.deps.media) await this.deps.media(mediaIds, t.id, by.id);
+    if (mediaIds.length > 0 && this.deps.media) await this.deps.media(mediaIds, t, by.id);
     const r: TaskReport = {
       id: randomUUID(), at: this.deps.clock.now(), by: by.id, byName: by.name, mediaIds,
       ...(input.note ? { note: input.note } : {}), ...(input.position ? { position: input.position } : {}),

@@ -2,7 +2,7 @@
  * Emergency response end to end over HTTP and MQTT (docs/response.md): gas-leak and waterlogging alerts →
  * plan → the nearest units proposed → one-click dispatch → each unit notified through a real webhook
  * receiver, an MQTT integration client and the SMS port → a responder (a person with role responder)
- * accepts and reports → tasks verified → the alert resolves once its condition has cleared; KPIs and the
+ * accepts and reports with a photo (media store) → tasks verified → the alert resolves once its condition has cleared; KPIs and the
  * daily report show the times. Scope, idempotent replays and bad input too.
  */
 import mqtt, { type MqttClient } from 'mqtt';
@@ -14,6 +14,8 @@ import { addUnit, call, near, person, raiseAlert, webhookReceiver } from './resp
 
 interface Task { id: string; unitId: string; state: string; alertId: string; mapsUrl: string; acceptBy: string; required: boolean; replaces: string | null }
 const SHINAN = { lon: 120.38, lat: 36.07 };
+/** A 1×1 PNG (the media store checks the type by content). */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 const LICANG = { lon: 120.42, lat: 36.16 };
 
 describe('emergency response end to end', () => {
@@ -82,14 +84,22 @@ describe('emergency response end to end', () => {
     expect([acc.status, replay.status, replay.body.state]).toEqual([200, 200, 'accepted']);
     expect((await call(p, 'POST', `/api/v1/tasks/${t1.id}/accept`, {}, responder)).body).toMatchObject({ error: { code: 'TASK_STATE_CONFLICT' } });
     for (const state of ['en_route', 'on_site']) expect((await call(p, 'POST', `/api/v1/tasks/${t1.id}/status`, { state }, responder)).status).toBe(200);
-    const rep = await call(p, 'POST', `/api/v1/tasks/${t1.id}/reports`, { note: 'valve closed, venting', position: near(SHINAN, 0.01) }, responder);
+    // A photo from the phone: one-shot upload for the task, then the report cites it.
+    const up = await fetch(`${p.http.url}/api/v1/media?taskId=${t1.id}`, { method: 'POST', headers: { authorization: `Bearer ${responder}`, 'content-type': 'image/png' }, body: PNG });
+    expect(up.status).toBe(201);
+    const mediaId = ((await up.json()) as { id: string }).id;
+    const noPhoto = await call(p, 'POST', `/api/v1/tasks/${t1.id}/reports`, { mediaIds: ['0'.repeat(64)] }, responder);
+    expect(noPhoto).toMatchObject({ status: 422, body: { error: { code: 'MEDIA_NOT_FOUND' } } });
+    const rep = await call(p, 'POST', `/api/v1/tasks/${t1.id}/reports`, { note: 'valve closed, venting', mediaIds: [mediaId], position: near(SHINAN, 0.01) }, responder);
     expect(rep.status).toBe(201);
+    const photos = await api<{ items: { id: string; taskId: string }[] }>(p, 'GET', `/api/v1/tasks/${t1.id}/media`);
+    expect(photos.body.items.map((m) => m.id)).toContain(mediaId);
     expect((await call(p, 'POST', `/api/v1/tasks/${t1.id}/status`, { state: 'done', note: 'below 10 %LEL' }, responder)).status).toBe(200);
     expect((await call(p, 'POST', `/api/v1/tasks/${t1.id}/verify`, {}, responder)).status).toBe(403);
     const detail = await call<{ history: { state: string; byName: string; clientAt?: string }[]; reports: { note: string }[] }>(p, 'GET', `/api/v1/tasks/${t1.id}`, undefined, responder);
     expect(detail.body.history.map((h) => h.state)).toEqual(['dispatched', 'accepted', 'en_route', 'on_site', 'done']);
     expect(detail.body.history[1]).toMatchObject({ byName: 'crew-lead', clientAt: at });
-    expect(detail.body.reports).toMatchObject([{ note: 'valve closed, venting' }]);
+    expect(detail.body.reports).toMatchObject([{ note: 'valve closed, venting', mediaIds: [mediaId] }]);
 
     // Not resolvable by hand while required tasks are open; the condition clearing does not resolve it either.
     expect((await api(p, 'POST', `/api/v1/alerts/${aid}/resolve`, {})).body).toMatchObject({ error: { code: 'ALERT_RESOLVE_BLOCKED' } });
