@@ -164,6 +164,8 @@ describe('e2e: the responder phone and the response panel in chromium', () => {
     await phone.locator('[data-testid=task-detail][data-state=accepted]').waitFor();
     await phone.locator('[data-action=en_route]').click();
     await expect.poll(async () => (await task(taskId)).state, { timeout: 15_000 }).toBe('en_route');
+    // The page, too, has taken the answer in before the phone goes offline (the server's state alone can run ahead of it).
+    await phone.locator('[data-testid=task-detail][data-state=en_route]').waitFor();
 
     await phoneCtx.setOffline(true);
     await phone.locator('[data-action=on_site]').click();
