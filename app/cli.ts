@@ -125,7 +125,7 @@ async function startCommand(args: string[], io: CliIo): Promise<number> {
     // Loaded lazily, and only for the demo: production code never imports the simulators.
     const demoVehicles =
       config.demo === 'on'
-        ? async (homes: Parameters<DemoVehicleFactory>[0], o: { timeScale: number }) => (await import('../simulators/index.js')).startSimDocks(homes, o)
+        ? async (homes: Parameters<DemoVehicleFactory>[0], o: { timeScale: number }) => (await import('../simulators/index.js')).startSimDocks(homes, { ...o, minLinkLossMs: 3000 }) // three heartbeats: see sim docks
         : undefined;
     platform = await startPlatform(config, { log, ...(demoVehicles ? { demoVehicles } : {}) });
   } catch (e) {

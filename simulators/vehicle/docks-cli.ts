@@ -61,7 +61,9 @@ export interface DocksRun {
 
 export async function runSimDocks(o: { count: number; speedup: number; autopilot: 'ardupilot' | 'px4'; prefix: string }): Promise<DocksRun> {
   const homes = await coreDistrictHomes(o.count);
-  const fleet = await startSimDocks(homes.map((h) => h.home), { timeScale: o.speedup, autopilot: o.autopilot });
+  // Lost-link floor of three ground heartbeats (real time): under --speedup the autopilot's 5 s timeout
+  // shrinks below one heartbeat period, and one late heartbeat would trip the failsafe.
+  const fleet = await startSimDocks(homes.map((h) => h.home), { timeScale: o.speedup, autopilot: o.autopilot, minLinkLossMs: 3000 });
   const seq = new Map<string, number>();
   const docks = homes.map((h, i) => {
     const n = (seq.get(h.name) ?? 0) + 1;
