@@ -5,6 +5,7 @@
  * Coordinates are [lat, lon] or [lat, lon, alt] — the reverse of GeoJSON.
  */
 import type { LonLat, LonLatAlt } from '../geo/types.js';
+import { openRing } from '../link/mission-items.js';
 import { fromDegE7, MAV_FRAME, type MissionItem } from '../planner/mission.js';
 
 /** One `SimpleItem`: a MAVLink mission item with its seven params (NaN is written as null). */
@@ -72,10 +73,7 @@ export interface PlanExportInput {
 
 const nullable = (v: number): number | null => (Number.isFinite(v) ? v : null);
 /** GeoJSON-order ring [lon, lat] → QGC polygon [lat, lon], without GeoJSON's closing vertex. */
-const qgcRing = (ring: [number, number][]): [number, number][] => {
-  const open = ring.length > 1 && ring[0]?.[0] === ring[ring.length - 1]?.[0] && ring[0]?.[1] === ring[ring.length - 1]?.[1] ? ring.slice(0, -1) : ring;
-  return open.map(([lon, lat]) => [lat, lon]);
-};
+const qgcRing = (ring: [number, number][]): [number, number][] => openRing(ring).map(([lon, lat]) => [lat, lon]);
 
 function simpleItem(i: MissionItem): QgcSimpleItem {
   const positioned = POSITION_FRAMES.has(i.frame);
