@@ -111,7 +111,10 @@ export function wireDroneEvidence(o: DroneEvidenceOptions): () => void {
   const offs = [
     o.bus.on('missionChanged', (c) => {
       if (c.alertId) missions.set(c.missionId, { alertId: c.alertId, kind: c.kind });
-      if (['completed', 'aborted', 'failed', 'refused'].includes(c.to)) setTimeout(() => missions.delete(c.missionId), 600_000).unref();
+      if (['completed', 'aborted', 'failed', 'refused'].includes(c.to)) setTimeout(() => {
+        missions.delete(c.missionId);
+        arrived.delete(c.missionId);
+      }, 600_000).unref();
     }),
     o.bus.on('droneState', (s) => {
       const m = s.missionId ? missions.get(s.missionId) : undefined;
