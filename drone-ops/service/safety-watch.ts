@@ -130,10 +130,6 @@ export class SafetyWatch {
     if (position.altM > 5 && !insideIntent(f, position)) await contingencies.strayed(f, at);
   }
 
-  /**
-   * Re-reads the airspace and re-checks every flight's way ahead against it (a zone declared at any time
-   * counts from then on); when the zones changed, every flight's on-board fence is updated too.
-   */
   /** The airspace changed: re-check every flight now (or right after the check under way). */
   recheckNow(): Promise<void> {
     this.pollAgain = this.polling;
@@ -153,6 +149,10 @@ export class SafetyWatch {
     }
   }
 
+  /**
+   * Re-reads the airspace and re-checks every flight's way ahead against it (a zone declared at any time
+   * counts from then on); when the zones changed, every flight's on-board fence is updated too.
+   */
   private async pollOnce(): Promise<void> {
     const read = await this.opts.airspace();
     const key = JSON.stringify([read.ceilingM, read.noFlyZones.map((z) => [z.id, z.footprint, z.floorM, z.ceilingM, z.windows ?? null])]);
