@@ -48,11 +48,16 @@ describe('fetchImage', () => {
       if (req.url === '/ok') return void res.end(Buffer.from('picture'));
       if (req.url === '/redirect') return void res.writeHead(302, { location: 'http://169.254.169.254/' }).end();
       if (req.url === '/big') return void res.end(Buffer.alloc(2048));
+      // No content-length (chunked): the limit must hold while reading, not only on the declared size.
+      if (req.url === '/big-chunked') {
+        res.write(Buffer.alloc(700));
+        return void res.end(Buffer.alloc(700));
+      }
       if (req.url === '/slow') return; // never answers
       res.writeHead(404).end();
     });
     expect((await fetchImage(new URL(`${base}/ok`), 5_000, 1024)).toString()).toBe('picture');
-    for (const [path, why] of [['/redirect', /HTTP 302/], ['/missing', /HTTP 404/], ['/big', /media limit/], ['/slow', /no answer within 200 ms/]] as const) {
+    for (const [path, why] of [['/redirect', /HTTP 302/], ['/missing', /HTTP 404/], ['/big', /media limit/], ['/big-chunked', /media limit/], ['/slow', /no answer within 200 ms/]] as const) {
       const e = await fetchImage(new URL(`${base}${path}`), path === '/slow' ? 200 : 5_000, 1024).catch((err: unknown) => err);
       expect(codeOf(e), path).toBe('CAMERA_FETCH_FAILED');
       expect((e as Error).message).toMatch(why);
