@@ -9,12 +9,15 @@
  * A refused or failed fetch is a named error, a log line and a counter; the mission goes on.
  */
 import { basename } from 'node:path';
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { Counter, type Registry } from 'prom-client';
 import { FIRST_ROUTE_SEQ } from '../drone-ops/index.js';
 import type { EventBus } from '../kernel/bus.js';
 import { AppError, isAppError } from '../kernel/errors.js';
 import type { DroneImage } from '../kernel/events.js';
 import type { Logger } from '../kernel/logger.js';
+import { readLimited } from '../http/routes/media.js';
 import type { MediaStore } from '../response/index.js';
 import type { Timeline } from './media.js';
 
@@ -59,23 +62,14 @@ export async function fetchImage(url: URL, timeoutMs: number, maxBytes: number):
     await res.body?.cancel();
     throw fail(`HTTP ${res.status}`);
   }
-  if (Number(res.headers.get('content-length') ?? 0) > maxBytes) {
-    await res.body.cancel();
-    throw fail(`larger than the media limit of ${maxBytes} bytes`);
-  }
-  const parts: Buffer[] = [];
-  let n = 0;
+  const body = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
+  const declared = res.headers.get('content-length');
   try {
-    for await (const chunk of res.body) {
-      n += (chunk as Uint8Array).length;
-      if (n > maxBytes) throw fail(`larger than the media limit of ${maxBytes} bytes`);
-      parts.push(Buffer.from(chunk as Uint8Array));
-    }
+    return await readLimited(body, declared === null ? undefined : Number(declared), maxBytes);
   } catch (err) {
-    if (isAppError(err)) throw err;
-    throw fail('the transfer broke off', err);
+    body.destroy();
+    throw isAppError(err) && err.code === 'MEDIA_TOO_LARGE' ? fail(`larger than the media limit of ${maxBytes} bytes`) : fail('the transfer broke off', err);
   }
-  return Buffer.concat(parts);
 }
 
 export function wireDroneEvidence(o: DroneEvidenceOptions): () => void {
