@@ -1,30 +1,7 @@
-/** Helpers for the response end-to-end tests: a real webhook receiver, people with roles, units near a site. */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+/** Helpers for the response end-to-end tests: people with roles, units near a site, alerts raised by a device. */
 import { vi } from 'vitest';
 import type { Platform } from '../../app/platform.js';
 import { api, connectDevice, TOKEN } from './helpers.js';
-
-export interface Received {
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-/** A local HTTP server that records every POST (a unit's dispatch system). */
-export async function webhookReceiver(): Promise<{ url: string; got: Received[]; close(): Promise<void> }> {
-  const got: Received[] = [];
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
-    req.on('end', () => {
-      got.push({ headers: req.headers, body });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/tasks`, got, close: () => new Promise((r) => server.close(() => r())) };
-}
 
 /** A person with a role, signed in; returns a personal token for Bearer calls. */
 export async function person(p: Platform, username: string, role: string, extra: Record<string, unknown> = {}): Promise<string> {
