@@ -1,11 +1,24 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { migrate } from '../kernel/db/index.js';
 import { isAppError } from '../kernel/errors.js';
+import type { TestDatabase } from '../test/servers/databases.js';
+import { responseMigrations } from './migrations.js';
 import type { ResponseStore } from './store.js';
+import { KyselyResponseStore } from './store.kysely.js';
 import { event, plan, T0, task, unit } from './testing.js';
 
 export interface ResponseStoreHarness {
   store: ResponseStore;
   close(): Promise<void>;
+}
+
+/** The Kysely adapter over a fresh database (test/servers/databases.ts). */
+export function kyselyResponseHarness(fresh: () => Promise<TestDatabase>): () => Promise<ResponseStoreHarness> {
+  return async () => {
+    const t = await fresh();
+    await migrate(t.db, responseMigrations);
+    return { store: new KyselyResponseStore(t.db), close: () => t.cleanup() };
+  };
 }
 
 /** The ResponseStore conformance suite (style.md): every adapter's test file calls it. */

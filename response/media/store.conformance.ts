@@ -1,8 +1,15 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ManualClock } from '../../kernel/clock.js';
+import { ManualClock } from '../../kernel/clock.js';
+import { migrate } from '../../kernel/db/index.js';
 import { isAppError } from '../../kernel/errors.js';
-import { sha256Hex } from './blobs.js';
+import type { TestDatabase } from '../../test/servers/databases.js';
+import { FileBlobs, sha256Hex } from './blobs.js';
+import { mediaMigrations } from './migrations.js';
 import type { MediaStore } from './port.js';
+import { KyselyMediaStore } from './store.kysely.js';
 import { sampleJpegHeader, samplePng, sampleWebpHeader } from './testing.js';
 
 export interface MediaStoreHarness {
@@ -15,6 +22,26 @@ export interface MediaStoreHarness {
 
 /** Past 2^32 ms: BIGINT columns must come back as exact numbers. */
 export const MEDIA_T0 = 1_760_000_000_000;
+
+/** The Kysely adapter over a fresh database (test/servers/databases.ts) and a temporary blob directory. */
+export function kyselyMediaHarness(fresh: () => Promise<TestDatabase>): () => Promise<MediaStoreHarness> {
+  return async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cb-media-'));
+    const t = await fresh();
+    await migrate(t.db, mediaMigrations);
+    const clock = new ManualClock(MEDIA_T0);
+    const maxBytes = 4096;
+    return {
+      store: new KyselyMediaStore(t.db, new FileBlobs(dir), { maxBytes, clock }),
+      clock,
+      maxBytes,
+      close: async () => {
+        await t.cleanup();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  };
+}
 
 const codeOf = (e: unknown): string | undefined => (isAppError(e) ? e.code : undefined);
 
