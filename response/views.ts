@@ -1,34 +1,17 @@
 /** Tasks as the API and the stream show them (response contract): ISO 8601 times, a maps link, district names. */
-import type { Task, TaskDetail, TaskEvent, TaskReport } from './types.js';
+import type { Task, TaskAlert, TaskDetail, TaskEvent, TaskReport } from './types.js';
 
-export interface TaskView {
-  id: string;
-  alertId: string;
-  unitId: string;
-  unitName: string;
-  unitType: string;
-  title: string;
-  instructions: string;
-  state: Task['state'];
-  required: boolean;
-  acceptBy: string;
-  arriveBy: string;
-  location: { lon: number; lat: number };
+type Times = 'acceptBy' | 'arriveBy' | 'createdAt' | 'updatedAt';
+type MaybeTimes = 'acceptedAt' | 'arrivedAt' | 'doneAt' | 'verifiedAt';
+
+/** A Task as shown: times as ISO 8601, a maps link and the district's names; no plan reference. */
+export type TaskView = Omit<Task, Times | MaybeTimes | 'planId' | 'planVersion' | 'alert'> & Record<Times, string> & Record<MaybeTimes, string | null> & {
   /** RFC 5870 `geo:` URI: any maps app on a phone opens it. */
   mapsUrl: string;
-  district: string | null;
   districtName: { zh: string; en: string } | null;
-  alert: { id: string; kind: string; severity: string; level: string; message: string };
-  replaces: string | null;
-  escalations: number;
-  createdAt: string;
-  updatedAt: string;
-  acceptedAt: string | null;
-  arrivedAt: string | null;
-  doneAt: string | null;
-  verifiedAt: string | null;
+  alert: Omit<TaskAlert, 'openedAt'>;
   [key: string]: unknown;
-}
+};
 
 export type TaskEventView = Omit<TaskEvent, 'at' | 'clientAt'> & { at: string; clientAt?: string };
 export type TaskReportView = Omit<TaskReport, 'at'> & { at: string };
