@@ -100,6 +100,9 @@ export class SecretBox {
     return stored.startsWith(SEALED_PREFIX);
   }
 
+  /** A SQL LIKE pattern matching sealed values (the prefix has no `%` or `_`), for selecting the others. */
+  static readonly sealedLike = `${SEALED_PREFIX}%`;
+
   seal(plaintext: string): string {
     const iv = randomBytes(IV_BYTES);
     const c = createCipheriv('aes-256-gcm', this.key, iv);

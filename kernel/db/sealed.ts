@@ -3,9 +3,9 @@ import { SecretBox } from '../secrets.js';
 
 /**
  * Encrypts, in place, the values of `column` that earlier versions stored in clear (docs/security.md
- * "Secrets at rest"). Idempotent: sealed values and NULLs are left alone; each update is conditional on the
- * clear value still being there, so two processes migrating at once seal every row once. Returns how many
- * rows it sealed.
+ * "Secrets at rest"). Idempotent: sealed values and NULLs are left alone (only the clear rows are read, so a
+ * start with nothing to seal reads nothing); each update is conditional on the clear value still being there,
+ * so two processes migrating at once seal every row once. Returns how many rows it sealed.
  */
 export async function sealLegacyColumn(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one helper for every table with a sealed column
@@ -15,7 +15,7 @@ export async function sealLegacyColumn(
   column: string,
   box: SecretBox,
 ): Promise<number> {
-  const rows = (await db.selectFrom(table).select([idColumn, column]).execute()) as Record<string, unknown>[];
+  const rows = (await db.selectFrom(table).select([idColumn, column]).where(column, 'not like', SecretBox.sealedLike).execute()) as Record<string, unknown>[];
   let sealed = 0;
   for (const r of rows) {
     const value = r[column];
