@@ -38,10 +38,10 @@ function cell(v: unknown): string | number | boolean | null {
 }
 
 /** Pages of a paged list until `total` is reached. */
-export async function* pagesOf(list: (limit: number, offset: number) => Promise<{ items: Row[]; total: number }>): AsyncGenerator<Row[]> {
+export async function* pagesOf<T extends object>(list: (limit: number, offset: number) => Promise<{ items: T[]; total: number }>): AsyncGenerator<Row[]> {
   for (let offset = 0; ; offset += CSV_PAGE) {
     const page = await list(CSV_PAGE, offset);
-    if (page.items.length > 0) yield page.items;
+    if (page.items.length > 0) yield page.items as Row[];
     if (page.items.length < CSV_PAGE || offset + CSV_PAGE >= page.total) return;
   }
 }

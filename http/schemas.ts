@@ -4,6 +4,7 @@
  * and the OpenAPI document.
  */
 import { FormatParam } from './geojson.js';
+import { Limit, Offset } from './page.js';
 import { Type, type TSchema } from '@sinclair/typebox';
 
 // MQTT topic segment rules: an id becomes `devices/{id}/...`, so no `/`, `+`, `#` or whitespace.
@@ -96,8 +97,8 @@ export const DeviceListQuery = Type.Object({
   kind: Type.Optional(Text(32)),
   district: Type.Optional(Text(64)),
   online: Type.Optional(Type.Boolean()),
-  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
-  offset: Type.Integer({ minimum: 0, default: 0 }),
+  limit: Limit,
+  offset: Offset,
   format: FormatParam,
 });
 

@@ -7,6 +7,7 @@ import { errorResponses } from '../schemas.js';
 import { ALERT_COLUMNS } from '../csv-columns.js';
 import { pagesOf, sendCsv, wantsCsv } from '../csv.js';
 import { alertFeatures, FormatParam, sendGeoJson } from '../geojson.js';
+import { Limit, Offset } from '../page.js';
 import { parseTime } from '../query.js';
 import { actorOf, alertsIn, scopeOf } from '../scope.js';
 
@@ -42,8 +43,8 @@ const ListQuery = Type.Object({
   deviceId: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
   from: Time('Seen at or after'),
   to: Time('First seen before'),
-  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
-  offset: Type.Integer({ minimum: 0, default: 0 }),
+  limit: Limit,
+  offset: Offset,
   format: FormatParam,
 });
 
@@ -99,8 +100,8 @@ export function alertRoutes(alerts: AlertsPort) {
         const from = time(q.from, 'from');
         const to = time(q.to, 'to');
         const scoped = alertsIn(alerts, scopeOf(req));
-        if (wantsCsv(req)) return sendCsv(req, reply, 'alerts.csv', ALERT_COLUMNS, pagesOf(async (limit, offset) => (await scoped.list({ ...q, from, to, limit, offset })) as unknown as { items: Record<string, unknown>[]; total: number }));
-        const page = { ...(await alertsIn(alerts, scopeOf(req)).list({ ...q, from, to })), limit: q.limit, offset: q.offset };
+        if (wantsCsv(req)) return sendCsv(req, reply, 'alerts.csv', ALERT_COLUMNS, pagesOf((limit, offset) => scoped.list({ ...q, from, to, limit, offset })));
+        const page = { ...(await scoped.list({ ...q, from, to })), limit: q.limit, offset: q.offset };
         return sendGeoJson(req, reply, page.items as unknown as Record<string, unknown>[], alertFeatures, page) ? reply : page;
       },
     );

@@ -58,7 +58,7 @@ function createAndList(app: FastifyInstance, devices: DevicesPort): void {
     },
     async (req, reply) => {
       const scoped = devicesIn(devices, scopeOf(req));
-      if (wantsCsv(req)) return sendCsv(req, reply, 'devices.csv', DEVICE_COLUMNS, pagesOf(async (limit, offset) => (await scoped.list({ ...req.query, limit, offset })) as unknown as { items: Record<string, unknown>[]; total: number }));
+      if (wantsCsv(req)) return sendCsv(req, reply, 'devices.csv', DEVICE_COLUMNS, pagesOf((limit, offset) => scoped.list({ ...req.query, limit, offset })));
       const page = { ...(await scoped.list(req.query)), limit: req.query.limit, offset: req.query.offset };
       return sendGeoJson(req, reply, page.items as unknown as Record<string, unknown>[], (d) => pointFeature(d, 'location'), page) ? reply : page;
     },

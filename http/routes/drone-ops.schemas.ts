@@ -5,6 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { FormatParam } from '../geojson.js';
+import { Limit, Offset } from '../page.js';
 
 const Num = Type.Number();
 const Position = Type.Array(Num, { minItems: 2, maxItems: 3 });
@@ -122,8 +123,8 @@ export const MissionQuery = Type.Object({
   status: Type.Optional(Type.String({ description: 'comma-separated statuses' })),
   dockId: Type.Optional(Type.String()),
   patrolId: Type.Optional(Type.String()),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  limit: Type.Optional(Limit),
+  offset: Type.Optional(Offset),
   format: FormatParam,
 });
 export const IdParam = Type.Object({ id: Id });
