@@ -60,6 +60,9 @@ describe('CSV export', () => {
     const d = await csv('/devices?kind=gas&format=csv');
     expect(d.lines).toHaveLength(2);
     expect(d.lines[1]).toMatch(/^g1,gas,,370202,120\.38,36\.07,/);
+    // A name a spreadsheet would run as a formula is defused, as in the audit export (OWASP CSV injection).
+    expect((await app.inject({ method: 'POST', url: '/api/v1/devices', headers: AUTH, payload: { id: 'g2', kind: 'gas', name: '=HYPERLINK("x")', location: { lon: 120.38, lat: 36.07 } } })).statusCode).toBe(201);
+    expect((await csv('/devices?kind=gas&format=csv')).lines[2]).toMatch(/^g2,gas,"'=HYPERLINK\(""x""\)",370202,/);
     await app.inject({ method: 'POST', url: '/api/v1/docks', headers: AUTH, payload: { id: 'd1', location: ll(0, 0) } });
     await app.inject({ method: 'POST', url: '/api/v1/drones', headers: AUTH, payload: { id: 'u1', typeId: DEFAULT_DRONE_TYPE.id, dockId: 'd1' } });
     const path = { type: 'LineString', coordinates: [[ll(100, 0).lon, ll(100, 0).lat, 50]] };

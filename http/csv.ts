@@ -31,10 +31,13 @@ const get = (r: Row, path: string): unknown => path.split('.').reduce<unknown>((
 export const col = (header: string, path = header): Column => ({ header, value: (r) => get(r, path) });
 export const timeCols = (header: string, path = header): Column[] => [col(header, path), { header: `${header}Iso`, value: (r) => { const v = get(r, path); return typeof v === 'number' ? cityIso(v) : null; } }];
 
+/** A text cell starting with = + - @ tab or CR gets a leading `'`, so a spreadsheet never runs it as a formula (OWASP CSV injection). */
+export const defuseFormula = (s: string): string => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s);
+
 function cell(v: unknown): string | number | boolean | null {
   if (v === undefined || v === null) return null;
   if (typeof v === 'object') return JSON.stringify(v);
-  return v as string | number | boolean;
+  return typeof v === 'string' ? defuseFormula(v) : (v as number | boolean);
 }
 
 /** Pages of a paged list until `total` is reached. */

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { AuditEntry } from '../../kernel/people.js';
 import type { AccessPort } from '../access-port.js';
+import { defuseFormula } from '../csv.js';
 import { errorResponses } from '../schemas.js';
 import { parseTime } from '../query.js';
 
@@ -97,10 +98,9 @@ function tokens(app: FastifyInstance, access: AccessPort): void {
 
 const CSV_COLUMNS = ['at', 'actor', 'via', 'role', 'method', 'route', 'targets', 'ip', 'status', 'detail'] as const;
 
-/** RFC 4180 quoting; a leading = + - @ is defused so a spreadsheet never runs a cell (OWASP CSV injection). */
+/** RFC 4180 quoting; formulas defused as in every CSV export (csv.ts). */
 function cell(v: unknown): string {
-  let s = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  const s = defuseFormula(v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
