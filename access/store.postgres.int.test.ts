@@ -1,20 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { createDatabase, migrate } from '../kernel/db/index.js';
+import { migrate } from '../kernel/db/index.js';
+import { freshPostgresDatabase } from '../test/servers/databases.js';
 import { accessMigrations } from './migrations.js';
 import { describeAccessStore } from './store.conformance.js';
 import { KyselyAccessStore } from './store.kysely.js';
 
-// Isolation by namespace (style.md): a fresh schema per test, dropped afterwards.
+// Isolation by namespace (style.md): a fresh schema per test, dropped afterwards (test/servers/databases.ts).
 describeAccessStore('Kysely on PostgreSQL', async () => {
-  const schema = `access_${randomBytes(6).toString('hex')}`;
-  const database = await createDatabase({ url: inject('postgresUrl'), schema, poolMax: 4 });
+  const { db: database, cleanup } = await freshPostgresDatabase(inject('postgresUrl'), 'access', 4);
   await migrate(database, accessMigrations);
-  return {
-    store: new KyselyAccessStore(database),
-    close: async () => {
-      await database.db.schema.dropSchema(schema).cascade().execute();
-      await database.close();
-    },
-  };
+  return { store: new KyselyAccessStore(database), close: cleanup };
 });

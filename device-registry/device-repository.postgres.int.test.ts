@@ -1,20 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { createDatabase, migrate } from '../kernel/db/index.js';
+import { migrate } from '../kernel/db/index.js';
+import { freshPostgresDatabase } from '../test/servers/databases.js';
 import { describeDeviceRepository } from './device-repository.conformance.js';
 import { KyselyDeviceRepository } from './device-repository.kysely.js';
 import { registryMigrations } from './migrations.js';
 
-// Isolation by namespace (style.md): a fresh schema per test, dropped afterwards.
+// Isolation by namespace (style.md): a fresh schema per test, dropped afterwards (test/servers/databases.ts).
 describeDeviceRepository('Kysely on PostgreSQL', async () => {
-  const schema = `reg_${randomBytes(6).toString('hex')}`;
-  const database = await createDatabase({ url: inject('postgresUrl'), schema, poolMax: 4 });
+  const { db: database, cleanup } = await freshPostgresDatabase(inject('postgresUrl'), 'reg', 4);
   await migrate(database, registryMigrations);
-  return {
-    repo: new KyselyDeviceRepository(database),
-    close: async () => {
-      await database.db.schema.dropSchema(schema).cascade().execute();
-      await database.close();
-    },
-  };
+  return { repo: new KyselyDeviceRepository(database), close: cleanup };
 });

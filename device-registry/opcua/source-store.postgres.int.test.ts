@@ -1,19 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { createDatabase, migrate } from '../../kernel/db/index.js';
+import { migrate } from '../../kernel/db/index.js';
+import { freshPostgresDatabase } from '../../test/servers/databases.js';
 import { describeOpcuaSourceStore } from './source-store.conformance.js';
 import { KyselyOpcuaSourceStore, opcuaMigrations } from './source-store.js';
 
-// Isolation by namespace (style.md): a fresh schema per test, dropped afterwards.
+// Isolation by namespace (style.md): a fresh schema per test, dropped afterwards (test/servers/databases.ts).
 describeOpcuaSourceStore('Kysely on PostgreSQL', async () => {
-  const schema = `opcua_${randomBytes(6).toString('hex')}`;
-  const database = await createDatabase({ url: inject('postgresUrl'), schema, poolMax: 2 });
+  const { db: database, cleanup } = await freshPostgresDatabase(inject('postgresUrl'), 'opcua');
   await migrate(database, opcuaMigrations);
-  return {
-    store: new KyselyOpcuaSourceStore(database),
-    close: async () => {
-      await database.db.schema.dropSchema(schema).cascade().execute();
-      await database.close();
-    },
-  };
+  return { store: new KyselyOpcuaSourceStore(database), close: cleanup };
 });

@@ -26,9 +26,9 @@ export async function freshSqliteDatabase(): Promise<TestDatabase> {
   };
 }
 
-export async function freshPostgresDatabase(url: string, prefix: string): Promise<TestDatabase> {
+export async function freshPostgresDatabase(url: string, prefix: string, poolMax = 2): Promise<TestDatabase> {
   const schema = `${prefix}_${randomBytes(6).toString('hex')}`;
-  const db = await createDatabase({ url, schema, poolMax: 2 });
+  const db = await createDatabase({ url, schema, poolMax });
   return {
     db,
     cleanup: async () => {
