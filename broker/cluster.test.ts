@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../kernel/config.js';
-import { redisOptions } from './cluster.js';
 
 describe('broker cluster configuration', () => {
   it('is off by default and reads CITYBRAIN_MQTT_CLUSTER=on|off', () => {
@@ -30,10 +29,5 @@ describe('broker cluster configuration', () => {
   it('wants the credential key as 64 hex characters', () => {
     expect(() => loadConfig({ CITYBRAIN_CREDENTIAL_KEY: 'short' })).toThrow(/CITYBRAIN_CREDENTIAL_KEY: must be 64 hex/);
     expect(loadConfig({ CITYBRAIN_CREDENTIAL_KEY: 'AB'.repeat(32) }).credentialKey).toBe('AB'.repeat(32));
-  });
-
-  it('turns a Redis URL into ioredis options', () => {
-    expect(redisOptions('redis://u:p%40ss@10.0.0.1:6380/2')).toEqual({ host: '10.0.0.1', port: 6380, username: 'u', password: 'p@ss', db: 2 });
-    expect(redisOptions('rediss://h')).toEqual({ host: 'h', port: 6379, db: 0, tls: {} });
   });
 });

@@ -25,8 +25,6 @@ import type { CommandReply } from '../firmware-contracts/index.js';
 import { AppError } from '../kernel/errors.js';
 import { clusterKeys, startLease } from './cluster-lease.js';
 
-export { clusterKeys };
-
 /** What one node sends another (or all) over Redis. */
 export type ClusterMessage =
   | { t: 'cmd'; origin: string; id: string; deviceId: string; name: string; params: Record<string, unknown>; timeoutMs: number }
@@ -71,20 +69,6 @@ export interface ClusterOptions {
   onError: (err: unknown, op: string) => void;
 }
 
-/** ioredis options from a `redis:` / `rediss:` URL. */
-export function redisOptions(url: string): Record<string, unknown> {
-  const u = new URL(url);
-  const db = Number(u.pathname.replace(/^\//, '') || '0');
-  return {
-    host: u.hostname,
-    port: Number(u.port || '6379'),
-    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
-    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
-    ...(Number.isInteger(db) ? { db } : {}),
-    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
-  };
-}
-
 // Atomic per device, O(1): set the holder, move the device between node sets, return the previous holder.
 const CLAIM = `
 local old = redis.call('HGET', KEYS[1], ARGV[1])
@@ -102,17 +86,12 @@ if not node then return false end
 if redis.call('EXISTS', ARGV[2] .. node) == 1 then return node end
 return false`;
 
-export interface ClusterRedis {
-  pub: Redis;
-  sub: Redis;
-}
-
 /** Builds the link of one broker node. Connections open lazily; `start` waits for them. */
 export function createClusterLink(o: ClusterOptions): ClusterLink {
   const nodeId = randomUUID();
   const k = clusterKeys(o.prefix);
-  const options = { ...redisOptions(o.redisUrl), lazyConnect: true, maxRetriesPerRequest: 3 };
-  const redis: ClusterRedis = { pub: new Redis(options), sub: new Redis(options) };
+  const options = { lazyConnect: true, maxRetriesPerRequest: 3 };
+  const redis = { pub: new Redis(o.redisUrl, options), sub: new Redis(o.redisUrl, options) };
   const warn = (op: string) => (err: unknown) => o.onError(err, op);
   redis.pub.on('error', warn('redis connection'));
   redis.sub.on('error', warn('redis subscription'));
