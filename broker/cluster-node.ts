@@ -72,6 +72,12 @@ function commandForHere(ctx: BrokerContext, broker: Aedes, link: ClusterLink, m:
   );
 }
 
+/** CONTRACT_VIOLATION when the command or its params break the kind's contract, else undefined. */
+function contractError(kind: string, name: string, params: Record<string, unknown>): AppError | undefined {
+  const violations = validateCommand(kind, name, params);
+  return violations.length > 0 ? new AppError('CONTRACT_VIOLATION', { message: `Command ${name} is not valid for a ${kind} device`, details: { violations } }) : undefined;
+}
+
 /** Sends a command to a device with a session on this node (validated against its kind's contract). */
 export function localCommand(
   ctx: BrokerContext,
@@ -85,11 +91,8 @@ export function localCommand(
   const client = ctx.live.get(deviceId);
   const s = client ? ctx.sessions.get(client) : undefined;
   if (!s) return Promise.reject(offline(deviceId));
-  const kind = ctx.directory.lookup(deviceId)?.kind ?? s.device.kind;
-  const violations = validateCommand(kind, name, params);
-  if (violations.length > 0) {
-    return Promise.reject(new AppError('CONTRACT_VIOLATION', { message: `Command ${name} is not valid for a ${kind} device`, details: { violations } }));
-  }
+  const invalid = contractError(ctx.directory.lookup(deviceId)?.kind ?? s.device.kind, name, params);
+  if (invalid) return Promise.reject(invalid);
   const { id, reply } = ctx.commands.start(deviceId, name, timeoutMs, correlationId);
   const packet = { cmd: 'publish', topic: topics.command(deviceId, name), payload: Buffer.from(JSON.stringify({ id, params })), qos: 1, retain: false, dup: false } as const;
   broker.publish(packet as PublishPacket, (err) => {
@@ -104,10 +107,8 @@ export function localCommand(
  */
 export async function sendCommand(ctx: BrokerContext, broker: Aedes, deviceId: string, name: string, params: Record<string, unknown>, timeoutMs: number): Promise<CommandReply> {
   const kind = ctx.directory.lookup(deviceId)?.kind;
-  if (kind) {
-    const violations = validateCommand(kind, name, params);
-    if (violations.length > 0) throw new AppError('CONTRACT_VIOLATION', { message: `Command ${name} is not valid for a ${kind} device`, details: { violations } });
-  }
+  const invalid = kind && contractError(kind, name, params);
+  if (invalid) throw invalid;
   if (ctx.live.has(deviceId) || !ctx.cluster) return localCommand(ctx, broker, deviceId, name, params, timeoutMs);
   const link = ctx.cluster;
   const holder = await link.holder(deviceId);
