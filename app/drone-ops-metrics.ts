@@ -7,10 +7,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { JobScheduler } from '../drone-ops/scheduler/index.js';
 import type { PatrolFiring, Reconciled } from '../drone-ops/service/index.js';
 import type { EventBus } from '../kernel/bus.js';
-
-function metric<T>(registry: Registry, name: string, make: () => T): T {
-  return (registry.getSingleMetric(name) as T | undefined) ?? make();
-}
+import { metricOnce } from '../kernel/metrics.js';
 
 export interface DroneOpsMetrics {
   patrolFired(e: PatrolFiring): void;
@@ -20,11 +17,11 @@ export interface DroneOpsMetrics {
 }
 
 export function droneOpsMetrics(registry: Registry): DroneOpsMetrics {
-  const firings = metric(registry, 'citybrain_drone_patrol_firings_total', () => new Counter({ name: 'citybrain_drone_patrol_firings_total', help: 'Patrol firings by outcome (scheduled, refused, failed) and reason', labelNames: ['outcome', 'reason'] as const, registers: [registry] }));
-  const refused = metric(registry, 'citybrain_drone_missions_refused_total', () => new Counter({ name: 'citybrain_drone_missions_refused_total', help: 'Missions that ended refused (could not be scheduled), by kind', labelNames: ['kind'] as const, registers: [registry] }));
-  const up = metric(registry, 'citybrain_drone_scheduler_up', () => new Gauge({ name: 'citybrain_drone_scheduler_up', help: '1 when the job scheduler can take and run jobs; 0 while its Redis is down or not durable', registers: [registry] }));
-  const down = metric(registry, 'citybrain_drone_scheduler_unavailable_total', () => new Counter({ name: 'citybrain_drone_scheduler_unavailable_total', help: 'Times the scheduler became unavailable, by code (SCHEDULER_UNAVAILABLE, REDIS_NOT_DURABLE)', labelNames: ['code'] as const, registers: [registry] }));
-  const rebuilt = metric(registry, 'citybrain_drone_schedules_rebuilt_total', () => new Counter({ name: 'citybrain_drone_schedules_rebuilt_total', help: 'Schedules, launch jobs and intents rebuilt from the store (or orphans removed), by what', labelNames: ['what'] as const, registers: [registry] }));
+  const firings = metricOnce(registry, 'citybrain_drone_patrol_firings_total', () => new Counter({ name: 'citybrain_drone_patrol_firings_total', help: 'Patrol firings by outcome (scheduled, refused, failed) and reason', labelNames: ['outcome', 'reason'] as const, registers: [registry] }));
+  const refused = metricOnce(registry, 'citybrain_drone_missions_refused_total', () => new Counter({ name: 'citybrain_drone_missions_refused_total', help: 'Missions that ended refused (could not be scheduled), by kind', labelNames: ['kind'] as const, registers: [registry] }));
+  const up = metricOnce(registry, 'citybrain_drone_scheduler_up', () => new Gauge({ name: 'citybrain_drone_scheduler_up', help: '1 when the job scheduler can take and run jobs; 0 while its Redis is down or not durable', registers: [registry] }));
+  const down = metricOnce(registry, 'citybrain_drone_scheduler_unavailable_total', () => new Counter({ name: 'citybrain_drone_scheduler_unavailable_total', help: 'Times the scheduler became unavailable, by code (SCHEDULER_UNAVAILABLE, REDIS_NOT_DURABLE)', labelNames: ['code'] as const, registers: [registry] }));
+  const rebuilt = metricOnce(registry, 'citybrain_drone_schedules_rebuilt_total', () => new Counter({ name: 'citybrain_drone_schedules_rebuilt_total', help: 'Schedules, launch jobs and intents rebuilt from the store (or orphans removed), by what', labelNames: ['what'] as const, registers: [registry] }));
   return {
     patrolFired: (e) => {
       // Refusal reasons are a closed set; failure reasons are free text, so only LATE keeps its name.

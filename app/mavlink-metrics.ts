@@ -6,10 +6,7 @@
 import { Counter, type Registry } from 'prom-client';
 import type { MavlinkDroneLink, VehicleLink } from '../drone-ops/mavlink/index.js';
 import type { Logger } from '../kernel/logger.js';
-
-function metric<T>(registry: Registry, name: string, make: () => T): T {
-  return (registry.getSingleMetric(name) as T | undefined) ?? make();
-}
+import { metricOnce } from '../kernel/metrics.js';
 
 /** Rejections logged per link: the first, then every 100th (a replay flood must not flood the log). */
 const LOG_EVERY = 100;
@@ -23,7 +20,7 @@ export interface MavlinkMetrics {
 
 export function mavlinkMetrics(registry: Registry | undefined, log: Logger): MavlinkMetrics {
   const counter = (name: string, help: string, labelNames: string[]): Counter | undefined =>
-    registry ? metric(registry, name, () => new Counter({ name, help, labelNames, registers: [registry] })) : undefined;
+    registry ? metricOnce(registry, name, () => new Counter({ name, help, labelNames, registers: [registry] })) : undefined;
   const retries = counter('citybrain_mavlink_retries_total', 'MAVLink re-sends after a lost message, by kind (upload, command, param)', ['kind']);
   const rejected = counter('citybrain_mavlink_signature_rejected_total', 'MAVLink frames dropped by the signing policy, by verdict', ['verdict']);
   const lost = counter('citybrain_mavlink_link_lost_total', 'MAVLink links declared lost (no HEARTBEAT for the failsafe time)', []);
