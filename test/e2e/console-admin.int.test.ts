@@ -7,9 +7,6 @@
  * patrol is saved with its next firings. Screenshots of every view, in both languages, go to
  * .tmp/screenshots/; the zh-CN pass fails on any English catalog string or raw key left on screen.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../app/platform.js';
@@ -17,18 +14,16 @@ import { en } from '../../console/src/i18n/en.js';
 import { zhCN } from '../../console/src/i18n/zh-CN.js';
 import { collectProblems, launchChromium, screenshot } from '../browser/chromium.js';
 import { api, bootDemoPlatform, connectDevice, provision } from './helpers.js';
-import { rendered } from './console-page.js';
+import { buildConsole, rendered, setLang, signIn as openAndSignIn } from './console-page.js';
 
 const ADMIN_PASSWORD = 'Console-e2e-Second-2026!';
 const NEW_PASSWORD = 'Laoshan-operator-2026!';
-const ROOT = join(import.meta.dirname, '..', '..');
 
 let p: Platform;
 let browser: Browser;
 
 beforeAll(async () => {
-  // Not execFileSync: a build blocking this worker for a minute makes vitest's RPC time out.
-  await promisify(execFile)(process.execPath, [join(ROOT, 'scripts', 'build-console.mjs')]);
+  await buildConsole();
   ({ p } = await bootDemoPlatform({}, { CITYBRAIN_ADMIN_PASSWORD: ADMIN_PASSWORD }));
   browser = await launchChromium();
 }, 180_000);
@@ -39,12 +34,7 @@ afterAll(async () => {
 });
 
 async function signIn(page: Page, username: string, password: string): Promise<void> {
-  await page.goto(p.http.url + '/?testhook');
-  await page.evaluate(() => (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem('citybrain.lang', 'en'));
-  await page.reload();
-  await page.locator('input[name=username]').fill(username);
-  await page.locator('input[name=password]').fill(password);
-  await page.locator('form[data-testid=login-form] button[type=submit]').click();
+  await openAndSignIn(page, p.http.url + '/?testhook', username, password, 'en');
   await page.locator('[data-testid=overview], [data-testid=hall]').first().waitFor();
 }
 
@@ -212,7 +202,7 @@ describe('e2e: console devices, administration and drone operations in chromium'
 
   it('shows every new view in English and in Chinese, with nothing left untranslated', async () => {
     for (const l of ['en', 'zh-CN'] as const) {
-      await page.evaluate((x) => (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem('citybrain.lang', x), l);
+      await setLang(page, l);
       for (const [hash, name] of shots) {
         await go(page, hash);
         await page.reload();

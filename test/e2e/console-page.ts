@@ -1,5 +1,36 @@
-/** What the console's map drew, asked of MapLibre through the console's test hook (`/?testhook`, docs/console.md). */
+/**
+ * Driving the web console in a test: building it, choosing its language, signing in, and what its map
+ * drew, asked of MapLibre through the console's test hook (`/?testhook`, docs/console.md).
+ */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
+
+export type ConsoleLang = 'en' | 'zh-CN';
+
+/** Builds console/dist when it is older than its sources (scripts/build-console.mjs). */
+export async function buildConsole(): Promise<void> {
+  // Not execFileSync: a build blocking this worker for a minute makes vitest's RPC time out.
+  await promisify(execFile)(process.execPath, [join(import.meta.dirname, '..', '..', 'scripts', 'build-console.mjs')]);
+}
+
+/** Chooses the console's language for the page's next load (the console keeps it in localStorage). */
+export async function setLang(page: Page, lang: ConsoleLang): Promise<void> {
+  await page.evaluate((l) => (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem('citybrain.lang', l), lang);
+}
+
+/** Opens the console at `url` (reloaded in `lang` when given) and submits the sign-in form. */
+export async function signIn(page: Page, url: string, username: string, password: string, lang?: ConsoleLang): Promise<void> {
+  await page.goto(url);
+  if (lang) {
+    await setLang(page, lang);
+    await page.reload();
+  }
+  await page.locator('input[name=username]').fill(username);
+  await page.locator('input[name=password]').fill(password);
+  await page.locator('form[data-testid=login-form] button[type=submit]').click();
+}
 
 /** Features of a map layer currently drawn (MapLibre's own query, i.e. on the canvas, not in our state); -1 before the style has it. */
 export async function rendered(page: Page, layer: string): Promise<number> {

@@ -6,9 +6,6 @@
  * their district, and the zh-CN/en switch leaves no string untranslated. Screenshots of every view go
  * to .tmp/screenshots/.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../app/platform.js';
@@ -16,18 +13,16 @@ import { en } from '../../console/src/i18n/en.js';
 import { zhCN } from '../../console/src/i18n/zh-CN.js';
 import { collectProblems, launchChromium, screenshot } from '../browser/chromium.js';
 import { api, bootDemoPlatform, connectDevice, provision } from './helpers.js';
-import { rendered } from './console-page.js';
+import { buildConsole, rendered, setLang, signIn as openAndSignIn } from './console-page.js';
 
 const ADMIN_PASSWORD = 'Console-e2e-Secret-2026!';
 const OPERATOR_PASSWORD = 'Shibei-operator-2026!';
-const ROOT = join(import.meta.dirname, '..', '..');
 
 let p: Platform;
 let browser: Browser;
 
 beforeAll(async () => {
-  // Not execFileSync: a build blocking this worker for a minute makes vitest's RPC time out.
-  await promisify(execFile)(process.execPath, [join(ROOT, 'scripts', 'build-console.mjs')]);
+  await buildConsole();
   // 5× time (not the usual 25×): the inspection flight lasts long enough to see the drone move at 1 Hz.
   ({ p } = await bootDemoPlatform({}, { CITYBRAIN_ADMIN_PASSWORD: ADMIN_PASSWORD, CITYBRAIN_DEMO_SPEEDUP: '5' }));
   browser = await launchChromium();
@@ -38,12 +33,7 @@ afterAll(async () => {
   await p?.stop();
 });
 
-async function signIn(page: Page, username: string, password: string): Promise<void> {
-  await page.goto(p.http.url + '/?testhook');
-  await page.locator('input[name=username]').fill(username);
-  await page.locator('input[name=password]').fill(password);
-  await page.locator('form[data-testid=login-form] button[type=submit]').click();
-}
+const signIn = (page: Page, username: string, password: string) => openAndSignIn(page, p.http.url + '/?testhook', username, password);
 
 describe('e2e: the web console in chromium', () => {
   let alertId = '';
@@ -54,7 +44,7 @@ describe('e2e: the web console in chromium', () => {
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     problems = collectProblems(page);
     await page.goto(p.http.url + '/?testhook');
-    await page.evaluate(() => (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem('citybrain.lang', 'en'));
+    await setLang(page, 'en');
     await page.reload();
     await screenshot(page, '01-login');
     await signIn(page, 'admin', 'wrong-password-123');

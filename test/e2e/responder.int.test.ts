@@ -7,7 +7,6 @@
  * operator verifies it and sees the photo. A responder cannot open another unit's task. Screenshots of both
  * pages in both languages go to .tmp/screenshots/.
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -16,6 +15,7 @@ import type { Platform } from '../../app/platform.js';
 import { en } from '../../console/src/i18n/en.js';
 import { zhCN } from '../../console/src/i18n/zh-CN.js';
 import { SCREENSHOTS, collectProblems, launchChromium, screenshot } from '../browser/chromium.js';
+import { buildConsole, setLang, signIn as openAndSignIn } from './console-page.js';
 import { TOKEN, api, bootPlatform, connectDevice, provision } from './helpers.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -35,7 +35,7 @@ let p: Platform;
 let browser: Browser;
 
 beforeAll(async () => {
-  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-console.mjs')], { stdio: 'inherit' });
+  await buildConsole();
   p = await bootPlatform({ CITYBRAIN_ADMIN_PASSWORD: ADMIN_PASSWORD });
   browser = await launchChromium();
 }, 180_000);
@@ -45,14 +45,7 @@ afterAll(async () => {
   await p?.stop();
 });
 
-async function signIn(page: Page, username: string, password: string, lang: 'en' | 'zh-CN' = 'en'): Promise<void> {
-  await page.goto(p.http.url + '/');
-  await page.evaluate((l) => (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem('citybrain.lang', l), lang);
-  await page.reload();
-  await page.locator('input[name=username]').fill(username);
-  await page.locator('input[name=password]').fill(password);
-  await page.locator('form[data-testid=login-form] button[type=submit]').click();
-}
+const signIn = (page: Page, username: string, password: string) => openAndSignIn(page, p.http.url + '/', username, password, 'en');
 
 /** A full-page screenshot (the phone page is taller than the screen). */
 async function fullShot(page: Page, name: string): Promise<void> {
@@ -238,7 +231,7 @@ describe('e2e: the responder phone and the response panel in chromium', () => {
     expect((await task(taskId)).history.map((e) => e.state)).toEqual(['dispatched', 'accepted', 'en_route', 'on_site', 'done', 'verified']);
     await operator.locator('[data-testid=response-photos]').scrollIntoViewIfNeeded();
     await fullShot(operator, 'responder-07-response-panel-verified-en');
-    await operator.evaluate(() => (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem('citybrain.lang', 'zh-CN'));
+    await setLang(operator, 'zh-CN');
     await operator.reload();
     await operator.locator('[data-testid=response-photos]').waitFor();
     expect(untranslated(await operator.locator('[data-testid=response-panel]').innerText())).toEqual([]);
@@ -246,7 +239,7 @@ describe('e2e: the responder phone and the response panel in chromium', () => {
   });
 
   it('shows the phone page in Chinese with every string translated', async () => {
-    await phone.evaluate(() => (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem('citybrain.lang', 'zh-CN'));
+    await setLang(phone, 'zh-CN');
     await phone.goto(`${p.http.url}/#/`);
     await phone.reload();
     await phone.locator(`[data-testid=task-list] [data-task-id="${taskId}"]`).waitFor();
