@@ -191,12 +191,21 @@ describe('e2e: the web console in chromium', () => {
     await signIn(op, 'op-shibei', OPERATOR_PASSWORD);
     await op.locator('[data-testid=overview]').waitFor();
     await expect.poll(() => op.locator('[data-testid=open-red]').textContent()).toBe('0');
+    await screenshot(op, '10-district-operator-overview');
     await op.locator('[data-nav=alerts]').click();
     await op.locator('[data-testid=alert-list]').waitFor();
     expect(await op.locator(`tr[data-alert-id="${alertId}"]`).count()).toBe(0);
+    await screenshot(op, '10-district-operator-alerts');
     await op.goto(`${p.http.url}/#/alerts/${encodeURIComponent(alertId)}`);
     await op.locator('[data-testid=alert-not-found]').waitFor();
     await screenshot(op, '10-district-operator');
+    // The same operator's overview in Chinese, for people to look at (the zh-CN check itself is above).
+    await setLang(op, 'zh-CN');
+    await op.goto(`${p.http.url}/#/`);
+    await op.reload();
+    await op.locator('[data-testid=overview]').waitFor();
+    await op.waitForLoadState('networkidle');
+    await screenshot(op, '10-district-operator-overview-zh');
     await ctx.close();
   });
 });
