@@ -56,7 +56,7 @@ export const en = {
   'alerts.filter.any': 'All',
   'alerts.filter.active': 'Open and acknowledged',
   'alerts.empty': 'No alerts match.',
-  'alerts.count': '{n} alerts',
+  'alerts.count': 'Total: {n}',
   'alerts.announce': 'New alert: {message}',
   'alerts.sound': 'Sound',
   'alerts.col.level': 'Level',
