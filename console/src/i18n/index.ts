@@ -44,6 +44,15 @@ export function t(key: MessageKey, params: Record<string, string | number> = {})
   return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
 }
 
+/**
+ * An API value (a state, a phase, a timeline action) as `prefix.value` in the current language; a value
+ * the catalog does not know yet (a newer server) is shown as sent.
+ */
+export function tValue(prefix: string, value: string): string {
+  const key = `${prefix}.${value}`;
+  return key in en ? t(key as MessageKey) : value;
+}
+
 /** Every key, for the completeness test. */
 export const KEYS = Object.keys(en) as MessageKey[];
 export const catalogFor = (l: Lang): Record<MessageKey, string> => catalogs[l];

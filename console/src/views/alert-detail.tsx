@@ -8,8 +8,7 @@ import { ApiError, get, post, seg } from '../api.js';
 import type { City } from '../city.js';
 import { LiveMap, SeverityBadge, StatusText } from '../components.js';
 import { dateTime, duration, num } from '../format.js';
-import { en } from '../i18n/en.js';
-import { t, type MessageKey } from '../i18n/index.js';
+import { t, tValue, type MessageKey } from '../i18n/index.js';
 import { navigate } from '../router.js';
 import { can, session } from '../session.js';
 import { useObservable } from '../store.js';
@@ -28,12 +27,6 @@ const ALLOWED: Record<Action, (a: Alert) => boolean> = {
   resolve: (a) => a.status === 'open' || a.status === 'acknowledged',
   close: (a) => a.status === 'resolved',
 };
-
-/** A timeline entry's action in the current language; one the catalog does not know yet is shown as sent. */
-function timelineAction(action: string): string {
-  const key = `timeline.${action}`;
-  return key in en ? t(key as MessageKey) : action;
-}
 
 interface DispatchResult {
   dockId: string;
@@ -129,7 +122,7 @@ export function AlertDetail({ city, version, id }: { city: City; version: number
           <ol class="timeline" data-testid="timeline">
             {(alert.audit ?? []).map((e, i) => (
               <li key={i} data-action={e.action}>
-                <time>{dateTime(e.at)}</time> <b>{timelineAction(e.action)}</b> <span class="actor" data-testid="actor">{t('alert.by', { actor: e.actor })}</span>
+                <time>{dateTime(e.at)}</time> <b>{tValue('timeline', e.action)}</b> <span class="actor" data-testid="actor">{t('alert.by', { actor: e.actor })}</span>
                 {e.note ? <q>{e.note}</q> : null}
               </li>
             ))}

@@ -4,7 +4,7 @@ import type { City } from '../city.js';
 import { LiveMap } from '../components.js';
 import { num } from '../format.js';
 import type { Dock, Drone, Mission } from '../types.js';
-import { lang, t } from '../i18n/index.js';
+import { lang, t, tValue } from '../i18n/index.js';
 import type { CityMap } from '../map/city-map.js';
 import { can, session } from '../session.js';
 import { useObservable } from '../store.js';
@@ -48,14 +48,14 @@ export function DroneOps({ city, version }: { city: City; version: number }) {
 const dockColumns = (city: City): Column<Dock>[] => [
   { head: 'drones.col.id', cell: (d) => d.name ?? d.id },
   { head: 'overview.district', cell: (d) => city.districtName(d.district, lang()) },
-  { head: 'drones.col.status', cell: (d) => d.status ?? t('common.unknown') },
+  { head: 'drones.col.status', cell: (d) => (d.status ? tValue('dock.status', d.status) : t('common.unknown')) },
   { head: 'drones.col.wind', cell: (d) => (d.windMps === null || d.windMps === undefined ? t('common.none') : `${num(d.windMps, 1)} m/s`) },
 ];
 
 const DRONE_COLUMNS: Column<Drone>[] = [
   { head: 'drones.col.id', cell: (d) => d.id },
   { head: 'drones.col.dock', cell: (d) => d.dockId },
-  { head: 'drones.col.phase', cell: (d) => d.phase ?? t('common.unknown') },
+  { head: 'drones.col.phase', cell: (d) => (d.phase ? tValue('drone.phase', d.phase) : t('common.unknown')) },
   { head: 'drones.col.battery', cell: (d) => (d.batteryPct === undefined ? t('common.none') : `${num(d.batteryPct)} %`) },
   { head: 'drones.col.altitude', cell: (d) => (d.position ? `${num(d.position.altM)} m` : t('common.none')) },
 ];
@@ -64,7 +64,7 @@ const MISSION_COLUMNS: Column<Mission>[] = [
   { head: 'drones.col.id', cell: (m) => m.id },
   { head: 'drones.col.kind', cell: (m) => m.kind ?? '' },
   { head: 'drones.col.dock', cell: (m) => m.dockId },
-  { head: 'drones.col.status', cell: (m) => m.status },
+  { head: 'drones.col.status', cell: (m) => tValue('mission.status', m.status) },
 ];
 
 const DONE = new Set(['completed', 'aborted', 'failed']);
