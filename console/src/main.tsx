@@ -7,7 +7,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { City, type AlertNotice } from './city.js';
 import { SeverityBadge } from './components.js';
-import { lang, onLang, t, type MessageKey } from './i18n/index.js';
+import { lang, onLang, t, tValue, type MessageKey } from './i18n/index.js';
 import { navigate, useRoute } from './router.js';
 import { checkSession, logout, session } from './session.js';
 import { Observable, useObservable } from './store.js';
@@ -101,7 +101,7 @@ function Shell() {
         </span>
         <SoundSwitch />
         <LangSwitch />
-        <span class="user" data-testid="user">{t('session.user', { user: me.user.username, role: me.user.role })}</span>
+        <span class="user" data-testid="user">{t('session.user', { user: me.user.username, role: tValue('role', me.user.role) })}</span>
         <button class="link" onClick={() => void logout()} data-testid="logout">{t('session.logout')}</button>
       </header>
       <Announcements city={city} />

@@ -73,7 +73,7 @@ describe('e2e: console devices, administration and drone operations in chromium'
     const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     const op = await ctx.newPage();
     await signIn(op, 'op-laoshan', NEW_PASSWORD);
-    expect(await op.locator('[data-testid=user]').textContent()).toContain('op-laoshan (operator)');
+    expect(await op.locator('[data-testid=user]').textContent()).toContain(`op-laoshan (${en['role.operator']})`);
     // An operator may not manage people nor read the audit: those tabs are not offered.
     await op.locator('[data-nav=admin]').click();
     await op.locator('[data-testid=admin]').waitFor();
