@@ -9,7 +9,7 @@ import { City, type AlertNotice } from './city.js';
 import { SeverityBadge } from './components.js';
 import { lang, onLang, t, tValue, type MessageKey } from './i18n/index.js';
 import { navigate, useRoute } from './router.js';
-import { checkSession, logout, session } from './session.js';
+import { can, checkSession, logout, session } from './session.js';
 import { Observable, useObservable } from './store.js';
 import { streamState } from './stream.js';
 import './styles.css';
@@ -41,11 +41,12 @@ function App() {
   return <Shell key={me.user.username} />;
 }
 
-const NAV: [string, MessageKey][] = [
+/** The tabs, each with the permission its page reads (docs/console.md "Views"); a tab the person cannot use is not offered. */
+const NAV: [string, MessageKey, string?][] = [
   ['', 'nav.overview'],
-  ['alerts', 'nav.alerts'],
-  ['devices', 'nav.devices'],
-  ['drones', 'nav.drones'],
+  ['alerts', 'nav.alerts', 'alerts:read'],
+  ['devices', 'nav.devices', 'devices:read'],
+  ['drones', 'nav.drones', 'drones:read'],
   ['hall', 'nav.hall'],
   ['admin', 'nav.admin'],
 ];
@@ -90,7 +91,7 @@ function Shell() {
       <header class="top">
         <b class="brand">{t('app.title')}</b>
         <nav>
-          {NAV.filter(([path]) => path !== 'admin' || adminTabs(me).length > 0).map(([path, key]) => (
+          {NAV.filter(([path, , needs]) => (needs === undefined || can(me, needs)) && (path !== 'admin' || adminTabs(me).length > 0)).map(([path, key]) => (
             <a key={path} href={`#/${path}`} class={page === path ? 'active' : ''} data-nav={path || 'overview'}>
               {t(key)}
             </a>
