@@ -67,7 +67,8 @@ export function AlertDetail({ city, version, id }: { city: City; version: number
         const r = await post<DispatchResult>(`/api/v1/alerts/${seg(id)}/dispatch`, fields);
         setMessage({ ok: true, text: t('action.dispatched', { drone: r.mission.droneId, dock: r.dockId, eta: duration(r.etaS * 1000) }) });
       } else {
-        setAlert(await post<Alert>(`/api/v1/alerts/${seg(id)}/${action}`, fields));
+        // The action's answer is the alert without its timeline: the detail read below replaces both at once.
+        await post<Alert>(`/api/v1/alerts/${seg(id)}/${action}`, fields);
         setMessage({ ok: true, text: t('action.done', { action: t(`action.${action}`) }) });
       }
       setDialog(null);
