@@ -191,6 +191,9 @@ describe('e2e: the web console in chromium', () => {
     await signIn(op, 'op-shibei', OPERATOR_PASSWORD);
     await op.locator('[data-testid=overview]').waitFor();
     await expect.poll(() => op.locator('[data-testid=open-red]').textContent()).toBe('0');
+    // Drone operations are city-level (drones:read is never district-scoped): no tab for it.
+    expect(await op.locator('[data-nav=drones]').count()).toBe(0);
+    await expect.poll(() => rendered(op, 'districts-fill'), { timeout: 20_000 }).toBeGreaterThan(0);
     await screenshot(op, '10-district-operator-overview');
     await op.locator('[data-nav=alerts]').click();
     await op.locator('[data-testid=alert-list]').waitFor();
@@ -201,10 +204,10 @@ describe('e2e: the web console in chromium', () => {
     await screenshot(op, '10-district-operator');
     // The same operator's overview in Chinese, for people to look at (the zh-CN check itself is above).
     await setLang(op, 'zh-CN');
-    await op.goto(`${p.http.url}/#/`);
+    await op.goto(`${p.http.url}/?testhook#/`);
     await op.reload();
     await op.locator('[data-testid=overview]').waitFor();
-    await op.waitForLoadState('networkidle');
+    await expect.poll(() => rendered(op, 'districts-fill'), { timeout: 20_000 }).toBeGreaterThan(0);
     await screenshot(op, '10-district-operator-overview-zh');
     await ctx.close();
   });
