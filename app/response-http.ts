@@ -4,7 +4,7 @@
  */
 import type { ResponsePort } from '../http/index.js';
 import { AppError } from '../kernel/errors.js';
-import { detailView, reportHtml, reportView, shanghaiDay, taskView, tasksCsv, validatePlan, type DistrictNames, type ProposedTask, type ResponseService, type Task } from '../response/index.js';
+import { detailView, reportHtml, reportView, shanghaiDay, taskView, validatePlan, type DistrictNames, type ProposedTask, type ResponseService, type Task } from '../response/index.js';
 
 const inScope = (districts: string[] | null, d: string | null): boolean => districts === null || (d !== null && districts.includes(d));
 
@@ -20,6 +20,25 @@ function parseCursor(c: string): { createdAt: number; id: string } {
     // falls through to the error below
   }
   throw new AppError('QUERY_INVALID', { message: 'cursor is not one this API gave', details: { field: 'cursor' } });
+}
+
+function dayRange(day: string): { from: number; to: number } {
+  const range = shanghaiDay(day);
+  if (!range) throw new AppError('QUERY_INVALID', { message: 'date must be YYYY-MM-DD', details: { field: 'date' } });
+  return range;
+}
+
+/** The day's tasks page by page (newest first, by the (createdAt, id) cursor): nothing held but one page. */
+async function* dayTasks(s: ResponseService, range: { from: number; to: number }, districts: string[] | undefined): AsyncGenerator<Array<Record<string, unknown>>> {
+  const PAGE = 1000;
+  let before: { createdAt: number; id: string } | undefined;
+  for (;;) {
+    const page = await s.store.listTasks({ ...range, limit: PAGE, ...(districts ? { districts } : {}), ...(before ? { before } : {}) });
+    if (page.length > 0) yield page as unknown as Array<Record<string, unknown>>;
+    if (page.length < PAGE) return;
+    const last = page[page.length - 1]!;
+    before = { createdAt: last.createdAt, id: last.id };
+  }
 }
 
 export function responsePort(s: ResponseService, names: DistrictNames): ResponsePort {
@@ -96,13 +115,12 @@ export function responsePort(s: ResponseService, names: DistrictNames): Response
       return { task: view(r.task), replacement: r.replacement && view(r.replacement) };
     },
     kpis: async (q) => ({ ...(await s.kpis(q)) }),
-    dailyReport: async (day, format, districts) => {
-      const range = shanghaiDay(day);
-      if (!range) throw new AppError('QUERY_INVALID', { message: 'date must be YYYY-MM-DD', details: { field: 'date' } });
+    dailyReport: async (day, districts) => {
+      const range = dayRange(day);
       const tasks = (await s.store.listTasks({ ...range, limit: 100_000, ...(districts ? { districts } : {}) })).reverse();
-      if (format === 'csv') return tasksCsv(tasks);
       return reportHtml(day, await s.kpis({ ...range, ...(districts ? { districts } : {}) }), tasks);
     },
+    reportTasks: (day, districts) => dayTasks(s, dayRange(day), districts),
     once: (caller, key, fn) => s.once(caller, key, fn),
   };
 }

@@ -24,5 +24,12 @@ export const DEVICE_COLUMNS: Column[] = [
   col('online'), ...timeCols('lastSeenAt'), col('fw'), ...timeCols('createdAt'),
 ];
 
+/** Response tasks (the daily report): one line per task, newest first. */
+export const TASK_COLUMNS: Column[] = [
+  col('id'), col('alertId'), col('alertKind', 'alert.kind'), col('level', 'alert.level'), col('unitId'), col('unitName'), col('unitType'), col('title'),
+  col('district'), col('state'), col('required'), col('replaces'), col('escalations'),
+  ...timeCols('createdAt'), ...timeCols('acceptBy'), ...timeCols('acceptedAt'), ...timeCols('arriveBy'), ...timeCols('arrivedAt'), ...timeCols('doneAt'), ...timeCols('verifiedAt'),
+];
+
 export const READING_COLUMNS: Column[] = [col('deviceId'), col('metric'), ...timeCols('ts'), col('value')];
 export const BUCKET_COLUMNS: Column[] = [col('deviceId'), col('metric'), ...timeCols('ts'), col('mean'), col('min'), col('max'), col('count')];

@@ -16,6 +16,9 @@ import type { ResponseStore } from './store.js';
 import { TERMINAL } from './task-machine.js';
 import type { Plan, Resource, Task, UnitType } from './types.js';
 
+/** Task states that leave the work undone: a replacement may take it on. */
+const ENDED_WITHOUT_RESULT: ReadonlySet<Task['state']> = new Set(['declined', 'cancelled', 'reassigned']);
+
 export const SYSTEM: Person = { id: 'system', name: 'system' };
 
 export interface ResponseScope {
@@ -144,9 +147,11 @@ export class Dispatcher {
   }
 
   private async proposal(plan: Plan, a: AlertFacts, existing: Task[]): Promise<ProposedTask[]> {
-    // Steps already covered by open tasks of that type are not proposed again (an upgrade adds the difference).
-    const open = existing.filter((t) => !TERMINAL.has(t.state));
-    const left = { ...plan, steps: plan.steps.map((s) => ({ ...s, count: Math.max(0, s.count - open.filter((t) => t.unitType === s.unitType).length) })).filter((s) => s.count > 0) };
+    // A step is covered by the tasks of its type that are under way or have done their work (done,
+    // verified); only one that ended without a result (declined, cancelled, reassigned) leaves a gap. An
+    // upgrade adds the difference.
+    const covering = existing.filter((t) => !ENDED_WITHOUT_RESULT.has(t.state));
+    const left = { ...plan, steps: plan.steps.map((s) => ({ ...s, count: Math.max(0, s.count - covering.filter((t) => t.unitType === s.unitType).length) })).filter((s) => s.count > 0) };
     return propose(left, { units: await this.units(), kind: a.kind, location: a.location!, now: this.deps.clock.now(), load: await this.load(), exclude: new Set(existing.map((t) => t.unitId)), travel: this.deps.travel });
   }
 

@@ -20,7 +20,7 @@ export { defaultPlanPack } from './default-plans.js';
 export { PlanInputSchema, validatePlan, planFor, type PlanInput } from './plans.js';
 export { ResourceInputSchema, type ResourceInput } from './resources.js';
 export { taskView, detailView, reportView, eventView, type TaskView, type TaskDetailView, type DistrictNames } from './views.js';
-export { tasksCsv, reportHtml, shanghaiDay } from './report.js';
+export { reportHtml, shanghaiDay } from './report.js';
 export type { KpiReport, Figures, Stat } from './kpis.js';
 export type { ResourceImportReport } from './import.js';
 export { UNIT_TYPES, ALERT_KINDS, RESOURCE_KINDS, TASK_STATES, LEVELS, type Resource, type Plan, type Task, type TaskState, type UnitType, type AlertKind, type Level } from './types.js';

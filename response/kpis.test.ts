@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { figures, isOverdue, kpiReport } from './kpis.js';
-import { reportHtml, shanghaiDay, tasksCsv } from './report.js';
+import { reportHtml, shanghaiDay } from './report.js';
 import { T0, task } from './testing.js';
 
 const MIN = 60_000;
@@ -25,15 +25,12 @@ describe('closed-loop figures', () => {
     expect(isOverdue(task('x', { escalations: 1, state: 'verified' }), T0)).toBe(true);
   });
 
-  it('groups by unit, district and kind; exports CSV (RFC 4180) and a printable page', () => {
+  it('groups by unit, district and kind; and prints a page', () => {
     const k = kpiReport([done, late], T0, T0 + 86_400_000, T0 + 60 * MIN);
     expect(Object.keys(k.byUnit)).toEqual(['u1', 'u2']);
     expect(k.byUnit.u2).toMatchObject({ unitName: 'Unit u2', tasks: 1 });
     expect(Object.keys(k.byDistrict)).toEqual(['370202', '370203']);
     expect(k.byKind.gas!.tasks).toBe(2);
-    const csv = tasksCsv([task('q', { title: 'a, "b"', unitName: 'x,y' })]).split('\r\n');
-    expect(csv[0]).toMatch(/^task,alert,kind,level,unit,unit_name,/);
-    expect(csv[1]).toContain(',"x,y",');
     expect(reportHtml('2025-10-09', k, [task('h', { unitName: '<b>' })])).toContain('&lt;b&gt;');
     expect(shanghaiDay('2025-10-09')).toEqual({ from: Date.parse('2025-10-08T16:00:00Z'), to: Date.parse('2025-10-09T16:00:00Z') });
     expect(shanghaiDay('2025-13-45')).toBeNull();

@@ -1,20 +1,12 @@
 /**
- * The daily report export: one CSV line per task of the day (Asia/Shanghai), and a printable HTML page
- * with the day's figures per unit, district and kind and the task list. Pure: tasks and figures in, text out.
+ * The daily report's printable HTML page: the day's figures (Asia/Shanghai) per unit, district and kind and
+ * the task list. Pure: tasks and figures in, text out. The CSV export is streamed by the HTTP layer
+ * (http/csv.ts), page by page.
  */
-import { stringify } from 'csv-stringify/sync';
 import type { Figures, KpiReport } from './kpis.js';
 import type { Task } from './types.js';
 
-const CSV_HEAD = ['task', 'alert', 'kind', 'level', 'unit', 'unit_name', 'district', 'state', 'required', 'created_at', 'accepted_at', 'arrived_at', 'done_at', 'verified_at', 'accept_by', 'arrive_by', 'escalations'];
-
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
-
-export function tasksCsv(tasks: readonly Task[]): string {
-  const rows = tasks.map((t) => [t.id, t.alertId, t.alert.kind, t.alert.level, t.unitId, t.unitName, t.district, t.state, t.required, iso(t.createdAt), iso(t.acceptedAt), iso(t.arrivedAt), iso(t.doneAt), iso(t.verifiedAt), iso(t.acceptBy), iso(t.arriveBy), t.escalations]);
-  // RFC 4180: CRLF records; a field with a lone CR or LF is quoted too (csv-stringify quotes only CRLF).
-  return stringify([CSV_HEAD, ...rows], { record_delimiter: 'windows', quoted_match: /[\r\n]/, cast: { boolean: (b) => (b ? 'true' : 'false') } });
-}
 
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const min = (s: number | null): string => (s === null ? '—' : `${(s / 60).toFixed(1)} min`);

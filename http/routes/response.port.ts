@@ -53,8 +53,13 @@ export interface ResponsePort {
   reassign(id: string, unitId: string | undefined, by: Caller, viewer: TaskViewer): Promise<View>;
 
   kpis(q: { from: number; to: number; districts?: string[] }): Promise<View>;
-  /** The day's report (Asia/Shanghai) as CSV or a printable HTML page. */
-  dailyReport(day: string, format: 'csv' | 'html', districts?: string[]): Promise<string>;
+  /** The day's report (Asia/Shanghai) as a printable HTML page. Throws QUERY_INVALID for a bad date. */
+  dailyReport(day: string, districts?: string[]): Promise<string>;
+  /**
+   * The day's tasks (Asia/Shanghai), newest first, page by page for the CSV export: rows with epoch-ms
+   * times (http/csv-columns.ts TASK_COLUMNS). Throws QUERY_INVALID for a bad date (before the first page).
+   */
+  reportTasks(day: string, districts?: string[]): AsyncIterable<Array<Record<string, unknown>>>;
 
   /** Runs `fn` once per (caller, key); a replay answers the first result. */
   once(caller: string, key: string | undefined, fn: () => Promise<{ status: number; body: unknown }>): Promise<{ status: number; body: unknown }>;

@@ -119,7 +119,10 @@ describe('emergency response end to end', () => {
     const day = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
     const csv = await fetch(`${p.http.url}/api/v1/response/report?date=${day}&format=csv`, { headers: { authorization: `Bearer ${(await import('./helpers.js')).TOKEN}` } });
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
-    expect((await csv.text()).trim().split('\r\n')).toHaveLength(4);
+    const lines = (await csv.text()).trim().split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatch(/^id,alertId,alertKind,level,unitId,unitName,/);
+    expect(lines.slice(1).every((l) => /,gas,II,/.test(l) && /,verified,true,/.test(l))).toBe(true);
     await alert.close();
   }, 60_000);
 
