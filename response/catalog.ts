@@ -2,12 +2,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../kernel/clock.js';
 import { AppError, isAppError } from '../kernel/errors.js';
+import { SecretBox } from '../kernel/secrets.js';
 import { defaultPlanPack } from './default-plans.js';
 import { csvRows, geojsonRows, type ResourceImportReport } from './import.js';
 import { validatePlan } from './plans.js';
 import { publicResource, toResource, type Sealer } from './resources.js';
 import type { ResourceQuery, ResponseStore } from './store.js';
-import type { LonLat, Plan, Resource } from './types.js';
+import type { Channel, LonLat, Plan, Resource } from './types.js';
 
 /** Same form as alert webhook secrets: 32 random bytes, prefixed so a leaked one is recognisable. */
 const newSecret = (): string => `whsec_${randomBytes(32).toString('base64url')}`;
@@ -36,6 +37,22 @@ export class Catalog {
     }
     await this.deps.store.putResource(resource);
     return { resource: publicResource(resource), secrets, created: previous === undefined };
+  }
+
+  /**
+   * Seals unit webhook secrets stored in clear (by an earlier version or written straight into the table),
+   * docs/security.md "Secrets at rest". Each row is replaced only if unchanged meanwhile, so two processes
+   * starting at once seal every secret once. Returns how many resources it sealed.
+   */
+  async sealLegacySecrets(): Promise<number> {
+    let sealed = 0;
+    for (const r of await this.deps.store.webhookResources()) {
+      const clear = (c: Channel) => c.type === 'webhook' && c.secret !== undefined && !SecretBox.isSealed(c.secret);
+      if (!r.channels.some(clear)) continue;
+      const channels = r.channels.map((c) => (c.type === 'webhook' && clear(c) ? { ...c, secret: this.deps.sealer.seal(c.secret!) } : c));
+      if (await this.deps.store.replaceResource({ ...r, channels }, r)) sealed++;
+    }
+    return sealed;
   }
 
   /** @throws UNIT_NOT_FOUND */

@@ -72,6 +72,8 @@ export class ResponseService {
   /** Migrates, seeds the default plans, re-arms every open deadline, follows the alert lifecycle. */
   async start(): Promise<void> {
     await migrate(this.opts.database, responseMigrations);
+    const sealedSecrets = await this.catalog.sealLegacySecrets();
+    if (sealedSecrets > 0) this.log.info({ resources: sealedSecrets }, 'unit webhook secrets stored in clear are now encrypted');
     const seeded = await this.catalog.start();
     const open = await this.desk.start();
     for (const t of open) this.deadlines.arm(t);

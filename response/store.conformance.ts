@@ -51,6 +51,17 @@ export function describeResponseStore(name: string, make: () => Promise<Response
       expect(await store.getResource('u2')).toBeUndefined();
     });
 
+    it('replaces a resource only while it is unchanged; lists those with a webhook channel', async () => {
+      const first = unit('w1', { channels: [{ type: 'webhook', url: 'http://127.0.0.1:9/x', secret: 'clear' }] });
+      await store.putResource(first);
+      await store.putResource(unit('m1', { channels: [{ type: 'mqtt' }] }));
+      const sealed = { ...first, channels: [{ type: 'webhook' as const, url: 'http://127.0.0.1:9/x', secret: 'v1.sealed' }] };
+      expect(await store.replaceResource(sealed, first)).toBe(true);
+      expect(await store.replaceResource({ ...first, name: 'stale' }, first)).toBe(false);
+      expect(await store.getResource('w1')).toEqual(sealed);
+      expect((await store.webhookResources()).map((r) => r.id)).toEqual(['w1']);
+    });
+
     it('keeps every plan version; the latest is current; a version is written once', async () => {
       await store.addPlanVersion(plan('gas-I'));
       await store.addPlanVersion(plan('gas-I', { version: 2, acceptWithinMin: 3, updatedAt: T0 + 5 }));

@@ -45,6 +45,18 @@ export class KyselyResponseStore implements ResponseStore {
     return (await sel.orderBy('id').execute()).map((r) => parse<Resource>(r.data));
   }
 
+  async replaceResource(next: Resource, previous: Resource): Promise<boolean> {
+    const r = await this.db.updateTable('response_resources')
+      .set({ kind: next.kind, type: next.type, district: next.district, data: JSON.stringify(next), updated_at: next.updatedAt })
+      .where('id', '=', next.id).where('data', '=', JSON.stringify(previous)).executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async webhookResources(): Promise<Resource[]> {
+    const rows = await this.db.selectFrom('response_resources').select('data').where('data', 'like', '%"type":"webhook"%').orderBy('id').execute();
+    return rows.map((r) => parse<Resource>(r.data));
+  }
+
   async deleteResource(id: string): Promise<boolean> {
     const r = await this.db.deleteFrom('response_resources').where('id', '=', id).executeTakeFirst();
     return Number(r.numDeletedRows) > 0;

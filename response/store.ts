@@ -36,6 +36,10 @@ export interface ResponseStore {
   getResource(id: string): Promise<Resource | undefined>;
   /** Ordered by id. */
   listResources(q: ResourceQuery): Promise<Resource[]>;
+  /** Replaces the resource only while it is still stored exactly as `previous` (compare and set): false otherwise. */
+  replaceResource(next: Resource, previous: Resource): Promise<boolean>;
+  /** Resources with a webhook channel (sealing secrets stored in clear), ordered by id. */
+  webhookResources(): Promise<Resource[]>;
   /** False when there was none. */
   deleteResource(id: string): Promise<boolean>;
 

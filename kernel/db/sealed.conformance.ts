@@ -1,5 +1,5 @@
 /**
- * Secrets at rest, one suite for every store that keeps a secret the platform must use again (webhook
+ * Secrets at rest, one suite for every store that keeps a secret the platform must use again (alert and unit webhook
  * signing secrets, OPC UA station passwords, MAVLink signing keys), run against SQLite and PostgreSQL:
  * nothing stored in clear, rows from earlier versions sealed once, another key never yields a secret.
  */
