@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpServer } from '../http/index.js';
 import { memoryDeps, TEST_TOKEN } from '../http/test/memory-deps.js';
-import { serviceHarness, type ServiceHarness } from '../response/service.harness.js';
+import { serviceHarness, type ServiceHarness } from '../response/testing/service.js';
 import { event, task } from '../response/testing.js';
 import { freshSqliteDatabase } from '../test/servers/databases.js';
 import { responsePort } from './response-http.js';

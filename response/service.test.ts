@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { freshSqliteDatabase } from '../test/servers/databases.js';
-import { serviceHarness, type ServiceHarness } from './service.harness.js';
+import { serviceHarness, type ServiceHarness } from './testing/service.js';
 
 const SHINAN = { lon: 120.38, lat: 36.07 };
 const north = (km: number) => ({ lon: SHINAN.lon, lat: SHINAN.lat + km / 111.195 });

@@ -4,15 +4,15 @@
  * Not used by production code.
  */
 import { randomBytes } from 'node:crypto';
-import { EventBus } from '../kernel/bus.js';
-import { systemClock, type Clock } from '../kernel/clock.js';
-import { silentLogger } from '../kernel/logger.js';
-import { SecretBox } from '../kernel/secrets.js';
-import type { TestDatabase } from '../test/servers/databases.js';
-import type { AlertFacts, AlertsForResponse, TaskEventName, UnitNotifier } from './ports.js';
-import { ResponseService, type ResponseServiceOptions } from './service.js';
-import { T0 } from './testing.js';
-import type { Resource, Task } from './types.js';
+import { EventBus } from '../../kernel/bus.js';
+import { systemClock, type Clock } from '../../kernel/clock.js';
+import { silentLogger } from '../../kernel/logger.js';
+import { SecretBox } from '../../kernel/secrets.js';
+import type { TestDatabase } from '../../test/servers/databases.js';
+import type { AlertFacts, AlertsForResponse, TaskEventName, UnitNotifier } from '../ports.js';
+import { ResponseService, type ResponseServiceOptions } from '../service.js';
+import { T0 } from '../testing.js';
+import type { Resource, Task } from '../types.js';
 
 /** The alert side of the port: facts by id, and what the module asked of the lifecycle. */
 export class AlertDesk implements AlertsForResponse {
