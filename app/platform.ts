@@ -17,6 +17,8 @@ import {
   createInfluxTelemetryStore,
   createSqlTelemetryStore,
   TelemetryWriter,
+  withWriteThreads,
+  type StoreSpec,
   type TelemetryStore,
 } from '../device-registry/telemetry/index.js';
 import { createHttpServer } from '../http/index.js';
@@ -147,14 +149,14 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
     if (!config.mqttCluster) await markAllOffline(registry, bus, clock);
     cleanups.push(() => registry.stop());
 
-    const store: TelemetryStore = config.influxUrl
-      ? await createInfluxTelemetryStore({
-          url: config.influxUrl,
-          db: config.influxDb,
-          ...(config.influxUsername ? { username: config.influxUsername } : {}),
-          ...(config.influxPassword ? { password: config.influxPassword } : {}),
-        })
-      : createSqlTelemetryStore({ file: join(dataDir, 'telemetry.sqlite') });
+    const influx = config.influxUrl
+      ? { url: config.influxUrl, db: config.influxDb, ...(config.influxUsername ? { username: config.influxUsername } : {}), ...(config.influxPassword ? { password: config.influxPassword } : {}) }
+      : undefined;
+    const spec: StoreSpec = influx ? { kind: 'influx', options: influx } : { kind: 'sqlite', file: join(dataDir, 'telemetry.sqlite') };
+    const direct: TelemetryStore = spec.kind === 'influx' ? await createInfluxTelemetryStore(spec.options) : createSqlTelemetryStore({ file: spec.file });
+    // SQLite has one writer at a time whatever the threads: more than one would only wait on its lock.
+    const threads = spec.kind === 'sqlite' ? Math.min(1, config.ingestWorkers) : config.ingestWorkers;
+    const store = threads > 0 ? withWriteThreads(direct, spec, threads, log.child({ module: 'telemetry-threads' })) : direct;
     cleanups.push(() => store.close());
     const writer = new TelemetryWriter({
       store,
@@ -265,7 +267,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
           ...(config.console === 'on' ? [`  web console   ${httpUrl}/   (sign in with the admin account below)`] : []),
           ...mqttBannerLines(config, mqtt, tls),
           `  relational    ${config.databaseUrl ? `PostgreSQL ${redactUrl(config.databaseUrl)}` : `SQLite ${join(dataDir, 'citybrain.sqlite')}`}`,
-          `  telemetry     ${config.influxUrl ? `InfluxDB ${redactUrl(config.influxUrl)} db=${config.influxDb}` : `SQLite ${join(dataDir, 'telemetry.sqlite')}`}`,
+          `  telemetry     ${config.influxUrl ? `InfluxDB ${redactUrl(config.influxUrl)} db=${config.influxDb}` : `SQLite ${join(dataDir, 'telemetry.sqlite')}`}${threads > 0 ? `, written by ${threads} worker thread${threads > 1 ? 's' : ''}` : ''}`,
         ];
         if (demo) {
           lines.push(`  demo docks    ${demo.docks.length} simulated MAVLink docks (×${config.demoSpeedup} time):`);

@@ -6,6 +6,7 @@
  *   citybrain-influx     a `citybrain start` child (embedded broker) writing to InfluxDB 1.6.7
  *   node-red             Mosquitto → Node-RED 4.x (mqtt in → json → function → influxdb batch) → InfluxDB 1.6.7
  *   citybrain-embedded   a `citybrain start` child with the embedded SQLite store
+ *   citybrain-threads    as citybrain-influx, telemetry written by worker threads (CITYBRAIN_INGEST_WORKERS)
  *   mosquitto            Mosquitto's bare QoS 1 relay to one subscriber: no parsing, no store — the ceiling
  * Each system gets its own fresh servers. The same generator (200 QoS 1 publishers) runs two phases:
  *   saturation   each device keeps `window` readings unacknowledged for `seconds`
@@ -14,7 +15,7 @@
  * until it stops growing); "lost" = acknowledged by the broker − present. For citybrain a PUBACK is sent
  * only once the reading is durable, so publish → PUBACK is publish → durable.
  */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startInflux } from '../test/servers/influx.js';
@@ -34,8 +35,10 @@ const HELP = `Usage: npm run bench:ingest -- [options]
   --window W      QoS 1 readings in flight per device (saturation)          (default 50)
   --rate R        readings/s in the fixed-rate phase                        (default 20000)
   --pairs P       rounds; each runs every system once, alternating          (default 3)
-  --systems LIST  comma list of: citybrain-influx,node-red,citybrain-embedded,mosquitto,baseline,cluster2
-                                                                            (default: the first four)
+  --systems LIST  comma list of: citybrain-influx,node-red,citybrain-embedded,mosquitto,citybrain-threads,
+                  baseline,cluster2                                         (default: the first four)
+                  citybrain-threads: as citybrain-influx with CITYBRAIN_INGEST_WORKERS=<--workers>
+  --workers N     write threads of system citybrain-threads                 (default 1)
                   cluster2: two \`citybrain start\` processes (CITYBRAIN_MQTT_CLUSTER=on, Redis, PostgreSQL,
                   InfluxDB), half the devices on each: both cores for the broker
   --baseline DIR  another checkout of citybrain (npm ci done) run as system "baseline" (→ InfluxDB):
@@ -44,11 +47,11 @@ Node-RED 4.x and node-red-contrib-influxdb 0.7 are installed on first use into .
 
 const opts = parseArgs(
   process.argv.slice(2),
-  { devices: 200, seconds: 10, window: 50, rate: 20_000, pairs: 3, systems: 'citybrain-influx,node-red,citybrain-embedded,mosquitto', baseline: '' },
+  { devices: 200, seconds: 10, window: 50, rate: 20_000, pairs: 3, systems: 'citybrain-influx,node-red,citybrain-embedded,mosquitto', baseline: '', workers: 1 },
   HELP,
 );
 const DB = 'bench';
-const SYSTEMS = ['citybrain-influx', 'node-red', 'citybrain-embedded', 'mosquitto', 'baseline', 'cluster2'] as const;
+const SYSTEMS = ['citybrain-influx', 'node-red', 'citybrain-embedded', 'mosquitto', 'citybrain-threads', 'baseline', 'cluster2'] as const;
 type System = (typeof SYSTEMS)[number];
 
 /** Distinct timestamp ranges per phase, so each phase's stored count is a time-range query. */
@@ -91,7 +94,8 @@ async function phaseIntoInflux(url: string, phase: 'sat' | 'fixed', run: Runner)
 /** GC share of the platform's busy time from its CPU profile: '(garbage collector)' samples ÷ non-idle samples. */
 function gcShare(p: PlatformProcess): string | undefined {
   const dir = profDirs.get(p);
-  const file = dir && readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  // With worker threads each thread writes a profile: the main thread's is the largest.
+  const file = dir && readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort((a, b) => statSync(join(dir, b)).size - statSync(join(dir, a)).size)[0];
   if (!dir || !file) return undefined;
   const prof = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { nodes: Array<{ id: number; callFrame: { functionName: string } }>; samples: number[] };
   const name = new Map(prof.nodes.map((n) => [n.id, n.callFrame.functionName]));
@@ -116,9 +120,9 @@ async function startProfiled(env: Record<string, string>, cwd?: string): Promise
   return p;
 }
 
-async function runCitybrain(store: 'influx' | 'embedded', cwd?: string): Promise<RunResult> {
+async function runCitybrain(store: 'influx' | 'embedded', cwd?: string, env: Record<string, string> = {}): Promise<RunResult> {
   const influx = store === 'influx' ? await startInflux() : null;
-  const p = await startProfiled(influx ? { INFLUX_URL: influx.url, INFLUX_DB: DB } : {}, cwd);
+  const p = await startProfiled({ ...(influx ? { INFLUX_URL: influx.url, INFLUX_DB: DB } : {}), ...env }, cwd);
   try {
     const devices = await provision(p, opts.devices);
     const clients = await connectAll(`mqtt://127.0.0.1:${p.mqttPort}`, devices, true);
@@ -240,6 +244,7 @@ const RUNNERS: Record<System, () => Promise<RunResult>> = {
   'node-red': runNodeRed,
   'citybrain-embedded': () => runCitybrain('embedded'),
   mosquitto: runMosquitto,
+  'citybrain-threads': () => runCitybrain('influx', undefined, { CITYBRAIN_INGEST_WORKERS: String(opts.workers) }),
   cluster2: runCluster2,
   baseline: () => {
     if (!opts.baseline) throw new Error('system "baseline" needs --baseline DIR');

@@ -11,3 +11,4 @@ export type {
 export { createSqlTelemetryStore } from './telemetry-store.sql.js';
 export { createInfluxTelemetryStore, type InfluxTelemetryStoreOptions } from './telemetry-store.influx.js';
 export { TelemetryWriter, type TelemetryWriterOptions, type TelemetryWriterStats } from './telemetry-writer.js';
+export { withWriteThreads, type StoreSpec } from './telemetry-store.threads.js';

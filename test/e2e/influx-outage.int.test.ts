@@ -13,7 +13,8 @@ import { bootPlatform, connectDevice, provision } from './helpers.js';
 
 const OUTAGE_MS = 30_000;
 
-describe('InfluxDB outage through the whole platform', () => {
+// Also with the telemetry writes in worker threads (CITYBRAIN_INGEST_WORKERS): a PUBACK still means durable.
+describe.each(['0', '2'])('InfluxDB outage through the whole platform (CITYBRAIN_INGEST_WORKERS=%s)', (workers) => {
   let influx: InfluxServer | undefined;
   let p: Platform | undefined;
   afterAll(async () => {
@@ -24,7 +25,7 @@ describe('InfluxDB outage through the whole platform', () => {
   it('loses none of the readings it acknowledged while InfluxDB was down for 30 s', async () => {
     influx = await startInflux();
     const db = `outage_${randomBytes(3).toString('hex')}`;
-    p = await bootPlatform({ INFLUX_URL: influx.url, INFLUX_DB: db });
+    p = await bootPlatform({ INFLUX_URL: influx.url, INFLUX_DB: db, CITYBRAIN_INGEST_WORKERS: workers });
     const devices = await Promise.all([0, 1, 2, 3, 4].map((i) => provision(p!, `wm-out-${i}`, 'water', 120.38 + i * 0.01, 36.07)));
     const clients = await Promise.all(devices.map((d) => connectDevice(p!, d)));
 
