@@ -5,12 +5,12 @@
  * processes (broker/testing/node.ts: a synthetic fleet, a counting sink) so the figures are the broker's;
  * devices are raw MQTT sockets in forked generators (bench/scale-gen.ts), each under the open-file cap.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { Redis } from 'ioredis';
 import { forkNode, type NodeProcess, type NodeStats } from '../broker/testing/node.js';
 import { startRedis, type RedisServer } from '../test/servers/redis.js';
 import { parseArgs } from './lib.js';
+import { forkGen, type Gen } from './scale-gen-client.js';
 
 const HELP = `npm run bench:scale -- [options]
   --nodes N         cluster nodes (default 3)
@@ -21,14 +21,6 @@ const HELP = `npm run bench:scale -- [options]
 
 const args = parseArgs(process.argv.slice(2), { nodes: 3, steps: '2000,5000,10000', perGen: 8000, concurrency: 400, single: true }, HELP);
 const steps = args.steps.split(',').map(Number);
-
-interface Gen { child: ChildProcess; ask(m: Record<string, unknown>): Promise<Record<string, unknown>> }
-
-async function forkGen(): Promise<Gen> {
-  const child = fork(new URL('./scale-gen.ts', import.meta.url).pathname, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  await new Promise<void>((resolve) => child.once('message', () => resolve()));
-  return { child, ask: (m) => new Promise((resolve) => { child.once('message', (r: Record<string, unknown>) => resolve(r)); child.send(m); }) };
-}
 
 async function redisCpu(r: Redis): Promise<number> {
   const info = await r.info('cpu');

@@ -27,7 +27,7 @@ const authError = (returnCode: number, reason: string): AuthenticateError =>
  */
 export function makeAuthenticate(ctx: BrokerContext) {
   return (client: Client, username: string | undefined, password: Buffer | undefined, done: AuthDone): void => {
-    const peer = ctx.peers.get(client.conn) ?? { address: 'unknown' };
+    const peer = (client.conn as TransportGuard).peer;
     const ban = ctx.limiter.banned(peer.address, username);
     if (ban) {
       // Counted, not logged: the ban itself was logged once when it started.
@@ -84,18 +84,27 @@ function authenticateCredentials(ctx: BrokerContext, client: Client, peer: Peer,
   );
 }
 
+/** A session's share of flow control: holds and releases its socket (methods, not closures per connection). */
+class SessionLane implements Lane {
+  inflight = 0;
+  waiting: Lane['waiting'] = [];
+  held = false;
+  constructor(
+    private readonly guard: TransportGuard,
+    private readonly ctx: BrokerContext,
+  ) {}
+  hold(): void {
+    this.guard.hold();
+    this.ctx.metrics.paused();
+  }
+  release(): void {
+    this.guard.release();
+  }
+}
+
 function openSession(ctx: BrokerContext, client: Client, device: Session['device']): void {
   const guard = client.conn as TransportGuard;
-  const lane: Lane = {
-    inflight: 0,
-    waiting: [],
-    held: false,
-    hold: () => {
-      guard.hold();
-      ctx.metrics.paused();
-    },
-    release: () => guard.release(),
-  };
+  const lane = new SessionLane(guard, ctx);
   ctx.sessions.set(client, { device, guard, lane, offlineSent: false, revoked: false });
   // A socket that closed while the registry answered never gets a lane (aedes drops the client too).
   if (guard.destroyed) return;
@@ -103,12 +112,15 @@ function openSession(ctx: BrokerContext, client: Client, device: Session['device
   // Live from here, not from `clientReady`: a revocation racing the CONNACK must still find the session.
   ctx.live.set(device.id, client);
   ctx.cluster?.claim(device.id);
-  guard.once('close', () => {
-    ctx.flow.removeLane(lane);
-    if (ctx.live.get(device.id) === client) {
-      ctx.live.delete(device.id);
-      ctx.cluster?.release(device.id);
-    }
-  });
 }
 
+/** The connection closed (called from the broker's one close hook): its lane and live entry go. */
+export function closeSession(ctx: BrokerContext, client: Client): void {
+  const s = ctx.sessions.get(client);
+  if (!s) return;
+  ctx.flow.removeLane(s.lane);
+  if (ctx.live.get(s.device.id) === client) {
+    ctx.live.delete(s.device.id);
+    ctx.cluster?.release(s.device.id);
+  }
+}

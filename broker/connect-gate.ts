@@ -24,10 +24,28 @@ export interface ConnectGateLimits {
   established(): number;
 }
 
-/** Counts CONNECTs in progress; exported for the broker's stats. */
+/** The CONNECTs in progress; exported for the broker's stats. */
 export class ConnectGate {
-  inProgress = 0;
+  private readonly checking = new Set<Client>();
   peak = 0;
+
+  get inProgress(): number {
+    return this.checking.size;
+  }
+
+  enter(client: Client): void {
+    this.checking.add(client);
+    if (this.checking.size > this.peak) this.peak = this.checking.size;
+  }
+
+  /**
+   * The check answered, or the socket closed while it ran (aedes may then never call back): either frees
+   * the place, once. The broker calls this from its one close hook, so a connection keeps no listener of
+   * ours after its CONNACK.
+   */
+  leave(client: Client): void {
+    this.checking.delete(client);
+  }
 }
 
 export function gateConnects(ctx: BrokerContext, limits: ConnectGateLimits, inner: Authenticate, gate = new ConnectGate()): Authenticate {
@@ -37,18 +55,9 @@ export function gateConnects(ctx: BrokerContext, limits: ConnectGateLimits, inne
       ctx.metrics.rejected(busy);
       return done(Object.assign(new Error(busy), { returnCode: SERVER_UNAVAILABLE }) as AuthenticateError, false);
     }
-    gate.inProgress++;
-    if (gate.inProgress > gate.peak) gate.peak = gate.inProgress;
-    let settled = false;
-    const finish = (): void => {
-      if (settled) return;
-      settled = true;
-      gate.inProgress--;
-    };
-    // A socket that closes while its CONNECT is checked frees its place too (aedes may never call back).
-    client.conn.once('close', finish);
+    gate.enter(client);
     inner(client, username, password, (error, success) => {
-      finish();
+      gate.leave(client);
       done(error, success);
     });
   };

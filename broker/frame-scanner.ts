@@ -148,7 +148,7 @@ export class MqttFrameScanner {
   }
 
   private collect(need: number): void {
-    if (this.buf === undefined || this.buf.length < need) this.buf = Buffer.allocUnsafe(Math.max(need, 64));
+    this.buf = Buffer.allocUnsafe(Math.max(need, 64));
     this.need = need;
     this.have = 0;
     this.publishSized = false;
@@ -173,8 +173,9 @@ export class MqttFrameScanner {
     } else if (this.type === MQTT_CONNECT) bad = checkConnect(this.buf!, this.length);
     else bad = checkSubscriptions(this.buf!, this.length, this.type === SUBSCRIBE);
     if (bad) return violation(bad);
-    // A CONNECT may carry a large password or will: do not keep a frame-sized buffer per connection.
-    if (this.buf!.length > 4096) this.buf = undefined;
+    // Not kept between packets: an idle connection holds no buffer here (allocUnsafe takes small ones from
+    // Node's shared pool, so a PUBLISH's few bytes cost no allocation of their own).
+    this.buf = undefined;
     this.remaining = this.length - this.have;
     if (this.remaining === 0) this.finishPacket();
     else this.state = State.Body;

@@ -25,7 +25,8 @@ import { closeIntegration } from './integration-hooks.js';
 import type { DeviceDirectory, IntegrationDirectory, ReadingSink } from './ports.js';
 import type { BrokerContext } from './session.js';
 import type { BrokerConfig } from './config.js';
-import { TransportGuard } from './transport-guard.js';
+import { TransportGuard, type TransportGuardOptions } from './transport-guard.js';
+import { closeSession } from './authenticate.js';
 
 export type { DeviceDirectory, DeviceInfo, AuthOutcome, ReadingSink, IntegrationDirectory } from './ports.js';
 export { INTEGRATION_PREFIX } from './ports.js';
@@ -109,7 +110,6 @@ export function createBroker(opts: BrokerOptions): Broker {
     ...(opts.integrations ? { integrations: opts.integrations } : {}),
     readers: new WeakMap(),
     liveReaders: new Set(),
-    peers: new WeakMap(),
     limiter: new ConnectLimiter(
       { failuresPerAddress: config.mqttAuthFailuresPerAddress, failuresPerUsername: config.mqttAuthFailuresPerUsername, banMs: config.mqttBanMs },
       () => opts.clock.now(),
@@ -141,17 +141,27 @@ export function createBroker(opts: BrokerOptions): Broker {
   let listeners: Listeners | undefined;
   const farOver = (): boolean => gate.inProgress >= config.mqttMaxConnecting && sockets.pendingCount >= 4 * config.mqttMaxConnecting;
 
+  // One options object for every guard: nothing of ours is allocated per connection but the guard itself.
+  const guardOptions: TransportGuardOptions = {
+    maxFrameBytes: config.mqttMaxFrameBytes,
+    connectTimeoutMs: config.mqttConnectTimeoutMs,
+    onReject: (guard, reason, detail) => {
+      if (reason === 'frame_too_large') metrics.frameTooLarge();
+      else if (detail.rule !== undefined) metrics.protocolViolation(detail.rule);
+      else metrics.rejected(reason);
+      log.warn({ reason, ...detail, address: guard.peer.address, limit: config.mqttMaxFrameBytes }, 'mqtt connection dropped');
+    },
+    onClose: (guard) => {
+      sockets.closed(guard);
+      // aedes names its client on the stream it was handed (`conn.client`).
+      const client = (guard as unknown as { client?: Client }).client;
+      if (!client) return;
+      gate.leave(client);
+      closeSession(ctx, client);
+    },
+  };
   const admit = (inner: Duplex, peer: Peer, req?: IncomingMessage): void => {
-    const guard = new TransportGuard(inner, {
-      maxFrameBytes: config.mqttMaxFrameBytes,
-      connectTimeoutMs: config.mqttConnectTimeoutMs,
-      onReject: (reason, detail) => {
-        if (reason === 'frame_too_large') metrics.frameTooLarge();
-        else if (detail.rule !== undefined) metrics.protocolViolation(detail.rule);
-        else metrics.rejected(reason);
-        log.warn({ reason, ...detail, address: peer.address, limit: config.mqttMaxFrameBytes }, 'mqtt connection dropped');
-      },
-    });
+    const guard = new TransportGuard(inner, peer, guardOptions);
     if (farOver()) {
       // Far more sockets waiting than CONNECTs can be checked: closed before a byte is read (cheapest refusal).
       metrics.rejected('connect_busy');
@@ -166,8 +176,6 @@ export function createBroker(opts: BrokerOptions): Broker {
       guard.destroy();
       return;
     }
-    ctx.peers.set(guard, peer);
-    guard.once('close', () => sockets.closed(guard));
     broker.handle(guard, req);
   };
   const refuseCertificate = (peer: Peer, reason: string): void => {

@@ -7,7 +7,6 @@ import type { CommandTracker } from './commands.js';
 import type { ConnectLimiter } from './connect-limiter.js';
 import type { FlowControl, Lane } from './flow-control.js';
 import type { Ingest } from './ingest.js';
-import type { Peer } from './listeners.js';
 import type { BrokerMetrics } from './metrics.js';
 import type { DeviceDirectory, DeviceInfo, IntegrationDirectory, ReadingSink } from './ports.js';
 import type { TransportGuard } from './transport-guard.js';
@@ -50,8 +49,6 @@ export interface BrokerContext {
   readers: WeakMap<Client, string>;
   /** Live integration clients (closed when their credentials are deleted). */
   liveReaders: Set<Client>;
-  /** Each connection's source address and verified certificate, keyed by the stream aedes sees. */
-  peers: WeakMap<object, Peer>;
   /** Failed CONNECTs per address and username, and the bans they earned. */
   limiter: ConnectLimiter;
   /** Set when several broker nodes share state through Redis (`CITYBRAIN_MQTT_CLUSTER=on`). */

@@ -1,5 +1,6 @@
 import { Duplex } from 'node:stream';
 import { MqttFrameScanner, type ProtocolRule } from './frame-scanner.js';
+import type { Peer } from './listeners.js';
 
 export type GuardRejection = 'frame_too_large' | 'protocol_violation' | 'connect_timeout';
 
@@ -11,11 +12,43 @@ export interface RejectDetail {
   connack?: number;
 }
 
+/** One object per broker, shared by every guard (nothing per connection lives here). */
 export interface TransportGuardOptions {
   maxFrameBytes: number;
   connectTimeoutMs: number;
   /** Called once when the guard drops the connection, before it is destroyed. */
-  onReject(reason: GuardRejection, detail: RejectDetail): void;
+  onReject(guard: TransportGuard, reason: GuardRejection, detail: RejectDetail): void;
+  /** Called once when the guard has closed (its `close` event). */
+  onClose(guard: TransportGuard): void;
+}
+
+/**
+ * The guard listens to its inner stream and to its own close through these shared functions (the guard is
+ * found on the stream) rather than closures: an idle connection then costs no function objects or
+ * contexts of ours (bench/scale-memory.ts measures what a connection costs).
+ */
+const GUARD = Symbol('transportGuard');
+type Inner = Duplex & { [GUARD]: TransportGuard };
+function onInnerData(this: Inner, chunk: Buffer): void {
+  this[GUARD].onInnerData(chunk);
+}
+function onInnerEnd(this: Inner): void {
+  this[GUARD].push(null);
+}
+function onInnerError(this: Inner, err: Error): void {
+  this[GUARD].destroy(err);
+}
+function onInnerClose(this: Inner): void {
+  this[GUARD].destroy();
+}
+function onInnerDrain(this: Inner): void {
+  this[GUARD].emit('innerDrain');
+}
+function onClosed(this: TransportGuard): void {
+  this.opts.onClose(this);
+}
+function onConnectTimeout(guard: TransportGuard): void {
+  guard.reject('connect_timeout', {});
 }
 
 /** How long a refused client gets to read its CONNACK before the socket is destroyed anyway. */
@@ -39,17 +72,21 @@ export class TransportGuard extends Duplex {
 
   constructor(
     readonly inner: Duplex,
-    private readonly opts: TransportGuardOptions,
+    /** Who is on the other end (source address, verified certificate). */
+    readonly peer: Peer,
+    readonly opts: TransportGuardOptions,
   ) {
     // Small read buffer: what sits here is parsed by aedes in one batch, all in flight at once.
     super({ readableHighWaterMark: 16 * 1024, allowHalfOpen: false });
     this.scanner = new MqttFrameScanner(opts.maxFrameBytes);
-    this.connectTimer = setTimeout(() => this.reject('connect_timeout', {}), opts.connectTimeoutMs);
-    inner.on('data', (chunk: Buffer) => this.onData(chunk));
-    inner.on('end', () => this.push(null));
-    inner.on('error', (err) => this.destroy(err));
-    inner.on('close', () => this.destroy());
-    inner.on('drain', () => this.emit('innerDrain'));
+    this.connectTimer = setTimeout(onConnectTimeout, opts.connectTimeoutMs, this);
+    (inner as Inner)[GUARD] = this;
+    inner.on('data', onInnerData);
+    inner.on('end', onInnerEnd);
+    inner.on('error', onInnerError);
+    inner.on('close', onInnerClose);
+    inner.on('drain', onInnerDrain);
+    this.on('close', onClosed);
   }
 
   /** Stop reading the socket (flow control); idempotent. */
@@ -70,7 +107,8 @@ export class TransportGuard extends Duplex {
     return this.held;
   }
 
-  private onData(chunk: Buffer): void {
+  /** @internal the inner stream's `data`. */
+  onInnerData(chunk: Buffer): void {
     if (this.destroyed) return;
     const outcome = this.scanner.feed(chunk);
     if (!outcome.ok) {
@@ -91,9 +129,10 @@ export class TransportGuard extends Duplex {
     }
   }
 
-  private reject(reason: GuardRejection, detail: RejectDetail): void {
+  /** @internal drops the connection for a reason (once). */
+  reject(reason: GuardRejection, detail: RejectDetail): void {
     if (this.destroyed) return;
-    this.opts.onReject(reason, detail);
+    this.opts.onReject(this, reason, detail);
     this.destroy();
   }
 

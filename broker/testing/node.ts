@@ -6,7 +6,10 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { writeHeapSnapshot } from 'node:v8';
+import { Aedes } from 'aedes';
 import { EventBus } from '../../kernel/bus.js';
 import { systemClock } from '../../kernel/clock.js';
 import type { PresenceChange, Reading } from '../../kernel/events.js';
@@ -18,6 +21,9 @@ import { testConfig } from '../testing.js';
 export interface NodeStats {
   rss: number;
   heapUsed: number;
+  heapTotal: number;
+  /** Memory outside V8's heap held by JS objects (Buffers, sockets' native parts). */
+  external: number;
   connections: number;
   pending: number;
   clients: number;
@@ -51,7 +57,44 @@ class CountingSink implements ReadingSink {
   }
 }
 
-type Ask = { ask: 'stats'; n: number } | { ask: 'command'; n: number; deviceId: string; name: string; params: Record<string, unknown>; timeoutMs: number };
+type Ask = { ask: 'stats'; n: number; gc?: boolean; snapshot?: string } | { ask: 'command'; n: number; deviceId: string; name: string; params: Record<string, unknown>; timeoutMs: number };
+
+/** Before a memory reading: a full GC (with `--expose-gc`) and, when asked, a heap snapshot to that path. */
+function settle(m: { gc?: boolean; snapshot?: string }): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (m.gc && gc) {
+    gc();
+    gc();
+  }
+  if (m.snapshot) writeHeapSnapshot(m.snapshot);
+}
+
+/**
+ * The peer of the memory figures: aedes 1.2 alone (in-memory persistence and emitter, every CONNECT
+ * accepted), answering the same `stats` asks.
+ */
+async function runBareAedes(): Promise<void> {
+  const broker = await Aedes.createBroker();
+  const server = createServer((socket) => broker.handle(socket));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
+  process.on('message', (m: Ask) => {
+    if (m.ask !== 'stats') return;
+    settle(m);
+    const mem = process.memoryUsage();
+    const cpu = process.cpuUsage();
+    const stats: NodeStats = {
+      rss: mem.rss, heapUsed: mem.heapUsed, heapTotal: mem.heapTotal, external: mem.external, connections: broker.connectedClients, pending: 0, clients: broker.connectedClients, stored: 0,
+      connectsRejected: {}, lagP99: lag.percentile(99) / 1e6, lagMax: lag.max / 1e6, cpuUserMs: cpu.user / 1000, cpuSystemMs: cpu.system / 1000,
+    };
+    lag.reset();
+    process.send?.({ n: m.n, stats });
+  });
+  process.once('SIGTERM', () => process.exit(0));
+  process.send?.({ ready: { tcpPort: (server.address() as { port: number }).port } });
+}
 
 async function runNode(config: Partial<BrokerConfig>): Promise<void> {
   const bus = new EventBus();
@@ -63,11 +106,12 @@ async function runNode(config: Partial<BrokerConfig>): Promise<void> {
   bus.on('presence', (p: PresenceChange) => process.send?.({ presence: p }));
   process.on('message', (m: Ask) => {
     if (m.ask === 'stats') {
+      settle(m);
       const s = broker.stats();
       const mem = process.memoryUsage();
       const cpu = process.cpuUsage();
       const stats: NodeStats = {
-        rss: mem.rss, heapUsed: mem.heapUsed, connections: s.connections, pending: s.pending, clients: s.clients, stored: sink.stored,
+        rss: mem.rss, heapUsed: mem.heapUsed, heapTotal: mem.heapTotal, external: mem.external, connections: s.connections, pending: s.pending, clients: s.clients, stored: sink.stored,
         connectsRejected: s.connectsRejected, lagP99: lag.percentile(99) / 1e6, lagMax: lag.max / 1e6, cpuUserMs: cpu.user / 1000, cpuSystemMs: cpu.system / 1000,
       };
       lag.reset();
@@ -88,15 +132,16 @@ export interface NodeProcess {
   child: ChildProcess;
   tcpPort: number;
   presence: PresenceChange[];
-  stats(): Promise<NodeStats>;
+  /** `gc`: a full GC first (the node needs `--expose-gc`); `snapshot`: write a heap snapshot there first. */
+  stats(opts?: { gc?: boolean; snapshot?: string }): Promise<NodeStats>;
   command(deviceId: string, name: string, params: Record<string, unknown>, timeoutMs: number): Promise<unknown>;
   /** SIGTERM and wait; `kill('SIGKILL')` on `child` for a crash. */
   stop(): Promise<void>;
 }
 
-/** Forks a node and resolves once it listens. */
-export async function forkNode(config: Partial<BrokerConfig>, execArgv: string[] = []): Promise<NodeProcess> {
-  const child = fork(new URL(import.meta.url).pathname, ['--node'], {
+/** Forks a node and resolves once it listens; `bare`: aedes alone instead (the peer of bench:scale's memory figures). */
+export async function forkNode(config: Partial<BrokerConfig>, execArgv: string[] = [], bare = false): Promise<NodeProcess> {
+  const child = fork(new URL(import.meta.url).pathname, bare ? ['--node', '--bare'] : ['--node'], {
     execArgv: ['--import', 'tsx', ...execArgv],
     env: { ...process.env, CITYBRAIN_TEST_NODE: JSON.stringify(config) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -125,7 +170,7 @@ export async function forkNode(config: Partial<BrokerConfig>, execArgv: string[]
     child,
     tcpPort,
     presence,
-    stats: async () => (await ask({ ask: 'stats' })).stats as NodeStats,
+    stats: async (o = {}) => (await ask({ ask: 'stats', ...o })).stats as NodeStats,
     command: async (deviceId, name, params, timeoutMs) => {
       const r = await ask({ ask: 'command', deviceId, name, params, timeoutMs });
       if (r.error) throw Object.assign(new Error(String((r.error as { message?: string }).message)), r.error);
@@ -141,7 +186,8 @@ export async function forkNode(config: Partial<BrokerConfig>, execArgv: string[]
 }
 
 if (process.argv.includes('--node') && process.env.CITYBRAIN_TEST_NODE) {
-  runNode(JSON.parse(process.env.CITYBRAIN_TEST_NODE) as Partial<BrokerConfig>).catch((err: unknown) => {
+  const main = process.argv.includes('--bare') ? runBareAedes() : runNode(JSON.parse(process.env.CITYBRAIN_TEST_NODE) as Partial<BrokerConfig>);
+  main.catch((err: unknown) => {
     console.error(err);
     process.exit(1);
   });
