@@ -99,6 +99,7 @@ export const ERROR_CODES = {
   TASK_STATE_CONFLICT: { status: 409, message: 'The task cannot make this transition in its current state' },
   NO_RESPONSE_PLAN: { status: 422, message: 'No response plan matches this alert kind and level' },
   ALERT_RESOLVE_BLOCKED: { status: 409, message: 'The alert has required response tasks not yet verified: verify them, or override with a reason' },
+  IDEMPOTENCY_IN_PROGRESS: { status: 409, message: 'A request with this Idempotency-Key is still being processed: retry shortly for its answer' },
   UNIT_NOTIFY_FAILED: { status: 502, message: 'A unit could not be notified through its channel (retried)' },
   SMS_GATEWAY_FAILED: { status: 502, message: 'The SMS/phone gateway refused or did not answer' },
   // people and access

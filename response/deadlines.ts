@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../kernel/clock.js';
 import type { Logger } from '../kernel/logger.js';
-import { pendingDeadline } from './task-machine.js';
+import { escalatedFor, pendingDeadline } from './task-machine.js';
 import type { Task } from './types.js';
 
 /** setTimeout's ceiling (2^31 − 1 ms ≈ 24.8 days): longer waits re-arm when it fires. */
@@ -20,11 +20,14 @@ export class DeadlineWatch {
 
   constructor(private readonly deps: { clock: Clock; log: Logger; reload: (id: string) => Promise<Task | undefined>; expired: Expiry }) {}
 
-  /** (Re-)arms the task's pending deadline; a task with none, or already escalated, is forgotten. */
+  /**
+   * (Re-)arms the task's pending deadline; a task with none, or whose pending one was already escalated, is
+   * forgotten. A task escalated for its accept deadline is timed again for arrival once accepted.
+   */
   arm(t: Task): void {
     this.clear(t.id);
     const d = pendingDeadline(t);
-    if (this.stopped || !d || t.escalations > 0) return;
+    if (this.stopped || !d || escalatedFor(t, d.kind)) return;
     const delay = Math.min(Math.max(0, d.at - this.deps.clock.now()), MAX_DELAY);
     const timer = setTimeout(() => this.fire(t.id, d.kind, d.at), delay);
     timer.unref();
@@ -54,7 +57,7 @@ export class DeadlineWatch {
       const t = await this.deps.reload(id);
       if (!t) return;
       const d = pendingDeadline(t);
-      if (!d || d.kind !== kind || t.escalations > 0) return;
+      if (!d || d.kind !== kind || escalatedFor(t, kind)) return;
       // Fired early (the clock moved, or a long wait was capped): wait again.
       if (this.deps.clock.now() < d.at || at !== d.at) return this.arm(t);
       await this.deps.expired(t, kind);

@@ -136,14 +136,21 @@ export class Dispatcher {
     return this.send(this.newTask(a, unit, step, plan ?? null, this.deps.clock.now(), old.id), by);
   }
 
-  /** A task for the unit's supervisor (escalation), or null when it has none. */
+  /**
+   * A task for the unit's supervisor (escalation), timed by the same plan as the late task, or null when it
+   * has none — or when the supervisor is already on this alert, or gave up on it (so a chain of supervisors
+   * that loops back ends instead of going round).
+   */
   async toSupervisor(old: Task, reason: string): Promise<Task | null> {
     const unit = await this.deps.store.getResource(old.unitId);
     const sup = unit?.supervisor ? await this.deps.store.getResource(unit.supervisor) : undefined;
-    if (!sup) return null;
+    if (!sup || sup.id === old.unitId) return null;
+    const onAlert = await this.deps.store.listTasks({ alertId: old.alertId, unitId: sup.id, limit: 500 });
+    if (onAlert.some((t) => t.state !== 'verified' && t.state !== 'done')) return null;
     const a = await this.alert(old.alertId);
+    const plan = old.planId ? await this.deps.store.getPlan(old.planId, old.planVersion ?? undefined) : undefined;
     const step: ProposedTask = { unitId: sup.id, unitName: sup.name, unitType: (sup.type ?? old.unitType) as UnitType, title: `Escalated: ${old.title}`, instructions: `${reason}. Unit ${old.unitName} is late on: ${old.instructions}`, required: false, distanceM: null, etaS: null };
-    return this.send(this.newTask(a, sup, step, null, this.deps.clock.now(), old.id), SYSTEM);
+    return this.send(this.newTask(a, sup, step, plan ?? null, this.deps.clock.now(), old.id), SYSTEM);
   }
 
   private async proposal(plan: Plan, a: AlertFacts, existing: Task[]): Promise<ProposedTask[]> {

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../kernel/logger.js';
 import { WebhookReceiver } from '../rules-engine/notify/testing.js';
 import { ChannelNotifier, smsText, taskTopic } from './notifier.js';
-import { EmbeddedSmsGateway, HttpSmsGateway } from './sms.js';
+import { EmbeddedSmsGateway } from './sms.js';
 import { task, unit } from './testing.js';
 
 const names = () => ({ zh: '市南区', en: 'Shinan' });
@@ -55,13 +55,7 @@ describe('unit notifications', () => {
     expect(await metrics.getSingleMetricAsString('citybrain_unit_notify_failed_total')).toMatch(/channel="webhook"} 3[\s\S]*channel="mqtt"} 3|channel="mqtt"} 3[\s\S]*channel="webhook"} 3/);
   });
 
-  it('the SMS gateway adapter posts {to, text} and names a refusal', async () => {
-    const { url, hook: gw } = await receiver([204, 500]);
-    const http = new HttpSmsGateway({ url, token: 'tok' });
-    await http.send('+86 2', 'hello');
-    expect(JSON.parse(gw.received[0]!.body)).toEqual({ to: '+86 2', text: 'hello' });
-    expect(gw.received[0]!.headers.authorization).toBe('Bearer tok');
-    await expect(http.send('+86 2', 'again')).rejects.toMatchObject({ code: 'SMS_GATEWAY_FAILED' });
+  it('names the MQTT topic and writes one SMS line', () => {
     expect(taskTopic({ district: null, unitId: 'u' })).toBe('platform/tasks/none/u');
     expect(smsText('task.created', task('t1'))).toMatch(/^\[citybrain\] New task \(I\): Find and stop the leak at geo:36\.07,120\.38\. Accept by \d\d:\d\d/);
   });

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { freshSqliteDatabase } from '../test/servers/databases.js';
 import { serviceHarness, type ServiceHarness } from './testing/service.js';
 
@@ -12,11 +12,18 @@ afterEach(async () => {
   h = undefined;
 });
 
-async function withUnits(): Promise<ServiceHarness> {
+const gasPlan = (over: Record<string, unknown> = {}) => ({
+  id: 'gas-II', kind: 'gas', ruleId: null, level: 'II', steps: [{ unitType: 'gas_repair', count: 1, title: 'Stop the leak', instructions: '', required: true }],
+  acceptWithinMin: 10, arriveWithinMin: 45, drone: false, auto: false, notify: { city: [], district: [] }, escalation: ['next_unit', 'supervisor'], ...over,
+});
+const gasUnit = (id: string, km: number, supervisor?: string) => ({ id, kind: 'unit', name: `Unit ${id}`, type: 'gas_repair', location: north(km), alertKinds: ['gas'], ...(supervisor ? { supervisor } : {}) });
+
+/** g1 and g2 (gas repair, 1 and 2 km away), with `supervisor` (registered first) when given. */
+async function withUnits(supervisor?: { id: string; type: string }): Promise<ServiceHarness> {
   h = await serviceHarness(freshSqliteDatabase);
-  const plan = { id: 'gas-II', kind: 'gas', ruleId: null, level: 'II', steps: [{ unitType: 'gas_repair', count: 1, title: 'Stop the leak', instructions: '', required: true }], acceptWithinMin: 10, arriveWithinMin: 45, drone: false, auto: false, notify: { city: [], district: [] }, escalation: ['next_unit', 'supervisor'] };
-  await h.service.catalog.putPlan(plan, 'admin', 'gas-II');
-  for (const [id, km] of [['g1', 1], ['g2', 2]] as const) await h.service.catalog.putResource({ id, kind: 'unit', name: `Unit ${id}`, type: 'gas_repair', location: north(km), alertKinds: ['gas'] });
+  if (supervisor) await h.service.catalog.putResource({ id: supervisor.id, kind: 'unit', name: 'Duty supervisor', type: supervisor.type, location: north(9), alertKinds: ['water'] });
+  await h.service.catalog.putPlan(gasPlan(), 'admin', 'gas-II');
+  for (const [id, km] of [['g1', 1], ['g2', 2]] as const) await h.service.catalog.putResource(gasUnit(id, km, supervisor?.id));
   return h;
 }
 
@@ -42,5 +49,46 @@ describe('the proposal', () => {
     const [t] = (await service.dispatch('a2', undefined, ADMIN)).tasks;
     await service.act(t!.id, { type: 'cancel', reason: 'wrong crew' }, ADMIN, {});
     expect((await service.response('a2')).proposal.map((p) => p.unitId)).toEqual(['g2']);
+  });
+});
+
+describe('deadlines after an escalation', () => {
+  /** The gas II plan with deadlines in fractions of a minute (0.002 min = 120 ms). */
+  async function timedPlan(s: ServiceHarness, escalation: string[], acceptWithinMin: number, arriveWithinMin: number): Promise<void> {
+    await s.service.catalog.putPlan(gasPlan({ acceptWithinMin, arriveWithinMin, escalation }), 'admin', 'gas-II');
+  }
+  const tasksOf = async (s: ServiceHarness, alertId: string) => (await s.service.store.listTasks({ alertId, limit: 50 })).reverse();
+
+  it('times the next unit and then the supervisor by the plan: each missed deadline escalates again', async () => {
+    // The supervisor handles water only: never proposed for gas, reached by escalation alone.
+    const s = await withUnits({ id: 'sup', type: 'gas_repair' });
+    await timedPlan(s, ['next_unit', 'supervisor'], 0.002, 0.01);
+    s.alerts.add('a3');
+    await s.service.dispatch('a3', undefined, ADMIN);
+    // g1 misses → g2 (next nearest) misses → no gas unit left → the supervisor, who misses too.
+    const chain = await vi.waitFor(async () => {
+      const ts = await tasksOf(s, 'a3');
+      if (ts.length < 3 || s.alerts.overdue.filter((o) => o.taskId === ts[2]!.id).length === 0) throw new Error(`chain so far: ${ts.map((t) => `${t.unitId}:${t.state}`).join(' ')}`);
+      return ts;
+    }, { timeout: 15_000, interval: 20 });
+    expect(chain.map((t) => t.unitId)).toEqual(['g1', 'g2', 'sup']);
+    expect(chain[1]!.replaces).toBe(chain[0]!.id);
+    expect(chain[2]).toMatchObject({ replaces: chain[1]!.id, title: 'Escalated: Stop the leak', planId: 'gas-II', state: 'reassigned' });
+    for (const t of chain) expect(t.acceptBy - t.createdAt).toBe(0.002 * 60_000);
+    expect(s.alerts.overdue.map((o) => chain.findIndex((t) => t.id === o.taskId))).toEqual(expect.arrayContaining([0, 1, 2]));
+  });
+
+  it('times the arrival of a task whose accept deadline went to the supervisor, once it is accepted', async () => {
+    const s = await withUnits({ id: 'sup', type: 'police' });
+    await timedPlan(s, ['supervisor'], 0.002, 0.004);
+    s.alerts.add('a4');
+    const [t] = (await s.service.dispatch('a4', undefined, ADMIN)).tasks;
+    await vi.waitFor(async () => expect((await tasksOf(s, 'a4')).map((x) => x.unitId)).toEqual(['g1', 'sup']), { timeout: 15_000, interval: 20 });
+    expect((await s.service.store.getTask(t!.id))).toMatchObject({ state: 'dispatched', escalated: ['accept'] });
+    await s.service.act(t!.id, { type: 'accept' }, ADMIN, {});
+    await vi.waitFor(() => expect(s.alerts.overdue.filter((o) => o.taskId === t!.id).map((o) => o.note)).toEqual([expect.stringMatching(/did not accept/), expect.stringMatching(/did not arrive/)]), { timeout: 15_000, interval: 20 });
+    await vi.waitFor(async () => expect(await s.service.store.getTask(t!.id)).toMatchObject({ state: 'accepted', escalations: 2, escalated: ['accept', 'arrive'] }), { timeout: 5_000 });
+    // The supervisor is already on it: no second supervisor task.
+    expect((await tasksOf(s, 'a4')).map((x) => x.unitId)).toEqual(['g1', 'sup']);
   });
 });

@@ -7,7 +7,6 @@
 import type { EventBus } from '../kernel/bus.js';
 import type { Clock } from '../kernel/clock.js';
 import { migrate, type Database } from '../kernel/db/index.js';
-import { isAppError } from '../kernel/errors.js';
 import type { AlertNotice } from '../kernel/events.js';
 import type { Logger } from '../kernel/logger.js';
 import { Catalog } from './catalog.js';
@@ -17,6 +16,7 @@ import { Dispatcher, SYSTEM, type AlertResponse, type DroneOutcome } from './dis
 import { kpiReport, type KpiReport } from './kpis.js';
 import { straightLineTravel, type ProposedTask, type TravelTime } from './matching.js';
 import { responseMigrations } from './migrations.js';
+import { IdempotentReplies, type Answer } from './replies.js';
 import { planFor } from './plans.js';
 import type { AlertsForResponse, DroneInspection, UnitNotifier } from './ports.js';
 import type { Sealer } from './resources.js';
@@ -41,6 +41,8 @@ export interface ResponseServiceOptions {
   media?: MediaCheck;
   /** Default: the Kysely adapter over `database`. */
   store?: ResponseStore;
+  /** How long a request waits for a concurrent one with the same idempotency key (default 15 s). */
+  idempotencyWaitMs?: number;
 }
 
 /** How long an idempotency key's answer is kept (the phone's offline queue replays within this). */
@@ -52,6 +54,7 @@ export class ResponseService {
   readonly desk: TaskDesk;
   readonly dispatcher: Dispatcher;
   private readonly deadlines: DeadlineWatch;
+  private readonly replies: IdempotentReplies;
   private readonly log: Logger;
   private readonly offs: Array<() => void> = [];
   private readonly auto = new Set<Promise<unknown>>();
@@ -65,6 +68,7 @@ export class ResponseService {
       store: this.store, desk: this.desk, clock: opts.clock, log: this.log, travel: opts.travel ?? straightLineTravel(), alerts: opts.alerts,
       notifier: opts.notifier, plans: () => this.catalog.plans(), ...(opts.drone ? { drone: opts.drone } : {}),
     });
+    this.replies = new IdempotentReplies({ store: this.store, clock: opts.clock, ...(opts.idempotencyWaitMs !== undefined ? { waitMs: opts.idempotencyWaitMs } : {}) });
     this.deadlines = new DeadlineWatch({ clock: opts.clock, log: this.log, reload: (id) => this.store.getTask(id), expired: (t, kind) => this.expired(t, kind) });
     this.desk.onChange((t, prev) => this.afterChange(t, prev));
   }
@@ -130,23 +134,12 @@ export class ResponseService {
   }
 
   /**
-   * Runs `fn` once per (caller, key): a replay gets the first answer (status and body, errors included).
-   * Without a key it simply runs.
+   * Runs `fn` once per (caller, key), concurrent requests and other processes included: a replay gets the
+   * first answer (status and body, errors included). Without a key it simply runs.
+   * @throws IDEMPOTENCY_IN_PROGRESS when the first request with the key is still running after the wait
    */
-  async once<T>(caller: string, key: string | undefined, fn: () => Promise<{ status: number; body: T }>): Promise<{ status: number; body: unknown }> {
-    if (!key) return fn();
-    const k = `${caller}:${key}`;
-    const seen = await this.store.getReply(k);
-    if (seen) return { status: seen.status, body: seen.body };
-    let out: { status: number; body: unknown };
-    try {
-      out = await fn();
-    } catch (err) {
-      if (!isAppError(err)) throw err;
-      out = { status: err.status, body: err.toJSON() };
-    }
-    await this.store.putReply({ key: k, status: out.status, body: out.body, createdAt: this.opts.clock.now() });
-    return (await this.store.getReply(k)) ?? out;
+  once(caller: string, key: string | undefined, fn: () => Promise<Answer>): Promise<Answer> {
+    return this.replies.once(caller, key, fn);
   }
 
   /** An alert opened or was upgraded: a plan that says `auto` dispatches at once; otherwise the proposal waits for a click. */
@@ -187,7 +180,7 @@ export class ResponseService {
       const ended = await this.desk.transition(t, { type: 'reassign', note: `${why}: escalated to the next nearest unit` }, SYSTEM);
       return this.replaceOrEscalate(ended, why);
     }
-    const marked = { ...t, escalations: t.escalations + 1, updatedAt: this.opts.clock.now() };
+    const marked: Task = { ...t, escalations: t.escalations + 1, escalated: [...(t.escalated ?? []), kind], updatedAt: this.opts.clock.now() };
     if (await this.desk.save(marked, t) && chain.includes('supervisor')) await this.dispatcher.toSupervisor(t, why);
   }
 

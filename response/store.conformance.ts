@@ -1,8 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { systemClock } from '../kernel/clock.js';
 import { migrate } from '../kernel/db/index.js';
-import { isAppError } from '../kernel/errors.js';
+import { AppError, isAppError } from '../kernel/errors.js';
 import type { TestDatabase } from '../test/servers/databases.js';
 import { responseMigrations } from './migrations.js';
+import { IdempotentReplies } from './replies.js';
 import type { ResponseStore } from './store.js';
 import { KyselyResponseStore } from './store.kysely.js';
 import { event, plan, T0, task, unit } from './testing.js';
@@ -112,11 +114,64 @@ export function describeResponseStore(name: string, make: () => Promise<Response
       await store.addReport('t1', { id: 'r1', at: T0 + 1, by: 'p1', byName: 'ana', note: 'cordon set', mediaIds: [] });
       expect((await store.reports('t1')).map((r) => r.id)).toEqual(['r1', 'r2']);
       expect((await store.reports('t1'))[1]).toEqual({ id: 'r2', at: T0 + 2, by: 'p1', byName: 'ana', mediaIds: ['ab'], position: { lon: 120.1, lat: 36.1 } });
-      await store.putReply({ key: 'p1:k1', status: 200, body: { ok: 1 }, createdAt: T0 });
-      await store.putReply({ key: 'p1:k1', status: 409, body: { ok: 2 }, createdAt: T0 + 1 });
+      expect(await store.reserveReply('p1:k1', T0)).toEqual({ state: 'reserved' });
+      expect(await store.reserveReply('p1:k1', T0 + 1)).toEqual({ state: 'pending', since: T0 });
+      expect(await store.getReply('p1:k1')).toBeUndefined();
+      await store.completeReply({ key: 'p1:k1', status: 200, body: { ok: 1 }, createdAt: T0 });
+      await store.completeReply({ key: 'p1:k1', status: 409, body: { ok: 2 }, createdAt: T0 + 1 });
       expect(await store.getReply('p1:k1')).toEqual({ key: 'p1:k1', status: 200, body: { ok: 1 }, createdAt: T0 });
+      expect(await store.reserveReply('p1:k1', T0 + 2)).toEqual({ state: 'done', reply: { key: 'p1:k1', status: 200, body: { ok: 1 }, createdAt: T0 } });
+      await store.releaseReply('p1:k1');
+      expect(await store.getReply('p1:k1')).toBeDefined();
       expect(await store.pruneReplies(T0 + 1)).toBe(1);
       expect(await store.getReply('p1:k1')).toBeUndefined();
+    });
+
+    it('reserves an idempotency key for exactly one of many concurrent callers; a dead reservation is taken over once', async () => {
+      const slots = await Promise.all(Array.from({ length: 8 }, (_, i) => store.reserveReply('p1:race', T0 + i)));
+      expect(slots.filter((s) => s.state === 'reserved')).toHaveLength(1);
+      expect(slots.filter((s) => s.state === 'pending')).toHaveLength(7);
+      const since = (await store.reserveReply('p1:race', T0 + 100)) as { since: number };
+      const takers = await Promise.all([store.takeOverReply('p1:race', since.since, T0 + 200), store.takeOverReply('p1:race', since.since, T0 + 201)]);
+      expect(takers.filter(Boolean)).toHaveLength(1);
+      await store.releaseReply('p1:race');
+      expect(await store.reserveReply('p1:race', T0 + 300)).toEqual({ state: 'reserved' });
+    });
+
+    it('runs an action once for two truly concurrent requests with one key; both get its answer', async () => {
+      const replies = new IdempotentReplies({ store, clock: systemClock });
+      let runs = 0;
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const act = async () => {
+        runs++;
+        await gate;
+        return { status: 201, body: { run: runs } };
+      };
+      const first = replies.once('p1', 'click', act);
+      const second = replies.once('p1', 'click', act);
+      // The second is waiting on the first's reservation: let the first finish only now.
+      await vi.waitFor(() => expect(runs).toBe(1));
+      setTimeout(release, 50);
+      const answers = await Promise.all([first, second]);
+      expect(runs).toBe(1);
+      expect(answers).toEqual([{ status: 201, body: { run: 1 } }, { status: 201, body: { run: 1 } }]);
+      expect(await replies.once('p1', 'click', act)).toEqual({ status: 201, body: { run: 1 } });
+      expect(await replies.once('p2', 'click', act)).toEqual({ status: 201, body: { run: 2 } });
+    });
+
+    it('keeps a refusal as the answer; frees the key after a crash; answers IDEMPOTENCY_IN_PROGRESS when the first runs too long', async () => {
+      const replies = new IdempotentReplies({ store, clock: systemClock, waitMs: 100 });
+      const refused = () => Promise.reject(new AppError('TASK_STATE_CONFLICT', { message: 'no' }));
+      expect(await replies.once('p1', 'k', refused)).toMatchObject({ status: 409, body: { error: { code: 'TASK_STATE_CONFLICT' } } });
+      expect(await replies.once('p1', 'k', () => Promise.resolve({ status: 200, body: 1 }))).toMatchObject({ status: 409 });
+      await expect(replies.once('p1', 'boom', () => Promise.reject(new Error('disk gone')))).rejects.toThrow('disk gone');
+      expect(await replies.once('p1', 'boom', () => Promise.resolve({ status: 200, body: 'again' }))).toEqual({ status: 200, body: 'again' });
+      let release!: () => void;
+      const slow = replies.once('p1', 'slow', () => new Promise((r) => (release = () => r({ status: 200, body: 'late' }))));
+      await expect(replies.once('p1', 'slow', () => Promise.resolve({ status: 200, body: 'twice' }))).rejects.toMatchObject({ code: 'IDEMPOTENCY_IN_PROGRESS', status: 409 });
+      release();
+      expect(await slow).toEqual({ status: 200, body: 'late' });
     });
   });
 }

@@ -2,7 +2,7 @@
 import type { Kysely } from 'kysely';
 import { isUniqueViolation, type Database } from '../kernel/db/index.js';
 import { AppError } from '../kernel/errors.js';
-import type { IdempotentReply, ResourceQuery, ResponseStore, TaskQuery } from './store.js';
+import type { IdempotentReply, ReplySlot, ResourceQuery, ResponseStore, TaskQuery } from './store.js';
 import type { Plan, Resource, Task, TaskEvent, TaskReport, TaskState } from './types.js';
 
 interface Tables {
@@ -14,6 +14,8 @@ interface Tables {
   response_replies: { key: string; status: number; body: string; created_at: number };
 }
 
+/** `status` of a reserved key whose action is still running (no HTTP status is 0). */
+const PENDING = 0;
 const OPEN: TaskState[] = ['dispatched', 'accepted', 'en_route', 'on_site', 'done'];
 const parse = <T>(s: string): T => JSON.parse(s) as T;
 
@@ -150,13 +152,34 @@ export class KyselyResponseStore implements ResponseStore {
   }
 
   async getReply(key: string): Promise<IdempotentReply | undefined> {
-    const r = await this.db.selectFrom('response_replies').selectAll().where('key', '=', key).executeTakeFirst();
+    const r = await this.db.selectFrom('response_replies').selectAll().where('key', '=', key).where('status', '<>', PENDING).executeTakeFirst();
     return r && { key: r.key, status: Number(r.status), body: JSON.parse(r.body) as unknown, createdAt: Number(r.created_at) };
   }
 
-  async putReply(r: IdempotentReply): Promise<void> {
-    await this.db.insertInto('response_replies').values({ key: r.key, status: r.status, body: JSON.stringify(r.body ?? null), created_at: r.createdAt })
-      .onConflict((oc) => oc.column('key').doNothing()).execute();
+  async reserveReply(key: string, at: number): Promise<ReplySlot> {
+    const ins = await this.db.insertInto('response_replies').values({ key, status: PENDING, body: 'null', created_at: at })
+      .onConflict((oc) => oc.column('key').doNothing()).executeTakeFirst();
+    if (Number(ins.numInsertedOrUpdatedRows ?? 0n) > 0) return { state: 'reserved' };
+    const r = await this.db.selectFrom('response_replies').selectAll().where('key', '=', key).executeTakeFirst();
+    // Pruned between the insert and the read: a reservation again is the honest answer.
+    if (!r) return this.reserveReply(key, at);
+    if (Number(r.status) === PENDING) return { state: 'pending', since: Number(r.created_at) };
+    return { state: 'done', reply: { key: r.key, status: Number(r.status), body: JSON.parse(r.body) as unknown, createdAt: Number(r.created_at) } };
+  }
+
+  async completeReply(r: IdempotentReply): Promise<void> {
+    await this.db.updateTable('response_replies').set({ status: r.status, body: JSON.stringify(r.body ?? null), created_at: r.createdAt })
+      .where('key', '=', r.key).where('status', '=', PENDING).execute();
+  }
+
+  async releaseReply(key: string): Promise<void> {
+    await this.db.deleteFrom('response_replies').where('key', '=', key).where('status', '=', PENDING).execute();
+  }
+
+  async takeOverReply(key: string, since: number, at: number): Promise<boolean> {
+    const r = await this.db.updateTable('response_replies').set({ created_at: at })
+      .where('key', '=', key).where('status', '=', PENDING).where('created_at', '=', since).executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
   }
 
   async pruneReplies(before: number): Promise<number> {

@@ -30,6 +30,9 @@ export interface IdempotentReply {
   createdAt: number;
 }
 
+/** A key's slot: reserved by this call, or held by an earlier one (still running, or with its answer). */
+export type ReplySlot = { state: 'reserved' } | { state: 'pending'; since: number } | { state: 'done'; reply: IdempotentReply };
+
 export interface ResponseStore {
   /** Inserts or replaces a resource by id. */
   putResource(r: Resource): Promise<void>;
@@ -69,10 +72,19 @@ export interface ResponseStore {
   /** Oldest first. */
   reports(taskId: string): Promise<TaskReport[]>;
 
-  /** The stored reply for a key, or undefined. */
+  /** The stored reply for a key, or undefined (also while the key is only reserved). */
   getReply(key: string): Promise<IdempotentReply | undefined>;
-  /** Keeps the first reply for a key (a concurrent second write is ignored). */
-  putReply(r: IdempotentReply): Promise<void>;
+  /**
+   * Reserves the key for the caller about to run the action (a unique row, so of two concurrent callers —
+   * processes included — exactly one gets `reserved`); the other learns it is pending or its answer.
+   */
+  reserveReply(key: string, at: number): Promise<ReplySlot>;
+  /** Stores the answer of a reserved key (only while it is still pending). */
+  completeReply(r: IdempotentReply): Promise<void>;
+  /** Gives a reserved key up (the action failed without an answer to keep): a retry runs it again. */
+  releaseReply(key: string): Promise<void>;
+  /** Takes over a reservation still pending since `since` (its process died): true when this call got it. */
+  takeOverReply(key: string, since: number, at: number): Promise<boolean>;
   /** Drops replies older than `before`; returns how many. */
   pruneReplies(before: number): Promise<number>;
 }

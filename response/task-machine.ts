@@ -67,6 +67,14 @@ export function applyTaskAction(t: Task, a: TaskAction, who: { id: string; name:
   return { ok: true, task: next, event };
 }
 
+/**
+ * Whether that deadline has already been escalated. A task stored before `escalated` was kept counts every
+ * deadline as escalated once it has any escalation (what that version did).
+ */
+export function escalatedFor(t: Task, kind: 'accept' | 'arrive'): boolean {
+  return t.escalated ? t.escalated.includes(kind) : t.escalations > 0;
+}
+
 /** The deadline a task is waiting on now, or null (accept while dispatched, arrive until on site). */
 export function pendingDeadline(t: Task): { kind: 'accept' | 'arrive'; at: number } | null {
   if (t.state === 'dispatched') return { kind: 'accept', at: t.acceptBy };

@@ -158,6 +158,8 @@ export interface Task {
   replaces: string | null;
   /** Escalation steps taken for this task's deadlines. */
   escalations: number;
+  /** The deadlines already escalated (each escalates once); absent on tasks stored before it was kept. */
+  escalated?: Array<'accept' | 'arrive'>;
   createdAt: number;
   updatedAt: number;
   acceptedAt: number | null;

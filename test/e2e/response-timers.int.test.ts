@@ -3,6 +3,7 @@
  * escalates at its deadline (also across a restart), a declined task goes to the next nearest unit, then to
  * the supervisor; a district operator and a responder see only their own; refusals are named errors.
  */
+import Sqlite from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,7 +49,10 @@ describe('response deadlines and reassignment', () => {
       return ts;
     }, { timeout: 15_000, interval: 100 });
     expect(all.find((t) => t.id === first!.id)!.state).toBe('reassigned');
-    expect(all.find((t) => t.replaces === first!.id)!.unitId).toBe('g2');
+    const second = all.find((t) => t.replaces === first!.id)!;
+    expect(second.unitId).toBe('g2');
+    // The escalated task is timed again by the plan: g2 does not accept either, and no gas unit is left.
+    await vi.waitFor(async () => expect((await tasksOf(p, a.id)).find((t) => t.id === second.id)!.state).toBe('reassigned'), { timeout: 15_000, interval: 100 });
     const overdue = await api<{ items: { ruleId: string; message: string; severity: string }[] }>(p, 'GET', '/api/v1/alerts?status=open');
     expect(overdue.body.items.find((x) => x.ruleId === 'response-overdue')).toMatchObject({ severity: 'yellow', message: expect.stringMatching(/did not accept/) });
     await a.close();
@@ -120,21 +124,31 @@ describe('response deadlines and reassignment', () => {
 });
 
 describe('response deadlines across a restart', () => {
-  it('a deadline stored before a restart fires in the next process', async () => {
+  it('a deadline stored before a restart is re-armed from the store by the next process', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cb-resp-'));
     let p = await bootPlatform({ CITYBRAIN_DATA_DIR: dir });
     await addUnit(p, 'r1', 'gas_repair', near(SHINAN, 1), { alertKinds: ['gas'] });
     await addUnit(p, 'r2', 'gas_repair', near(SHINAN, 2), { alertKinds: ['gas'] });
-    await tightPlan(p, 0.05);
+    // Half an hour: this process cannot reach the deadline, only the next one can.
+    await tightPlan(p, 30);
     const a = await raiseAlert(p, 'GW-RS', 'gas', SHINAN, { ch4_lel: 21 });
     const d = await api<{ tasks: Task[] }>(p, 'POST', `/api/v1/alerts/${encodeURIComponent(a.id)}/response/dispatch`, {});
     const first = d.body.tasks[0]!;
     await a.close();
     await p.stop();
+    // The platform stays down past the deadline: the stored deadline is now (the store is all a new process has).
+    const file = new Sqlite(join(dir, 'citybrain.sqlite'));
+    try {
+      const moved = file.prepare("UPDATE response_tasks SET data = json_set(data, '$.acceptBy', ?) WHERE id = ? AND state = 'dispatched'").run(Date.now() + 500, first.id);
+      expect(moved.changes).toBe(1);
+    } finally {
+      file.close();
+    }
     p = await bootPlatform({ CITYBRAIN_DATA_DIR: dir });
     try {
       const next = await vi.waitFor(async () => (await tasksOf(p, a.id)).find((t) => t.replaces === first.id) ?? Promise.reject(new Error('not yet')), { timeout: 15_000, interval: 100 });
       expect(next.unitId).toBe('r2');
+      expect((await tasksOf(p, a.id)).find((t) => t.id === first.id)!.state).toBe('reassigned');
     } finally {
       await p.stop();
     }

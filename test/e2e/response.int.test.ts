@@ -56,10 +56,13 @@ describe('emergency response end to end', () => {
     expect(resp.body.proposal[0]!.distanceM).toBeCloseTo(1400, -1); // 1 km straight × road factor 1.4
     expect(resp.body.scope.districts).toContain('370202');
 
-    const d = await call<{ tasks: Task[] }>(p, 'POST', `/api/v1/alerts/${aid}/response/dispatch`, {}, undefined, { 'idempotency-key': 'click-1' });
-    expect(d.status).toBe(200);
+    // A double click: two requests with one key at once act once, and both answer the same tasks.
+    const click = () => call<{ tasks: Task[] }>(p, 'POST', `/api/v1/alerts/${aid}/response/dispatch`, {}, undefined, { 'idempotency-key': 'click-1' });
+    const [d, twin] = await Promise.all([click(), click()]);
+    expect([d.status, twin.status]).toEqual([200, 200]);
     expect(d.body.tasks.map((t) => t.unitId)).toEqual(['g-near', 'f1', 'pol1']);
-    const again = await call<{ tasks: Task[] }>(p, 'POST', `/api/v1/alerts/${aid}/response/dispatch`, {}, undefined, { 'idempotency-key': 'click-1' });
+    expect(twin.body).toEqual(d.body);
+    const again = await click();
     expect(again.body.tasks.map((t) => t.id)).toEqual(d.body.tasks.map((t) => t.id));
     expect((await api<{ items: Task[] }>(p, 'GET', `/api/v1/tasks?alert=${aid}`)).body.items).toHaveLength(3);
 
