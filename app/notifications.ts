@@ -11,6 +11,7 @@ import type { Clock } from '../kernel/clock.js';
 import { SecretBox } from '../kernel/secrets.js';
 import { migrate, type Database } from '../kernel/db/index.js';
 import type { Logger } from '../kernel/logger.js';
+import type { Lang } from '../kernel/i18n.js';
 import {
   IntegrationStore,
   notifyMigrations,
@@ -31,6 +32,8 @@ export interface NotificationsOptions {
   credentialKey: Buffer;
   /** District of a device, for presence and violation routing. */
   districtOf: (deviceId: string) => string | null;
+  /** Language of alert messages where the reader names none: webhooks, and streams without Accept-Language. */
+  lang?: Lang;
   stream?: { bufferSize?: number; heartbeatMs?: number; maxBufferedBytes?: number };
   webhooks?: { timeoutMs?: number; retry?: RetryPolicy; concurrency?: number };
 }
@@ -51,7 +54,7 @@ export interface Notifications {
 export async function startNotifications(opts: NotificationsOptions): Promise<Notifications> {
   const log = opts.log.child({ module: 'notify' });
   await migrate(opts.database, notifyMigrations);
-  const hub = new StreamHub({ bus: opts.bus, clock: opts.clock, districtOf: opts.districtOf, metrics: opts.metrics, ...opts.stream });
+  const hub = new StreamHub({ bus: opts.bus, clock: opts.clock, districtOf: opts.districtOf, metrics: opts.metrics, ...(opts.lang ? { lang: opts.lang } : {}), ...opts.stream });
   // Signing secrets encrypted at rest; rows from before encryption are sealed once, here (docs/security.md).
   const webhookStore = new WebhookStore(opts.database, new SecretBox(opts.credentialKey, 'webhook signing secret'));
   const sealed = await webhookStore.sealLegacySecrets();
@@ -62,6 +65,7 @@ export async function startNotifications(opts: NotificationsOptions): Promise<No
     clock: opts.clock,
     log,
     metrics: opts.metrics,
+    ...(opts.lang ? { lang: opts.lang } : {}),
     ...opts.webhooks,
   });
   let broker: Broker | undefined;

@@ -189,7 +189,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
     const offEvidence = wireDroneEvidence({ bus, media: media.store, timeline: (id, event, by, note) => alerts.api.record(id, event, by, note), log, metrics, ...(config.cameraHosts ? { cameraHosts: config.cameraHosts } : {}), fetchTimeoutMs: config.cameraFetchTimeoutMs, maxBytes: config.mediaMaxBytes });
     cleanups.push(async () => offEvidence());
 
-    const notifications = await startNotifications({ database, bus, clock, log, metrics, credentialKey, districtOf: (id) => registry.lookup(id)?.district ?? null });
+    const notifications = await startNotifications({ database, bus, clock, log, metrics, credentialKey, districtOf: (id) => registry.lookup(id)?.district ?? null, lang: config.lang });
     cleanups.push(() => notifications.stop());
     // OPC UA stations feed the same writer and bus as MQTT devices (issue #6 part 4).
     const opcua = await startOpcua({ database, bus, clock, log, devices: registry, sink: writer, dataDir, metrics, trustOnFirstUse: config.opcuaTrustOnFirstUse, credentialKey });
@@ -214,6 +214,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
       clock,
       health: () => health.check(),
       exposure: { metrics: config.metricsAccess, docs: config.docsAccess },
+      lang: config.lang,
       ...(tls ? { tls } : {}),
       devices: devicesPort(registry, districts),
       commands: { send: (id, name, params, timeoutMs) => broker.sendCommand(id, name, params, { timeoutMs }) },

@@ -6,6 +6,7 @@
 import type { Registry } from 'prom-client';
 import type { Clock } from '../kernel/clock.js';
 import type { Logger } from '../kernel/logger.js';
+import type { Lang } from '../kernel/i18n.js';
 import type { TlsSource } from '../kernel/tls.js';
 import type { SeverityName, ViolationRecord } from '../kernel/events.js';
 import type { DroneOpsPort } from './routes/drone-ops.port.js';
@@ -199,6 +200,8 @@ export interface StreamFilterInput {
   types?: ('alert' | 'presence' | 'violation' | 'mission' | 'drone' | 'task')[];
   districts?: string[];
   minSeverity?: SeverityName;
+  /** Language of alert messages. */
+  lang?: Lang;
 }
 
 export interface StreamPort {
@@ -419,6 +422,8 @@ export interface HttpDeps {
   health(): Promise<HealthReport>;
   /** `/metrics` and `/docs` (+ `/openapi.json`) exposure; both default to public. */
   exposure?: { metrics?: RouteExposure; docs?: RouteExposure };
+  /** Language of alert messages for requests without Accept-Language (CITYBRAIN_LANG); default en. */
+  lang?: Lang;
   /** HTTPS: certificate and key (reloaded in place through the same source). */
   tls?: TlsSource;
   devices: DevicesPort;

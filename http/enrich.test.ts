@@ -22,4 +22,12 @@ describe('record enrichment', () => {
     expect(enrichPayload({ id: 'x', district: null }, names)).toEqual({ id: 'x', district: null });
     expect(enrichPayload([rec], names)).toEqual([rec]);
   });
+
+  it('shows messages kept in every language in the reader\'s language; leaves other records alone', () => {
+    const alert = { id: 'al-1', district: null, message: 'gas high', messages: { en: 'gas high', 'zh-CN': '燃气浓度高' } };
+    expect(enrichPayload({ items: [alert] }, names, 'zh-CN')).toEqual({ items: [{ ...alert, message: '燃气浓度高' }] });
+    expect(enrichPayload({ alert, mission: null }, names, 'zh-CN')).toMatchObject({ alert: { message: '燃气浓度高' } });
+    expect(enrichPayload(alert, names, 'en')).toEqual(alert);
+    expect(enrichPayload({ id: 'x', message: 'free' }, names, 'zh-CN')).toEqual({ id: 'x', message: 'free' });
+  });
 });

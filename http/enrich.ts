@@ -4,6 +4,8 @@
  * people — and `districtName: {zh, en}` beside a `district` code. Nothing existing is renamed or removed.
  */
 import type { FastifyInstance } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import { inLang, negotiateLang, type Lang } from '../kernel/i18n.js';
 import type { FeatureCollection } from './deps.js';
 
 /** Asia/Shanghai is UTC+8 all year (China has kept no daylight saving time since 1991). */
@@ -15,6 +17,13 @@ export function cityIso(ms: number, offsetMin = CITY_OFFSET_MIN): string {
   const sign = offsetMin < 0 ? '-' : '+';
   const abs = Math.abs(offsetMin);
   return `${shifted}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Language of texts kept in every language when the request names none (CITYBRAIN_LANG). */
+    defaultLang: Lang;
+  }
 }
 
 type Names = Map<string, { zh: string; en: string }>;
@@ -33,7 +42,8 @@ function namesOf(fc: FeatureCollection): Names {
   return out;
 }
 
-export function enrichRecord(r: Rec, names: Names): Rec {
+export function enrichRecord(rec: Rec, names: Names, lang: Lang = 'en'): Rec {
+  const r = inLang(rec, lang);
   const extra: Rec = {};
   for (const [k, v] of Object.entries(r)) if (k.endsWith('At') && isEpochMs(v) && !(`${k}Iso` in r)) extra[`${k}Iso`] = cityIso(v);
   if (typeof r.district === 'string' && !('districtName' in r)) extra.districtName = names.get(r.district) ?? null;
@@ -41,19 +51,25 @@ export function enrichRecord(r: Rec, names: Names): Rec {
 }
 
 /** The payload's records: a page's items, a FeatureCollection's properties, `{device}` / `{mission}` wrappers, or the record itself. */
-export function enrichPayload(payload: unknown, names: Names): unknown {
+export function enrichPayload(payload: unknown, names: Names, lang: Lang = 'en'): unknown {
   if (!isRec(payload)) return payload;
-  if (Array.isArray(payload.items)) return { ...payload, items: payload.items.map((i) => (isRec(i) ? enrichRecord(i, names) : i)) };
+  const one = (r: Rec): Rec => enrichRecord(r, names, lang);
+  if (Array.isArray(payload.items)) return { ...payload, items: payload.items.map((i) => (isRec(i) ? one(i) : i)) };
   if (payload.type === 'FeatureCollection' && Array.isArray(payload.features)) {
-    return { ...payload, features: payload.features.map((f) => (isRec(f) && isRec(f.properties) ? { ...f, properties: enrichRecord(f.properties, names) } : f)) };
+    return { ...payload, features: payload.features.map((f) => (isRec(f) && isRec(f.properties) ? { ...f, properties: one(f.properties) } : f)) };
   }
   const wrapped = ['device', 'mission', 'alert'].find((k) => isRec(payload[k]));
-  if (wrapped) return { ...payload, [wrapped]: enrichRecord(payload[wrapped] as Rec, names) };
-  return typeof payload.id === 'string' ? enrichRecord(payload, names) : payload;
+  if (wrapped) return { ...payload, [wrapped]: one(payload[wrapped] as Rec) };
+  return typeof payload.id === 'string' ? one(payload) : payload;
+}
+
+/** The caller's language for texts kept in every language (alert messages): Accept-Language, else the setting. */
+export function requestLang(req: FastifyRequest): Lang {
+  return negotiateLang(req.headers['accept-language'], req.server.defaultLang);
 }
 
 /** Adds the fields to every `/api` answer of this plugin (before the response schema serialises it). */
 export function installEnrichment(app: FastifyInstance, districts: () => FeatureCollection): void {
   let names: Names | undefined;
-  app.addHook('preSerialization', async (_req, _reply, payload) => enrichPayload(payload, (names ??= namesOf(districts()))));
+  app.addHook('preSerialization', async (req, _reply, payload) => enrichPayload(payload, (names ??= namesOf(districts())), requestLang(req)));
 }

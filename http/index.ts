@@ -57,6 +57,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     ...(deps.tls ? { https: deps.tls.options() } : {}),
   }) as unknown as FastifyInstance;
 
+  app.decorate('defaultLang', deps.lang ?? 'en');
   app.decorateRequest('principal', null);
   app.decorateRequest('auditDetail', null);
   installErrorHandling(app, httpErrorCounter(deps.metrics));

@@ -108,6 +108,7 @@ export const ConfigSchema = Type.Object({
   cameraFetchTimeoutMs: Duration('Longest a drone camera image fetch may take', 15_000),
   smsGatewayUrl: Type.Optional(Type.String({ pattern: '^https?://', description: 'Response: SMS/phone gateway that texts units (POST JSON {to, text}); unset = texts are logged and recorded, not sent' })),
   smsGatewayToken: Type.Optional(Type.String({ minLength: 1, description: 'Response: bearer token for the SMS gateway' })),
+  lang: Type.Union([Type.Literal('en'), Type.Literal('zh-CN')], { default: 'en', description: 'Language of alert messages when the reader names none (webhooks; API and stream requests without Accept-Language): en, zh-CN' }),
   basemapUrl: Type.Optional(Type.String({ minLength: 1, description: 'Console: raster tile URL template ({z}/{x}/{y}) drawn under the city map; WGS84 tiles only (Chinese commercial basemaps use GCJ-02). Default: none, the city GeoJSON alone' })),
 });
 
@@ -170,6 +171,7 @@ export const ENV_MAP: Record<string, keyof Static<typeof ConfigSchema>> = {
   CITYBRAIN_OPCUA_TRUST_ON_FIRST_USE: 'opcuaTrustOnFirstUse',
   CITYBRAIN_CONSOLE: 'console',
   CITYBRAIN_BASEMAP_URL: 'basemapUrl',
+  CITYBRAIN_LANG: 'lang',
   CITYBRAIN_MEDIA_MAX_BYTES: 'mediaMaxBytes',
   CITYBRAIN_UPLOAD_EXPIRY: 'uploadExpiryMs',
   CITYBRAIN_CAMERA_HOSTS: 'cameraHosts',

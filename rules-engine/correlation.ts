@@ -3,6 +3,8 @@
  * within T of each other become ONE incident carrying the highest member severity, so one burst main does
  * not page fifty times. Fed with the engine's own firing/clear signals; pure and JSON-serialisable.
  */
+import { localize } from '../kernel/i18n.js';
+import { ALERT_MESSAGES, alertMessage, ruleName, tail } from './messages.js';
 import type { Rule } from './rules.js';
 import { distanceM, severityAt, severityRank } from './severity.js';
 import type { Signal } from './signal.js';
@@ -71,13 +73,15 @@ function incidentSignal(rule: Rule, st: CorrState, inc: CorrIncident, state: 'fi
     : null;
   const severity = severityAt(Math.max(0, inc.level));
   const first = ms[0];
-  const where = first?.asset ?? first?.district ?? 'area';
+  const where = first?.asset ?? first?.district ?? localize(ALERT_MESSAGES, 'where.area');
+  const messages = state === 'firing'
+    ? alertMessage('alert.incident.firing', { rule: ruleName(rule), count: inc.members.length, where, tail: tail(state, severity) })
+    : alertMessage('alert.incident.clear', { rule: ruleName(rule), where, tail: tail(state, severity) });
   return {
     ruleId: rule.id, ruleKind: rule.kind, ruleVersion: rule.version, subject: inc.key, state, severity,
     values: { members: inc.members.length },
-    message: state === 'firing'
-      ? `${rule.name}: ${inc.members.length} sensors anomalous near ${where} — ${severity}`
-      : `${rule.name} near ${where} — clear`,
+    message: messages.en,
+    messages,
     at,
     labels: { deviceId: null, deviceKind: rule.scope.deviceKind ?? null, district: first?.district ?? null, asset: rule.correlation?.sameAsset ? (first?.asset ?? null) : null, location, parent: null },
     members: [...inc.members],

@@ -1,6 +1,8 @@
 /** Per-device evaluation state and the Signal builders for device-level rules (engine internals). */
 import { getContract } from '../firmware-contracts/index.js';
 import type { Reading } from '../kernel/events.js';
+import type { Localized } from '../kernel/i18n.js';
+import { alertMessage, eventName, ruleName, tail, untranslated } from './messages.js';
 import type { LevelState } from './levels.js';
 import type { Rule } from './rules.js';
 import type { Severity } from './severity.js';
@@ -50,34 +52,35 @@ function base(r: Rule, dev: DeviceState, state: Signal['state'], severity: Sever
 
 /** Threshold and rate rules: "gas methane 27 %LEL at GW-0412 — orange". */
 export function levelSignal(r: Rule, dev: DeviceState, state: Signal['state'], severity: Severity, value: number, threshold: number, at: number): Signal {
-  const u = unit(dev.kind, r.metric);
   const values: Signal['values'] = { value, threshold };
-  let rel = '';
+  let rel: Localized = untranslated('');
   const p = r.relativeTo === undefined ? undefined : (dev.params?.[r.relativeTo] ?? r.params?.[r.relativeTo]);
   if (r.relativeTo !== undefined && p !== undefined && p !== 0) {
     values[r.relativeTo] = p;
     values['percent'] = Math.round((value / p) * 1000) / 10;
-    rel = ` (${fmt(values['percent'])} % of ${r.relativeTo} ${fmt(p)})`;
+    rel = alertMessage('alert.level.rel', { percent: fmt(values['percent']), param: r.relativeTo, paramValue: fmt(p) });
   }
   if (r.kind === 'rate') values['windowMs'] = r.windowMs ?? 0;
-  const tail = state === 'firing' ? severity : 'clear';
-  return { ...base(r, dev, state, severity, at), values, message: `${r.name} ${fmt(value)} ${u}${rel} at ${dev.deviceId} — ${tail}` };
+  const messages = alertMessage('alert.level', {
+    rule: ruleName(r), value: fmt(value), unit: unit(dev.kind, r.metric), rel, device: dev.deviceId, tail: tail(state, severity),
+  });
+  return { ...base(r, dev, state, severity, at), values, message: messages.en, messages };
 }
 
 /** Event rules: "elevator trapped at EL-0007 — red". */
 export function eventSignal(r: Rule, dev: DeviceState, state: Signal['state'], severity: Severity, type: string, at: number): Signal {
-  const tail = state === 'firing' ? severity : 'clear';
-  return { ...base(r, dev, state, severity, at), values: { event: type }, message: `${r.name} ${type} at ${dev.deviceId} — ${tail}` };
+  const messages = alertMessage('alert.event', { rule: ruleName(r), event: eventName(type), device: dev.deviceId, tail: tail(state, severity) });
+  return { ...base(r, dev, state, severity, at), values: { event: type }, message: messages.en, messages };
 }
 
 /** Deadman: "device offline: GW-0412 silent 3.5 min (expected every 60 s) — yellow". */
 export function deadmanSignal(r: Rule, dev: DeviceState, state: Signal['state'], at: number, intervalMs: number): Signal {
   const sev = r.severity ?? 'yellow';
   const silentMs = at - dev.lastSeenAt;
-  const message = state === 'firing'
-    ? `${r.name}: ${dev.deviceId} silent ${fmt(silentMs / 60_000)} min (expected every ${fmt(intervalMs / 1000)} s) — ${sev}`
-    : `${r.name}: ${dev.deviceId} reporting again — clear`;
-  return { ...base(r, dev, state, sev, at), values: { lastSeenAt: dev.lastSeenAt, silentMs, intervalMs }, message };
+  const messages = state === 'firing'
+    ? alertMessage('alert.deadman.firing', { rule: ruleName(r), device: dev.deviceId, minutes: fmt(silentMs / 60_000), seconds: fmt(intervalMs / 1000), tail: tail(state, sev) })
+    : alertMessage('alert.deadman.clear', { rule: ruleName(r), device: dev.deviceId, tail: tail(state, sev) });
+  return { ...base(r, dev, state, sev, at), values: { lastSeenAt: dev.lastSeenAt, silentMs, intervalMs }, message: messages.en, messages };
 }
 
 /** Keeps the guard metrics' recent samples (requireRising look-back). */

@@ -2,6 +2,7 @@
 export { SEVERITIES, severityRank, severityAt, maxSeverity, responseLevel, distanceM, type Severity, type ResponseLevel } from './severity.js';
 export { RuleSchema, validateRule, scopeMatches, type Rule, type RuleKind, type RuleScope, type Levels, type RuleError, type RuleValidation } from './rules.js';
 export { defaultRulePack } from './default-pack.js';
+export { ALERT_MESSAGES, alertMessage, severityName, ruleName, eventName, type AlertMessageKey } from './messages.js';
 export { RuleEngine, type EngineSnapshot, type EngineCounters } from './engine.js';
 export type { Signal, SignalLabels, SubjectInfo, LonLat } from './signal.js';
 export {

@@ -4,6 +4,7 @@
  * repeats raise count and last-seen, a worse condition upgrades severity in place (never downgraded while
  * open), a re-fire of a resolved alert reopens it. Every change is an AuditEntry. Values in, values out.
  */
+import type { Localized } from '../kernel/i18n.js';
 import { alertId } from './alert-id.js';
 import type { RuleKind } from './rules.js';
 import { responseLevel, severityRank, type ResponseLevel, type Severity } from './severity.js';
@@ -51,7 +52,9 @@ export interface Alert {
   escalationLevel: number;
   escalatedAt: number | null;
   values: Signal['values'];
+  /** English; `messages` has every language (absent on alerts stored before it, or raised with free text). */
   message: string;
+  messages?: Localized;
   comments: AlertComment[];
 }
 
@@ -99,6 +102,7 @@ function open(s: Signal, now: number): SignalOutcome {
     responseLevel: responseLevel(s.severity), count: 1, firstSeenAt: s.at, lastSeenAt: s.at, openedAt: now, active: true,
     acknowledgedAt: null, acknowledgedBy: null, assignee: null, unit: null, dispatchedAt: null, resolvedAt: null,
     resolvedBy: null, closedAt: null, escalationLevel: 0, escalatedAt: null, values: { ...s.values }, message: s.message, comments: [],
+    ...(s.messages ? { messages: { ...s.messages } } : {}),
   };
   return { alert, changes: [audit(alert, now, 'opened', { to: s.severity, note: s.message })], notify: true };
 }
@@ -145,6 +149,8 @@ export function applySignal(current: Alert | undefined, s: Signal, now: number):
     a.severity = s.severity;
     a.responseLevel = responseLevel(s.severity);
     a.message = s.message;
+    if (s.messages) a.messages = { ...s.messages };
+    else delete a.messages;
     notify = true;
   } else if (up < 0) {
     // Never downgrade while open: operators keep seeing the worst; the easing is recorded.

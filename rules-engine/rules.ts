@@ -36,6 +36,7 @@ export const RuleSchema = Type.Object(
   {
     id: Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,100}$', description: 'Stable id; dedup key with the subject' }),
     name: Type.String({ minLength: 1, maxLength: 200, description: 'Human name, first words of every message' }),
+    name_zh: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Chinese name, in zh-CN messages (default: name)' })),
     version: Type.Integer({ minimum: 1 }),
     enabled: Type.Boolean(),
     kind: RuleKindSchema,

@@ -1,4 +1,5 @@
 /** What the engine emits: one Signal per episode edge (fires, changes level, clears). */
+import type { Localized } from '../kernel/i18n.js';
 import type { RuleKind } from './rules.js';
 import type { Severity } from './severity.js';
 
@@ -29,8 +30,10 @@ export interface Signal {
   severity: Severity;
   /** The triggering values (metric value, level reached, window change, members…). */
   values: Record<string, number | string | boolean>;
-  /** For people: "gas methane 27 %LEL at GW-0412 — orange". */
+  /** For people: "gas methane 27 %LEL at GW-0412 — orange" (English). */
   message: string;
+  /** The message in every language (messages.ts); absent on signals raised with free text only. */
+  messages?: Localized;
   /** Event time of the edge, epoch ms. */
   at: number;
   labels: SignalLabels;

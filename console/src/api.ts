@@ -3,6 +3,8 @@
  * `POST /api/v1/session`, and the CSRF token that session returned on every state-changing request.
  * A refusal carries the API's own `{error: {code, message}}`, shown to the user as it is.
  */
+import { lang } from './i18n/index.js';
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -41,7 +43,7 @@ export function sessionLost(): void {
 }
 
 export async function request<T>(method: string, path: string, body?: unknown, init: { accept?: string; headers?: Record<string, string> } = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: init.accept ?? 'application/json', ...init.headers };
+  const headers: Record<string, string> = { accept: init.accept ?? 'application/json', 'accept-language': lang(), ...init.headers };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD') Object.assign(headers, csrfHeaders());
   const res = await fetch(path.startsWith('/') ? path : `${API}/${path}`, {

@@ -18,6 +18,11 @@ function dt(opts: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
   return f;
 }
 
+/** An alert's message in the chosen language (the server keeps rule messages in both), else as sent. */
+export function alertText(a: { message: string; messages?: Partial<Record<string, string>> }): string {
+  return a.messages?.[lang()] ?? a.message;
+}
+
 /** `2026-12-03 19:05:12 +08:00`: date and time in the city zone, with the offset. */
 export function dateTime(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return t('common.none');

@@ -7,6 +7,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { City, type AlertNotice } from './city.js';
 import { SeverityBadge } from './components.js';
+import { alertText } from './format.js';
 import { lang, onLang, t, tValue, type MessageKey } from './i18n/index.js';
 import { navigate, useRoute } from './router.js';
 import { can, checkSession, logout, session } from './session.js';
@@ -142,7 +143,7 @@ function Announcements({ city }: { city: City }) {
     <div class="announcements" aria-live="assertive" data-testid="announcements">
       {items.map((n) => (
         <a key={n.alert.id} class={`toast toast-${n.alert.severity}`} href={`#/alerts/${encodeURIComponent(n.alert.id)}`}>
-          <SeverityBadge severity={n.alert.severity} /> {t('alerts.announce', { message: n.alert.message })}
+          <SeverityBadge severity={n.alert.severity} /> {t('alerts.announce', { message: alertText(n.alert) })}
         </a>
       ))}
     </div>

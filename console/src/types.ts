@@ -32,6 +32,8 @@ export interface Alert {
   severity: Severity;
   responseLevel?: string;
   message: string;
+  /** The message in every language (alerts raised by rules); free-text alerts have `message` only. */
+  messages?: Partial<Record<'zh-CN' | 'en', string>>;
   count?: number;
   firstSeenAt?: number;
   lastSeenAt?: number;

@@ -9,6 +9,8 @@ import { pagesOf, sendCsv, wantsCsv } from '../csv.js';
 import { alertFeatures, FormatParam, sendGeoJson } from '../geojson.js';
 import { Limit, Offset } from '../page.js';
 import { parseTime } from '../query.js';
+import { requestLang } from '../enrich.js';
+import { inLang } from '../../kernel/i18n.js';
 import { actorOf, alertsIn, scopeOf } from '../scope.js';
 
 const base = { tags: ['alerts'], security: [{ bearerAuth: [] }] };
@@ -25,7 +27,8 @@ export const AlertSchema = Type.Object(
     status: Status,
     severity: Sev,
     responseLevel: Type.String({ description: 'I (red) … IV (blue)' }),
-    message: Type.String(),
+    message: Type.String({ description: 'For people, in the language Accept-Language asks for (zh-CN or en; default CITYBRAIN_LANG)' }),
+    messages: Type.Optional(Type.Object({ 'zh-CN': Type.String(), en: Type.String() }, { description: 'The message in every language (absent on alerts raised with free text)' })),
     count: Type.Integer(),
     firstSeenAt: Type.Integer(),
     lastSeenAt: Type.Integer(),
@@ -100,7 +103,14 @@ export function alertRoutes(alerts: AlertsPort) {
         const from = time(q.from, 'from');
         const to = time(q.to, 'to');
         const scoped = alertsIn(alerts, scopeOf(req));
-        if (wantsCsv(req)) return sendCsv(req, reply, 'alerts.csv', ALERT_COLUMNS, pagesOf((limit, offset) => scoped.list({ ...q, from, to, limit, offset })));
+        if (wantsCsv(req)) {
+          const lang = requestLang(req);
+          const pages = pagesOf(async (limit, offset) => {
+            const page = await scoped.list({ ...q, from, to, limit, offset });
+            return { ...page, items: page.items.map((a) => inLang(a, lang)) };
+          });
+          return sendCsv(req, reply, 'alerts.csv', ALERT_COLUMNS, pages);
+        }
         const page = { ...(await scoped.list({ ...q, from, to })), limit: q.limit, offset: q.offset };
         return sendGeoJson(req, reply, page.items as unknown as Record<string, unknown>[], alertFeatures, page) ? reply : page;
       },

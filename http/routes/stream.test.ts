@@ -90,6 +90,21 @@ describe('GET /api/v1/stream (server-sent events)', () => {
     expect(r.events()).toHaveLength(1);
   });
 
+  it('gives each reader alert messages in its language: ?lang=, Accept-Language, else the hub default; replays too', async () => {
+    const s = await start({ lang: 'zh-CN' });
+    const byQuery = await s.connect('?lang=en');
+    const byHeader = await s.connect('', { ...AUTH, 'accept-language': 'en-US,en;q=0.9' });
+    const byDefault = await s.connect();
+    const got = [byQuery, byHeader, byDefault].map((r) => r.next((f) => f.event === 'alert'));
+    const n = alertNotice({ message: 'gas high' });
+    s.bus.emit('alertRaised', { ...n, alert: { ...n.alert, messages: { en: 'gas high', 'zh-CN': '燃气浓度高' } } });
+    const frames = await Promise.all(got);
+    expect(frames.map((f) => (JSON.parse(f.data ?? '') as { alert: { message: string } }).alert.message)).toEqual(['gas high', 'gas high', '燃气浓度高']);
+    const replayed = await SseReader.open(s.url('?lang=zh-CN'), { ...AUTH, 'last-event-id': `${frames[0]!.id!.split('-')[0]!}-0` });
+    expect(JSON.parse((await replayed.next((f) => f.event === 'alert')).data ?? '')).toMatchObject({ alert: { message: '燃气浓度高', messages: { en: 'gas high' } } });
+    replayed.close();
+  });
+
   it('streams mission changes and drone state (drone-ops) as `mission` and `drone` events, filtered by type', async () => {
     const s = await start();
     const missions = await s.connect('?types=mission');

@@ -11,6 +11,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { AppError } from '../../kernel/errors.js';
 import type { DistrictScope } from '../../kernel/scope.js';
 import { scopeOf } from '../scope.js';
+import { preferredLang, type Lang } from '../../kernel/i18n.js';
 import type { StreamFilterInput, StreamPort } from '../deps.js';
 
 const TYPES = ['alert', 'presence', 'violation', 'mission', 'drone', 'task'] as const;
@@ -22,6 +23,7 @@ const StreamQuery = Type.Object({
   severity: Type.Optional(Type.Union([Type.Literal('blue'), Type.Literal('yellow'), Type.Literal('orange'), Type.Literal('red')], { description: 'Lowest alert severity' })),
   token: Type.Optional(Type.String({ description: 'Admin or personal token, for clients that cannot send Authorization (EventSource); browsers signed in use the session cookie' })),
   lastEventId: Type.Optional(Type.String({ description: 'Same as the Last-Event-ID header' })),
+  lang: Type.Optional(Type.Union([Type.Literal('zh-CN'), Type.Literal('en')], { description: 'Language of alert messages, for clients that cannot send Accept-Language (EventSource); default: Accept-Language, else CITYBRAIN_LANG' })),
 });
 type Query = Static<typeof StreamQuery>;
 
@@ -30,7 +32,7 @@ const list = (s: string | undefined): string[] | undefined => {
   return items && items.length > 0 ? items : undefined;
 };
 
-function toFilter(q: Query, scope: DistrictScope): StreamFilterInput {
+function toFilter(q: Query, scope: DistrictScope, lang: Lang | undefined): StreamFilterInput {
   const types = list(q.types);
   const bad = types?.filter((t) => !(TYPES as readonly string[]).includes(t));
   if (bad && bad.length > 0) {
@@ -42,6 +44,7 @@ function toFilter(q: Query, scope: DistrictScope): StreamFilterInput {
     ...(types ? { types: types as StreamType[] } : {}),
     ...(districts ? { districts } : {}),
     ...(q.severity ? { minSeverity: q.severity } : {}),
+    ...(lang ? { lang } : {}),
   };
 }
 
@@ -79,7 +82,8 @@ export function streamRoutes(deps: { stream: StreamPort }) {
         },
       },
       async (req, reply) => {
-        const filter = toFilter(req.query, scopeOf(req));
+        // Without ?lang= or Accept-Language the hub's own default (CITYBRAIN_LANG) applies.
+        const filter = toFilter(req.query, scopeOf(req), req.query.lang ?? preferredLang(req.headers['accept-language']));
         const header = req.headers['last-event-id'];
         const lastEventId = (Array.isArray(header) ? header[0] : header) ?? req.query.lastEventId;
         reply.hijack();

@@ -9,6 +9,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { EventBus } from '../../kernel/bus.js';
 import type { Clock } from '../../kernel/clock.js';
 import type { AlertNotice, SeverityName } from '../../kernel/events.js';
+import { inLang, perLang, type Lang, type Localized } from '../../kernel/i18n.js';
 import { RingBuffer } from './ring-buffer.js';
 import { alertDistrict, matchesDistrict, severityRank } from './routing.js';
 
@@ -23,6 +24,8 @@ export interface StreamFilter {
   districts?: readonly string[];
   /** Lowest alert severity; applies to `alert` events only. */
   minSeverity?: SeverityName;
+  /** Language of alert messages (default: the hub's `lang`). */
+  lang?: Lang;
 }
 
 /** Where a client's frames go: the HTTP response, as the route adapts it. */
@@ -46,6 +49,8 @@ export interface StreamHubOptions {
   /** A client with more than this many bytes unsent is disconnected. Default 1 MiB. */
   maxBufferedBytes?: number;
   metrics?: Registry;
+  /** Language of alert messages for clients that ask for none (CITYBRAIN_LANG). Default en. */
+  lang?: Lang;
 }
 
 interface Entry {
@@ -53,7 +58,8 @@ interface Entry {
   type: StreamEventType;
   district: string | null;
   severity: number;
-  frame: string;
+  /** One frame for everyone, or one per language (alerts whose message is in every language). */
+  frame: string | Localized;
 }
 
 interface Client {
@@ -145,14 +151,23 @@ export class StreamHub {
       this.send(client, `id: ${this.id(this.seq)}\nevent: reset\ndata: ${JSON.stringify({ reason: since.reason, lastEventId })}\n\n`);
       return;
     }
-    for (const e of since.items) if (wants(client.filter, e)) this.send(client, e.frame);
+    for (const e of since.items) if (wants(client.filter, e)) this.send(client, this.frameFor(client, e));
   }
 
   private publish(type: StreamEventType, data: unknown, district: string | null, severity: number, name: string = type): void {
     const seq = ++this.seq;
-    const entry: Entry = { seq, type, district, severity, frame: `id: ${this.id(seq)}\nevent: ${name}\ndata: ${JSON.stringify(data)}\n\n` };
+    const frame = (d: unknown): string => `id: ${this.id(seq)}\nevent: ${name}\ndata: ${JSON.stringify(d)}\n\n`;
+    const alert = type === 'alert' ? (data as AlertNotice).alert : undefined;
+    const entry: Entry = {
+      seq, type, district, severity,
+      frame: alert?.messages ? perLang((l) => frame({ ...(data as AlertNotice), alert: inLang(alert, l) })) : frame(data),
+    };
     this.ring.push(entry);
-    for (const c of [...this.clients]) if (wants(c.filter, entry)) this.send(c, entry.frame);
+    for (const c of [...this.clients]) if (wants(c.filter, entry)) this.send(c, this.frameFor(c, entry));
+  }
+
+  private frameFor(c: Client, e: Entry): string {
+    return typeof e.frame === 'string' ? e.frame : e.frame[c.filter.lang ?? this.opts.lang ?? 'en'];
   }
 
   private broadcast(frame: string): void {

@@ -8,6 +8,7 @@ import { EventBus } from '../../kernel/bus.js';
 import { systemClock } from '../../kernel/clock.js';
 import { migrate, type Database } from '../../kernel/db/index.js';
 import { silentLogger } from '../../kernel/logger.js';
+import type { Lang } from '../../kernel/i18n.js';
 import type { RetryPolicy } from './delivery-policy.js';
 import { notifyMigrations } from './migrations.js';
 import { alertNotice, WebhookReceiver } from './testing.js';
@@ -29,12 +30,12 @@ export function describeWebhookDelivery(name: string, make: () => Promise<StoreH
       for (const c of cleanups.splice(0).reverse()) await c();
     });
 
-    async function boot(h: StoreHarness, retry: RetryPolicy = FAST) {
+    async function boot(h: StoreHarness, retry: RetryPolicy = FAST, lang?: Lang) {
       const db = await h.open();
       await migrate(db, notifyMigrations);
       const bus = new EventBus();
       const metrics = new Registry();
-      const d = new WebhookDispatcher({ store: new WebhookStore(db), bus, clock: systemClock, log: silentLogger(), metrics, retry, timeoutMs: 300, random: () => 1 });
+      const d = new WebhookDispatcher({ store: new WebhookStore(db), bus, clock: systemClock, log: silentLogger(), metrics, retry, timeoutMs: 300, random: () => 1, ...(lang ? { lang } : {}) });
       await d.start();
       let stopped = false;
       const stop = async (): Promise<void> => {
@@ -47,13 +48,13 @@ export function describeWebhookDelivery(name: string, make: () => Promise<StoreH
       return { d, bus, metrics, stop };
     }
 
-    async function setup(hook: Omit<WebhookCreate, 'url'> = {}, retry?: RetryPolicy) {
+    async function setup(hook: Omit<WebhookCreate, 'url'> = {}, retry?: RetryPolicy, lang?: Lang) {
       const h = await make();
       cleanups.push(() => h.cleanup());
       const rx = new WebhookReceiver();
       const url = await rx.listen();
       cleanups.push(() => rx.close());
-      const node = await boot(h, retry);
+      const node = await boot(h, retry, lang);
       const { webhook, secret } = await node.d.create({ url, ...hook });
       rx.secret = secret;
       return { h, rx, node, webhook };
@@ -74,6 +75,14 @@ export function describeWebhookDelivery(name: string, make: () => Promise<StoreH
       expect(body.id).toBe(got?.headers['x-citybrain-delivery']);
       await vi.waitFor(async () => expect(await node.d.deliveries(webhook.id, {})).toMatchObject([{ status: 'delivered', attempts: 1, lastStatus: 204 }]));
       expect(rx.received).toHaveLength(1);
+    });
+
+    it('writes the message in the setting\'s language, and every language in messages', async () => {
+      const { rx, node } = await setup({}, undefined, 'zh-CN');
+      const n = alertNotice({ message: 'gas high' });
+      node.bus.emit('alertRaised', { ...n, alert: { ...n.alert, messages: { en: 'gas high', 'zh-CN': '燃气浓度高' } } });
+      await rx.count(1);
+      expect(JSON.parse(rx.received[0]?.body ?? '')).toMatchObject({ alert: { message: '燃气浓度高', messages: { en: 'gas high', 'zh-CN': '燃气浓度高' } } });
     });
 
     it('retries 5xx with exponential backoff until delivered', async () => {

@@ -9,6 +9,7 @@ import type { EventBus } from '../../kernel/bus.js';
 import type { Clock } from '../../kernel/clock.js';
 import { AppError } from '../../kernel/errors.js';
 import type { AlertNotice } from '../../kernel/events.js';
+import { inLang, type Lang } from '../../kernel/i18n.js';
 import type { Logger } from '../../kernel/logger.js';
 import { DEFAULT_RETRY, judgeAttempt, parseRetryAfter, takeToken, type AttemptResult, type Bucket, type RetryPolicy } from './delivery-policy.js';
 import { matchesAlert, type NoticeFilter } from './routing.js';
@@ -27,6 +28,8 @@ export interface WebhookDispatcherOptions {
   /** Deliveries in flight at once over all receivers. Default 16. */
   concurrency?: number;
   random?: () => number;
+  /** Language of the body's `alert.message` (CITYBRAIN_LANG); `alert.messages` carries every language. Default en. */
+  lang?: Lang;
 }
 
 export type Outcome = 'delivered' | 'retried' | 'failed' | 'rate_limited';
@@ -135,7 +138,7 @@ export class WebhookDispatcher {
     for (const r of this.receivers.values()) {
       if (!matchesAlert(r.filter, notice)) continue;
       const id = randomUUID();
-      const body = JSON.stringify({ id, event, at: notice.at, action: notice.action, alert: notice.alert });
+      const body = JSON.stringify({ id, event, at: notice.at, action: notice.action, alert: inLang(notice.alert, this.opts.lang ?? 'en') });
       rows.push({
         id, webhook_id: r.id, event, body, status: 'pending', attempts: 0, rate_limited: 0, last_status: null,
         last_error: null, next_attempt_at: now, created_at: now, updated_at: now, delivered_at: null,

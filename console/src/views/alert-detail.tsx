@@ -7,7 +7,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, get, post, seg } from '../api.js';
 import type { City } from '../city.js';
 import { LiveMap, SeverityBadge, StatusText } from '../components.js';
-import { dateTime, duration, num } from '../format.js';
+import { alertText, dateTime, duration, num } from '../format.js';
 import { t, tValue, type MessageKey } from '../i18n/index.js';
 import { navigate } from '../router.js';
 import { can, session } from '../session.js';
@@ -84,7 +84,7 @@ export function AlertDetail({ city, version, id }: { city: City; version: number
       <header>
         <button class="link" onClick={() => navigate('alerts')}>← {t('alerts.title')}</button>
         <h2>
-          <SeverityBadge severity={alert.severity} /> {alert.message}
+          <SeverityBadge severity={alert.severity} /> {alertText(alert)}
         </h2>
         <StatusText status={alert.status} />
       </header>

@@ -6,7 +6,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { get } from '../api.js';
 import type { City } from '../city.js';
 import { SeverityBadge, StatusText } from '../components.js';
-import { ago } from '../format.js';
+import { ago, alertText } from '../format.js';
 import { lang, t } from '../i18n/index.js';
 import { navigate } from '../router.js';
 import { Table, type Column } from './table.js';
@@ -109,7 +109,7 @@ export function AlertList({ city, version }: { city: City; version: number }) {
 
 const alertColumns = (city: City): Column<Alert>[] => [
   { head: 'alerts.col.level', cell: (a) => <SeverityBadge severity={a.severity} /> },
-  { head: 'alerts.col.message', cell: (a) => a.message },
+  { head: 'alerts.col.message', cell: (a) => alertText(a) },
   { head: 'alerts.col.district', cell: (a) => city.districtName(a.labels?.district, lang()) },
   { head: 'alerts.col.status', cell: (a) => <StatusText status={a.status} /> },
   { head: 'alerts.col.seen', cell: (a) => ago(a.lastSeenAt) },

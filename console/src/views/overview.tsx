@@ -4,7 +4,7 @@
  */
 import type { City } from '../city.js';
 import { LiveMap, SeverityBadge } from '../components.js';
-import { duration, num } from '../format.js';
+import { alertText, duration, num } from '../format.js';
 import { lang, t } from '../i18n/index.js';
 import { navigate } from '../router.js';
 import type { CityMap } from '../map/city-map.js';
@@ -91,7 +91,7 @@ export function Overview({ city, version, hall = false, onMap }: { city: City; v
                 .map((a) => (
                   <li key={a.id}>
                     <a href={`#/alerts/${encodeURIComponent(a.id)}`} onClick={(e) => (e.preventDefault(), navigate('alerts', a.id))}>
-                      <SeverityBadge severity={a.severity} /> {a.message}
+                      <SeverityBadge severity={a.severity} /> {alertText(a)}
                     </a>
                   </li>
                 ))}
