@@ -7,4 +7,5 @@ export type BrokerConfig = Pick<
   | 'mqttConnectTimeoutMs' | 'ingestMaxInflight' | 'ingestMaxInflightPerClient' | 'mqttCluster' | 'mqttClusterPrefix'
   | 'redisUrl' | 'mqttTlsPort' | 'tlsRequired' | 'tlsClientCerts' | 'mqttMaxPending' | 'mqttMaxPendingPerAddress'
   | 'mqttAuthFailuresPerAddress' | 'mqttAuthFailuresPerUsername' | 'mqttBanMs' | 'mqttMaxConnecting' | 'mqttClusterLeaseMs'
+  | 'mqttProxyProtocol' | 'mqttProxyTrusted'
 >;

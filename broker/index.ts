@@ -16,7 +16,8 @@ import { CommandTracker } from './commands.js';
 import { FlowControl } from './flow-control.js';
 import { makeAuthenticate, makeAuthorizeForward, makeAuthorizePublish, makeAuthorizeSubscribe } from './hooks.js';
 import { Ingest } from './ingest.js';
-import { startListeners, type Listeners, type MqttEndpoints, type Peer } from './listeners.js';
+import { startListeners, type Listeners, type MqttEndpoints, type Peer, type ProxyProtocol } from './listeners.js';
+import { trustedSources } from './proxy-protocol.js';
 import { Admission } from './admission.js';
 import { ConnectLimiter } from './connect-limiter.js';
 import type { TlsSource } from '../kernel/tls.js';
@@ -178,6 +179,15 @@ export function createBroker(opts: BrokerOptions): Broker {
     }
     broker.handle(guard, req);
   };
+  const proxy: ProxyProtocol | undefined = config.mqttProxyProtocol
+    ? {
+        trusted: trustedSources(config.mqttProxyTrusted),
+        refused: (address, why) => {
+          metrics.rejected('proxy_header_invalid');
+          log.warn({ code: 'MQTT_PROXY_HEADER_INVALID', address, why }, 'mqtt connection dropped: bad PROXY protocol header');
+        },
+      }
+    : undefined;
   const refuseCertificate = (peer: Peer, reason: string): void => {
     metrics.rejected('client_certificate_refused');
     log.warn({ address: peer.address, reason }, 'mqtt TLS client refused: certificate or handshake failed');
@@ -187,7 +197,7 @@ export function createBroker(opts: BrokerOptions): Broker {
     async listen() {
       await broker.listen();
       if (cluster) await startClusterNode(ctx, broker, cluster, (deviceId) => revoke(ctx, deviceId));
-      listeners = await startListeners(config, admit, refuseCertificate, opts.tls);
+      listeners = await startListeners(config, admit, refuseCertificate, opts.tls, proxy);
       const { close: _close, ...endpoints } = listeners;
       log.info(endpoints, 'mqtt broker listening');
       return endpoints;

@@ -7,6 +7,8 @@ import { createServer as createTlsServer, TLSSocket, type Server as TlsServer } 
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import { peerCertificate, type TlsSource } from '../kernel/tls.js';
 import type { BrokerConfig } from './config.js';
+import { isTrusted, readProxyHeader } from './proxy-protocol.js';
+import type { BlockList } from 'node:net';
 
 /** Where the broker listens; a listener that is off has no port. */
 export interface MqttEndpoints {
@@ -35,6 +37,13 @@ export type Admit = (stream: Duplex, peer: Peer, req?: IncomingMessage) => void;
 
 /** A presented client certificate that failed verification (revoked, expired, unknown CA). */
 export type RefuseCertificate = (peer: Peer, reason: string) => void;
+
+/** PROXY protocol on the plain MQTT listener (proxy-protocol.ts). */
+export interface ProxyProtocol {
+  trusted: BlockList;
+  /** A trusted source sent a bad header or none in time. */
+  refused(address: string, why: string): void;
+}
 
 type AnyServer = Server | ReturnType<typeof createHttpServer>;
 
@@ -68,9 +77,11 @@ function peerOf(socket: Socket, refuse: RefuseCertificate): Peer | null {
 
 /**
  * MQTT over TCP, over TLS (MQTTS), and over WebSocket (`ws` + `createWebSocketStream`, WSS with a
- * certificate). With `tlsRequired` the plain listeners are not opened at all.
+ * certificate). With `tlsRequired` the plain listeners are not opened at all. With `proxy`, a connection to
+ * the plain TCP listener from a trusted source starts with a PROXY protocol header, whose address becomes
+ * the peer's (the TLS and WebSocket listeners take none).
  */
-export async function startListeners(config: BrokerConfig, admit: Admit, refuse: RefuseCertificate, tls?: TlsSource): Promise<Listeners> {
+export async function startListeners(config: BrokerConfig, admit: Admit, refuse: RefuseCertificate, tls?: TlsSource, proxy?: ProxyProtocol): Promise<Listeners> {
   const opened: AnyServer[] = [];
   const detach: (() => void)[] = [];
   const closeAll = async (): Promise<void> => {
@@ -87,7 +98,14 @@ export async function startListeners(config: BrokerConfig, admit: Admit, refuse:
   const out: MqttEndpoints = {};
   try {
     if (!config.tlsRequired) {
-      const tcp = createTcpServer((socket) => admit(socket, peerOf(socket, refuse)!));
+      const tcp = createTcpServer((socket) => {
+        if (!proxy || !isTrusted(proxy.trusted, socket.remoteAddress)) return admit(socket, peerOf(socket, refuse)!);
+        readProxyHeader(socket, {
+          timeoutMs: config.mqttConnectTimeoutMs,
+          ready: (s, address) => admit(s, { address: address ?? s.remoteAddress ?? 'unknown' }),
+          refused: (s, why) => proxy.refused(s.remoteAddress ?? 'unknown', why),
+        });
+      });
       opened.push(tcp);
       out.tcpPort = await listenOn(tcp, config.mqttPort, config.mqttHost);
     }

@@ -86,6 +86,8 @@ export const testConfig = (over: Partial<BrokerConfig> = {}): BrokerConfig => ({
   mqttMaxConnections: 100,
   mqttMaxFrameBytes: 64 * 1024,
   mqttConnectTimeoutMs: 5_000,
+  mqttProxyProtocol: false,
+  mqttProxyTrusted: '127.0.0.1,::1',
   ingestMaxInflight: 5_000,
   ingestMaxInflightPerClient: 200,
   mqttCluster: false,

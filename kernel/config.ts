@@ -74,6 +74,8 @@ export const ConfigSchema = Type.Object({
   mqttMaxConnections: PosInt('Maximum concurrent MQTT connections (the process has ~20k file descriptors)', 15_000),
   mqttMaxFrameBytes: PosInt('Largest MQTT packet accepted, checked before it is buffered', 256 * 1024, 64),
   mqttConnectTimeoutMs: Duration('A socket must send CONNECT within this time', 10_000),
+  mqttProxyProtocol: Type.Boolean({ default: false, description: 'Plain MQTT connections from CITYBRAIN_MQTT_PROXY_TRUSTED start with a PROXY protocol v1 or v2 header (HAProxy send-proxy-v2), whose client address the per-address limits use' }),
+  mqttProxyTrusted: Type.String({ default: '127.0.0.1,::1', description: 'Load balancers allowed to send a PROXY header: addresses and CIDR blocks, comma-separated; others connect directly' }),
   ingestMaxInflight: PosInt('Readings in flight through ingest (overall) before sockets are paused', 5_000),
   ingestMaxInflightPerClient: PosInt('Readings in flight per connection before that socket is paused', 200),
   ingestWorkers: Type.Integer({
@@ -142,6 +144,8 @@ export const ENV_MAP: Record<string, keyof Static<typeof ConfigSchema>> = {
   CITYBRAIN_MQTT_MAX_CONNECTIONS: 'mqttMaxConnections',
   CITYBRAIN_MQTT_MAX_FRAME_BYTES: 'mqttMaxFrameBytes',
   CITYBRAIN_MQTT_CONNECT_TIMEOUT_MS: 'mqttConnectTimeoutMs',
+  CITYBRAIN_MQTT_PROXY_PROTOCOL: 'mqttProxyProtocol',
+  CITYBRAIN_MQTT_PROXY_TRUSTED: 'mqttProxyTrusted',
   CITYBRAIN_INGEST_MAX_INFLIGHT: 'ingestMaxInflight',
   CITYBRAIN_INGEST_MAX_INFLIGHT_PER_CLIENT: 'ingestMaxInflightPerClient',
   CITYBRAIN_INGEST_WORKERS: 'ingestWorkers',

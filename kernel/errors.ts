@@ -38,6 +38,7 @@ export const ERROR_CODES = {
   MQTT_FRAME_TOO_LARGE: { status: 413, message: 'MQTT packet exceeds the frame-size limit' },
   MQTT_CONNECTION_LIMIT: { status: 503, message: 'MQTT connection limit reached' },
   MQTT_CONNECT_TIMEOUT: { status: 408, message: 'No CONNECT within the connect timeout' },
+  MQTT_PROXY_HEADER_INVALID: { status: 400, message: 'A trusted load balancer sent a bad PROXY protocol header, or none in time' },
   MQTT_ACL_DENIED: { status: 403, message: 'Topic not allowed for this client' },
   MQTT_CLIENT_ID_MISMATCH: { status: 403, message: 'Client id must equal the device id' },
   MQTT_COMMAND_TIMEOUT: { status: 504, message: 'Device did not reply to the command in time' },

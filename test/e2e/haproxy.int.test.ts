@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
@@ -81,7 +82,10 @@ beforeAll(async () => {
     CITYBRAIN_ADMIN_TOKEN: TOKEN,
     CITYBRAIN_CONSOLE: 'off',
     CITYBRAIN_MQTT_WS: 'off',
-    // Behind HAProxy every device comes from one address (docs/scaling.md, "Source addresses").
+    // HAProxy sends each device's address in a PROXY v2 header (docs/examples/haproxy.cfg); the test's devices
+    // all run on 127.0.0.1, so they do share one address here.
+    CITYBRAIN_MQTT_PROXY_PROTOCOL: 'on',
+    CITYBRAIN_MQTT_PROXY_TRUSTED: '127.0.0.1',
     CITYBRAIN_MQTT_MAX_PENDING_PER_ADDRESS: '1000',
     CITYBRAIN_MQTT_AUTH_FAILURES_PER_ADDRESS: '10000',
   };
@@ -103,8 +107,15 @@ afterAll(async () => {
   await redis?.stop();
 });
 
+/**
+ * A device through HAProxy (`port` = the frontend), or straight to a node from 127.0.0.2: the nodes expect a
+ * PROXY header from HAProxy's address (127.0.0.1) only, so a direct client comes from another address.
+ */
 function device(id: string, password: string, port: number, reconnect: boolean): Promise<Device> {
-  const d: Device = { id, client: mqtt.connect(`mqtt://127.0.0.1:${port}`, { clientId: id, username: id, password, reconnectPeriod: reconnect ? 300 : 0, connectTimeout: 5_000 }), acked: [], closes: 0 };
+  const opts = { clientId: id, username: id, password, reconnectPeriod: reconnect ? 300 : 0, connectTimeout: 5_000 };
+  const direct = port !== front;
+  const client = direct ? new mqtt.MqttClient(() => connect({ port, host: '127.0.0.1', localAddress: '127.0.0.2' }), opts) : mqtt.connect(`mqtt://127.0.0.1:${port}`, opts);
+  const d: Device = { id, client, acked: [], closes: 0 };
   d.client.on('error', () => {});
   d.client.on('close', () => d.closes++);
   return new Promise((resolve) => d.client.once('connect', () => resolve(d)));
