@@ -110,6 +110,15 @@ function gcShare(p: PlatformProcess): string | undefined {
   return `GC ${((gc / Math.max(1, busy)) * 100).toFixed(1)} % of busy samples`;
 }
 
+/** Readings per store write, from the platform's /metrics (group commit makes batches smaller when the store is idle). */
+async function meanBatch(p: PlatformProcess): Promise<string | undefined> {
+  const text = await (await fetch(`${p.httpUrl}/metrics`)).text();
+  const value = (name: string): number => Number(/^(\S+) (\S+)$/m.exec(text.split('\n').filter((l) => l.startsWith(`${name} `)).join('\n'))?.[2]);
+  const written = value('citybrain_telemetry_written_total');
+  const writes = value('citybrain_telemetry_write_duration_seconds_count');
+  return writes > 0 ? `${Math.round(written / writes)} readings per store write` : undefined;
+}
+
 const profDirs = new WeakMap<PlatformProcess, string>();
 
 /** A platform process with a CPU profile written at exit (for its GC share). */
@@ -141,11 +150,12 @@ async function runCitybrain(store: 'influx' | 'embedded', cwd?: string, env: Rec
       }
     }
     const cpu = cpuSeconds(p.child.pid!) - cpu0;
+    const batch = await meanBatch(p);
     await closeAll(clients);
     if (!influx) for (const phase of ['sat', 'fixed'] as const) phases[phase]!.present = await countViaApi(p, devices, RANGES[phase]);
     await p.stop();
     const cpuPerReading = (cpu * 1e6) / (phases.sat!.gen.acked + phases.fixed!.gen.acked);
-    return { sat: phases.sat!, fixed: phases.fixed!, cpuPerReading, note: [gcShare(p), `platform CPU ${cpuPerReading.toFixed(1)} µs/reading`].filter(Boolean).join('; ') };
+    return { sat: phases.sat!, fixed: phases.fixed!, cpuPerReading, note: [gcShare(p), `platform CPU ${cpuPerReading.toFixed(1)} µs/reading`, batch].filter(Boolean).join('; ') };
   } finally {
     await p.stop();
     await influx?.stop();

@@ -2,7 +2,7 @@ import type { AedesPublishPacket, Client, PublishPacket, Subscription } from 'ae
 import { decodeCommandReply } from '../firmware-contracts/index.js';
 import { authorizePublishTopic, authorizeSubscribeFilter } from './acl.js';
 import { forwardToIntegration, integrationMaySubscribe } from './integration-hooks.js';
-import type { BrokerContext, Session } from './session.js';
+import { markConsumed, type BrokerContext, type Session } from './session.js';
 
 export { makeAuthenticate } from './authenticate.js';
 
@@ -70,12 +70,12 @@ export function makeAuthorizePublish(ctx: BrokerContext) {
 
 /** Acknowledge (by the normal QoS rules) but deliver nowhere. */
 function drop(ctx: BrokerContext, packet: PublishPacket, cb: (error?: Error | null) => void): void {
-  ctx.consumed.add(packet);
+  markConsumed(packet);
   cb(null);
 }
 
 function telemetry(ctx: BrokerContext, s: Session, packet: PublishPacket, cb: (error?: Error | null) => void): void {
-  ctx.consumed.add(packet);
+  markConsumed(packet);
   const readings = ctx.ingest.telemetry(s.device, packet.topic, packet.payload as Buffer);
   // Nothing valid: acknowledged anyway, so the device does not resend garbage for ever.
   if (readings.length === 0) return cb(null);

@@ -24,7 +24,7 @@ import type { TlsSource } from '../kernel/tls.js';
 import { BrokerMetrics, type BrokerStats } from './metrics.js';
 import { closeIntegration } from './integration-hooks.js';
 import type { DeviceDirectory, IntegrationDirectory, ReadingSink } from './ports.js';
-import type { BrokerContext } from './session.js';
+import { isConsumed, type BrokerContext } from './session.js';
 import type { BrokerConfig } from './config.js';
 import { TransportGuard, type TransportGuardOptions } from './transport-guard.js';
 import { closeSession } from './authenticate.js';
@@ -107,7 +107,6 @@ export function createBroker(opts: BrokerOptions): Broker {
     commands: new CommandTracker(),
     sessions: new WeakMap(),
     live: new Map(),
-    consumed: new WeakSet(),
     ...(opts.integrations ? { integrations: opts.integrations } : {}),
     readers: new WeakMap(),
     liveReaders: new Set(),
@@ -132,7 +131,7 @@ export function createBroker(opts: BrokerOptions): Broker {
   live.aedes = broker;
   // Authenticated: the socket leaves the unauthenticated pool (its cap and per-address share).
   broker.on('client', (client) => sockets.authenticated(client.conn as TransportGuard));
-  skipConsumed(broker, ctx);
+  skipConsumed(broker);
   watchSessions(broker, ctx);
   const offRevoked = opts.bus.on('deviceRevoked', ({ deviceId }) => {
     // The registry's bus is per process: the session may live on another node.
@@ -226,12 +225,11 @@ export function createBroker(opts: BrokerOptions): Broker {
  * telemetry never reaches retained storage, offline queues or the mqemitter fan-out, where an unbounded
  * burst overflowed aedes's stack (constraints.md); nobody may subscribe to it anyway.
  */
-function skipConsumed(broker: Aedes, ctx: BrokerContext): void {
+function skipConsumed(broker: Aedes): void {
   const target = broker as unknown as { publish: PublishFn };
   const original = target.publish.bind(broker);
   target.publish = (packet, client, done) => {
-    if (ctx.consumed.has(packet)) {
-      ctx.consumed.delete(packet);
+    if (isConsumed(packet)) {
       done?.(null);
       return;
     }

@@ -38,11 +38,6 @@ export interface BrokerContext {
   sessions: WeakMap<Client, Session>;
   /** Live session per device id (revocation, commands). */
   live: Map<string, Client>;
-  /**
-   * PUBLISH packets fully handled by citybrain (telemetry, events, replies, denied): the broker's
-   * publish step stops them before retained storage, offline queues and the mqemitter fan-out.
-   */
-  consumed: WeakSet<object>;
   /** Read-only integration clients (no device session, no presence), when the platform namespace is on. */
   integrations?: IntegrationDirectory;
   /** Integration client → its username. */
@@ -53,4 +48,21 @@ export interface BrokerContext {
   limiter: ConnectLimiter;
   /** Set when several broker nodes share state through Redis (`CITYBRAIN_MQTT_CLUSTER=on`). */
   cluster?: ClusterLink;
+}
+
+const CONSUMED = Symbol('citybrain.consumed');
+
+/**
+ * Marks a PUBLISH packet fully handled by citybrain (telemetry, events, replies, denied): the broker's
+ * publish step stops it before retained storage, offline queues and the mqemitter fan-out. A mark on the
+ * packet, not a WeakSet: the CPU profile at saturation put ~5-7 % of the platform's busy samples on the
+ * WeakSet's add/has/delete (its entries are ephemerons the GC must trace); alone, add+has+delete cost
+ * 0.33 µs per packet here and the mark 0.05 µs.
+ */
+export function markConsumed(packet: object): void {
+  (packet as Record<symbol, boolean>)[CONSUMED] = true;
+}
+
+export function isConsumed(packet: object): boolean {
+  return (packet as Record<symbol, boolean | undefined>)[CONSUMED] === true;
 }
