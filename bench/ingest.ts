@@ -6,7 +6,8 @@
  *   citybrain-influx     a `citybrain start` child (embedded broker) writing to InfluxDB 1.6.7
  *   node-red             Mosquitto → Node-RED 4.x (mqtt in → json → function → influxdb batch) → InfluxDB 1.6.7
  *   citybrain-embedded   a `citybrain start` child with the embedded SQLite store
- *   citybrain-threads    as citybrain-influx, telemetry written by worker threads (CITYBRAIN_INGEST_WORKERS)
+ *   citybrain-threads    as citybrain-influx, telemetry written by `--workers` threads (CITYBRAIN_INGEST_WORKERS)
+ *   citybrain-main       as citybrain-influx, telemetry written on the main thread (CITYBRAIN_INGEST_WORKERS=0)
  *   mosquitto            Mosquitto's bare QoS 1 relay to one subscriber: no parsing, no store — the ceiling
  * Each system gets its own fresh servers. The same generator (200 QoS 1 publishers) runs two phases:
  *   saturation   each device keeps `window` readings unacknowledged for `seconds`
@@ -36,8 +37,9 @@ const HELP = `Usage: npm run bench:ingest -- [options]
   --rate R        readings/s in the fixed-rate phase                        (default 20000)
   --pairs P       rounds; each runs every system once, alternating          (default 3)
   --systems LIST  comma list of: citybrain-influx,node-red,citybrain-embedded,mosquitto,citybrain-threads,
-                  baseline,cluster2                                         (default: the first four)
+                  citybrain-main,baseline,cluster2                          (default: the first four)
                   citybrain-threads: as citybrain-influx with CITYBRAIN_INGEST_WORKERS=<--workers>
+                  citybrain-main: as citybrain-influx with CITYBRAIN_INGEST_WORKERS=0 (no write thread)
   --workers N     write threads of system citybrain-threads                 (default 1)
                   cluster2: two \`citybrain start\` processes (CITYBRAIN_MQTT_CLUSTER=on, Redis, PostgreSQL,
                   InfluxDB), half the devices on each: both cores for the broker
@@ -51,7 +53,7 @@ const opts = parseArgs(
   HELP,
 );
 const DB = 'bench';
-const SYSTEMS = ['citybrain-influx', 'node-red', 'citybrain-embedded', 'mosquitto', 'citybrain-threads', 'baseline', 'cluster2'] as const;
+const SYSTEMS = ['citybrain-influx', 'node-red', 'citybrain-embedded', 'mosquitto', 'citybrain-threads', 'citybrain-main', 'baseline', 'cluster2'] as const;
 type System = (typeof SYSTEMS)[number];
 
 /** Distinct timestamp ranges per phase, so each phase's stored count is a time-range query. */
@@ -255,6 +257,7 @@ const RUNNERS: Record<System, () => Promise<RunResult>> = {
   'citybrain-embedded': () => runCitybrain('embedded'),
   mosquitto: runMosquitto,
   'citybrain-threads': () => runCitybrain('influx', undefined, { CITYBRAIN_INGEST_WORKERS: String(opts.workers) }),
+  'citybrain-main': () => runCitybrain('influx', undefined, { CITYBRAIN_INGEST_WORKERS: '0' }),
   cluster2: runCluster2,
   baseline: () => {
     if (!opts.baseline) throw new Error('system "baseline" needs --baseline DIR');
