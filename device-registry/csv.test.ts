@@ -15,7 +15,18 @@ describe('parseCsv', () => {
   });
 
   it('reports an unterminated quote', () => {
-    expect(parseCsv('a,b\n1,"oops\n')).toEqual({ error: 'Unterminated quoted field starting on line 2' });
+    expect(parseCsv('a,b\n1,"oops\n')).toEqual({ error: expect.stringMatching(/^Quote Not Closed: .* at line 2$/) as string });
+  });
+
+  it('reads rows of another length (the importer reports them per row) and mixed line ends; skips blank lines', () => {
+    expect(parseCsv('a,b\r\n1\r\n  \n2,3,4\r5,6')).toEqual({
+      records: [
+        { line: 1, fields: ['a', 'b'] },
+        { line: 2, fields: ['1'] },
+        { line: 4, fields: ['2', '3', '4'] },
+        { line: 5, fields: ['5', '6'] },
+      ],
+    });
   });
 
   it('handles a trailing newline and an empty input', () => {
