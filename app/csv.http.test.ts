@@ -91,4 +91,37 @@ describe('CSV export', () => {
     expect(b.lines[0]).toBe('deviceId,metric,ts,tsIso,mean,min,max,count');
     expect(b.lines[1]).toBe(`g1,ch4_lel,${T0},2026-12-03T08:00:00.000+08:00,0.5,0,1,2`);
   });
+
+  it('readings of a district: its devices only (by id, paged with X-Total-Count and Link next), kind filter, bounded range', async () => {
+    const at = { lon: 120.38, lat: 36.07 };
+    for (const [id, kind, location] of [['g1', 'gas', at], ['g2', 'gas', at], ['w1', 'water', at], ['far', 'gas', { lon: 100, lat: 10 }]] as const) {
+      expect((await app.inject({ method: 'POST', url: '/api/v1/devices', headers: AUTH, payload: { id, kind, location } })).statusCode).toBe(201);
+      deps.points.push({ deviceId: id, metric: kind === 'gas' ? 'ch4_lel' : 'pressure_mpa', ts: T0 + 1000, value: 1 });
+    }
+    deps.points.push({ deviceId: 'g1', metric: 'ch4_lel', ts: T0 + 2 * 3_600_000, value: 2 });
+    const range = `from=${T0}&to=${T0 + 3 * 3_600_000}`;
+    const all = await csv(`/districts/370202/readings?${range}`);
+    expect(all.disposition).toBe('attachment; filename="370202-readings.csv"');
+    expect(all.lines).toEqual([
+      'deviceId,kind,district,metric,ts,tsIso,value',
+      `g1,gas,370202,ch4_lel,${T0 + 1000},2026-12-03T08:00:01.000+08:00,1`,
+      `g1,gas,370202,ch4_lel,${T0 + 7_200_000},2026-12-03T10:00:00.000+08:00,2`,
+      `g2,gas,370202,ch4_lel,${T0 + 1000},2026-12-03T08:00:01.000+08:00,1`,
+      `w1,water,370202,pressure_mpa,${T0 + 1000},2026-12-03T08:00:01.000+08:00,1`,
+    ]);
+    const first = await app.inject({ method: 'GET', url: `/api/v1/districts/370202/readings?kind=gas&limit=1&${range}`, headers: AUTH });
+    expect(first.headers['x-total-count']).toBe('2');
+    expect(first.body.trimEnd().split('\n').map((l) => l.split(',')[0])).toEqual(['deviceId', 'g1', 'g1']);
+    const next = /^<([^>]+)>; rel="next"$/.exec(String(first.headers.link))?.[1];
+    expect(next).toContain('offset=1');
+    const second = await app.inject({ method: 'GET', url: next!, headers: AUTH });
+    expect(second.body.trimEnd().split('\n').map((l) => l.split(',')[0])).toEqual(['deviceId', 'g2']);
+    expect(second.headers.link).toBeUndefined();
+    const buckets = await csv(`/districts/370202/readings?kind=gas&metric=ch4_lel&every=1h&${range}`);
+    expect(buckets.lines).toEqual(['deviceId,kind,district,metric,ts,tsIso,mean,min,max,count', `g1,gas,370202,ch4_lel,${T0},2026-12-03T08:00:00.000+08:00,1,1,1,1`, `g1,gas,370202,ch4_lel,${T0 + 7_200_000},2026-12-03T10:00:00.000+08:00,2,2,2,1`, `g2,gas,370202,ch4_lel,${T0},2026-12-03T08:00:00.000+08:00,1,1,1,1`]);
+    const get = (url: string) => app.inject({ method: 'GET', url: `/api/v1${url}`, headers: AUTH });
+    expect((await get('/districts/999999/readings')).json()).toMatchObject({ error: { code: 'DISTRICT_NOT_FOUND' } });
+    expect((await get(`/districts/370202/readings?from=${T0}&to=${T0 + 32 * 86_400_000}`)).json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+    expect((await get('/districts/370202/readings?limit=1001')).statusCode).toBe(400);
+  });
 });

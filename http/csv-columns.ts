@@ -33,3 +33,6 @@ export const TASK_COLUMNS: Column[] = [
 
 export const READING_COLUMNS: Column[] = [col('deviceId'), col('metric'), ...timeCols('ts'), col('value')];
 export const BUCKET_COLUMNS: Column[] = [col('deviceId'), col('metric'), ...timeCols('ts'), col('mean'), col('min'), col('max'), col('count')];
+/** A district export: which device (kind, district) beside each reading or bucket. */
+export const DISTRICT_READING_COLUMNS: Column[] = [col('deviceId'), col('kind'), col('district'), ...READING_COLUMNS.slice(1)];
+export const DISTRICT_BUCKET_COLUMNS: Column[] = [col('deviceId'), col('kind'), col('district'), ...BUCKET_COLUMNS.slice(1)];

@@ -18,6 +18,7 @@ import { commandRoutes } from './routes/commands.js';
 import { importRoutes } from './routes/import.js';
 import { opcuaRoutes } from './routes/opcua.js';
 import { readingRoutes } from './routes/readings.js';
+import { districtReadingRoutes } from './routes/district-readings.js';
 import { streamRoutes } from './routes/stream.js';
 import { alertRoutes } from './routes/alerts.js';
 import { incidentRoutes } from './routes/incidents.js';
@@ -120,6 +121,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
       await add('devices', importRoutes(deps));
       if (deps.commands) await add('devices', commandRoutes({ devices: deps.devices, commands: deps.commands }));
       await add('readings', readingRoutes(deps));
+      await add('readings', districtReadingRoutes(deps));
       await add('reference', districtRoutes(deps));
       if (deps.webhooks) await add('webhooks', webhookRoutes(deps.webhooks));
       if (deps.integrations) await add('integrations', integrationRoutes(deps.integrations));

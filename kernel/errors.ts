@@ -25,6 +25,7 @@ export const ERROR_CODES = {
   UNKNOWN_KIND: { status: 400, message: 'Unknown device kind' },
   LOCATION_INVALID: { status: 400, message: 'Location is not a valid lon/lat' },
   IMPORT_INVALID: { status: 400, message: 'Bulk import file could not be read' },
+  DISTRICT_NOT_FOUND: { status: 404, message: 'District not found' },
   BAD_CREDENTIALS: { status: 401, message: 'Bad device credentials' },
   // contracts and ingest
   CONTRACT_VIOLATION: { status: 422, message: 'Payload violates the firmware contract' },

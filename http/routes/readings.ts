@@ -27,7 +27,7 @@ export function readingRoutes(deps: Pick<HttpDeps, 'devices' | 'readings' | 'clo
         const deviceId = req.params.id;
         // An unknown device is a 404, not an empty series that looks like silence.
         await devicesIn(deps.devices, scopeOf(req)).get(deviceId);
-        if (wantsCsv(req)) return sendCsv(req, reply, `${deviceId}-readings.csv`, q.mode === 'raw' ? READING_COLUMNS : BUCKET_COLUMNS, readingRows(deps.readings, deviceId, q));
+        if (wantsCsv(req)) return sendCsv(req, reply, `${deviceId}-readings.csv`, q.mode === 'raw' ? READING_COLUMNS : BUCKET_COLUMNS, readingRows(deps.readings, { deviceId }, q));
         if (q.mode === 'raw') {
           const { mode: _mode, ...raw } = q;
           return { deviceId, from: q.from, to: q.to, ...(q.metric === undefined ? {} : { metric: q.metric }), series: await deps.readings.raw({ deviceId, ...raw }) };
@@ -42,14 +42,17 @@ export function readingRoutes(deps: Pick<HttpDeps, 'devices' | 'readings' | 'clo
 /** A CSV export reads the range an hour at a time (one store query each), so a long range is never held whole. */
 export const CSV_WINDOW_MS = 3_600_000;
 
-async function* readingRows(readings: ReadingsPort, deviceId: string, q: Parsed): AsyncGenerator<Record<string, unknown>[]> {
+/** One device's rows for a CSV export, each starting with `device`'s fields (its id, and for a district export its kind and district). */
+export async function* readingRows(readings: ReadingsPort, device: { deviceId: string } & Record<string, unknown>, q: Parsed): AsyncGenerator<Record<string, unknown>[]> {
+  const { deviceId } = device;
   if (q.mode === 'aggregate') {
-    yield (await readings.aggregate({ deviceId, metric: q.metric, from: q.from, to: q.to, everyMs: q.everyMs })).map((b) => ({ deviceId, metric: q.metric, ...b }));
+    const buckets = await readings.aggregate({ deviceId, metric: q.metric, from: q.from, to: q.to, everyMs: q.everyMs });
+    if (buckets.length > 0) yield buckets.map((b) => ({ ...device, metric: q.metric, ...b }));
     return;
   }
   for (let from = q.from; from < q.to; from += CSV_WINDOW_MS) {
     const series = await readings.raw({ deviceId, ...(q.metric === undefined ? {} : { metric: q.metric }), from, to: Math.min(from + CSV_WINDOW_MS, q.to), limit: MAX_RAW_LIMIT });
-    const rows = Object.entries(series).flatMap(([metric, points]) => points.map((p) => ({ deviceId, metric, ts: p.ts, value: p.value })));
+    const rows = Object.entries(series).flatMap(([metric, points]) => points.map((p) => ({ ...device, metric, ts: p.ts, value: p.value })));
     if (rows.length > 0) yield rows.sort((a, b) => a.ts - b.ts);
   }
 }
