@@ -65,6 +65,9 @@ function alertsPort(alerts: AlertsWiring, log: Logger): AlertsForResponse {
       await service.commit({ alert: { impact: null, resources: null, mutedBy: null, ...cur, ...out.alert }, changes: out.changes });
       log.warn({ alertId: task.alertId, taskId: task.id }, 'response-overdue alert raised');
     },
+    deskNotified: async (id, by, note) => {
+      await alerts.api.record(id, 'desk.notified', by, note);
+    },
   };
 }
 

@@ -60,12 +60,13 @@ const districtScopes = new WeakMap<Client, ReadonlySet<string>>();
 
 /**
  * The district a platform topic is about (docs/integrations.md): `platform/alerts/{severity}/{district}`,
- * `platform/presence/{district}/{device}`, `platform/tasks/{district}/{unit}`; null for topics about no district (missions).
+ * `platform/presence/{district}/{device}`, `platform/tasks/{district}/{unit}`, `platform/desks/{district}/{desk}`; null for
+ * topics about no district (missions).
  */
 export function platformTopicDistrict(topic: string): string | null {
   const s = topic.split('/');
   if (s[1] === 'alerts') return s[3] ?? null;
-  if (s[1] === 'presence' || s[1] === 'tasks') return s[2] ?? null;
+  if (s[1] === 'presence' || s[1] === 'tasks' || s[1] === 'desks') return s[2] ?? null;
   return null;
 }
 

@@ -9,6 +9,7 @@ import type { Clock } from '../kernel/clock.js';
 import { AppError } from '../kernel/errors.js';
 import type { Logger } from '../kernel/logger.js';
 import type { TaskDesk, Person } from './desk.js';
+import { desksToNotify } from './desks.js';
 import { propose, rankUnits, type ProposedTask, type TravelTime } from './matching.js';
 import { planFor } from './plans.js';
 import type { AlertFacts, AlertsForResponse, DroneInspection, UnitNotifier } from './ports.js';
@@ -27,7 +28,12 @@ export interface ResponseScope {
   /** Districts in charge: the alert's and those its impact area touches. */
   districts: string[];
   notify: Plan['notify'];
+  /** The registered duty desks those names reach (each is sent the dispatch). */
+  desks: Array<{ id: string; name: string; level: 'city' | 'district' }>;
 }
+
+/** Districts in charge: the alert's and those its impact area touches. */
+export const scopeDistricts = (a: AlertFacts): string[] => [...new Set([...(a.district ? [a.district] : []), ...a.impactDistricts])].sort();
 
 export interface AlertResponse {
   alertId: string;
@@ -77,11 +83,12 @@ export class Dispatcher {
       const org = units.find((u) => u.id === t.unitId)?.org;
       if (org && !TERMINAL.has(t.state)) orgs.add(org);
     }
-    const districts = [...new Set([...(a.district ? [a.district] : []), ...a.impactDistricts])].sort();
+    const districts = scopeDistricts(a);
     const notify = plan?.notify ?? { city: [], district: [] };
+    const desks = desksToNotify(notify, districts, await this.deps.store.listResources({ kind: 'desk' })).map((d) => ({ id: d.desk.id, name: d.desk.name, level: d.level }));
     return {
       alertId: a.id, level: a.level, plan: plan ? { id: plan.id, version: plan.version } : null, drone: plan?.drone ? { planned: true } : null, tasks, proposal,
-      scope: { organisations: [...orgs, ...notify.city, ...notify.district].filter((o, i, all) => all.indexOf(o) === i), districts, notify },
+      scope: { organisations: [...orgs, ...notify.city, ...notify.district].filter((o, i, all) => all.indexOf(o) === i), districts, notify, desks },
     };
   }
 

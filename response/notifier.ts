@@ -1,7 +1,8 @@
 /**
- * Notifies units of their tasks through their channels: a signed webhook (the same signature scheme as
- * alert webhooks, docs/integrations.md), the MQTT platform namespace (`platform/tasks/{district}/{unitId}`
- * for integration clients), and the SMS/phone gateway port. Each failed attempt is a named error
+ * Notifies units of their tasks, and duty desks of a response, through their channels: a signed webhook
+ * (the same signature scheme as alert webhooks, docs/integrations.md), the MQTT platform namespace
+ * (`platform/tasks/{district}/{unitId}`, `platform/desks/{district}/{deskId}` for integration clients), and
+ * the SMS/phone gateway port. Each failed attempt is a named error
  * (UNIT_NOTIFY_FAILED), a log line and a counted failure, and is retried with backoff.
  */
 import { randomUUID } from 'node:crypto';
@@ -9,7 +10,8 @@ import { Counter, type Registry } from 'prom-client';
 import { AppError } from '../kernel/errors.js';
 import type { Logger } from '../kernel/logger.js';
 import { DELIVERY_HEADER, EVENT_HEADER, signPayload, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../rules-engine/notify/index.js';
-import type { TaskEventName, UnitNotifier } from './ports.js';
+import { deskSmsText, type DeskNotice } from './desks.js';
+import type { ChannelOutcome, TaskEventName, UnitNotifier } from './ports.js';
 import type { SmsGateway } from './sms.js';
 import type { Channel, Resource, Task } from './types.js';
 import { taskView, type DistrictNames } from './views.js';
@@ -34,9 +36,20 @@ export interface NotifierOptions {
 }
 
 export const taskTopic = (t: Pick<Task, 'district' | 'unitId'>): string => `platform/tasks/${t.district ?? 'none'}/${t.unitId}`;
+export const deskTopic = (d: Pick<Resource, 'district' | 'id'>): string => `platform/desks/${d.district ?? 'none'}/${d.id}`;
+
+/** One notice as each channel carries it. */
+interface Message {
+  event: string;
+  json: string;
+  topic: string;
+  sms: string;
+  /** Log fields naming what it is about. */
+  ref: Record<string, string>;
+}
 
 export class ChannelNotifier implements UnitNotifier {
-  private readonly running = new Set<Promise<void>>();
+  private readonly running = new Set<Promise<unknown>>();
   private readonly failed: Counter | undefined;
   private readonly sent: Counter | undefined;
 
@@ -48,55 +61,63 @@ export class ChannelNotifier implements UnitNotifier {
   }
 
   notify(unit: Resource, event: TaskEventName, task: Task): void {
-    for (const c of unit.channels) {
-      const run = this.deliver(unit, c, event, task);
-      this.running.add(run);
-      void run.finally(() => this.running.delete(run));
-    }
+    const json = JSON.stringify({ event, task: taskView(task, this.opts.names) });
+    void this.send(unit, { event, json, topic: taskTopic(task), sms: smsText(event, task), ref: { taskId: task.id } });
+  }
+
+  notifyDesk(desk: Resource, notice: DeskNotice): Promise<ChannelOutcome[]> {
+    return this.send(desk, { event: notice.event, json: JSON.stringify(notice), topic: deskTopic(desk), sms: deskSmsText(notice), ref: { alertId: notice.alert.id } });
   }
 
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
   }
 
-  private async deliver(unit: Resource, c: Channel, event: TaskEventName, task: Task): Promise<void> {
+  private send(r: Resource, msg: Message): Promise<ChannelOutcome[]> {
+    return Promise.all(r.channels.map((c) => {
+      const run = this.deliver(r, c, msg);
+      this.running.add(run);
+      void run.finally(() => this.running.delete(run));
+      return run;
+    }));
+  }
+
+  private async deliver(r: Resource, c: Channel, msg: Message): Promise<ChannelOutcome> {
     const delays = this.opts.retryMs ?? [1_000, 5_000, 30_000, 120_000];
     const id = randomUUID();
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.once(c, event, task, id);
+        await this.once(c, msg, id);
         this.sent?.inc({ channel: c.type });
-        return;
+        return { channel: c.type, ok: true, attempts: attempt + 1 };
       } catch (cause) {
         const err = cause instanceof AppError && cause.code === 'UNIT_NOTIFY_FAILED' ? cause : new AppError('UNIT_NOTIFY_FAILED', { message: `${c.type}: ${(cause as Error).message}`, cause });
         this.failed?.inc({ channel: c.type });
         const last = attempt >= delays.length;
-        this.opts.log[last ? 'error' : 'warn']({ code: err.code, err: err.message, unitId: unit.id, taskId: task.id, channel: c.type, attempt: attempt + 1 }, last ? 'unit notification failed: giving up' : 'unit notification failed: will retry');
-        if (last) return;
-        await new Promise((r) => setTimeout(r, delays[attempt]).unref());
+        this.opts.log[last ? 'error' : 'warn']({ code: err.code, err: err.message, resourceId: r.id, kind: r.kind, ...msg.ref, channel: c.type, attempt: attempt + 1 }, last ? 'notification failed: giving up' : 'notification failed: will retry');
+        if (last) return { channel: c.type, ok: false, attempts: attempt + 1, error: err.message };
+        await new Promise((res) => setTimeout(res, delays[attempt]).unref());
       }
     }
   }
 
-  private async once(c: Channel, event: TaskEventName, task: Task, deliveryId: string): Promise<void> {
-    const view = taskView(task, this.opts.names);
+  private async once(c: Channel, msg: Message, deliveryId: string): Promise<void> {
     switch (c.type) {
-      case 'webhook': return this.webhook(c, event, view, deliveryId);
+      case 'webhook': return this.webhook(c, msg, deliveryId);
       case 'mqtt': {
         const pub = this.opts.publisher?.();
         if (!pub) throw new AppError('UNIT_NOTIFY_FAILED', { message: 'mqtt: the broker is not listening yet' });
-        return pub.publishPlatform(taskTopic(task), JSON.stringify({ event, task: view }));
+        return pub.publishPlatform(msg.topic, msg.json);
       }
-      case 'sms': return this.opts.sms.send(c.phone, smsText(event, task));
+      case 'sms': return this.opts.sms.send(c.phone, msg.sms);
     }
   }
 
-  private async webhook(c: Extract<Channel, { type: 'webhook' }>, event: TaskEventName, task: unknown, deliveryId: string): Promise<void> {
-    const body = JSON.stringify({ event, task });
+  private async webhook(c: Extract<Channel, { type: 'webhook' }>, msg: Message, deliveryId: string): Promise<void> {
     const ts = Math.floor(Date.now() / 1000);
-    const headers: Record<string, string> = { 'content-type': 'application/json', [EVENT_HEADER]: event, [DELIVERY_HEADER]: deliveryId, [TIMESTAMP_HEADER]: String(ts) };
-    if (c.secret) headers[SIGNATURE_HEADER] = signPayload(this.opts.openSecret(c.secret), ts, body);
-    const res = await fetch(c.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000) });
+    const headers: Record<string, string> = { 'content-type': 'application/json', [EVENT_HEADER]: msg.event, [DELIVERY_HEADER]: deliveryId, [TIMESTAMP_HEADER]: String(ts) };
+    if (c.secret) headers[SIGNATURE_HEADER] = signPayload(this.opts.openSecret(c.secret), ts, msg.json);
+    const res = await fetch(c.url, { method: 'POST', headers, body: msg.json, signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000) });
     await res.body?.cancel();
     if (!res.ok) throw new AppError('UNIT_NOTIFY_FAILED', { message: `webhook answered ${res.status}`, details: { status: res.status } });
   }

@@ -3,7 +3,8 @@
  * facts it plans from and the resolve it asks for, a drone inspection, and the channels that reach units.
  * response/ imports no other module (architecture.md: it asks drone-ops and listens to alerts).
  */
-import type { LonLat, Resource, Task } from './types.js';
+import type { DeskNotice } from './desks.js';
+import type { Channel, LonLat, Resource, Task } from './types.js';
 
 /** An alert as the response module reads it. */
 export interface AlertFacts {
@@ -35,6 +36,8 @@ export interface AlertsForResponse {
   markDispatched(id: string, by: string, note: string): Promise<void>;
   /** Raises (or re-fires) the `response-overdue` alert for a missed task deadline. */
   raiseOverdue(task: Task, note: string): Promise<void>;
+  /** Records on the alert's history that a duty desk was told (`desk.notified`), with how. */
+  deskNotified(id: string, by: string, note: string): Promise<void>;
 }
 
 /** A drone inspection for an alert (drone-ops alert dispatch); absent when drone-ops is off. */
@@ -44,10 +47,20 @@ export interface DroneInspection {
 
 export type TaskEventName = 'task.created' | 'task.updated';
 
-/** Delivers task notices to a unit through one of its channels; retries and failure counting inside. */
+/** How one channel's delivery ended, after its retries. */
+export interface ChannelOutcome {
+  channel: Channel['type'];
+  ok: boolean;
+  attempts: number;
+  error?: string;
+}
+
+/** Delivers task notices to a unit, and response notices to a duty desk, through their channels; retries and failure counting inside. */
 export interface UnitNotifier {
   /** Sends to every channel of the unit; never throws (failures are logged, counted and retried). */
   notify(unit: Resource, event: TaskEventName, task: Task): void;
+  /** Sends to every channel of the desk; resolves once each delivered or gave up. Never rejects. */
+  notifyDesk(desk: Resource, notice: DeskNotice): Promise<ChannelOutcome[]>;
   /** Waits for deliveries under way (tests, shutdown). */
   idle(): Promise<void>;
 }

@@ -92,3 +92,22 @@ describe('deadlines after an escalation', () => {
     expect((await tasksOf(s, 'a4')).map((x) => x.unitId)).toEqual(['g1', 'sup']);
   });
 });
+
+describe('duty desks', () => {
+  it('tells the city and district desks the plan names through the notifier, and records each on the alert', async () => {
+    const s = await withUnits();
+    await s.service.catalog.putPlan(gasPlan({ notify: { city: ['city gas authority'], district: ['district command centre'] } }), 'admin', 'gas-II');
+    const desk = (id: string, org: string) => s.service.catalog.putResource({ id, kind: 'desk', name: `Desk ${id}`, org, location: north(3), channels: [{ type: 'sms', phone: '+86 532 0000 0009' }] });
+    await desk('gas-auth', 'city gas authority');
+    await desk('shinan-cc', 'district command centre');
+    await desk('other', 'water authority');
+    s.alerts.add('a5');
+    expect((await s.service.response('a5')).scope.desks).toEqual([{ id: 'gas-auth', name: 'Desk gas-auth', level: 'city' }, { id: 'shinan-cc', name: 'Desk shinan-cc', level: 'district' }]);
+    const { tasks } = await s.service.dispatch('a5', undefined, ADMIN);
+    await vi.waitFor(() => expect(s.alerts.notes).toHaveLength(2));
+    expect(s.notifier.desks.map((d) => [d.deskId, d.notice.level, d.notice.tasks.map((t) => t.id)])).toEqual([['gas-auth', 'city', [tasks[0]!.id]], ['shinan-cc', 'district', [tasks[0]!.id]]]);
+    expect(s.alerts.notes).toEqual(expect.arrayContaining([{ id: 'a5', by: 'admin', note: 'Desk gas-auth (city desk gas-auth): sms delivered' }]));
+    // Units are never desks: only the gas unit got a task notice.
+    expect(s.notifier.sent.map((x) => x.unitId)).toEqual(['g1']);
+  });
+});

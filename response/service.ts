@@ -12,7 +12,8 @@ import type { Logger } from '../kernel/logger.js';
 import { Catalog } from './catalog.js';
 import { DeadlineWatch } from './deadlines.js';
 import { TaskDesk, type MediaCheck, type Person, type Viewer } from './desk.js';
-import { Dispatcher, SYSTEM, type AlertResponse, type DroneOutcome } from './dispatcher.js';
+import { deskNotice, desksToNotify } from './desks.js';
+import { Dispatcher, scopeDistricts, SYSTEM, type AlertResponse, type DroneOutcome } from './dispatcher.js';
 import { kpiReport, type KpiReport } from './kpis.js';
 import { straightLineTravel, type ProposedTask, type TravelTime } from './matching.js';
 import { responseMigrations } from './migrations.js';
@@ -106,8 +107,11 @@ export class ResponseService {
     return this.dispatcher.response(await this.dispatcher.alert(alertId));
   }
 
-  dispatch(alertId: string, tasks: ProposedTask[] | undefined, by: Person): Promise<{ tasks: Task[]; drone: DroneOutcome | null }> {
-    return this.dispatcher.dispatch(alertId, tasks, by);
+  /** One click: the tasks out, every unit notified, and the duty desks the plan names told (in the background). */
+  async dispatch(alertId: string, tasks: ProposedTask[] | undefined, by: Person): Promise<{ tasks: Task[]; drone: DroneOutcome | null }> {
+    const r = await this.dispatcher.dispatch(alertId, tasks, by);
+    if (r.tasks.length > 0) this.track(this.tellDesks(alertId, r.tasks, by));
+    return r;
   }
 
   /** An operator resolves despite open required tasks, with a reason (kept in the alert's history). */
@@ -148,8 +152,27 @@ export class ResponseService {
     if (!a) return;
     const plan = planFor(await this.catalog.plans(), a);
     if (!plan?.auto) return;
-    const r = await this.dispatcher.dispatch(a.id, undefined, SYSTEM);
+    const r = await this.dispatch(a.id, undefined, SYSTEM);
     this.log.info({ alertId, plan: plan.id, tasks: r.tasks.length }, 'response dispatched automatically by plan');
+  }
+
+  /**
+   * Tells the duty desks the plan's `notify` names (city desks, and district desks in the districts in
+   * charge) through their channels, and records each on the alert's history with how it went.
+   */
+  private async tellDesks(alertId: string, tasks: Task[], by: Person): Promise<void> {
+    const a = await this.dispatcher.alert(alertId);
+    const plan = planFor(await this.catalog.plans(), a);
+    if (!plan) return;
+    const districts = scopeDistricts(a);
+    const targets = desksToNotify(plan.notify, districts, await this.store.listResources({ kind: 'desk' }));
+    const named = plan.notify.city.length + plan.notify.district.length;
+    if (named > 0 && targets.length === 0) this.log.warn({ alertId, plan: plan.id, notify: plan.notify }, 'the plan names duty desks, but none is registered for this alert');
+    await Promise.all(targets.map(async ({ desk, level }) => {
+      const outcomes = await this.opts.notifier.notifyDesk(desk, deskNotice(a, plan, level, districts, tasks, this.opts.clock.now()));
+      const how = outcomes.map((o) => (o.ok ? `${o.channel} delivered` : `${o.channel} failed after ${o.attempts} attempts: ${o.error ?? 'unknown'}`)).join('; ');
+      await this.opts.alerts.deskNotified(a.id, by.name, `${desk.name} (${level} desk ${desk.id}): ${how || 'no channel to reach it'}`);
+    }));
   }
 
   private afterChange(t: Task, prev: Task | null): void {

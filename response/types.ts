@@ -20,7 +20,8 @@ export type UnitType = (typeof UNIT_TYPES)[number];
 export const ALERT_KINDS = ['gas', 'water', 'heat', 'drainage', 'elevator', 'bridge'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
-export const RESOURCE_KINDS = ['unit', 'depot', 'shelter', 'expert'] as const;
+/** A `desk` is a duty desk (command centre, an authority's duty office) that plans notify; it gets no tasks. */
+export const RESOURCE_KINDS = ['unit', 'depot', 'shelter', 'expert', 'desk'] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
 /** How a unit hears about a task. Webhook secrets are sealed at rest (kernel/secrets.ts SecretBox). */
@@ -42,7 +43,7 @@ export interface Supply {
   unit?: string;
 }
 
-/** A response unit, depot, shelter or expert. Only units (kind `unit`) receive tasks. */
+/** A response unit, depot, shelter, expert or duty desk. Only units (kind `unit`) receive tasks. */
 export interface Resource {
   id: string;
   kind: ResourceKind;

@@ -63,8 +63,11 @@ export type AuditAction =
   | 'dispatched' | 'resolved' | 'closed' | 'escalated'
   | TimelineEvent;
 
-/** Field evidence on an alert's timeline, with no status change: a drone over the target, a picture attached. */
-export type TimelineEvent = 'drone.arrived' | 'media.attached';
+/**
+ * Field evidence and notices on an alert's timeline, with no status change: a drone over the target, a
+ * picture attached, a duty desk told of the response.
+ */
+export type TimelineEvent = 'drone.arrived' | 'media.attached' | 'desk.notified';
 
 export interface AuditEntry {
   alertId: string;

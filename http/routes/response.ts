@@ -20,7 +20,7 @@ const IMPORT_LIMIT = 20 * 1024 * 1024;
 const FORMATS: Record<string, 'csv' | 'geojson'> = { 'text/csv': 'csv', 'application/geo+json': 'geojson' };
 
 const ResourceQuery = Type.Object({
-  kind: Type.Optional(Type.Union(['unit', 'depot', 'shelter', 'expert'].map((k) => Type.Literal(k)))),
+  kind: Type.Optional(Type.Union(['unit', 'depot', 'shelter', 'expert', 'desk'].map((k) => Type.Literal(k)))),
   type: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   district: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
 });
@@ -39,7 +39,7 @@ export function responseRoutes(port: ResponsePort) {
   return async (app: FastifyInstance): Promise<void> => {
     app.get<{ Querystring: Static<typeof ResourceQuery> }>(
       '/response/resources',
-      { schema: { ...base, summary: 'Units, depots, shelters, experts (filter by kind, unit type, district)', querystring: ResourceQuery, response: { 200: Type.Object({ items: Type.Array(ResourceView) }), ...ERR } } },
+      { schema: { ...base, summary: 'Units, depots, shelters, experts, duty desks (filter by kind, unit type, district)', querystring: ResourceQuery, response: { 200: Type.Object({ items: Type.Array(ResourceView) }), ...ERR } } },
       async (req) => {
         const narrowed = scopeOf(req).narrow(req.query.district ? [req.query.district] : undefined);
         return { items: await port.listResources({ ...(req.query.kind ? { kind: req.query.kind } : {}), ...(req.query.type ? { type: req.query.type } : {}), ...(narrowed ? { districts: narrowed } : {}) }) };

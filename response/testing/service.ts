@@ -9,7 +9,8 @@ import { systemClock, type Clock } from '../../kernel/clock.js';
 import { silentLogger } from '../../kernel/logger.js';
 import { SecretBox } from '../../kernel/secrets.js';
 import type { TestDatabase } from '../../test/servers/databases.js';
-import type { AlertFacts, AlertsForResponse, TaskEventName, UnitNotifier } from '../ports.js';
+import type { DeskNotice } from '../desks.js';
+import type { AlertFacts, AlertsForResponse, ChannelOutcome, TaskEventName, UnitNotifier } from '../ports.js';
 import { ResponseService, type ResponseServiceOptions } from '../service.js';
 import { T0 } from '../testing.js';
 import type { Resource, Task } from '../types.js';
@@ -50,7 +51,7 @@ export class AlertDesk implements AlertsForResponse {
     return Promise.resolve();
   }
 
-  addNote(id: string, by: string, note: string): Promise<void> {
+  deskNotified(id: string, by: string, note: string): Promise<void> {
     this.notes.push({ id, by, note });
     return Promise.resolve();
   }
@@ -60,8 +61,15 @@ export class AlertDesk implements AlertsForResponse {
 export class RecordingNotifier implements UnitNotifier {
   readonly sent: { unitId: string; event: TaskEventName; taskId: string }[] = [];
 
+  readonly desks: { deskId: string; notice: DeskNotice }[] = [];
+
   notify(unit: Resource, event: TaskEventName, task: Task): void {
     this.sent.push({ unitId: unit.id, event, taskId: task.id });
+  }
+
+  notifyDesk(desk: Resource, notice: DeskNotice): Promise<ChannelOutcome[]> {
+    this.desks.push({ deskId: desk.id, notice });
+    return Promise.resolve(desk.channels.map((c) => ({ channel: c.type, ok: true, attempts: 1 })));
   }
 
   idle(): Promise<void> {

@@ -21,6 +21,8 @@ const LICANG = { lon: 120.42, lat: 36.16 };
 describe('emergency response end to end', () => {
   let p: Platform;
   const hook = new WebhookReceiver();
+  /** The duty desks' receiver (city gas authority, Shinan and Licang district command centres). */
+  const deskHook = new WebhookReceiver();
   let mq: MqttClient;
   const mqttGot: { topic: string; body: { event: string; task: Task } }[] = [];
   let responder: string;
@@ -32,17 +34,26 @@ describe('emergency response end to end', () => {
     const { username, password } = integ.body.credentials;
     mq = await mqtt.connectAsync(`mqtt://127.0.0.1:${p.mqtt.tcpPort}`, { clientId: username, username, password });
     mq.on('message', (topic, payload) => mqttGot.push({ topic, body: JSON.parse(payload.toString()) as { event: string; task: Task } }));
-    await mq.subscribeAsync('platform/tasks/#', { qos: 1 });
+    await mq.subscribeAsync(['platform/tasks/#', 'platform/desks/#'], { qos: 1 });
     hook.secret = (await addUnit(p, 'g-near', 'gas_repair', near(SHINAN, 1), { alertKinds: ['gas'], channels: [{ type: 'webhook', url: hookUrl }] })).secrets['channels/0']!;
     await addUnit(p, 'g-mid', 'gas_repair', near(SHINAN, 2), { alertKinds: ['gas'], channels: [{ type: 'mqtt' }] });
     await addUnit(p, 'g-far', 'gas_repair', near(SHINAN, 3), { alertKinds: ['gas'] });
     await addUnit(p, 'f1', 'fire_rescue', near(SHINAN, 1.5), { channels: [{ type: 'mqtt' }] });
     await addUnit(p, 'pol1', 'police', near(SHINAN, 0.8), { channels: [{ type: 'sms', phone: '+86 532 0000 0001' }] });
     responder = await person(p, 'crew-lead', 'responder', { unit: 'g-near' });
+    const deskUrl = await deskHook.listen();
+    deskHook.secret = 'whsec_duty-desk-test-secret';
+    const desk = (id: string, org: string, at: { lon: number; lat: number }, extra: object[] = []) =>
+      api(p, 'POST', '/api/v1/response/resources', { id, kind: 'desk', name: `Desk ${id}`, org, location: at, channels: [{ type: 'webhook', url: deskUrl, secret: deskHook.secret }, ...extra] });
+    // The default gas-II plan notifies the city gas authority and the district command centre.
+    expect((await desk('desk-gas', 'city gas authority', near(SHINAN, 5))).status).toBe(201);
+    expect((await desk('desk-shinan', 'district command centre', near(SHINAN, 0.2), [{ type: 'mqtt' }])).status).toBe(201);
+    expect((await desk('desk-licang', 'district command centre', LICANG)).status).toBe(201);
   }, 60_000);
   afterAll(async () => {
     await mq?.endAsync();
     await hook.close();
+    await deskHook.close();
     await p?.stop();
   });
 
@@ -50,7 +61,7 @@ describe('emergency response end to end', () => {
     const alert = await raiseAlert(p, 'GW-R1', 'gas', SHINAN, { ch4_lel: 27 });
     expect(alert).toMatchObject({ severity: 'orange', responseLevel: 'II' });
     const aid = encodeURIComponent(alert.id);
-    const resp = await api<{ plan: { id: string }; proposal: { unitId: string; unitType: string; distanceM: number }[]; scope: { districts: string[] } }>(p, 'GET', `/api/v1/alerts/${aid}/response`);
+    const resp = await api<{ plan: { id: string }; proposal: { unitId: string; unitType: string; distanceM: number }[]; scope: { districts: string[]; desks: { id: string }[] } }>(p, 'GET', `/api/v1/alerts/${aid}/response`);
     expect(resp.body.plan.id).toBe('gas-II');
     expect(resp.body.proposal.map((t) => [t.unitType, t.unitId])).toEqual([['gas_repair', 'g-near'], ['fire_rescue', 'f1'], ['police', 'pol1']]);
     expect(resp.body.proposal[0]!.distanceM).toBeCloseTo(1400, -1); // 1 km straight × road factor 1.4
@@ -73,6 +84,20 @@ describe('emergency response end to end', () => {
     expect(JSON.parse(got.body)).toMatchObject({ event: 'task.created', task: { unitId: 'g-near', mapsUrl: expect.stringMatching(/^geo:36\.07/) } });
     await vi.waitFor(() => expect(mqttGot.map((m) => m.topic)).toContain('platform/tasks/370202/f1'), { timeout: 10_000 });
     await vi.waitFor(() => expect(p.response.sms).toHaveProperty('sent', expect.arrayContaining([expect.objectContaining({ to: '+86 532 0000 0001' })])), { timeout: 10_000 });
+
+    // The plan's city and district desks are told too (signed like the units' webhooks); Licang's is not in charge.
+    await deskHook.count(2);
+    const told = deskHook.received.map((r) => ({ ok: r.signatureOk, event: r.headers['x-citybrain-event'], body: JSON.parse(r.body) as { level: string; alert: { id: string }; tasks: { unitId: string }[] } }));
+    expect(told.map((x) => [x.ok, x.event, x.body.level, x.body.alert.id]).sort()).toEqual([[true, 'response.dispatched', 'city', alert.id], [true, 'response.dispatched', 'district', alert.id]]);
+    expect(told[0]!.body.tasks.map((t) => t.unitId)).toEqual(['g-near', 'f1', 'pol1']);
+    await vi.waitFor(() => expect(mqttGot.map((m) => m.topic)).toContain('platform/desks/370202/desk-shinan'), { timeout: 10_000 });
+    const audit = await vi.waitFor(async () => {
+      const notes = (await api<{ audit: { action: string; note?: string }[] }>(p, 'GET', `/api/v1/alerts/${aid}`)).body.audit.filter((e) => e.action === 'desk.notified');
+      if (notes.length < 2) throw new Error('desk notices not recorded yet');
+      return notes;
+    }, { timeout: 10_000 });
+    expect(audit.map((e) => e.note).sort()).toEqual(['Desk desk-gas (city desk desk-gas): webhook delivered', 'Desk desk-shinan (district desk desk-shinan): webhook delivered; mqtt delivered']);
+    expect(resp.body.scope).toMatchObject({ desks: [{ id: 'desk-gas', level: 'city' }, { id: 'desk-shinan', level: 'district' }] });
 
     // The responder sees their unit's task only; another unit's task is 404; the offline queue's replay applies once.
     const mine = await call<{ items: Task[] }>(p, 'GET', '/api/v1/tasks', undefined, responder);

@@ -85,6 +85,7 @@ export const en = {
   'timeline.escalated': 'Escalated',
   'timeline.drone.arrived': 'Drone arrived',
   'timeline.media.attached': 'Picture attached',
+  'timeline.desk.notified': 'Duty desk notified',
   'alert.impact': 'Impact area',
   'alert.radius': 'radius {m} m',
   'alert.devicesInside': 'Devices inside',

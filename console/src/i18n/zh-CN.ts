@@ -87,6 +87,7 @@ export const zhCN: Record<MessageKey, string> = {
   'timeline.escalated': '已升级上报',
   'timeline.drone.arrived': '无人机到达',
   'timeline.media.attached': '附加图片',
+  'timeline.desk.notified': '已通知值班台',
   'alert.impact': '影响范围',
   'alert.radius': '半径 {m} 米',
   'alert.devicesInside': '范围内设备',
