@@ -5,7 +5,7 @@
  * `notify.district` names reach the desks of that name in the districts in charge of the alert. A desk's
  * name for matching is its `org`, or its `name` when it has no org (case and spacing ignored). Pure.
  */
-import type { AlertFacts } from './ports.js';
+import type { AlertFacts, DeskNotice } from './ports.js';
 import type { Plan, Resource, Task } from './types.js';
 
 export interface DeskTarget {
@@ -29,18 +29,6 @@ export function desksToNotify(notify: Plan['notify'], districts: readonly string
     else if (district.has(label) && d.district !== null && districts.includes(d.district)) out.push({ desk: d, level: 'district' });
   }
   return out;
-}
-
-/** What a desk is told when tasks go out: the alert, the plan, the districts in charge and who was sent. */
-export interface DeskNotice {
-  event: 'response.dispatched';
-  alert: { id: string; kind: string | null; level: string; severity: string; message: string; district: string | null; location: { lon: number; lat: number } | null };
-  plan: { id: string; version: number } | null;
-  /** Which of the plan's lists named this desk. */
-  level: 'city' | 'district';
-  districts: string[];
-  tasks: Array<{ id: string; unitId: string; unitName: string; title: string; required: boolean; acceptBy: string; arriveBy: string }>;
-  at: string;
 }
 
 export function deskNotice(a: AlertFacts, plan: Plan | null, level: 'city' | 'district', districts: string[], tasks: readonly Task[], now: number): DeskNotice {

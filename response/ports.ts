@@ -3,7 +3,6 @@
  * facts it plans from and the resolve it asks for, a drone inspection, and the channels that reach units.
  * response/ imports no other module (architecture.md: it asks drone-ops and listens to alerts).
  */
-import type { DeskNotice } from './desks.js';
 import type { Channel, LonLat, Resource, Task } from './types.js';
 
 /** An alert as the response module reads it. */
@@ -46,6 +45,18 @@ export interface DroneInspection {
 }
 
 export type TaskEventName = 'task.created' | 'task.updated';
+
+/** What a desk is told when tasks go out: the alert, the plan, the districts in charge and who was sent. */
+export interface DeskNotice {
+  event: 'response.dispatched';
+  alert: { id: string; kind: string | null; level: string; severity: string; message: string; district: string | null; location: { lon: number; lat: number } | null };
+  plan: { id: string; version: number } | null;
+  /** Which of the plan's lists named this desk. */
+  level: 'city' | 'district';
+  districts: string[];
+  tasks: Array<{ id: string; unitId: string; unitName: string; title: string; required: boolean; acceptBy: string; arriveBy: string }>;
+  at: string;
+}
 
 /** How one channel's delivery ended, after its retries. */
 export interface ChannelOutcome {
