@@ -58,4 +58,21 @@ describe('telemetry write threads (specifics)', () => {
     expect((await store.queryRaw({ deviceId: 'g', from: 0, to: 3000 })).ch4_lel?.map((p) => p.value)).toEqual([1]);
     await store.close();
   });
+
+  it('a thread that dies fails its writes as TELEMETRY_STORE_UNAVAILABLE (not durable: the writer spills them), and the next write gets a new thread', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cb-tthr-'));
+    const file = join(dir, 'telemetry.sqlite');
+    const main = createSqlTelemetryStore({ file });
+    // The thread cannot open its store (a directory where the file should be), so it exits at start.
+    const broken = withWriteThreads(main, { kind: 'sqlite', file: dir }, 1, log);
+    const err = await broken.write([r(1, { ch4_lel: 1 })]).catch((e: unknown) => e);
+    expect(isAppError(err) && err.code).toBe('TELEMETRY_STORE_UNAVAILABLE');
+    const err2 = await broken.write([r(2, { ch4_lel: 2 })]).catch((e: unknown) => e);
+    expect(isAppError(err2) && err2.code).toBe('TELEMETRY_STORE_UNAVAILABLE');
+    await broken.close();
+    const again = createSqlTelemetryStore({ file }); // close() closed the main store too: reopened to look
+    expect(await again.latest('g')).toEqual({});
+    await again.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 });
