@@ -1,20 +1,23 @@
 /**
  * bench:scale load generator (a forked worker): raw MQTT 3.1.1 devices on plain sockets (mqtt-packet), a few
  * KiB each, so one process holds thousands within its open-file cap. The parent asks it to bring its share
- * of devices up to a count (`{ grow, ports }`), then to send one QoS 1 reading from each (`{ publish }`).
+ * of devices up to a count (`{ grow, ports }`), then to send one QoS 1 reading from each (`{ publish }`), or to
+ * drop and reconnect some of them at once (`{ storm }`).
  * CONNACK 3 (server unavailable) is retried after a second, as a device's back-off would.
  */
 import { connect, type Socket } from 'node:net';
 import mqttPacket from 'mqtt-packet';
 
-interface Dev { id: string; socket?: Socket; up: boolean; acked: number }
-type Ask = { grow: number; ports: number[]; offset: number; concurrency: number } | { publish: true } | { close: true };
+interface Dev { id: string; port: number; socket?: Socket; up: boolean; acked: number; storming?: boolean }
+type Ask = { grow: number; ports: number[]; offset: number; concurrency: number } | { publish: true } | { storm: number } | { close: true };
 
 const devices: Dev[] = [];
 let connecting = 0;
 let refused = 0;
 let retries = 0;
 let acked = 0;
+/** Connected devices whose connection closed without this process asking (a broker dropped them). */
+let dropped = 0;
 
 function open(d: Dev, port: number, done: () => void): void {
   connecting++;
@@ -50,7 +53,10 @@ function open(d: Dev, port: number, done: () => void): void {
   s.on('error', () => {});
   s.on('close', () => {
     if (!settled) settle(false);
-    else d.up = false;
+    else {
+      if (d.up && !d.storming) dropped++;
+      d.up = false;
+    }
   });
   s.write(mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId: d.id, keepalive: 300, username: d.id, password: Buffer.from(`${d.id}-secret`) }));
 }
@@ -62,11 +68,11 @@ async function grow(target: number, ports: number[], offset: number, concurrency
     const start = (): void => {
       while (next < target && connecting < concurrency) {
         const n = offset + next;
-        const d: Dev = { id: `dev${n}`, up: false, acked: 0 };
+        const d: Dev = { id: `dev${n}`, port: ports[n % ports.length]!, up: false, acked: 0 };
         devices.push(d);
         next++;
         pendingDone++;
-        open(d, ports[n % ports.length]!, () => {
+        open(d, d.port, () => {
           pendingDone--;
           if (next >= target && pendingDone === 0) resolve();
           else start();
@@ -78,11 +84,38 @@ async function grow(target: number, ports: number[], offset: number, concurrency
   });
 }
 
+/**
+ * A reconnect storm: `n` connected devices drop their connections and all reconnect at once (a node died, or
+ * the network came back); resolves when every one is connected again. The others stay connected.
+ */
+function storm(n: number): Promise<void> {
+  const hit = devices.filter((d) => d.up).slice(0, n);
+  let left = hit.length;
+  return new Promise((resolve) => {
+    if (left === 0) return resolve();
+    for (const d of hit) {
+      d.storming = true;
+      d.socket?.destroy();
+      d.up = false;
+    }
+    for (const d of hit) {
+      open(d, d.port, () => {
+        d.storming = false;
+        if (--left === 0) resolve();
+      });
+    }
+  });
+}
+
 let messageId = 2;
 process.on('message', (m: Ask) => {
   if ('grow' in m) {
     const t0 = Date.now();
-    void grow(m.grow, m.ports, m.offset, m.concurrency).then(() => process.send?.({ grown: devices.filter((d) => d.up).length, ms: Date.now() - t0, refused, retries, rssMiB: process.memoryUsage().rss / 2 ** 20 }));
+    void grow(m.grow, m.ports, m.offset, m.concurrency).then(() => process.send?.({ grown: devices.filter((d) => d.up).length, ms: Date.now() - t0, refused, retries, dropped, rssMiB: process.memoryUsage().rss / 2 ** 20 }));
+  } else if ('storm' in m) {
+    const t0 = Date.now();
+    const [refused0, dropped0] = [refused, dropped];
+    void storm(m.storm).then(() => process.send?.({ ms: Date.now() - t0, refused: refused - refused0, dropped: dropped - dropped0, up: devices.filter((d) => d.up).length }));
   } else if ('publish' in m) {
     const before = acked;
     let sent = 0;

@@ -17,9 +17,11 @@ const HELP = `npm run bench:scale -- [options]
   --steps LIST      device counts per step, comma-separated (default 2000,5000,10000)
   --perGen N        devices per generator process (default 8000; each process has ~20k file descriptors)
   --concurrency N   connects in flight per generator (default 400)
-  --single          also run the same steps on one node with cluster off (default on; --no-single)`;
+  --single          also run the same steps on one node with cluster off (default on; --no-single)
+  --storm N         after the last step, N of the devices drop and reconnect at once while the others stay
+                    connected: time until all are back, CONNACK 3 answers, others dropped (default 0: none)`;
 
-const args = parseArgs(process.argv.slice(2), { nodes: 3, steps: '2000,5000,10000', perGen: 8000, concurrency: 400, single: true }, HELP);
+const args = parseArgs(process.argv.slice(2), { nodes: 3, steps: '2000,5000,10000', perGen: 8000, concurrency: 400, single: true, storm: 0 }, HELP);
 const steps = args.steps.split(',').map(Number);
 
 async function redisCpu(r: Redis): Promise<number> {
@@ -63,8 +65,31 @@ async function run(system: string, nodes: NodeProcess[], redis: Redis | undefine
     storedBefore = stored;
     console.log(JSON.stringify(rows.at(-1)));
   }
+  if (args.storm > 0) storms.push(await reconnectStorm(system, nodes, gens));
   for (const g of gens) g.child.kill('SIGKILL');
   return rows;
+}
+
+interface StormRow { system: string; devices: number; storm: number; recoveryMs: number; refused: number; othersDropped: number; lagP99: number; sent: number; acked: number }
+const storms: StormRow[] = [];
+
+/** `--storm N`: N devices (spread over the generators) reconnect at once; then every device sends a reading. */
+async function reconnectStorm(system: string, nodes: NodeProcess[], gens: Gen[]): Promise<StormRow> {
+  await Promise.all(nodes.map((n) => n.stats()));
+  const share = Math.ceil(args.storm / gens.length);
+  const out = await Promise.all(gens.map((g) => g.ask({ storm: share })));
+  const lag = await Promise.all(nodes.map((n) => n.stats()));
+  const pub = await Promise.all(gens.map((g) => g.ask({ publish: true })));
+  const row: StormRow = {
+    system, devices: steps.at(-1)!, storm: share * gens.length,
+    recoveryMs: Math.max(...out.map((o) => Number(o.ms))),
+    refused: out.reduce((a, o) => a + Number(o.refused), 0),
+    othersDropped: out.reduce((a, o) => a + Number(o.dropped), 0),
+    lagP99: Math.max(...lag.map((s) => s.lagP99)),
+    sent: pub.reduce((a, p) => a + Number(p.sent), 0), acked: pub.reduce((a, p) => a + Number(p.acked), 0),
+  };
+  console.log(JSON.stringify(row));
+  return row;
 }
 
 const nodeConfig = { mqttMaxConnections: 20_000, mqttMaxPending: 5_000, mqttMaxPendingPerAddress: 5_000, mqttAuthFailuresPerAddress: 1_000_000, mqttConnectTimeoutMs: 30_000 };
@@ -89,6 +114,10 @@ async function main(): Promise<void> {
   }
   console.log(`\n| system | devices | connected | connects/s | CONNACK 3 | readings sent | acked | stored | KiB RSS / conn | lag p99 ms | Redis CPU s |\n|---|---|---|---|---|---|---|---|---|---|---|`);
   for (const r of all) console.log(`| ${r.system} | ${r.devices} | ${r.connected} | ${r.connectsPerS} | ${r.refused} | ${r.sent} | ${r.acked} | ${r.stored} | ${r.kibPerConn} | ${r.lagP99.toFixed(0)} | ${r.redisCpuS} |`);
+  if (storms.length > 0) {
+    console.log(`\n| system | devices | reconnect storm | all back after s | CONNACK 3 | others dropped | lag p99 ms | readings sent after | acked |\n|---|---|---|---|---|---|---|---|---|`);
+    for (const r of storms) console.log(`| ${r.system} | ${r.devices} | ${r.storm} | ${(r.recoveryMs / 1000).toFixed(1)} | ${r.refused} | ${r.othersDropped} | ${r.lagP99.toFixed(0)} | ${r.sent} | ${r.acked} |`);
+  }
   console.log(`load average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 }
 
