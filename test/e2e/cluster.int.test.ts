@@ -55,8 +55,11 @@ describe('two broker nodes sharing Redis', () => {
     const sent = await api<{ reply: { ok: boolean; message?: string } }>(a, 'POST', `/api/v1/devices/${d.id}/commands/selftest`, { timeoutMs: 5_000 });
     expect(sent.status).toBe(200);
     expect(sent.body.reply).toMatchObject({ ok: true });
-    const audit = await api<{ items: { route?: string; status?: number; detail?: Record<string, unknown> }[] }>(a, 'GET', '/api/v1/audit?limit=20');
-    expect(audit.body.items.find((e) => e.detail?.command === 'selftest')).toMatchObject({ status: 200, detail: { command: 'selftest', outcome: 'ok' } });
+    // The audit entry is written once the response has gone out (after the reply), so it is polled for.
+    await vi.waitFor(async () => {
+      const audit = await api<{ items: { route?: string; status?: number; detail?: Record<string, unknown> }[] }>(a, 'GET', '/api/v1/audit?limit=20');
+      expect(audit.body.items.find((e) => e.detail?.command === 'selftest')).toMatchObject({ status: 200, detail: { command: 'selftest', outcome: 'ok' } });
+    }, { timeout: 10_000 });
     // A command the contract does not know, and one to a device no node holds.
     expect((await api<{ error: { code: string } }>(b, 'POST', `/api/v1/devices/${d.id}/commands/self_destruct`, {})).body.error.code).toBe('CONTRACT_VIOLATION');
     const idle = await provision(a, 'wm-cluster-idle', 'water', 120.38, 36.07);
