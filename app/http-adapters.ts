@@ -50,6 +50,9 @@ export function devicesPort(registry: DeviceRegistry, districts: DistrictIndex):
       return { username: r.username, password: r.password, oldValidUntil: r.previousValidUntil > 0 ? r.previousValidUntil : null };
     },
     revoke: (id) => registry.revoke(id),
+    async presenceHistory(id, from, to) {
+      return (await registry.presenceHistory(id, from, to)).map((i) => ({ online: i.online, startAt: i.from, endAt: i.to }));
+    },
     async import(body, format) {
       const r = await registry.importDevices(body, format);
       return {

@@ -19,15 +19,18 @@ import { launchChromium } from '../test/browser/chromium.js';
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { parseArgs, percentile } from './lib.js';
+import { repaintCostPerLayer, startProfile } from './console-profile.js';
 
 const HELP = `npm run bench:console -- [--devices N] [--alerts N] [--drones N] [--seconds S] [--pairs N]
   devices  devices provisioned (default 10000)
   alerts   open red alerts raised over MQTT (default 200)
   drones   drones reporting position at 1 Hz on the stream (default 56)
   seconds  how long frames are sampled while the scene updates (default 10)
-  pairs    alternated runs of layer vs DOM markers (default 3)`;
+  pairs    alternated runs of layer vs DOM markers (default 3)
+  profile  also print where the time goes in ours (page JS self time, Chromium trace per thread)
+  only     run just one renderer: layer, layer-fade or dom`;
 
-const opts = parseArgs(process.argv.slice(2), { devices: 10_000, alerts: 200, drones: 56, seconds: 10, pairs: 3 }, HELP);
+const opts = parseArgs(process.argv.slice(2), { devices: 10_000, alerts: 200, drones: 56, seconds: 10, pairs: 3, profile: false, only: '' }, HELP);
 const PASSWORD = 'bench-console-Secret-1';
 
 interface Run {
@@ -37,6 +40,7 @@ interface Run {
   p95FrameMs: number;
   maxFrameMs: number;
   heapMb: number;
+  repaintsPerS: number;
 }
 
 async function setup() {
@@ -87,7 +91,15 @@ async function measure(page: Page, url: string, renderer: Run['renderer']): Prom
   await page.goto(`${url}/?testhook${renderer === 'dom' ? '&devices=dom' : renderer === 'layer-fade' ? '&fade=300' : ''}`);
   await page.waitForFunction(() => performance.getEntriesByName('console-first-render').length > 0, undefined, { timeout: 300_000 });
   const firstRenderMs = await page.evaluate(() => performance.getEntriesByName('console-first-render')[0]!.startTime);
+  if (opts.profile && renderer === 'layer') {
+    // What the first render waited for: each request's end and size, and the marks on the way.
+    const entries = (await page.evaluate(`performance.getEntries().filter((e) => e.entryType !== 'paint').map((e) => [e.entryType, e.name.replace(location.origin, ''), Math.round(e.startTime), Math.round(e.startTime + e.duration), e.transferSize ?? 0])`)) as [string, string, number, number, number][];
+    for (const [type, name, start, end, size] of entries) console.log(`    ${type.padEnd(10)} ${String(start).padStart(6)} → ${String(end).padStart(6)} ms ${(size / 1024).toFixed(0).padStart(6)} KiB  ${name.slice(0, 70)}`);
+  }
+  const stopProfile = opts.profile && renderer === 'layer' ? await startProfile(page) : undefined;
   // A string, not a function: tsx's name-keeping helpers do not exist in the page.
+  // Map repaints in the window too (a repaint under SwiftShader is what a slow frame is made of).
+  await page.evaluate(`(() => { window.__repaints = 0; window.__cityMap?.map.on('render', () => window.__repaints++); })()`);
   const frames = (await page.evaluate(`new Promise((resolve) => {
     const out = [];
     let last = performance.now();
@@ -95,13 +107,16 @@ async function measure(page: Page, url: string, renderer: Run['renderer']): Prom
     const step = (now) => { out.push(now - last); last = now; if (now < end) requestAnimationFrame(step); else resolve(out); };
     requestAnimationFrame(step);
   })`)) as number[];
+  const repaints = (await page.evaluate('window.__repaints')) as number;
+  await stopProfile?.();
+  if (stopProfile) await repaintCostPerLayer(page);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('HeapProfiler.collectGarbage');
   await cdp.send('Performance.enable');
   const metrics = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
   const heap = metrics.metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN;
   frames.sort((a, b) => a - b);
-  return { renderer, firstRenderMs, p95FrameMs: percentile(frames, 95), maxFrameMs: frames[frames.length - 1] ?? NaN, heapMb: heap / 1024 / 1024 };
+  return { renderer, repaintsPerS: repaints / opts.seconds, firstRenderMs, p95FrameMs: percentile(frames, 95), maxFrameMs: frames[frames.length - 1] ?? NaN, heapMb: heap / 1024 / 1024 };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
@@ -112,7 +127,7 @@ async function main(): Promise<void> {
   const runs: Run[] = [];
   try {
     for (let i = 0; i < opts.pairs; i++) {
-      for (const renderer of ['layer', 'layer-fade', 'dom'] as const) {
+      for (const renderer of (['layer', 'layer-fade', 'dom'] as const).filter((r) => opts.only === '' || r === opts.only)) {
         const ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
         const page = await ctx.newPage();
         // Sign in through the API (the cookie lands in this context), then open the overview.
@@ -122,7 +137,7 @@ async function main(): Promise<void> {
         }, PASSWORD);
         const r = await measure(page, p.http.url, renderer);
         runs.push(r);
-        console.log(`${renderer.padEnd(10)} first render ${r.firstRenderMs.toFixed(0).padStart(6)} ms   frames p95 ${r.p95FrameMs.toFixed(1).padStart(6)} ms  max ${r.maxFrameMs.toFixed(0).padStart(5)} ms   JS heap ${r.heapMb.toFixed(0)} MiB`);
+        console.log(`${renderer.padEnd(10)} first render ${r.firstRenderMs.toFixed(0).padStart(6)} ms   frames p95 ${r.p95FrameMs.toFixed(1).padStart(6)} ms  max ${r.maxFrameMs.toFixed(0).padStart(5)} ms   JS heap ${r.heapMb.toFixed(0)} MiB   map repaints ${r.repaintsPerS.toFixed(1)}/s`);
         await ctx.close();
       }
     }
@@ -137,6 +152,7 @@ async function main(): Promise<void> {
     ['first render ms', 'firstRenderMs', '< 2000'],
     ['p95 frame ms', 'p95FrameMs', '< 50'],
     ['JS heap MiB', 'heapMb', ''],
+    ['map repaints /s', 'repaintsPerS', ''],
   ] as const) {
     const a = of('layer', k);
     const f = of('layer-fade', k);

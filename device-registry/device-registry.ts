@@ -21,6 +21,7 @@ import type { DistrictIndex } from './districts.js';
 import { insertCandidates } from './import-devices.js';
 import { registryMigrations } from './migrations.js';
 import { PresenceTracker } from './presence.js';
+import { presenceIntervals, type PresenceInterval } from './presence-history.js';
 
 export interface DeviceRegistryOptions {
   database: Database;
@@ -139,6 +140,16 @@ export class DeviceRegistry {
     // the online column is only as fresh as the last flush; make it current before filtering on it
     if (filter.online !== undefined || this.opts.sharedPresence) await this.presence.flush();
     return (await this.repo.list(filter)).map((d) => this.withPresence(d));
+  }
+
+  /**
+   * A device's online/offline intervals over `[from, to)` (its presence timeline). Throws DEVICE_NOT_FOUND.
+   * Changes not yet persisted are written first, so the timeline is current.
+   */
+  async presenceHistory(id: string, from: number, to: number): Promise<PresenceInterval[]> {
+    const d = await this.get(id);
+    await this.presence.flush();
+    return presenceIntervals(await this.repo.presenceLog(id, from, to), from, to, d.createdAt);
   }
 
   async count(filter: DeviceListFilter = {}): Promise<number> {

@@ -159,5 +159,18 @@ export function describeDeviceRepository(name: string, make: () => Promise<Repos
       expect(await repo.get('p2')).toMatchObject({ online: false, lastSeenAt: T0 + 4, lastViolation: v });
       expect(await repo.get('ghost')).toBeUndefined();
     });
+
+    it('keeps a presence log: the change before the range, then the range in order; pruned by age, dropped with the device', async () => {
+      await repo.insert(sampleDevice('pl'), cred('pl', '1'));
+      const row = (at: number, online: boolean) => ({ deviceId: 'pl', at, online });
+      await repo.appendPresenceLog([row(T0 + 10, true), row(T0 + 20, false), row(T0 + 30, true), { deviceId: 'other', at: T0 + 25, online: true }]);
+      await repo.appendPresenceLog([row(T0 + 40, false)]);
+      expect(await repo.presenceLog('pl', T0 + 15, T0 + 40)).toEqual([row(T0 + 10, true), row(T0 + 20, false), row(T0 + 30, true)]);
+      expect(await repo.presenceLog('pl', T0, T0 + 100, 2)).toEqual([row(T0 + 10, true), row(T0 + 20, false)]);
+      expect(await repo.prunePresenceLog(T0 + 20)).toBe(1);
+      expect(await repo.presenceLog('pl', T0, T0 + 100)).toEqual([row(T0 + 20, false), row(T0 + 30, true), row(T0 + 40, false)]);
+      await repo.delete('pl');
+      expect(await repo.presenceLog('pl', T0, T0 + 100)).toEqual([]);
+    });
   });
 }

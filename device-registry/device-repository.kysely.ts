@@ -9,6 +9,7 @@ import type {
   DeviceListFilter,
   DeviceRepository,
   NewDevice,
+  PresenceChangeRow,
   PresenceUpdate,
 } from './device-repository.js';
 
@@ -40,6 +41,7 @@ interface CredentialsTable {
 export interface RegistryTables {
   devices: DevicesTable;
   device_credentials: CredentialsTable;
+  device_presence_log: { device_id: string; at: number; online: number };
 }
 
 type Db = Kysely<RegistryTables>;
@@ -131,6 +133,7 @@ export class KyselyDeviceRepository implements DeviceRepository {
     // Credentials go by ON DELETE CASCADE, but deleting them first does not depend on the pragma.
     return this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('device_credentials').where('device_id', '=', id).execute();
+      await trx.deleteFrom('device_presence_log').where('device_id', '=', id).execute();
       const r = await trx.deleteFrom('devices').where('id', '=', id).executeTakeFirst();
       return Number(r.numDeletedRows) > 0;
     });
@@ -167,6 +170,29 @@ export class KyselyDeviceRepository implements DeviceRepository {
       await capCredentials(trx, id, at);
       return true;
     });
+  }
+
+  async appendPresenceLog(changes: readonly PresenceChangeRow[]): Promise<void> {
+    if (changes.length === 0) return;
+    await this.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < changes.length; i += INSERT_CHUNK) {
+        await trx.insertInto('device_presence_log').values(changes.slice(i, i + INSERT_CHUNK).map((c) => ({ device_id: c.deviceId, at: c.at, online: c.online ? 1 : 0 }))).execute();
+      }
+    });
+  }
+
+  async presenceLog(deviceId: string, from: number, to: number, limit = 10_000): Promise<PresenceChangeRow[]> {
+    const log = this.db.selectFrom('device_presence_log').select(['at', 'online']).where('device_id', '=', deviceId);
+    const [before, inRange] = await Promise.all([
+      log.where('at', '<', from).orderBy('at', 'desc').limit(1).execute(),
+      log.where('at', '>=', from).where('at', '<', to).orderBy('at').limit(limit).execute(),
+    ]);
+    return [...before, ...inRange].map((r) => ({ deviceId, at: Number(r.at), online: Number(r.online) === 1 }));
+  }
+
+  async prunePresenceLog(before: number): Promise<number> {
+    const r = await this.db.deleteFrom('device_presence_log').where('at', '<', before).executeTakeFirst();
+    return Number(r.numDeletedRows);
   }
 
   async savePresence(updates: readonly PresenceUpdate[]): Promise<void> {

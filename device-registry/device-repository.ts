@@ -38,6 +38,13 @@ export interface PresenceUpdate {
   lastViolation: LastViolation | null;
 }
 
+/** One online/offline change of a device, as kept for its presence timeline. */
+export interface PresenceChangeRow {
+  deviceId: string;
+  online: boolean;
+  at: number;
+}
+
 export interface NewDevice {
   device: Device;
   credential: CredentialRecord;
@@ -77,6 +84,15 @@ export interface DeviceRepository {
   rotate(credential: CredentialRecord, othersValidUntil: number): Promise<boolean>;
   /** Sets `revokedAt = at` and expires every credential at `at`; false when unknown. */
   revoke(id: string, at: number): Promise<boolean>;
+  /** Appends online/offline changes to the presence log, in one transaction. */
+  appendPresenceLog(changes: readonly PresenceChangeRow[]): Promise<void>;
+  /**
+   * A device's presence changes with `from <= at < to`, oldest first, preceded by the last change before
+   * `from` when there is one (the state the range starts in). At most `limit` rows (default 10,000).
+   */
+  presenceLog(deviceId: string, from: number, to: number, limit?: number): Promise<PresenceChangeRow[]>;
+  /** Drops presence changes older than `before`; returns how many. */
+  prunePresenceLog(before: number): Promise<number>;
   /** Persists presence for many devices in one transaction; unknown ids are ignored. */
   savePresence(updates: readonly PresenceUpdate[]): Promise<void>;
 }

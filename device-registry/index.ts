@@ -12,7 +12,9 @@ export {
   type Presence,
 } from './device.js';
 export { DEVICE_KINDS, isDeviceKind, type DeviceKind } from './kinds.js';
-export type { DeviceRepository, DeviceListFilter, CredentialRecord, PresenceUpdate } from './device-repository.js';
+export type { DeviceRepository, DeviceListFilter, CredentialRecord, PresenceUpdate, PresenceChangeRow } from './device-repository.js';
+export { presenceIntervals, type PresenceInterval } from './presence-history.js';
+export { PRESENCE_LOG_DAYS } from './presence.js';
 export { KyselyDeviceRepository } from './device-repository.kysely.js';
 export { registryMigrations } from './migrations.js';
 export { loadOrCreateCredentialKey } from './credentials.js';

@@ -44,4 +44,21 @@ export const registryMigrations: Record<string, Migration> = {
       await db.schema.dropTable('devices').execute();
     },
   },
+  'registry-0002-presence-log': {
+    // Every online/offline change, for a device's presence timeline (GET /devices/{id}/presence).
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run against the untyped store
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('device_presence_log')
+        .addColumn('device_id', 'text', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('online', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('device_presence_log_idx').on('device_presence_log').columns(['device_id', 'at']).execute();
+    },
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('device_presence_log').execute();
+    },
+  },
 };

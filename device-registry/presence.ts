@@ -2,13 +2,18 @@ import type { EventBus } from '../kernel/bus.js';
 import type { PresenceChange, Reading, ViolationRecord } from '../kernel/events.js';
 import type { Logger } from '../kernel/logger.js';
 import type { Presence } from './device.js';
-import type { DeviceRepository, PresenceUpdate } from './device-repository.js';
+import type { DeviceRepository, PresenceChangeRow, PresenceUpdate } from './device-repository.js';
+
+/** How long the presence log (a device's online/offline timeline) is kept. */
+export const PRESENCE_LOG_DAYS = 30;
+const PRUNE_EVERY_MS = 3_600_000;
 
 /**
  * Live presence of every known device, kept in memory and persisted in batches: a city sends
  * 10^3–10^4 readings/s (architecture.md), so one DB write per reading is out of the question.
  * Readings only move `lastSeenAt` (an in-flight reading after a disconnect must not flip a device
- * back online); `presence` events set online/fw; `violation` events set lastViolation.
+ * back online); `presence` events set online/fw and, when the state changed, are appended to the presence
+ * log (the device's timeline, kept PRESENCE_LOG_DAYS); `violation` events set lastViolation.
  */
 export class PresenceTracker {
   private readonly state = new Map<string, Presence>();
@@ -16,6 +21,8 @@ export class PresenceTracker {
   private readonly offs: (() => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  private log_: PresenceChangeRow[] = [];
+  private prunedAt = 0;
 
   constructor(
     private readonly repo: DeviceRepository,
@@ -57,7 +64,7 @@ export class PresenceTracker {
   }
 
   get pending(): number {
-    return this.dirty.size;
+    return this.dirty.size + this.log_.length;
   }
 
   onReading(r: Reading): void {
@@ -73,6 +80,7 @@ export class PresenceTracker {
   onPresence(c: PresenceChange): void {
     const p = this.state.get(c.deviceId);
     if (!p) return;
+    if (p.online !== c.online) this.log_.push({ deviceId: c.deviceId, online: c.online, at: c.at });
     p.online = c.online;
     if (c.fw !== undefined) p.fw = c.fw;
     if (c.online && (p.lastSeenAt === null || c.at > p.lastSeenAt)) p.lastSeenAt = c.at;
@@ -93,6 +101,7 @@ export class PresenceTracker {
   }
 
   private async flushOnce(): Promise<void> {
+    await this.flushLog();
     if (this.dirty.size === 0) return;
     const ids = [...this.dirty];
     this.dirty.clear();
@@ -106,6 +115,23 @@ export class PresenceTracker {
     } catch (err) {
       for (const id of ids) if (this.state.has(id)) this.dirty.add(id);
       this.log.warn({ err, devices: ids.length }, 'presence flush failed; will retry');
+    }
+  }
+
+  /** Appends the changes seen since the last flush to the presence log, and prunes it now and then. */
+  private async flushLog(): Promise<void> {
+    const rows = this.log_;
+    this.log_ = [];
+    try {
+      await this.repo.appendPresenceLog(rows);
+      const now = Date.now();
+      if (now - this.prunedAt > PRUNE_EVERY_MS) {
+        this.prunedAt = now;
+        await this.repo.prunePresenceLog(now - PRESENCE_LOG_DAYS * 86_400_000);
+      }
+    } catch (err) {
+      this.log_ = [...rows, ...this.log_];
+      this.log.warn({ err, changes: rows.length }, 'presence log flush failed; will retry');
     }
   }
 }

@@ -168,6 +168,15 @@ export interface DevicesPort {
   import(body: string, format: 'geojson' | 'csv'): Promise<ImportReport>;
   /** The district a location falls in (null outside every district): scope checks before a create or move. */
   districtAt(location: LonLat): string | null;
+  /** Online/offline intervals over `[from, to)`, oldest first (the presence timeline). Throws DEVICE_NOT_FOUND. */
+  presenceHistory(id: string, from: number, to: number): Promise<PresenceIntervalView[]>;
+}
+
+/** One stretch of a device's presence timeline. */
+export interface PresenceIntervalView {
+  online: boolean;
+  startAt: number;
+  endAt: number;
 }
 
 export interface ReadingsPort {

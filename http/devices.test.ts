@@ -128,12 +128,27 @@ describe('device lookup and change', () => {
       ['POST', '/api/v1/devices/nope/credentials/rotate', {}],
       ['POST', '/api/v1/devices/nope/revoke', undefined],
       ['GET', '/api/v1/devices/nope/readings', undefined],
+      ['GET', '/api/v1/devices/nope/presence', undefined],
     ] as const;
     for (const [method, url, payload] of routes) {
       const res = await app.inject({ method, url, headers: AUTH, ...(payload ? { payload } : {}) });
       expect(res.statusCode, `${method} ${url}`).toBe(404);
       expect(res.json(), `${method} ${url}`).toMatchObject({ error: { code: 'DEVICE_NOT_FOUND', details: { id: 'nope' } } });
     }
+  });
+
+  it('answers a presence timeline over a range (default the last 24 hours), and refuses a reversed range', async () => {
+    const { app, deps } = await withDevices();
+    const res = await app.inject({ method: 'GET', url: '/api/v1/devices/g1/presence?from=2026-12-01T00:00:00%2B08:00&to=1796140800000', headers: AUTH });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ deviceId: 'g1', from: Date.parse('2026-12-01T00:00:00+08:00'), to: 1796140800000 });
+    expect(res.json().intervals[0]).toMatchObject({ online: false, startAtIso: expect.stringMatching(/\+08:00$/) });
+    const dflt = (await app.inject({ method: 'GET', url: '/api/v1/devices/g1/presence', headers: AUTH })).json();
+    expect(dflt.to - dflt.from).toBe(86_400_000);
+    expect(deps.calls.at(-1)).toMatchObject({ method: 'presenceHistory', args: ['g1', dflt.from, dflt.to] });
+    const bad = await app.inject({ method: 'GET', url: '/api/v1/devices/g1/presence?from=2000&to=1000', headers: AUTH });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.code).toBe('QUERY_INVALID');
   });
 
   it('patches fields, recomputes the district, and clears with null', async () => {

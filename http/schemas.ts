@@ -154,6 +154,21 @@ export const ReadingsQuery = Type.Object({
   format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')], { description: '`csv`: the whole range as CSV (same as `Accept: text/csv`)' })),
 });
 
+export const PresenceQuery = Type.Object({
+  from: Type.Optional(Type.String({ description: 'epoch ms or ISO-8601; default `to` minus 24 hours' })),
+  to: Type.Optional(Type.String({ description: 'epoch ms or ISO-8601; default now' })),
+});
+
+export const PresenceResult = Type.Object({
+  deviceId: Type.String(),
+  from: Type.Integer(),
+  to: Type.Integer(),
+  intervals: Type.Array(
+    Type.Object({ online: Type.Boolean(), startAt: Type.Integer(), endAt: Type.Integer(), startAtIso: Type.String(), endAtIso: Type.String() }),
+    { description: 'back to back, oldest first; offline before the first connection; kept 30 days' },
+  ),
+});
+
 export const Bucket = Type.Object({
   ts: Type.Integer({ description: 'bucket start, epoch ms' }),
   mean: Type.Number(),

@@ -47,6 +47,7 @@ export function devicesIn(port: DevicesPort, scope: DistrictScope): DevicesPort 
     revoke: async (id) => port.revoke((await visible(id)).id),
     import: () => Promise.reject(new AppError('SCOPE_EXCEEDED', { message: 'Bulk import needs a city-wide scope; provision devices one by one' })),
     districtAt: (loc) => port.districtAt(loc),
+    presenceHistory: async (id, from, to) => port.presenceHistory((await visible(id)).id, from, to),
   };
 }
 

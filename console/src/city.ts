@@ -32,8 +32,6 @@ export class City {
   readonly missions = new Map<string, Mission>();
   /** Flown track per drone, [lon, lat] pairs, newest last. */
   readonly tracks = new Map<string, [number, number][]>();
-  /** Presence changes seen on the stream since the console opened, per device, newest last. */
-  readonly presenceLog = new Map<string, { online: boolean; at: number }[]>();
   kpis: Record<string, unknown> = {};
   /**
    * What changed since a map last drew it: the map re-sends a GeoJSON source only when its revision
@@ -58,13 +56,17 @@ export class City {
   }
 
   async reload(): Promise<void> {
+    // All at once: the first render waits for the slowest, not for the sum.
     const [districts, airspace] = await Promise.all([
       get<FeatureCollection>('/api/v1/districts'),
       get<FeatureCollection>('/api/v1/airspace').catch(() => ({ type: 'FeatureCollection', features: [] }) as FeatureCollection),
+      this.loadDevices(),
+      this.loadAlerts(),
+      this.loadFleet(),
+      this.loadKpis(),
     ]);
     this.districts = districts;
     this.zones = airspace.features.filter((f) => f.properties?.['kind'] === 'no_fly_zone');
-    await Promise.all([this.loadDevices(), this.loadAlerts(), this.loadFleet(), this.loadKpis()]);
     for (const k of Object.keys(this.rev) as (keyof City['rev'])[]) this.rev[k]++;
     this.loaded = true;
     this.changed();
@@ -100,11 +102,9 @@ export class City {
   }
 
   private async loadAlerts(): Promise<void> {
+    const pages = await Promise.all(['open', 'acknowledged'].map((status) => get<Page<Alert>>(`/api/v1/alerts?status=${status}&limit=1000`)));
     this.alerts.clear();
-    for (const status of ['open', 'acknowledged']) {
-      const page = await get<Page<Alert>>(`/api/v1/alerts?status=${status}&limit=1000`);
-      for (const a of page.items) this.alerts.set(a.id, a);
-    }
+    for (const page of pages) for (const a of page.items) this.alerts.set(a.id, a);
   }
 
   private async loadFleet(): Promise<void> {
@@ -157,9 +157,6 @@ export class City {
         const p = data as { deviceId: string; online: boolean; at: number };
         const d = this.devices.get(p.deviceId);
         if (d && d.online !== p.online) this.rev.devices++;
-        const log = this.presenceLog.get(p.deviceId) ?? [];
-        log.push({ online: p.online, at: p.at });
-        this.presenceLog.set(p.deviceId, log.slice(-50));
         if (d) this.devices.set(p.deviceId, { ...d, online: p.online, lastSeenAt: p.at });
         else void this.fetchDevice(p.deviceId);
         break;

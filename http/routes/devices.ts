@@ -6,6 +6,10 @@ import { DEVICE_COLUMNS } from '../csv-columns.js';
 import { pagesOf, sendCsv, wantsCsv } from '../csv.js';
 import { pointFeature, sendGeoJson } from '../geojson.js';
 import { devicesIn, scopeOf } from '../scope.js';
+import { parseTime } from '../query.js';
+import { cityIso } from '../enrich.js';
+import { AppError } from '../../kernel/errors.js';
+import type { Clock } from '../../kernel/clock.js';
 import {
   Credentials,
   DeviceCreate,
@@ -15,6 +19,8 @@ import {
   DevicePatch,
   DeviceView as DeviceViewSchema,
   IdParams,
+  PresenceQuery,
+  PresenceResult,
   RotateBody,
   RotateResult,
   errorResponses,
@@ -23,10 +29,11 @@ import {
 const base = { tags: ['devices'], security: [{ bearerAuth: [] }] };
 type Id = { Params: Static<typeof IdParams> };
 
-export function deviceRoutes(deps: Pick<HttpDeps, 'devices' | 'readings'>) {
+export function deviceRoutes(deps: Pick<HttpDeps, 'devices' | 'readings' | 'clock'>) {
   return async (app: FastifyInstance): Promise<void> => {
     createAndList(app, deps.devices);
     getOne(app, deps.devices, deps.readings);
+    presence(app, deps.devices, deps.clock);
     change(app, deps.devices);
     credentials(app, deps.devices);
   };
@@ -89,6 +96,30 @@ function getOne(app: FastifyInstance, devices: DevicesPort, readings: ReadingsPo
     async (req) => {
       const device = await devicesIn(devices, scopeOf(req)).get(req.params.id);
       return { ...device, latest: await latestOrNull(req.log, device) };
+    },
+  );
+}
+
+const DAY_MS = 86_400_000;
+
+function presence(app: FastifyInstance, devices: DevicesPort, clock: Clock): void {
+  app.get<Id & { Querystring: Static<typeof PresenceQuery> }>(
+    '/devices/:id/presence',
+    {
+      schema: {
+        ...base,
+        summary: 'Presence timeline: online/offline intervals over a range (default the last 24 hours)',
+        params: IdParams,
+        querystring: PresenceQuery,
+        response: { 200: PresenceResult, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const to = req.query.to === undefined ? clock.now() : parseTime(req.query.to, 'to');
+      const from = req.query.from === undefined ? to - DAY_MS : parseTime(req.query.from, 'from');
+      if (from >= to) throw new AppError('QUERY_INVALID', { message: 'from must be before to', details: { param: 'from' } });
+      const intervals = await devicesIn(devices, scopeOf(req)).presenceHistory(req.params.id, from, to);
+      return { deviceId: req.params.id, from, to, intervals: intervals.map((i) => ({ ...i, startAtIso: cityIso(i.startAt), endAtIso: cityIso(i.endAt) })) };
     },
   );
 }

@@ -136,6 +136,12 @@ class MemoryDevices implements DevicesPort {
     return { username: id, password: secret(), oldValidUntil: overlapMs ? this.clock.now() + overlapMs : null };
   }
 
+  /** No log here: the device's current state over the whole range. */
+  async presenceHistory(id: string, from: number, to: number) {
+    this.calls.push({ method: 'presenceHistory', args: [id, from, to] });
+    return [{ online: this.mustGet(id).online, startAt: from, endAt: to }];
+  }
+
   async revoke(id: string) {
     this.store.set(id, { ...this.mustGet(id), revokedAt: this.clock.now(), online: false });
   }

@@ -4,7 +4,7 @@
  * 10,000 DOM markers — bench:console measures the difference).
  */
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
-import { Map as MapLibre, Marker, setWorkerUrl, type GeoJSONSource, type LngLatBoundsLike } from 'maplibre-gl';
+import { Map as MapLibre, Marker, prewarm, setWorkerUrl, type GeoJSONSource, type LngLatBoundsLike } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
 import type { City } from '../city.js';
@@ -12,6 +12,9 @@ import { lang } from '../i18n/index.js';
 import { cityStyle, droneIcon, type SourceId } from './layers.js';
 
 setWorkerUrl(workerUrl);
+// Start MapLibre's workers (and fetch their 0.5 MB script) while the city's data is still loading, not
+// after: the first complete render waits for both (bench:console).
+prewarm();
 
 const fc = (features: Feature[]): FeatureCollection => ({ type: 'FeatureCollection', features });
 const point = (lon: number, lat: number, properties: Record<string, unknown>, id?: string): Feature => ({
@@ -20,6 +23,8 @@ const point = (lon: number, lat: number, properties: Record<string, unknown>, id
   properties,
   geometry: { type: 'Point', coordinates: [lon, lat] },
 });
+
+const FLEET_INTERVAL_MS = 1000;
 
 export interface CityMapOptions {
   dark?: boolean;
@@ -55,6 +60,10 @@ export class CityMap {
   private labels: Marker[] = [];
   private readonly domMarkers = new Map<string, { marker: Marker; state: string }>();
   private labelKey = '';
+  /** Each device's colour state as last drawn. */
+  private deviceStates = new Map<string, string>();
+  private fleetAt = -Infinity;
+  private fleetTimer: ReturnType<typeof setTimeout> | undefined;
   private fitted = false;
   /** The city revisions last drawn, per group of sources. */
   private drawn = { devices: -1, alerts: -1, fleet: -1, missions: -1, airspace: -1 };
@@ -87,6 +96,7 @@ export class CityMap {
   }
 
   destroy(): void {
+    clearTimeout(this.fleetTimer);
     for (const m of this.labels) m.remove();
     for (const m of this.domMarkers.values()) m.marker.remove();
     this.map.remove();
@@ -105,7 +115,7 @@ export class CityMap {
     // Device colours depend on alerts too (in alert = red).
     if (moved('devices') || moved('alerts')) this.drawDevices();
     if (moved('alerts')) this.drawImpacts();
-    if (moved('fleet')) this.drawFleet();
+    if (moved('fleet')) this.drawFleetSoon();
     if (moved('missions')) {
       const routes: Feature[] = [];
       for (const m of city.missions.values()) {
@@ -121,15 +131,29 @@ export class CityMap {
     }
   }
 
+  /**
+   * Device dots coloured by state. The 10,000 points are sent to the worker (and tiled) only when the set
+   * of devices changed; a colour change is a feature-state change of the devices concerned (no re-tiling).
+   */
   private drawDevices(): void {
     const inAlert = this.city.devicesInAlert();
-    const devices: Feature[] = [];
-    for (const d of this.city.devices.values()) {
-      const state = d.revokedAt !== null || !d.online ? 'offline' : inAlert.has(d.id) ? 'alert' : 'ok';
-      devices.push(point(d.location.lon, d.location.lat, { id: d.id, state }, d.id));
+    const states = new Map<string, string>();
+    for (const d of this.city.devices.values()) states.set(d.id, d.revokedAt !== null || !d.online ? 'offline' : inAlert.has(d.id) ? 'alert' : 'ok');
+    const dom = (this.opts.deviceRenderer ?? deviceRendererFromUrl()) === 'dom';
+    const sameSet = states.size === this.deviceStates.size && [...states.keys()].every((id) => this.deviceStates.has(id));
+    if (!dom && sameSet) {
+      for (const [id, state] of states) {
+        if (this.deviceStates.get(id) !== state) this.map.setFeatureState({ source: 'devices', id }, { state });
+      }
+      this.deviceStates = states;
+      return;
     }
-    if ((this.opts.deviceRenderer ?? deviceRendererFromUrl()) === 'dom') this.placeDomMarkers(devices);
-    else this.set('devices', fc(devices));
+    this.deviceStates = states;
+    const devices: Feature[] = [];
+    for (const d of this.city.devices.values()) devices.push(point(d.location.lon, d.location.lat, { id: d.id, state: states.get(d.id) }, d.id));
+    if (dom) return this.placeDomMarkers(devices);
+    this.map.removeFeatureState({ source: 'devices' });
+    this.set('devices', fc(devices));
   }
 
   private drawImpacts(): void {
@@ -142,16 +166,34 @@ export class CityMap {
     this.set('impacts', fc(impacts));
   }
 
+  /**
+   * Drones report at 1 Hz, and not all in the same instant: drawn at most once a second, so the fleet
+   * costs one repaint a second however its reports are spread.
+   */
+  private drawFleetSoon(): void {
+    const wait = this.fleetAt + FLEET_INTERVAL_MS - performance.now();
+    if (wait <= 0) {
+      this.fleetAt = performance.now();
+      this.drawFleet();
+    } else if (this.fleetTimer === undefined) {
+      this.fleetTimer = setTimeout(() => {
+        this.fleetTimer = undefined;
+        this.fleetAt = performance.now();
+        this.drawFleet();
+      }, wait);
+    }
+  }
+
+  /** Docks, live drones and flown tracks: one source, so one repaint per drone report (layers.ts SOURCES). */
   private drawFleet(): void {
     const city = this.city;
-    this.set('docks', fc([...city.docks.values()].map((d) => point(d.location.lon, d.location.lat, { id: d.id, status: d.status ?? '' }, d.id))));
-    const drones: Feature[] = [];
+    const features: Feature[] = [...city.docks.values()].map((d) => point(d.location.lon, d.location.lat, { kind: 'dock', id: d.id, status: d.status ?? '' }));
+    for (const [id, t] of city.tracks) if (t.length > 1) features.push({ type: 'Feature', properties: { kind: 'track', id }, geometry: { type: 'LineString', coordinates: t } });
     for (const d of city.drones.values()) {
       if (!d.position || d.phase === 'docked') continue;
-      drones.push(point(d.position.lon, d.position.lat, { id: d.id, heading: d.headingDeg ?? 0, battery: d.batteryPct ?? null, altM: d.position.altM }, d.id));
+      features.push(point(d.position.lon, d.position.lat, { kind: 'drone', id: d.id, heading: d.headingDeg ?? 0, battery: d.batteryPct ?? null, altM: d.position.altM }));
     }
-    this.set('drones', fc(drones));
-    this.set('tracks', fc([...city.tracks.entries()].filter(([, t]) => t.length > 1).map(([id, t]) => ({ type: 'Feature', properties: { id }, geometry: { type: 'LineString', coordinates: t } }))));
+    this.set('fleet', fc(features));
   }
 
   /** Draws a highlighted geometry (a refused leg, a zone) on top of everything. */

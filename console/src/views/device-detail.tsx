@@ -1,6 +1,6 @@
 /**
  * One device: what it is and where, its state, the latest values, readings charts (range picker, raw or
- * downsampled), presence changes, the last contract violation, its firmware contract, credential
+ * downsampled), the presence timeline, the last contract violation, its firmware contract, credential
  * rotation and revocation, and commands — each action only for a role that may take it.
  */
 import { useEffect, useState } from 'preact/hooks';
@@ -13,6 +13,7 @@ import { can, session } from '../session.js';
 import { useObservable } from '../store.js';
 import type { Device } from '../types.js';
 import { CommandForm, Credentials } from './device-actions.js';
+import { PresenceTimeline } from './presence-timeline.js';
 import { ReadingsChart } from './readings-chart.js';
 
 export interface DeviceDetailBody extends Device {
@@ -44,7 +45,6 @@ export function DeviceDetail({ city, version, id }: { city: City; version: numbe
   if (device === null) return <p class="page error" data-testid="device-not-found">{t('device.notFound')}</p>;
   const contract = contracts.filter((c) => c.kind === device.kind);
   const state = device.revokedAt !== null ? 'revoked' : !device.online ? 'offline' : city.devicesInAlert().has(device.id) ? 'alert' : 'ok';
-  const presence = [...(city.presenceLog.get(id) ?? [])].reverse();
   void version;
   return (
     <div class="page device-detail" data-testid="device-detail" data-device-id={device.id} data-state={state}>
@@ -77,12 +77,7 @@ export function DeviceDetail({ city, version, id }: { city: City; version: numbe
             {device.lastViolation ? `${device.lastViolation.code}${device.lastViolation.message ? `: ${device.lastViolation.message}` : ''} · ${dateTime(device.lastViolation.at)}` : t('device.noViolation')}
           </p>
           <h3>{t('device.presence')}</h3>
-          <ul class="timeline" data-testid="device-presence">
-            {presence.map((p, i) => (
-              <li key={i}><time>{dateTime(p.at)}</time> {t(p.online ? 'device.wentOnline' : 'device.wentOffline')}</li>
-            ))}
-            <li><time>{dateTime(device.lastSeenAt)}</time> {t('device.lastSeen')}</li>
-          </ul>
+          <PresenceTimeline deviceId={device.id} online={live?.online ?? device.online} />
           <h3>{t('device.contract')}</h3>
           {contract.length === 0 ? <p class="muted">{t('common.none')}</p> : contract.map((c) => <ContractView key={String(c.version)} contract={c} />)}
         </section>
@@ -90,7 +85,7 @@ export function DeviceDetail({ city, version, id }: { city: City; version: numbe
           <h3>{t('device.readings')}</h3>
           <ReadingsChart deviceId={device.id} metrics={Object.keys(device.latest ?? {})} />
           {can(me, 'credentials:write') ? <Credentials device={device} onChanged={() => void reload()} /> : null}
-          {can(me, 'devices:write') ? <CommandForm device={device} contract={contract[contract.length - 1]} /> : null}
+          {can(me, 'devices:command') ? <CommandForm device={device} contract={contract[contract.length - 1]} /> : null}
           <NoticeLine notice={notice} />
         </section>
       </div>
