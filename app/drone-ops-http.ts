@@ -3,7 +3,7 @@
  * in the service) turned into AppErrors with their details at this boundary.
  */
 import type { DroneOpsService } from '../drone-ops/service/index.js';
-import type { DispatchOutcome, DockReport, PlanRefusal, PlanRequest, ScheduleOutcome, ScheduleWhen } from '../drone-ops/service/index.js';
+import type { DispatchOutcome, DockReport, PatrolPatch, PlanRefusal, PlanRequest, ScheduleOutcome, ScheduleWhen } from '../drone-ops/service/index.js';
 import type { NoFlyZone } from '../drone-ops/index.js';
 import type { DroneRecord, MissionRecord } from '../drone-ops/store/index.js';
 import type { DroneOpsPort, View } from '../http/routes/drone-ops.port.js';
@@ -153,11 +153,16 @@ export function droneOpsPort(svc: DroneOpsService, history?: DroneHistory): Dron
       if (!r.ok) throw refusal(r);
       return { mission: missionView(r.mission), dock: r.dock, rejected: r.rejected, preempted: r.preempted };
     },
-    listPatrols: async () => (await svc.listPatrols()).map((p) => ({ ...asView(p), nextFirings: nextFirings(p.cron, p.tz) })),
+    listPatrols: async () => (await svc.listPatrols()).map((p) => ({ ...asView(p), nextFirings: p.paused ? [] : nextFirings(p.cron, p.tz) })),
     createPatrol: async (b) => {
       const r = await svc.createPatrol({ ...b, pattern: b.pattern as PlanRequest['pattern'] });
       if (!('patrol' in r)) throw refusal(r);
       return { ...r.patrol, ...(r.nextRunAt === undefined ? {} : { nextRunAt: r.nextRunAt }) };
+    },
+    updatePatrol: async (id, b) => {
+      const r = await svc.updatePatrol(id, { ...b, ...(b.pattern === undefined ? {} : { pattern: b.pattern as PlanRequest['pattern'] }) } as PatrolPatch);
+      if (!('patrol' in r)) throw refusal(r);
+      return { ...asView(r.patrol), nextFirings: r.patrol.paused ? [] : nextFirings(r.patrol.cron, r.patrol.tz) };
     },
     deletePatrol: (id) => svc.deletePatrol(id),
     qgcPlan: (id) => exportQgcPlan(svc, id),

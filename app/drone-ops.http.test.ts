@@ -21,7 +21,7 @@ afterEach(async () => {
   await h.close();
 });
 
-const call = async (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) => {
+const call = async (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: object) => {
   const res = await app.inject({ method, url: `/api/v1${url}`, headers: AUTH, ...(payload ? { payload } : {}) });
   return { status: res.statusCode, body: res.body ? (res.json() as Record<string, any>) : undefined }; // eslint-disable-line @typescript-eslint/no-explicit-any
 };
@@ -114,5 +114,33 @@ describe('drone-ops HTTP API', () => {
     expect((await call('POST', '/patrols', { dockId: 'd1', pattern: corridor, cron: 'every tuesday' })).body!.error.code).toBe('VALIDATION_FAILED');
     expect((await call('DELETE', '/patrols/river')).status).toBe(204);
     expect((await call('DELETE', '/patrols/river')).body!.error.code).toBe('PATROL_NOT_FOUND');
+  });
+
+  it('pauses and resumes a patrol, changes its cron, and refuses a new area through a no-fly zone', async () => {
+    await fleet();
+    await call('POST', '/patrols', { id: 'river', dockId: 'd1', pattern: corridor, cron: '0 0 9 * * *' });
+    const scheduled = async () => (await h.scheduler.listRecurring()).map((r) => `${r.id} ${r.cron}`);
+    expect(await scheduled()).toEqual(['patrol:river 0 0 9 * * *']);
+    const paused = await call('PATCH', '/patrols/river', { paused: true });
+    expect(paused).toMatchObject({ status: 200, body: { id: 'river', paused: true, nextFirings: [] } });
+    expect(await scheduled()).toEqual([]);
+    // The firing queued before the pause flies nothing.
+    expect(await h.service.firePatrol('river')).toEqual({ refused: 'patrol paused' });
+    const resumed = await call('PATCH', '/patrols/river', { paused: false, cron: '0 30 7 * * 1-5' });
+    expect(resumed).toMatchObject({ status: 200, body: { paused: false, cron: '0 30 7 * * 1-5', nextFirings: [expect.any(Number), expect.any(Number), expect.any(Number)] } });
+    expect(await scheduled()).toEqual(['patrol:river 0 30 7 * * 1-5']);
+    expect((await call('GET', '/patrols')).body!.items[0]).toMatchObject({ id: 'river', cron: '0 30 7 * * 1-5', paused: false });
+    // A new area is checked as a new patrol is: through a zone it is refused and nothing changes.
+    await call('POST', '/airspace/zones', { type: 'Feature', id: 'z', geometry: { type: 'Point', coordinates: pt(400, 0) }, properties: { floorM: 0, ceilingM: 500, radiusM: 50 } });
+    const refused = await call('PATCH', '/patrols/river', { pattern: corridor });
+    expect(refused.status).toBe(422);
+    expect(refused.body!.error.code).toBe('GEOFENCE_VIOLATION');
+    const point = { kind: 'point', target: { type: 'Point', coordinates: pt(200, 200) }, altM: 50 };
+    const moved = await call('PATCH', '/patrols/river', { pattern: point });
+    expect(moved).toMatchObject({ status: 200, body: { request: { dockId: 'd1', pattern: { kind: 'point' } } } });
+    expect((await call('PATCH', '/patrols/river', { cron: 'every tuesday' })).body!.error.code).toBe('VALIDATION_FAILED');
+    expect(await scheduled()).toEqual(['patrol:river 0 30 7 * * 1-5']);
+    expect((await call('PATCH', '/patrols/nope', { paused: true })).body!.error.code).toBe('PATROL_NOT_FOUND');
+    expect((await call('PATCH', '/patrols/river', {})).status).toBe(400);
   });
 });

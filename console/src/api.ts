@@ -73,6 +73,7 @@ function safeJson(text: string): unknown {
 export const get = <T>(path: string): Promise<T> => request<T>('GET', path);
 export const post = <T>(path: string, body?: unknown): Promise<T> => request<T>('POST', path, body ?? {});
 export const del = <T>(path: string): Promise<T> => request<T>('DELETE', path);
+export const patch = <T>(path: string, body: unknown): Promise<T> => request<T>('PATCH', path, body);
 
 /** Alert ids contain `|`: always encode path segments. */
 export const seg = (id: string): string => encodeURIComponent(id);

@@ -2,6 +2,7 @@
 export { DroneOpsService, PATROL_KIND, type DroneOpsServiceOptions, type PatrolFiring } from './service.js';
 export type { Reconciled } from './scheduling.js';
 export { DEFAULT_DRONE_TYPE, type DockInput, type DroneInput, type DockReport, type PatrolInput } from './registry.js';
+export type { PatrolPatch } from './patrol-edit.js';
 export { LAUNCH_KIND, MissionRunner, type OpsContext } from './runner.js';
 export { planFromDock, intentFor, legSegment, DEFAULT_TURNAROUND_S } from './planning.js';
 export type * from './types.js';

@@ -15,6 +15,7 @@ import { DEFAULT_TZ } from '../scheduler/scheduler.js';
 import type { DockRecord, DroneRecord, MissionFilter, MissionHistoryEntry, MissionRecord, PatrolRecord } from '../store/types.js';
 import type { OpsContext } from './runner.js';
 import { patrolScheduleId, patrolTemplate } from './scheduling.js';
+import { editPatrol, type PatrolPatch } from './patrol-edit.js';
 import type { Pattern, PlanOutcome, PlanRequest } from './types.js';
 
 /**
@@ -305,6 +306,7 @@ export abstract class DroneOpsRegistry {
       cron: input.cron,
       tz: input.tz ?? DEFAULT_TZ,
       createdAt: this.ctx.clock.now(),
+      paused: false,
     };
     // Invalid cron or zone is refused by the scheduler (VALIDATION_FAILED) before anything is stored.
     // Redis down: SCHEDULER_UNAVAILABLE (503) at once, and nothing stored.
@@ -320,6 +322,11 @@ export abstract class DroneOpsRegistry {
 
   listPatrols(): Promise<PatrolRecord[]> {
     return this.ctx.store.listPatrols();
+  }
+
+  /** Pause, resume, or change name, cron, zone or area (a new area is validated as on create). See patrol-edit.ts. */
+  updatePatrol(id: string, patch: PatrolPatch): Promise<{ patrol: PatrolRecord; nextRunAt?: number } | Extract<PlanOutcome, { ok: false }>> {
+    return editPatrol(this.ctx, (req) => this.validate(req), id, patch);
   }
 
   async deletePatrol(id: string): Promise<void> {

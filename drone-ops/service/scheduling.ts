@@ -112,12 +112,14 @@ export async function reconcile(d: ReconcileDeps, refuseLate: (m: MissionRecord,
   const out: Reconciled = { patrols: [], orphans: [], launches: [], late: [], intents: [], unreserved: [] };
   const [patrols, recurring] = await Promise.all([d.store.listPatrols(), d.scheduler.listRecurring()]);
   const scheduledIds = new Set(recurring.map((r) => r.id));
-  for (const p of patrols) {
+  // A paused patrol has no schedule: not rebuilt, and one left over is removed below.
+  const active = patrols.filter((p) => !p.paused);
+  for (const p of active) {
     if (scheduledIds.has(patrolScheduleId(p.id))) continue;
     await d.scheduler.scheduleRecurring(patrolScheduleId(p.id), { cron: p.cron, tz: p.tz }, patrolTemplate(p.id));
     out.patrols.push(p.id);
   }
-  const known = new Set(patrols.map((p) => patrolScheduleId(p.id)));
+  const known = new Set(active.map((p) => patrolScheduleId(p.id)));
   for (const r of recurring) {
     if (!r.id.startsWith('patrol:') || known.has(r.id)) continue;
     await d.scheduler.removeRecurring(r.id);

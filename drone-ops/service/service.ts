@@ -343,6 +343,12 @@ export class DroneOpsService extends DroneOpsRegistry {
       this.o.patrolFired?.({ patrolId, outcome: 'refused', reason: 'patrol deleted' });
       return { refused: 'patrol deleted' };
     }
+    if (p.paused) {
+      // Paused between the firing being queued and now: no flight, and no schedule either.
+      await this.o.scheduler.removeRecurring(`patrol:${patrolId}`);
+      this.o.patrolFired?.({ patrolId, outcome: 'refused', reason: 'patrol paused' });
+      return { refused: 'patrol paused' };
+    }
     const req = { ...(p.request as unknown as PlanRequest), dockId: p.dockId, priority: 'patrol' as const, patrolId };
     let r: Awaited<ReturnType<DroneOpsService['planAndSchedule']>>;
     try {

@@ -121,4 +121,15 @@ export const droneOpsMigrations: Record<string, Migration> = {
       await db.schema.alterTable('mission_history').dropColumn('actor').execute();
     },
   },
+  'droneops-0004-patrol-paused': {
+    // A paused patrol keeps its definition but has no schedule until it is resumed.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run against the untyped store
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('patrols').addColumn('paused', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    },
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    async down(db: Kysely<any>) {
+      await db.schema.alterTable('patrols').dropColumn('paused').execute();
+    },
+  },
 };

@@ -111,10 +111,14 @@ export function describeDroneOpsStore(name: string, make: () => Promise<StoreHar
     });
 
     it('stores patrols and intents', async () => {
-      const p = { id: 'p1', name: 'River', dockId: 'd1', request: { pattern: { kind: 'corridor' } }, cron: '0 0 9 * * *', tz: 'Asia/Shanghai', createdAt: T0 };
+      const p = { id: 'p1', name: 'River', dockId: 'd1', request: { pattern: { kind: 'corridor' } }, cron: '0 0 9 * * *', tz: 'Asia/Shanghai', createdAt: T0, paused: false };
       await s.insertPatrol(p);
       expect(await code(s.insertPatrol(p))).toBe('VALIDATION_FAILED');
       expect(await s.listPatrols()).toEqual([p]);
+      const changed = { cron: '0 30 7 * * 1-5', paused: true, request: { pattern: { kind: 'point' } }, name: null };
+      expect(await s.updatePatrol('p1', changed)).toEqual({ ...p, ...changed });
+      expect(await s.updatePatrol('p1', { paused: false })).toEqual({ ...p, ...changed, paused: false });
+      expect(await s.updatePatrol('nope', { paused: true })).toBeUndefined();
       expect(await s.deletePatrol('p1')).toBe(true);
       expect(await s.getPatrol('p1')).toBeUndefined();
       const i = { id: 'm1', priority: 10, owner: 'm1', endMs: T0 + 60_000, volumes: [{ footprint: { type: 'Circle' as const, center: { lon: 120.38, lat: 36.06 }, radiusM: 100 }, floorM: 0, ceilingM: 70, startMs: T0, endMs: T0 + 60_000 }] };

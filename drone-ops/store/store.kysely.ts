@@ -6,7 +6,7 @@ import type { NoFlyZone } from '../airspace.js';
 import type { DroneType } from '../energy.js';
 import { MissionRows } from './missions.kysely.js';
 import { dockFromRow, dockToRow, droneFromRow, droneToRow, type Db, type DocksTable, type DronesTable } from './tables.js';
-import type { DockChanges, DockRecord, DroneChanges, DroneOpsStore, DroneRecord, PatrolRecord, StoredIntent } from './types.js';
+import type { DockChanges, DockRecord, DroneChanges, DroneOpsStore, DroneRecord, PatrolChanges, PatrolRecord, StoredIntent } from './types.js';
 
 export class KyselyDroneOpsStore extends MissionRows implements DroneOpsStore {
   constructor(database: Database) {
@@ -122,7 +122,7 @@ export class KyselyDroneOpsStore extends MissionRows implements DroneOpsStore {
     try {
       await this.db
         .insertInto('patrols')
-        .values({ id: p.id, name: p.name, dock_id: p.dockId, request: JSON.stringify(p.request), cron: p.cron, tz: p.tz, created_at: p.createdAt })
+        .values({ id: p.id, name: p.name, dock_id: p.dockId, request: JSON.stringify(p.request), cron: p.cron, tz: p.tz, created_at: p.createdAt, paused: p.paused ? 1 : 0 })
         .execute();
     } catch (err) {
       if (isUniqueViolation(err)) throw new AppError('VALIDATION_FAILED', { message: `Patrol ${p.id} already exists`, details: { id: p.id }, cause: err });
@@ -132,7 +132,7 @@ export class KyselyDroneOpsStore extends MissionRows implements DroneOpsStore {
 
   async getPatrol(id: string): Promise<PatrolRecord | undefined> {
     const r = await this.db.selectFrom('patrols').selectAll().where('id', '=', id).executeTakeFirst();
-    return r && { id: r.id, name: r.name, dockId: r.dock_id, request: JSON.parse(r.request) as Record<string, unknown>, cron: r.cron, tz: r.tz, createdAt: Number(r.created_at) };
+    return r && { id: r.id, name: r.name, dockId: r.dock_id, request: JSON.parse(r.request) as Record<string, unknown>, cron: r.cron, tz: r.tz, createdAt: Number(r.created_at), paused: Number(r.paused) === 1 };
   }
 
   async listPatrols(): Promise<PatrolRecord[]> {
@@ -143,6 +143,18 @@ export class KyselyDroneOpsStore extends MissionRows implements DroneOpsStore {
       if (p) out.push(p);
     }
     return out;
+  }
+
+  async updatePatrol(id: string, c: PatrolChanges): Promise<PatrolRecord | undefined> {
+    const set = {
+      ...(c.name === undefined ? {} : { name: c.name }),
+      ...(c.request === undefined ? {} : { request: JSON.stringify(c.request) }),
+      ...(c.cron === undefined ? {} : { cron: c.cron }),
+      ...(c.tz === undefined ? {} : { tz: c.tz }),
+      ...(c.paused === undefined ? {} : { paused: c.paused ? 1 : 0 }),
+    };
+    if (Object.keys(set).length > 0) await this.db.updateTable('patrols').set(set).where('id', '=', id).execute();
+    return this.getPatrol(id);
   }
 
   async deletePatrol(id: string): Promise<boolean> {

@@ -73,7 +73,7 @@ export interface DroneOpsTables {
   drones: DronesTable;
   missions: MissionsTable;
   mission_history: HistoryTable;
-  patrols: { id: string; name: string | null; dock_id: string; request: string; cron: string; tz: string; created_at: number };
+  patrols: { id: string; name: string | null; dock_id: string; request: string; cron: string; tz: string; created_at: number; paused: number };
   drone_intents: { id: string; body: string; end_ms: number };
 }
 

@@ -111,7 +111,11 @@ export interface PatrolRecord {
   cron: string;
   tz: string;
   createdAt: number;
+  /** Paused: kept, but not scheduled (no firings) until resumed. */
+  paused: boolean;
 }
+
+export type PatrolChanges = Partial<Pick<PatrolRecord, 'name' | 'request' | 'cron' | 'tz' | 'paused'>>;
 
 export interface StoredIntent extends Intent {
   /** End of the intent's last volume, epoch ms (expired intents are pruned). */
@@ -177,6 +181,8 @@ export interface DroneOpsStore {
   insertPatrol(patrol: PatrolRecord): Promise<void>;
   getPatrol(id: string): Promise<PatrolRecord | undefined>;
   listPatrols(): Promise<PatrolRecord[]>;
+  /** Applies `changes`; the updated patrol, or undefined when unknown. */
+  updatePatrol(id: string, changes: PatrolChanges): Promise<PatrolRecord | undefined>;
   deletePatrol(id: string): Promise<boolean>;
 
   /** Creates or replaces a reserved intent (embedded deconfliction persists through this). */

@@ -4,7 +4,7 @@
  * PLAN_INFEASIBLE (422), AIRSPACE_CONFLICT (409, with the conflicting missions and the next free slot),
  * DOCK_UNAVAILABLE (409), *_NOT_FOUND (404).
  */
-import type { DispatchBodyT, DockBodyT, DockReportBodyT, DroneBodyT, DroneTypeBodyT, MissionQueryT, TelemetryQueryT, PatrolBodyT, PlanBodyT, ScheduleBodyT, ZoneFeatureInT } from './drone-ops.schemas.js';
+import type { DispatchBodyT, DockBodyT, DockReportBodyT, DroneBodyT, DroneTypeBodyT, MissionQueryT, TelemetryQueryT, PatrolBodyT, PatrolPatchBodyT, PlanBodyT, ScheduleBodyT, ZoneFeatureInT } from './drone-ops.schemas.js';
 
 export type View = Record<string, unknown>;
 
@@ -54,6 +54,8 @@ export interface DroneOpsPort {
   importQgcPlan(file: unknown, opts: { dockId?: string }): Promise<View>;
   listPatrols(): Promise<View[]>;
   createPatrol(input: PatrolBodyT): Promise<View>;
+  /** Pause/resume, or a new name, cron, zone or area (validated like a new patrol). Throws PATROL_NOT_FOUND, PLAN_REFUSED-class refusals, VALIDATION_FAILED. */
+  updatePatrol(id: string, patch: PatrolPatchBodyT): Promise<View>;
   /** Throws PATROL_NOT_FOUND. */
   deletePatrol(id: string): Promise<void>;
 }

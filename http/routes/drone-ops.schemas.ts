@@ -119,6 +119,18 @@ export const PatrolBody = Type.Object(
   { additionalProperties: false },
 );
 
+export const PatrolPatchBody = Type.Object(
+  {
+    name: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
+    cron: Type.Optional(Type.String({ minLength: 9, maxLength: 120, description: '5 or 6 fields (seconds first)' })),
+    tz: Type.Optional(Type.String()),
+    pattern: Type.Optional(Pattern),
+    fenceId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+    paused: Type.Optional(Type.Boolean({ description: 'true: no firings until resumed (false)' })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
 export const MissionQuery = Type.Object({
   status: Type.Optional(Type.String({ description: 'comma-separated statuses' })),
   dockId: Type.Optional(Type.String()),
@@ -145,4 +157,5 @@ export type DockReportBodyT = Static<typeof DockReportBody>;
 export type DroneBodyT = Static<typeof DroneBody>;
 export type TelemetryQueryT = Static<typeof TelemetryQuery>;
 export type PatrolBodyT = Static<typeof PatrolBody>;
+export type PatrolPatchBodyT = Static<typeof PatrolPatchBody>;
 export type MissionQueryT = Static<typeof MissionQuery>;

@@ -26,6 +26,7 @@ import {
   MissionQuery,
   TelemetryQuery,
   PatrolBody,
+  PatrolPatchBody,
   PlanBody,
   ScheduleBody,
   ZoneFeatureIn,
@@ -37,6 +38,7 @@ import {
   type DroneTypeBodyT,
   type MissionQueryT,
   type PatrolBodyT,
+  type PatrolPatchBodyT,
   type PlanBodyT,
   type ScheduleBodyT,
   type ZoneFeatureInT,
@@ -146,6 +148,9 @@ function patrols(app: FastifyInstance, ops: DroneOpsPort): void {
   app.get<{ Querystring: PageQueryT }>('/patrols', { schema: { ...base, summary: 'Recurring patrols, paged', querystring: PageQuery, response: { 200: pageOf(AnyObject), ...errorResponses } } }, async (req) => slicePage(await ops.listPatrols(), req.query));
   app.post<{ Body: PatrolBodyT }>('/patrols', { schema: { ...base, summary: 'Create a recurring patrol (cron with a time zone, Asia/Shanghai by default)', body: PatrolBody, response: { 201: AnyObject, ...errorResponses } } }, async (req, reply) =>
     reply.code(201).send(await ops.createPatrol(req.body)),
+  );
+  app.patch<Id & { Body: PatrolPatchBodyT }>('/patrols/:id', { schema: { ...base, summary: 'Pause or resume a patrol, or change its name, cron, zone or area (a new area is checked as on create)', params: IdParam, body: PatrolPatchBody, response: { 200: AnyObject, ...errorResponses } } }, async (req) =>
+    ops.updatePatrol(req.params.id, req.body),
   );
   app.delete<Id>('/patrols/:id', { schema: { ...base, summary: 'Delete a patrol and its schedule', params: IdParam, response: { 204: Type.Null(), ...errorResponses } } }, async (req, reply) => {
     await ops.deletePatrol(req.params.id);

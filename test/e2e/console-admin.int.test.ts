@@ -155,6 +155,44 @@ describe('e2e: console devices, administration and drone operations in chromium'
     shots.push([`#/devices/${id}`, 'device-detail']);
   });
 
+  it('sends a command from the device page to a real MQTT device, which answers, and shows its reply and presence', async () => {
+    const id = 'GW-CMD-1';
+    const device = await connectDevice(p, await provision(p, id, 'gas', 120.4, 36.08));
+    const received: { topic: string; body: unknown }[] = [];
+    await device.subscribeAsync(`devices/${id}/commands/+`, { qos: 1 });
+    // The device's firmware, as docs/contracts.md has it: do the self test, answer on `<topic>/reply`.
+    device.on('message', (topic, payload) => {
+      received.push({ topic, body: JSON.parse(payload.toString()) });
+      device.publish(`${topic}/reply`, JSON.stringify({ ok: true, message: 'self test passed', data: { sensor: 'ok', battery_v: 3.61 } }), { qos: 1 });
+    });
+    await go(page, `#/devices/${id}`);
+    await page.locator(`[data-testid=device-detail][data-device-id=${id}][data-state=ok]`).waitFor({ timeout: 15_000 });
+    // Presence from the API's timeline: the connection just made is an online stretch, the newest.
+    await expect.poll(() => page.locator('[data-testid=device-presence] li').first().getAttribute('data-online'), { timeout: 15_000 }).toBe('true');
+    await page.locator('[data-testid=device-command][data-available=true]').waitFor({ timeout: 15_000 });
+    await page.locator('[data-testid=device-command-name]').selectOption('selftest');
+    await page.locator('[data-testid=device-command-send]').click();
+    const result = page.locator('[data-testid=device-command-result]');
+    await result.waitFor({ timeout: 20_000 });
+    expect(await result.getAttribute('data-ok')).toBe('true');
+    expect(await result.textContent()).toContain('self test passed');
+    expect(await result.textContent()).toContain('3.61');
+    expect(received).toEqual([{ topic: `devices/${id}/commands/selftest`, body: expect.objectContaining({ params: {} }) }]);
+    // Parameters from the box, checked by the platform against the contract before anything is sent.
+    await page.locator('[data-testid=device-command-name]').selectOption('set_interval');
+    await page.locator('[data-testid=device-command-params]').fill('{"seconds": 0}');
+    await page.locator('[data-testid=device-command-send]').click();
+    await page.locator('[data-testid=device-command-result][data-ok=false]').waitFor({ timeout: 15_000 });
+    expect(received).toHaveLength(1);
+    shots.push([`#/devices/${id}`, 'device-command']);
+    await device.endAsync();
+    const timeline = await api<{ intervals: { online: boolean }[] }>(p, 'GET', `/api/v1/devices/${id}/presence`);
+    await expect
+      .poll(async () => (await api<{ intervals: { online: boolean }[] }>(p, 'GET', `/api/v1/devices/${id}/presence`)).body.intervals.map((i) => i.online), { timeout: 15_000 })
+      .toEqual([false, true, false]);
+    expect(timeline.status).toBe(200);
+  });
+
   it('replays a completed mission’s flown track on the map', async () => {
     const dock = p.demoDocks[0]!;
     const at = (await api<{ location: { lon: number; lat: number } }>(p, 'GET', `/api/v1/docks/${dock.dockId}`)).body.location;
@@ -197,6 +235,30 @@ describe('e2e: console devices, administration and drone operations in chromium'
     const next = page.locator('[data-testid=patrol-table] tr [data-testid=patrol-next]').first();
     await next.waitFor({ timeout: 10_000 });
     expect((await next.textContent())?.match(/08:30:00 \+08:00/g)).toHaveLength(3);
+    // Pause: no firings listed, and the scheduler holds no schedule for it; resume with a new cron.
+    const row = page.locator('[data-testid=patrol-table] tr[data-patrol-id]').first();
+    const id = await row.getAttribute('data-patrol-id');
+    await row.locator('[data-testid=patrol-pause]').click();
+    await page.locator(`[data-testid=patrol-table] tr[data-patrol-id="${id}"][data-paused=true]`).waitFor({ timeout: 10_000 });
+    const listed = async () => (await api<{ items: { id: string; paused: boolean; cron: string; request: { pattern: { kind: string } } }[] }>(p, 'GET', '/api/v1/patrols')).body.items.find((x) => x.id === id);
+    expect(await listed()).toMatchObject({ paused: true });
+    await row.locator('[data-testid=patrol-edit]').click();
+    await row.locator('[data-testid=patrol-edit-cron]').fill('0 15 18 * * *');
+    await row.locator('[data-testid=patrol-save-cron]').click();
+    await row.locator('[data-testid=patrol-pause]').click();
+    await page.locator(`[data-testid=patrol-table] tr[data-patrol-id="${id}"][data-paused=false]`).waitFor({ timeout: 10_000 });
+    await expect.poll(async () => (await row.locator('[data-testid=patrol-next]').textContent())?.match(/18:15:00 \+08:00/g)?.length ?? 0, { timeout: 10_000 }).toBe(3);
+    // A new area from the planner: a corridor drawn from the same dock replaces the point.
+    await page.locator('[data-testid=planner-kind]').selectOption('corridor');
+    await page.locator('[data-testid=planner-draw]').click();
+    for (const dx of [0.001, 0.003]) {
+      const q = await page.evaluate(([x, y]) => (globalThis as unknown as { __cityMap: { map: { project(c: [number, number]): { x: number; y: number } } } }).__cityMap.map.project([x!, y!]), [at.lon + dx, at.lat + 0.001]);
+      await page.mouse.click(canvas!.x + q.x, canvas!.y + q.y);
+    }
+    await page.keyboard.press('Enter');
+    await row.locator('[data-testid=patrol-area]:not([disabled])').click({ timeout: 10_000 });
+    await expect.poll(async () => (await listed())?.request.pattern.kind, { timeout: 10_000 }).toBe('corridor');
+    expect(await listed()).toMatchObject({ paused: false, cron: '0 15 18 * * *' });
     shots.push(['#/drones', 'drone-ops']);
   });
 

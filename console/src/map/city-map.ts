@@ -24,7 +24,15 @@ const point = (lon: number, lat: number, properties: Record<string, unknown>, id
   geometry: { type: 'Point', coordinates: [lon, lat] },
 });
 
-const FLEET_INTERVAL_MS = 1000;
+/**
+ * The fleet is drawn at most this often (drones report at 1 Hz). `?fleetMs=0` draws on every change, as
+ * before this cut, so bench:console can measure both in one run.
+ */
+function fleetIntervalFromUrl(): number {
+  const v = Number(new URLSearchParams(location.search).get('fleetMs') ?? 1000);
+  return Number.isFinite(v) && v >= 0 ? v : 1000;
+}
+const FLEET_INTERVAL_MS = fleetIntervalFromUrl();
 
 export interface CityMapOptions {
   dark?: boolean;

@@ -92,9 +92,11 @@ export function CommandForm({ device, contract }: { device: DeviceDetailBody; co
   const [notice, setNotice] = useState<Notice | null>(null);
   const send = async () => {
     try {
-      const body: unknown = JSON.parse(params || '{}');
-      const r = await post<unknown>(`/api/v1/devices/${seg(device.id)}/commands/${seg(name)}`, body);
-      setNotice({ ok: true, text: t('device.commandSent', { reply: JSON.stringify(r ?? {}) }) });
+      // The route's body is `{params, timeoutMs}`; the box holds the parameters only.
+      const r = await post<{ reply: { ok: boolean; message?: string; data?: unknown } }>(`/api/v1/devices/${seg(device.id)}/commands/${seg(name)}`, { params: JSON.parse(params || '{}') as unknown });
+      const { ok, message, data } = r.reply;
+      const text = [message, data === undefined ? undefined : JSON.stringify(data)].filter((x) => x !== undefined).join(' · ');
+      setNotice({ ok, text: t(ok ? 'device.commandDone' : 'device.commandRefused', { reply: text || '—' }) });
     } catch (e) {
       setNotice({ ok: false, text: errorText(e) });
     }

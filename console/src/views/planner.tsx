@@ -11,7 +11,7 @@ import { duration, num } from '../format.js';
 import { t } from '../i18n/index.js';
 import type { CityMap } from '../map/city-map.js';
 import { startDrawing, type Coord, type DrawKind } from '../map/draw.js';
-import { patrolsChanged } from './patrols.js';
+import { patrolsChanged, plannerDraft } from './patrols.js';
 
 type Kind = 'coverage' | 'corridor' | 'point';
 const SHAPE: Record<Kind, DrawKind> = { coverage: 'polygon', corridor: 'line', point: 'point' };
@@ -101,6 +101,8 @@ export function Planner({ city, map }: { city: City; map: CityMap | undefined })
     }
   };
   const enough = coords.length >= (kind === 'point' ? 1 : kind === 'corridor' ? 2 : 3);
+  // The drawing, offered to the patrol list as a patrol's new area.
+  useEffect(() => plannerDraft.set(enough && !drawing ? { dockId, pattern: pattern() } : null), [coords, kind, altM, spacingM, widthM, dockId, drawing]);
   return (
     <section class="planner" data-testid="planner">
       <h3>{t('planner.title')}</h3>
