@@ -36,6 +36,8 @@ export function PresenceTimeline({ deviceId, online }: { deviceId: string; onlin
       </select>
       {error ? <p class="error">{error}</p> : null}
       <div class="presence-bar" role="img" aria-label={t('device.presence')}>
+        {/* Before the device existed: nothing to show, the bar starts where its timeline does. */}
+        {data && data.intervals.length > 0 ? <span class="before" style={{ width: `${((data.intervals[0]!.startAt - data.from) / span) * 100}%` }} /> : null}
         {data?.intervals.map((i) => (
           <span key={i.startAt} style={{ width: `${((i.endAt - i.startAt) / span) * 100}%`, background: i.online ? STATE_COLOUR.ok : STATE_COLOUR.offline }} title={`${t(i.online ? 'overview.online' : 'state.offline')} ${dateTime(i.startAt)}`} />
         ))}
