@@ -117,7 +117,7 @@ describe('system routes', () => {
         Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
       );
       expect(documented.sort()).toEqual([...routes].sort());
-      expect(routes).toHaveLength(16);
+      expect(routes).toHaveLength(17);
       const publicOps = ['/healthz', '/readyz', '/metrics', '/api/v1/contracts', '/api/v1/contracts/schemas'];
       for (const [path, ops] of Object.entries(doc.paths)) {
         for (const op of Object.values(ops)) {
