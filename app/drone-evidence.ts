@@ -18,7 +18,7 @@ import { AppError, isAppError } from '../kernel/errors.js';
 import type { DroneImage } from '../kernel/events.js';
 import type { Logger } from '../kernel/logger.js';
 import { readLimited } from '../http/routes/media.js';
-import type { MediaStore } from '../response/index.js';
+import type { MediaMeta, MediaStore } from '../response/index.js';
 import type { Timeline } from './media.js';
 
 export interface DroneEvidenceOptions {
@@ -31,6 +31,8 @@ export interface DroneEvidenceOptions {
   cameraHosts?: string;
   fetchTimeoutMs: number;
   maxBytes: number;
+  /** Each picture stored for an alert (the platform attaches it to the alert's tasks too). */
+  onStored?: (m: MediaMeta) => void;
 }
 
 /** Where a picture may be fetched from: its vehicle's link host or a configured camera host, over http(s). */
@@ -94,6 +96,7 @@ export function wireDroneEvidence(o: DroneEvidenceOptions): () => void {
         ...(mission ? { alertId: mission.alertId } : {}), ...(img.missionId ? { missionId: img.missionId } : {}),
       });
       images.inc({ outcome: 'stored', code: '' });
+      o.onStored?.(m);
       log.info({ droneId: img.droneId, missionId: img.missionId, alertId: mission?.alertId, mediaId: m.id, index: img.index }, 'drone picture stored');
     } catch (err) {
       const code = isAppError(err) ? err.code : 'INTERNAL';

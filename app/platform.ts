@@ -42,6 +42,7 @@ import { ruleEvaluationTimer, wireObservability } from './observability.js';
 import { startAccess, type AccessWiring } from './access.js';
 import { startMedia, type MediaWiring } from './media.js';
 import { wireDroneEvidence } from './drone-evidence.js';
+import { wireTaskEvidence } from './task-evidence.js';
 import { startResponse, type ResponseWiring } from './response.js';
 import { healthChecker } from './health.js';
 import { allInterfacesNote, attachHttps, dialHost, mqttBannerLines, plainTextWarnings, tlsFromConfig } from './transport.js';
@@ -187,8 +188,6 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
     const offDroneAlarms = wireDroneAlarms(droneOps.service.safety, alerts.service, log);
     const media = await startMedia({ config, database, dataDir, clock, log, metrics, timeline: (id, event, by, note) => alerts.api.record(id, event, by, note) });
     cleanups.push(async () => media.stop());
-    const offEvidence = wireDroneEvidence({ bus, media: media.store, timeline: (id, event, by, note) => alerts.api.record(id, event, by, note), log, metrics, ...(config.cameraHosts ? { cameraHosts: config.cameraHosts } : {}), fetchTimeoutMs: config.cameraFetchTimeoutMs, maxBytes: config.mediaMaxBytes });
-    cleanups.push(async () => offEvidence());
 
     const notifications = await startNotifications({ database, bus, clock, log, metrics, credentialKey, districtOf: (id) => registry.lookup(id)?.district ?? null, lang: config.lang });
     cleanups.push(() => notifications.stop());
@@ -199,6 +198,13 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
     cleanups.push(async () => access.stop());
     const response = await startResponse({ database, bus, clock, log, metrics, credentialKey, districts, alerts, drones: true, config, demo: config.demo === 'on', media: media.store, ...(opts.responseNotifyRetryMs ? { notifyRetryMs: opts.responseNotifyRetryMs } : {}) });
     cleanups.push(() => response.stop());
+    // Drone pictures go to the alert, its mission and the alert's tasks (app/task-evidence.ts).
+    const taskEvidence = wireTaskEvidence({ bus, media: media.store, tasksOf: (alertId) => response.service.store.listTasks({ alertId, limit: 1000 }), log });
+    const offEvidence = wireDroneEvidence({ bus, media: media.store, timeline: (id, event, by, note) => alerts.api.record(id, event, by, note), log, metrics, ...(config.cameraHosts ? { cameraHosts: config.cameraHosts } : {}), fetchTimeoutMs: config.cameraFetchTimeoutMs, maxBytes: config.mediaMaxBytes, onStored: (m) => taskEvidence.pictureStored(m) });
+    cleanups.push(async () => {
+      offEvidence();
+      taskEvidence.stop();
+    });
     // Uploads for a task are checked against the responder's own unit's tasks (response contract).
     media.http.tasks = { visible: async (id, v) => response.service.desk.visible(id, { ...(v.ownUnitOnly ? { unit: v.unit } : {}), districts: v.scope.districts }) };
     const broker = createBroker({ config, log, bus, clock, directory: registry, sink: writer, metrics, integrations: notifications.integrationDirectory, ...(tls ? { tls } : {}) });
@@ -242,7 +248,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
 
     // Shutdown order: HTTP and MQTT stop first (no new work), then the writer flushes, then stores close.
     // Automatic dispatches under way finish before drone-ops closes.
-    cleanups.splice(0, cleanups.length, () => database.close(), () => alerts.stop(), () => notifications.stop(), () => droneOps.stop(), async () => demo?.close(), () => alerts.autoDispatch.stop(), () => response.stop(), () => registry.stop(), () => store.close(), () => writer.close(), () => opcua.stop(), async () => { offDroneAlarms(); offDroneTelemetry(); offObservability(); access.stop(); media.stop(); offEvidence(); }, () => broker.close(), async () => tls?.close(), () => health.close(), () => http.close());
+    cleanups.splice(0, cleanups.length, () => database.close(), () => alerts.stop(), () => notifications.stop(), () => droneOps.stop(), async () => demo?.close(), () => alerts.autoDispatch.stop(), () => response.stop(), () => registry.stop(), () => store.close(), () => writer.close(), () => opcua.stop(), async () => { offDroneAlarms(); offDroneTelemetry(); offObservability(); access.stop(); media.stop(); offEvidence(); taskEvidence.stop(); }, () => broker.close(), async () => tls?.close(), () => health.close(), () => http.close());
 
     return {
       http: { url: httpUrl, port: httpPort },

@@ -53,3 +53,27 @@ export async function raiseAlert(p: Platform, id: string, kind: string, at: { lo
   }, { timeout: 10_000, interval: 50 });
   return { ...a, publish, close: () => c.endAsync() };
 }
+
+/** Great-circle distance in metres (haversine, R = 6,371,008.8 m), written here so the test checks the planner's ranking independently. */
+export function metresBetween(a: { lon: number; lat: number }, b: { lon: number; lat: number }): number {
+  const rad = Math.PI / 180;
+  const h = Math.sin(((b.lat - a.lat) * rad) / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(((b.lon - a.lon) * rad) / 2) ** 2;
+  return 2 * 6_371_008.8 * Math.asin(Math.sqrt(h));
+}
+
+/** Removes every response resource (the demo's sample set), so a test's own units are the only candidates. */
+export async function clearResources(p: Platform): Promise<void> {
+  const all = await api<{ items: { id: string }[] }>(p, 'GET', '/api/v1/response/resources');
+  for (const r of all.body.items) {
+    const del = await api(p, 'DELETE', `/api/v1/response/resources/${encodeURIComponent(r.id)}`);
+    if (del.status !== 204 && del.status !== 200) throw new Error(`resource ${r.id}: ${del.status}`);
+  }
+}
+
+/** A site 0.002° east of the first demo dock of a district: in that district and in reach of its drone. */
+export async function siteNearDemoDock(p: Platform, district: string): Promise<{ lon: number; lat: number }> {
+  const demo = p.demoDocks.find((d) => d.district === district);
+  if (!demo) throw new Error(`no demo dock in ${district}`);
+  const dock = (await api<{ location: { lon: number; lat: number } }>(p, 'GET', `/api/v1/docks/${demo.dockId}`)).body.location;
+  return { lon: dock.lon + 0.002, lat: dock.lat };
+}

@@ -91,11 +91,32 @@ function TaskActions({ task, act }: { task: Task; act: (fn: () => Promise<string
   );
 }
 
-/** The task's history and reports, read when the row is opened. */
+/** The task's history and reports, and its pictures (the responder's and the drone's), read when the row is opened. */
 function TaskHistory({ id }: { id: string }) {
   const [task, setTask] = useState<Task | null>(null);
   useEffect(() => void get<Task>(`/api/v1/tasks/${seg(id)}`).then(setTask, () => setTask(null)), [id]);
   if (!task) return <p class="muted">{t('common.loading')}</p>;
+  return (
+    <>
+      <TaskEvents task={task} />
+      <TaskPhotos id={id} />
+    </>
+  );
+}
+
+/** A task's pictures: what its unit uploaded and what the drone took over the site, with where and when. */
+export function TaskPhotos({ id }: { id: string }) {
+  const [media, setMedia] = useState<MediaMeta[] | null>(null);
+  useEffect(() => void get<{ items: MediaMeta[] }>(`/api/v1/tasks/${seg(id)}/media`).then((r) => setMedia(r.items), () => setMedia([])), [id]);
+  return (
+    <div class="task-photos" data-testid="task-photos" data-task-id={id}>
+      <h4>{t('response.photos')}</h4>
+      {media ? <Photos media={media} /> : <p class="muted">{t('common.loading')}</p>}
+    </div>
+  );
+}
+
+function TaskEvents({ task }: { task: Task }) {
   return (
     <ol class="timeline" data-testid="task-history">
       {(task.history ?? []).map((e, i) => (

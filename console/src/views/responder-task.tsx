@@ -12,6 +12,7 @@ import type { Outbox } from '../offline/queue.js';
 import { navigate } from '../router.js';
 import { useObservable } from '../store.js';
 import type { LonLat, Task, TaskState } from '../types.js';
+import { TaskPhotos } from './alert-response-tasks.js';
 import type { MyTasks } from './responder-live.js';
 import { NavLinks, OutboxList, PhotoPicker, TaskChip, effectiveState, lateClientAt, stateLabel, taskDeadline, useDraft } from './responder-parts.js';
 
@@ -83,6 +84,7 @@ export function TaskDetail({ id, tasks, outbox }: { id: string; tasks: MyTasks; 
       </section>
       <Actions state={state} taskId={id} act={act} />
       <OutboxList outbox={outbox} taskId={id} />
+      <TaskPhotos key={`${task.updatedAt}-${(task.reports ?? []).length}`} id={task.id} />
       <History task={task} />
     </article>
   );
