@@ -88,7 +88,7 @@ export function wireDroneEvidence(o: DroneEvidenceOptions): () => void {
     const mission = img.missionId ? missions.get(img.missionId) : undefined;
     try {
       if (!img.ok) throw new AppError('CAMERA_FETCH_FAILED', { message: `Camera ${img.cameraId} of drone ${img.droneId} reported a failed capture`, details: { index: img.index } });
-      const url = cameraUrlAllowed(img.url, img.linkHost, extra);
+      const url = cameraUrlAllowed(img.url, img.linkHost, img.cameraHost ? [...extra, img.cameraHost] : extra);
       const bytes = await fetchImage(url, o.fetchTimeoutMs, o.maxBytes);
       const m = await o.media.put(bytes, {
         source: 'drone', uploadedBy: `drone:${img.droneId}`, filename: basename(url.pathname) || `image-${img.index}`,

@@ -211,6 +211,8 @@ export interface StreamFilterInput {
   minSeverity?: SeverityName;
   /** Language of alert messages. */
   lang?: Lang;
+  /** A responder's stream: their unit's tasks and the alerts of those tasks only. */
+  unit?: { id: string; alertIds: string[] };
 }
 
 export interface StreamPort {

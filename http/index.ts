@@ -19,7 +19,7 @@ import { importRoutes } from './routes/import.js';
 import { opcuaRoutes } from './routes/opcua.js';
 import { readingRoutes } from './routes/readings.js';
 import { districtReadingRoutes } from './routes/district-readings.js';
-import { streamRoutes } from './routes/stream.js';
+import { streamRoutes, unitAlertsOf } from './routes/stream.js';
 import { alertRoutes } from './routes/alerts.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { ruleRoutes } from './routes/rules.js';
@@ -116,7 +116,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
       if (deps.access) await api.register(sessionRoutes(deps.access));
       if (deps.access) await api.register(peopleRoutes(deps.access));
       // EventSource cannot send a header: the stream accepts `?token=` too (route config queryToken).
-      if (deps.stream) await add('stream', streamRoutes({ stream: deps.stream }));
+      if (deps.stream) await add('stream', streamRoutes({ stream: deps.stream, ...(deps.access ? { access: deps.access } : {}), ...(deps.response ? { unitAlerts: unitAlertsOf(deps.response) } : {}) }));
       await add('devices', deviceRoutes(deps));
       await add('devices', importRoutes(deps));
       if (deps.commands) await add('devices', commandRoutes({ devices: deps.devices, commands: deps.commands }));

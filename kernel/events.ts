@@ -126,6 +126,8 @@ export interface DroneImage {
   ok: boolean;
   url: string;
   linkHost: string;
+  /** The camera's own host, from the definition URI of its CAMERA_INFORMATION, when it has one. */
+  cameraHost?: string;
 }
 
 /** The registry facts other modules cache about a device (a subset of the registry's Device). */

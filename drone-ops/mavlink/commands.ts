@@ -7,6 +7,7 @@ export const CMD = {
   NAV_TAKEOFF: 22,
   DO_SET_MODE: 176,
   SET_MESSAGE_INTERVAL: 511,
+  REQUEST_MESSAGE: 512,
   MISSION_START: 300,
   COMPONENT_ARM_DISARM: 400,
 } as const;
@@ -92,6 +93,8 @@ export const commandParams = {
   land: (): number[] => [0, 0, 0, NaN, NaN, NaN, 0],
   /** MAV_CMD_SET_MESSAGE_INTERVAL: param1 message id, param2 interval µs (-1 = stop, 0 = default). */
   messageInterval: (msgid: number, intervalUs: number): number[] => [msgid, intervalUs],
+  /** MAV_CMD_REQUEST_MESSAGE: param1 message id; the rest 0 (param7 0 = send it to the requester). */
+  requestMessage: (msgid: number): number[] => [msgid, 0, 0, 0, 0, 0, 0],
   /** MAV_CMD_DO_SET_MODE: param1 MAV_MODE_FLAG_CUSTOM_MODE_ENABLED (1), param2 main/custom mode, param3 sub mode. */
   setMode: (ap: Autopilot, mode: FlightMode): number[] => {
     if (ap === 'px4') {

@@ -5,7 +5,7 @@ import type { Clock } from '../../kernel/clock.js';
 import { systemClock } from '../../kernel/clock.js';
 import { AppError } from '../../kernel/errors.js';
 import type { MissionItem } from '../planner/mission.js';
-import { parseImageCaptured } from './camera.js';
+import { cameraHostOf, MSG_CAMERA_INFORMATION, parseCameraInformation, parseImageCaptured, type CameraInfo } from './camera.js';
 import { decodeFrames, encodeFrame } from './codec.js';
 import type { Frame } from './codec.js';
 import { CMD, commandParams } from './commands.js';
@@ -84,6 +84,8 @@ export class MavlinkLink implements VehicleLink {
   private readonly params: ParamRunner;
   private mismatch_: AppError | undefined;
   private streamsDone: Promise<void> = Promise.resolve();
+  private cameraDone: Promise<void> = Promise.resolve();
+  private camera_: CameraInfo | null | undefined;
   private readonly reported = { upload: 0, command: 0, param: 0 };
   private expectedMissionId: number | undefined;
   private abortConnect: ((e: AppError) => void) | undefined;
@@ -121,6 +123,10 @@ export class MavlinkLink implements VehicleLink {
   /** Re-sends of uploads, commands and parameter writes so far (lossy link indicator). */
   get retries(): number {
     return this.uploads.resends + this.commands.resends + this.params.resends;
+  }
+
+  get camera(): CameraInfo | null | undefined {
+    return this.camera_;
   }
 
   get state(): DroneState {
@@ -226,6 +232,30 @@ export class MavlinkLink implements VehicleLink {
     return this.streamsDone;
   }
 
+  /** Settles once the latest CAMERA_INFORMATION request has been answered, refused or given up. */
+  cameraRequested(): Promise<void> {
+    return this.cameraDone;
+  }
+
+  /**
+   * Camera identification (mavlink.io Camera Protocol v2): MAV_CMD_REQUEST_MESSAGE for CAMERA_INFORMATION,
+   * after the streams. The message itself arrives beside the ACK (handle()); a refusal means no camera.
+   */
+  private async requestCamera(): Promise<void> {
+    const answered = this.events.once('camera', () => true);
+    try {
+      await this.command(CMD.REQUEST_MESSAGE, commandParams.requestMessage(MSG_CAMERA_INFORMATION));
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'MAVLINK_NACK' && this.camera_ === undefined) {
+        this.camera_ = null;
+        this.events.emit('camera', { info: null });
+      }
+      return;
+    }
+    const timer = new Promise<void>((resolve) => setTimeout(resolve, this.opts.command?.timeoutMs ?? 500).unref());
+    await Promise.race([answered, timer]);
+  }
+
   /** SET_MESSAGE_INTERVAL for every stream, one after the other (one command id at a time); refusals are counted. */
   private async requestStreams(): Promise<void> {
     for (const s of this.opts.streams ?? STREAMS) {
@@ -282,7 +312,14 @@ export class MavlinkLink implements VehicleLink {
     if (m instanceof common.MissionAck) return this.uploads.onAck(m);
     if (m instanceof common.ParamValue) return this.params.onValue(m);
     // A MAVLink camera has its own component id (100…105); the autopilot reports attached cameras itself.
-    if (m instanceof common.CameraImageCaptured) return void this.events.emit('image', { ...parseImageCaptured(m), linkHost: this.opts.endpoint.host });
+    if (m instanceof common.CameraImageCaptured) {
+      const cameraHost = cameraHostOf(this.camera_);
+      return void this.events.emit('image', { ...parseImageCaptured(m), linkHost: this.opts.endpoint.host, ...(cameraHost ? { cameraHost } : {}) });
+    }
+    if (m instanceof common.CameraInformation) {
+      this.camera_ = parseCameraInformation(m);
+      return void this.events.emit('camera', { info: this.camera_ });
+    }
     if (f.compid !== this.target.compid) return;
     this.onTelemetry(m);
   }
@@ -351,7 +388,10 @@ export class MavlinkLink implements VehicleLink {
       this.params.abortAll(lost);
     }
     // Each time the vehicle (re)appears it may have rebooted: ask again for what we depend on.
-    if (to === 'ok' && from !== 'stale') this.streamsDone = this.requestStreams();
+    if (to === 'ok' && from !== 'stale') {
+      this.streamsDone = this.requestStreams();
+      this.cameraDone = this.streamsDone.then(() => this.requestCamera());
+    }
     this.events.emit('health', { from, to });
     this.events.emit('state', this.current);
   }

@@ -28,6 +28,8 @@ export async function startRig(fleetOpts: FleetOptions = FAST, linkOpts: Partial
   const link = new MavlinkLink({ endpoint: { kind: 'udp', host: '127.0.0.1', port: vehicle.port }, heartbeatMs: 100, staleMs: 500, lostMs: 1000, ...linkOpts });
   await link.connect();
   await link.streamsRequested();
+  // Quiet before the test starts: the camera identification request that follows the streams is answered.
+  await link.cameraRequested();
   return {
     fleet, vehicle, link,
     async close() {

@@ -5,7 +5,7 @@ import type { FlightMode } from './commands.js';
 import type { ParamWrite } from './onboard.js';
 import type { DroneState, LinkHealth } from './state.js';
 import type { SignatureVerdict } from './signing.js';
-import type { CapturedImage } from './camera.js';
+import type { CameraInfo, CapturedImage } from './camera.js';
 
 export interface UploadResult {
   /** The opaque id the vehicle returned in MISSION_ACK (0 = the vehicle does not report one). */
@@ -20,7 +20,9 @@ export interface LinkEvents {
   health: { from: LinkHealth; to: LinkHealth };
   reached: { seq: number };
   /** CAMERA_IMAGE_CAPTURED (any component of the vehicle: autopilot-attached or MAVLink camera), with the link's peer host. */
-  image: CapturedImage & { linkHost: string };
+  image: CapturedImage & { linkHost: string; cameraHost?: string };
+  /** CAMERA_INFORMATION answered (or `null`: the vehicle refused MAV_CMD_REQUEST_MESSAGE for it, no camera). */
+  camera: { info: CameraInfo | null };
   statustext: { severity: number; text: string };
   /** Re-sends (lost items, requests or ACKs) since the last such event, at most once per health check. */
   retry: { kind: 'upload' | 'command' | 'param'; count: number };
@@ -69,6 +71,11 @@ export interface VehicleLink {
   readonly autopilot: 'ardupilot' | 'px4' | 'generic';
   /** AUTOPILOT_MISMATCH once a HEARTBEAT named another autopilot than the registered one. */
   readonly mismatch: AppError | undefined;
+  /**
+   * The vehicle's camera as CAMERA_INFORMATION describes it (asked with MAV_CMD_REQUEST_MESSAGE each time
+   * the link comes up); null when the vehicle has none, undefined until it answered.
+   */
+  readonly camera: CameraInfo | null | undefined;
   /** Re-sends of uploads, commands and parameter writes so far. */
   readonly retries: number;
   close(): Promise<void>;

@@ -3,7 +3,9 @@
  * changes and drone state.
  * Auth: the session cookie, the bearer header, or `?token=` because browsers' EventSource cannot set
  * headers (http/auth.ts). The route logs at `warn` only, so a query token never reaches the access log.
- * A district-scoped caller gets only their districts' events (http/scope.ts).
+ * A district-scoped caller gets only their districts' events (http/scope.ts). A responder (`tasks:self`
+ * without `stream:read`) gets a unit stream: their unit's tasks and the alerts of those tasks, nothing else,
+ * so the phone hears of new work and changes at once instead of polling.
  */
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
@@ -12,7 +14,9 @@ import { AppError } from '../../kernel/errors.js';
 import type { DistrictScope } from '../../kernel/scope.js';
 import { scopeOf } from '../scope.js';
 import { preferredLang, type Lang } from '../../kernel/i18n.js';
-import type { StreamFilterInput, StreamPort } from '../deps.js';
+import type { HttpDeps, StreamFilterInput, StreamPort } from '../deps.js';
+import { holds } from './media-access.js';
+import type { ResponsePort } from './response.port.js';
 
 const TYPES = ['alert', 'presence', 'violation', 'mission', 'drone', 'task'] as const;
 type StreamType = (typeof TYPES)[number];
@@ -60,7 +64,24 @@ function sinkFor(res: ServerResponse) {
   };
 }
 
-export function streamRoutes(deps: { stream: StreamPort }) {
+/** The alerts a unit has tasks on (the responder's stream starts from these). */
+export type UnitAlerts = (unitId: string) => Promise<string[]>;
+
+/** The alerts of a unit's newest 200 tasks, from the response port. */
+export function unitAlertsOf(response: Pick<ResponsePort, 'listTasks'>): UnitAlerts {
+  return async (unit) => [...new Set((await response.listTasks({ unit, limit: 200 }, { unit })).items.map((t) => String(t.alertId)))];
+}
+
+const UNIT_TYPES: readonly StreamType[] = ['task', 'alert'];
+
+/** A responder's filter: their unit, the alerts of its tasks, and of the types asked only task and alert. */
+async function unitFilter(filter: StreamFilterInput, unit: string | null | undefined, unitAlerts: UnitAlerts | undefined): Promise<StreamFilterInput> {
+  if (!unit || !unitAlerts) throw new AppError('SCOPE_EXCEEDED', { message: 'The event stream of a responder follows their unit\'s tasks: this account has no unit', details: { permission: 'stream:read' } });
+  const types = (filter.types ?? [...UNIT_TYPES]).filter((t) => UNIT_TYPES.includes(t));
+  return { ...filter, types: types.length > 0 ? types : ['task'], unit: { id: unit, alertIds: await unitAlerts(unit) } };
+}
+
+export function streamRoutes(deps: { stream: StreamPort; unitAlerts?: UnitAlerts } & Pick<HttpDeps, 'access'>) {
   return async (app: FastifyInstance): Promise<void> => {
     const open = new Set<ServerResponse>();
     // fastify.close() waits for open connections; streams never end on their own.
@@ -72,10 +93,10 @@ export function streamRoutes(deps: { stream: StreamPort }) {
       '/stream',
       {
         logLevel: 'warn',
-        config: { queryToken: true },
+        config: { queryToken: true, access: 'stream:read|tasks:self' },
         schema: {
           tags: ['notifications'],
-          summary: 'Server-sent events: alert, presence, violation, mission, drone (Last-Event-ID replay, heartbeats)',
+          summary: 'Server-sent events: alert, presence, violation, mission, drone, task (Last-Event-ID replay, heartbeats); a responder gets their unit\'s tasks and their alerts only',
           security: [{ bearerAuth: [] }],
           querystring: StreamQuery,
           produces: ['text/event-stream'],
@@ -83,7 +104,8 @@ export function streamRoutes(deps: { stream: StreamPort }) {
       },
       async (req, reply) => {
         // Without ?lang= or Accept-Language the hub's own default (CITYBRAIN_LANG) applies.
-        const filter = toFilter(req.query, scopeOf(req), req.query.lang ?? preferredLang(req.headers['accept-language']));
+        const asked = toFilter(req.query, scopeOf(req), req.query.lang ?? preferredLang(req.headers['accept-language']));
+        const filter = holds(req, deps, 'stream:read') ? asked : await unitFilter(asked, req.principal?.unit, deps.unitAlerts);
         const header = req.headers['last-event-id'];
         const lastEventId = (Array.isArray(header) ? header[0] : header) ?? req.query.lastEventId;
         reply.hijack();

@@ -26,6 +26,11 @@ export interface StreamFilter {
   minSeverity?: SeverityName;
   /** Language of alert messages (default: the hub's `lang`). */
   lang?: Lang;
+  /**
+   * A responder's stream: only the tasks of this unit, and the alerts those tasks are about (`alertIds` at
+   * the start, then each alert a new task of the unit names). Nothing else: no presence, drones, missions.
+   */
+  unit?: { id: string; alertIds: readonly string[] };
 }
 
 /** Where a client's frames go: the HTTP response, as the route adapts it. */
@@ -60,11 +65,16 @@ interface Entry {
   severity: number;
   /** One frame for everyone, or one per language (alerts whose message is in every language). */
   frame: string | Localized;
+  /** The alert an `alert` or `task` event is about, and the unit of a `task` event (responder streams). */
+  alertId?: string;
+  unitId?: string;
 }
 
 interface Client {
   filter: StreamFilter;
   sink: StreamSink;
+  /** A unit-scoped client's alerts: those its unit has tasks on. */
+  alerts?: Set<string>;
 }
 
 export class StreamHub {
@@ -92,7 +102,7 @@ export class StreamHub {
   start(): void {
     const { bus } = this.opts;
     const districtOf = this.opts.districtOf ?? (() => null);
-    const alert = (n: AlertNotice): void => this.publish('alert', n, alertDistrict(n.alert), severityRank(n.alert.severity));
+    const alert = (n: AlertNotice): void => this.publish('alert', n, alertDistrict(n.alert), severityRank(n.alert.severity), 'alert', { alertId: n.alert.id });
     this.offs = [
       bus.on('alertRaised', alert),
       bus.on('alertChanged', alert),
@@ -107,7 +117,7 @@ export class StreamHub {
       bus.on('missionChanged', (m) => this.publish('mission', m, null, -1)),
       bus.on('droneState', (d) => this.publish('drone', d, null, -1)),
       // Response tasks: `task.created` / `task.updated`, scoped by the task's district like alerts.
-      bus.on('taskChanged', (t) => this.publish('task', t.task, t.task.district, -1, `task.${t.action}`)),
+      bus.on('taskChanged', (t) => this.publish('task', t.task, t.task.district, -1, `task.${t.action}`, { alertId: t.task.alertId, unitId: t.task.unitId })),
     ];
     const every = this.opts.heartbeatMs ?? 15_000;
     this.timer = setInterval(() => this.broadcast(': heartbeat\n\n'), every);
@@ -126,7 +136,7 @@ export class StreamHub {
    * that cannot be done), then live events. Returns the function that closes it.
    */
   open(filter: StreamFilter, lastEventId: string | undefined, sink: StreamSink): () => void {
-    const client: Client = { filter, sink };
+    const client: Client = { filter, sink, ...(filter.unit ? { alerts: new Set(filter.unit.alertIds) } : {}) };
     this.clients.add(client);
     sink.write('retry: 3000\n: connected\n\n');
     if (lastEventId !== undefined && lastEventId !== '') this.replay(client, lastEventId);
@@ -151,19 +161,19 @@ export class StreamHub {
       this.send(client, `id: ${this.id(this.seq)}\nevent: reset\ndata: ${JSON.stringify({ reason: since.reason, lastEventId })}\n\n`);
       return;
     }
-    for (const e of since.items) if (wants(client.filter, e)) this.send(client, this.frameFor(client, e));
+    for (const e of since.items) if (wants(client, e)) this.send(client, this.frameFor(client, e));
   }
 
-  private publish(type: StreamEventType, data: unknown, district: string | null, severity: number, name: string = type): void {
+  private publish(type: StreamEventType, data: unknown, district: string | null, severity: number, name: string = type, about: Pick<Entry, 'alertId' | 'unitId'> = {}): void {
     const seq = ++this.seq;
     const frame = (d: unknown): string => `id: ${this.id(seq)}\nevent: ${name}\ndata: ${JSON.stringify(d)}\n\n`;
     const alert = type === 'alert' ? (data as AlertNotice).alert : undefined;
     const entry: Entry = {
-      seq, type, district, severity,
+      seq, type, district, severity, ...about,
       frame: alert?.messages ? perLang((l) => frame({ ...(data as AlertNotice), alert: inLang(alert, l) })) : frame(data),
     };
     this.ring.push(entry);
-    for (const c of [...this.clients]) if (wants(c.filter, entry)) this.send(c, this.frameFor(c, entry));
+    for (const c of [...this.clients]) if (wants(c, entry)) this.send(c, this.frameFor(c, entry));
   }
 
   private frameFor(c: Client, e: Entry): string {
@@ -190,8 +200,20 @@ export class StreamHub {
   }
 }
 
-function wants(f: StreamFilter, e: Entry): boolean {
+function wants(c: Client, e: Entry): boolean {
+  const f = c.filter;
+  if (f.unit && !unitWants(c, f.unit.id, e)) return false;
   if (f.types !== undefined && f.types.length > 0 && !f.types.includes(e.type)) return false;
   if (e.type === 'alert' && f.minSeverity !== undefined && e.severity < severityRank(f.minSeverity)) return false;
   return matchesDistrict(f, e.district);
+}
+
+/** A responder's stream: their unit's tasks (learning the alerts they name) and those alerts; nothing else. */
+function unitWants(c: Client, unitId: string, e: Entry): boolean {
+  if (e.type === 'task') {
+    if (e.unitId !== unitId) return false;
+    if (e.alertId !== undefined) c.alerts?.add(e.alertId);
+    return true;
+  }
+  return e.type === 'alert' && e.alertId !== undefined && (c.alerts?.has(e.alertId) ?? false);
 }

@@ -5,6 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
+import { common } from 'node-mavlink';
 import { encodePng } from '../../kernel/png.js';
 
 export interface SitePicture {
@@ -44,23 +45,44 @@ export function drawSite(p: SitePicture): Buffer {
   });
 }
 
-/** Serves pictures at `http://127.0.0.1:<port>/images/<index>.png`. */
+/** uint8_t[n], NUL-padded (CAMERA_INFORMATION vendor_name, model_name). */
+const bytes = (s: string, n: number): number[] => [...Buffer.from(s.padEnd(n, '\0').slice(0, n), 'utf8')].slice(0, n);
+
+/**
+ * A minimal camera definition file (mavlink.io "Camera Definition File"): no settings, just who it is;
+ * a ground station that reads it finds nothing to configure.
+ */
+const DEFINITION = `<?xml version="1.0" encoding="UTF-8" ?>
+<mavlinkcamera>
+  <definition version="1">
+    <model>citybrain sim camera</model>
+    <vendor>citybrain</vendor>
+  </definition>
+  <parameters></parameters>
+</mavlinkcamera>
+`;
+
+/**
+ * Serves pictures at `http://<host>:<port>/images/<index>.png` and its definition file at `/camera.xml`.
+ * `host` is any loopback address (127.0.0.2 stands for a camera on its own address, not the autopilot's).
+ */
 export class SimCamera {
   private readonly images = new Map<number, Buffer>();
   private next = 1;
 
-  private constructor(private readonly server: Server) {}
+  private constructor(private readonly server: Server, readonly host: string) {}
 
-  static async start(): Promise<SimCamera> {
+  static async start(host = '127.0.0.1'): Promise<SimCamera> {
     const server = createServer();
-    const cam = new SimCamera(server);
+    const cam = new SimCamera(server, host);
     server.on('request', (req, res) => {
+      if (req.url === '/camera.xml') return void res.writeHead(200, { 'content-type': 'application/xml' }).end(DEFINITION);
       const m = /^\/images\/(\d+)\.png$/.exec(req.url ?? '');
       const img = m ? cam.images.get(Number(m[1])) : undefined;
       if (!img) return void res.writeHead(404).end();
       res.writeHead(200, { 'content-type': 'image/png', 'content-length': img.length }).end(img);
     });
-    server.listen(0, '127.0.0.1');
+    server.listen(0, host);
     await once(server, 'listening');
     return cam;
   }
@@ -74,7 +96,31 @@ export class SimCamera {
   capture(where: Omit<SitePicture, 'index'>): { index: number; url: string } {
     const index = this.next++;
     this.images.set(index, drawSite({ ...where, index }));
-    return { index, url: `http://127.0.0.1:${this.port}/images/${index}.png` };
+    return { index, url: `http://${this.host}:${this.port}/images/${index}.png` };
+  }
+
+  /**
+   * CAMERA_INFORMATION as a still camera with an HTTP download answers MAV_CMD_REQUEST_MESSAGE (259):
+   * CAMERA_CAP_FLAGS_CAPTURE_IMAGE (2) only, 320×240, its definition file on its own HTTP server.
+   */
+  information(timeBootMs: number): common.CameraInformation {
+    const m = new common.CameraInformation();
+    m.timeBootMs = Math.round(timeBootMs) >>> 0;
+    m.vendorName = bytes('citybrain', 32) as unknown as common.CameraInformation['vendorName'];
+    m.modelName = bytes('sim camera', 32) as unknown as common.CameraInformation['modelName'];
+    m.firmwareVersion = 1 | (2 << 8); // 1.2.0.0: major in the low byte
+    m.focalLength = 4.5;
+    m.sensorSizeH = 6.17;
+    m.sensorSizeV = 4.55;
+    m.resolutionH = 320;
+    m.resolutionV = 240;
+    m.lensId = 0;
+    m.flags = 2 as common.CameraInformation['flags'];
+    m.camDefinitionVersion = 1;
+    m.camDefinitionUri = `http://${this.host}:${this.port}/camera.xml`;
+    m.gimbalDeviceId = 0;
+    m.cameraDeviceId = 0;
+    return m;
   }
 
   async close(): Promise<void> {

@@ -55,12 +55,17 @@ export interface VehicleOptions {
   signingKey?: Buffer;
   faults?: Partial<Faults>;
   seed?: number;
+  /** Loopback address the camera's HTTP server listens on (default 127.0.0.1, the autopilot's own). */
+  cameraHost?: string;
   airframe?: Airframe;
   startBatteryPct?: number;
 }
 
 const NO_FAULTS: Faults = { loss: 0, duplicate: 0, ackDelayMs: 0, dropCommands: false, commandNack: {}, missionNack: undefined, fenceNack: undefined, noExtendedSysState: false, linkDown: false };
 const MSG_EXTENDED_SYS_STATE = 245;
+/** MAV_CMD_REQUEST_MESSAGE and the one message it answers here (camera identification). */
+const REQUEST_MESSAGE = 512;
+const MSG_CAMERA_INFORMATION = 259;
 /**
  * Most real time one tick advances. A host that stalls (a loaded machine, a long GC pause) slows the
  * simulation down instead of jumping the vehicle ahead and timing out its ground link in one step: a
@@ -114,7 +119,7 @@ export class SimVehicle {
     sock.on('error', () => {}); // ICMP unreachable while the GCS is gone: UDP is fire-and-forget
     sock.bind(0, '127.0.0.1');
     await once(sock, 'listening');
-    return new SimVehicle(sock, opts, await SimCamera.start());
+    return new SimVehicle(sock, opts, await SimCamera.start(opts.cameraHost));
   }
 
   get port(): number {
@@ -252,7 +257,10 @@ export class SimVehicle {
       const mode = modeOfCommand(this.autopilot, p[0] ?? 0, p[1] ?? 0, p[2] ?? 0);
       this.ack(m.command, mode ? this.flight.setMode(mode) : 3);
     } else if (m.command === 511) this.ack(m.command, this.setInterval(p[0] ?? 0, p[1] ?? 0));
-    else if (m.command === IMAGE_START_CAPTURE) {
+    else if (m.command === REQUEST_MESSAGE && p[0] === MSG_CAMERA_INFORMATION) {
+      this.ack(m.command, 0);
+      this.send(this.camera.information(this.simMs));
+    } else if (m.command === IMAGE_START_CAPTURE) {
       this.ack(m.command, 0);
       this.takePictures(Math.max(1, p[2] ?? 1), p[1] ?? 0);
     }

@@ -4,7 +4,9 @@
  * camera takes pictures (MAV_CMD_IMAGE_START_CAPTURE in the mission, CAMERA_IMAGE_CAPTURED with file_url)
  * and the platform fetches them into the media store, attached to the alert and the mission. A second
  * vehicle whose camera reports a URL on another host: refused (CAMERA_FETCH_REFUSED), counted, and its
- * mission still completes.
+ * mission still completes. The cameras serve their pictures from their own address (127.0.0.2, not the
+ * autopilot's 127.0.0.1): the platform trusts that host because the camera named it in CAMERA_INFORMATION,
+ * which the controller asks each vehicle for (MAV_CMD_REQUEST_MESSAGE) when its link comes up.
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -16,7 +18,7 @@ let p: Platform;
 let vehicles: SimVehicle[] = [];
 
 beforeAll(async () => {
-  ({ p, vehicles } = await bootDemoPlatform());
+  ({ p, vehicles } = await bootDemoPlatform({}, {}, { cameraHost: '127.0.0.2' }));
 }, 30_000);
 afterAll(async () => {
   await p?.stop();
@@ -61,6 +63,9 @@ describe('e2e: drone inspection evidence', () => {
       return items;
     }, { timeout: 20_000, interval: 100 });
     expect(media).toHaveLength(3);
+    // The controller read the camera's identification; its pictures came from the camera's own host.
+    const link = p.droneOps.vehicles.get(p.demoDocks.find((d) => d.district === '370202')!.droneId)!;
+    expect(link.camera).toMatchObject({ vendor: 'citybrain', model: 'sim camera', captureImages: true, resolution: { h: 320, v: 240 }, definitionUri: expect.stringMatching(/^http:\/\/127\.0\.0\.2:\d+\/camera\.xml$/) });
     for (const m of media) {
       expect(m).toMatchObject({ contentType: 'image/png', width: 320, height: 240, source: 'drone', missionId: sent.body.mission.id, alertId: good.alertId });
       expect(m.position!.altM).toBeGreaterThan(40); // taken at the inspection altitude, over the target

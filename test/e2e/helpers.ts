@@ -108,12 +108,12 @@ export const ALL_ENGINES: [string, () => Promise<EngineSetup>][] = [
  * The platform with CITYBRAIN_DEMO=on: simulated MAVLink vehicles (loopback UDP, 25× time) at the demo docks,
  * resolved once every drone's session is up (first HEARTBEAT). `vehicles[i]` flies from `demoDocks[i]`.
  */
-export async function bootDemoPlatform(options: Omit<PlatformOptions, 'log'> = {}, env: Record<string, string> = {}): Promise<{ p: Platform; vehicles: SimVehicle[] }> {
+export async function bootDemoPlatform(options: Omit<PlatformOptions, 'log'> = {}, env: Record<string, string> = {}, sim: { cameraHost?: string } = {}): Promise<{ p: Platform; vehicles: SimVehicle[] }> {
   let vehicles: SimVehicle[] = [];
   const p = await bootPlatform({ CITYBRAIN_DEMO: 'on', CITYBRAIN_DEMO_SPEEDUP: '25', ...env }, {}, {
     ...options,
     demoVehicles: async (homes, o) => {
-      const f = await startSimDocks(homes, { timeScale: o.timeScale, tickMs: 20, minLinkLossMs: 4000 });
+      const f = await startSimDocks(homes, { timeScale: o.timeScale, tickMs: 20, minLinkLossMs: 4000, ...sim });
       vehicles = f.vehicles;
       return f;
     },

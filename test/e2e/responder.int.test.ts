@@ -92,6 +92,21 @@ function untranslated(text: string): string[] {
     .map(([k]) => k);
 }
 
+/** A second gas alert, its gas repair step given to `unitId` by the operator; returns the new task's id. */
+async function secondAlertTaskFor(unitId: string): Promise<string> {
+  const id = 'GW-PHONE-2';
+  const device = await connectDevice(p, await provision(p, id, 'gas', 120.3846, 36.0681));
+  await device.publishAsync(`devices/${id}/telemetry`, JSON.stringify({ metrics: { ch4_lel: 60 } }), { qos: 1 });
+  await device.endAsync();
+  await expect.poll(async () => (await api<{ items: { id: string }[] }>(p, 'GET', `/api/v1/alerts?deviceId=${id}`)).body.items.length, { timeout: 10_000 }).toBe(1);
+  const alert = encodeURIComponent((await api<{ items: { id: string }[] }>(p, 'GET', `/api/v1/alerts?deviceId=${id}`)).body.items[0]!.id);
+  const proposal = (await api<{ proposal: { unitType: string }[] }>(p, 'GET', `/api/v1/alerts/${alert}/response`)).body.proposal;
+  const step = proposal.find((x) => x.unitType === 'gas_repair')!;
+  const d = await api<{ tasks: { id: string; unitId: string }[] }>(p, 'POST', `/api/v1/alerts/${alert}/response/dispatch`, { tasks: [{ ...step, unitId }] });
+  expect(d.status, JSON.stringify(d.body)).toBe(200);
+  return d.body.tasks[0]!.id;
+}
+
 describe('e2e: the responder phone and the response panel in chromium', () => {
   let alertId = '';
   let taskId = '';
@@ -143,6 +158,11 @@ describe('e2e: the responder phone and the response panel in chromium', () => {
     await phone.locator(`[data-testid=task-list] [data-task-id="${taskId}"][data-state=dispatched]`).waitFor({ timeout: 20_000 });
     // Only the own unit's tasks are listed.
     expect(await phone.locator(`[data-task-id="${otherTaskId}"]`).count()).toBe(0);
+    // The page follows the unit's event stream (not the 15 s poll): new work arrives without a reload.
+    await phone.locator('[data-testid=connection][data-liveness=live]').waitFor({ timeout: 20_000 });
+    const second = await secondAlertTaskFor(unitId);
+    await phone.locator(`[data-testid=task-list] [data-task-id="${second}"][data-state=dispatched]`).waitFor({ timeout: 20_000 });
+    await phone.locator('[data-testid=connection][data-liveness=live]').waitFor();
     await fullShot(phone, 'responder-02-phone-tasks-en');
     await phone.locator(`[data-task-id="${taskId}"]`).click();
     await phone.locator('[data-testid=task-detail][data-state=dispatched]').waitFor();

@@ -111,7 +111,7 @@ export function TaskPhotos({ id }: { id: string }) {
   return (
     <div class="task-photos" data-testid="task-photos" data-task-id={id}>
       <h4>{t('response.photos')}</h4>
-      {media ? <Photos media={media} /> : <p class="muted">{t('common.loading')}</p>}
+      {media ? <Photos media={media} testid="task-photo-grid" /> : <p class="muted">{t('common.loading')}</p>}
     </div>
   );
 }
@@ -136,12 +136,12 @@ function TaskEvents({ task }: { task: Task }) {
   );
 }
 
-export function Photos({ media }: { media: MediaMeta[] }) {
+export function Photos({ media, testid = 'response-photos' }: { media: MediaMeta[]; testid?: string }) {
   // One picture can be attached twice (the upload names the task, the report cites it): show it once.
   const shown = media.filter((m, i) => media.findIndex((x) => x.id === m.id) === i);
   if (shown.length === 0) return <p class="muted">{t('response.noPhotos')}</p>;
   return (
-    <div class="photo-grid" data-testid="response-photos">
+    <div class="photo-grid" data-testid={testid}>
       {shown.map((m) => (
         <figure key={m.id} data-media-id={m.id} data-source={m.source}>
           <a href={`/api/v1/media/${seg(m.id)}`} target="_blank" rel="noopener">

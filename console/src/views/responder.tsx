@@ -63,7 +63,7 @@ function Connection({ tasks, outbox }: { tasks: MyTasks; outbox: Outbox }) {
   const actions = useObservable(outbox.actions);
   const waiting = actions.filter((a) => a.state === 'queued' || a.state === 'sending').length;
   return (
-    <div class={`r-conn ${online ? 'r-online' : 'r-offline'}`} role="status" data-testid="connection" data-online={String(online)} data-waiting={waiting}>
+    <div class={`r-conn ${online ? 'r-online' : 'r-offline'}`} role="status" data-testid="connection" data-online={String(online)} data-waiting={waiting} data-liveness={live}>
       <span>{online ? t('responder.online') : t('responder.offline')}</span>
       {online ? <span class="muted">{live === 'live' ? t('stream.live') : live === 'polling' ? t('responder.polling', { s: POLL_S }) : t('stream.connecting')}</span> : null}
       {waiting > 0 ? <b data-testid="waiting">{t('responder.queued', { n: waiting })}</b> : null}
