@@ -23,6 +23,8 @@ export class City {
   readonly announcements = new Observable<AlertNotice | null>(null);
   /** The last task event from the stream (the alert's response panel re-reads its tasks). */
   readonly taskEvents = new Observable<{ id: string; alertId: string } | null>(null);
+  /** The last alert event from the stream, by alert and audit action (a new picture is `media.attached`). */
+  readonly alertEvents = new Observable<{ id: string; action: string; at: number } | null>(null);
   districts: FeatureCollection = { type: 'FeatureCollection', features: [] };
   zones: Feature[] = [];
   readonly devices = new Map<string, Device>();
@@ -149,6 +151,7 @@ export class City {
         const known = this.alerts.has(n.alert.id);
         this.alerts.set(n.alert.id, { ...this.alerts.get(n.alert.id), ...n.alert });
         this.rev.alerts++;
+        this.alertEvents.set({ id: n.alert.id, action: n.action, at: n.at });
         if (!known || n.action === 'opened' || n.action === 'upgraded' || n.action === 'reopened') this.announcements.set(n);
         if (n.action === 'dispatched' || n.action === 'resolved' || n.action === 'acknowledged') void this.loadKpis().then(() => this.changed());
         break;

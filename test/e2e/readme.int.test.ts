@@ -72,5 +72,8 @@ describe('README snippets', () => {
     expect(r.out).toMatch(new RegExp(`--- README block ${blocks.length} of ${blocks.length}`));
     expect(r.out).toMatch(/^completed$/m);
     expect(r.out).toMatch(/^waypoints from demo-shinan-01: ok=true$/m);
+    // The emergency response walk-through: a dangerous reading followed to a verified resolution.
+    expect(r.out).toMatch(/^gas leak al-\S+: resolved$/m);
+    expect(r.out).toMatch(/^ {2}drone picture [0-9a-f]{12}… /m);
   }, 400_000);
 });

@@ -55,6 +55,14 @@ export function AlertResponse({ city, alert, onChanged }: { city: City; alert: A
       }),
     [city, alert.id],
   );
+  // A picture attached to the alert (a drone's, a crew's) comes as an alert event, not a task event.
+  useEffect(
+    () =>
+      city.alertEvents.subscribe((e) => {
+        if (e && e.id === alert.id && e.action === 'media.attached') reload();
+      }),
+    [city, alert.id],
+  );
   useEffect(() => {
     get<AlertResponseBody>(`/api/v1/alerts/${seg(alert.id)}/response`).then(setBody, (e: unknown) => (e instanceof ApiError && e.status === 404 ? setBody(null) : setMessage({ ok: false, text: errorText(e) })));
     get<{ items: MediaMeta[] }>(`/api/v1/alerts/${seg(alert.id)}/media`).then((r) => setMedia(r.items), () => setMedia([]));
