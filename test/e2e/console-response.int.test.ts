@@ -13,11 +13,9 @@ import type { Platform } from '../../app/platform.js';
 import { collectProblems, launchChromium, screenshot } from '../browser/chromium.js';
 import { buildConsole, signIn } from './console-page.js';
 import { api, bootDemoPlatform } from './helpers.js';
-import { call, person, raiseAlert, siteNearDemoDock } from './response-helpers.js';
+import { call, person, PNG, raiseAlert, siteNearDemoDock } from './response-helpers.js';
 
 const ADMIN_PASSWORD = 'Response-console-Secret-2026!';
-/** A 1×1 PNG (the media store checks the type by content). */
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 
 interface Task { id: string; unitId: string; state: string }
 

@@ -3,6 +3,9 @@ import { vi } from 'vitest';
 import type { Platform } from '../../app/platform.js';
 import { api, connectDevice, TOKEN } from './helpers.js';
 
+/** A 1×1 PNG (the media store checks the type by content). */
+export const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+
 /** A person with a role, signed in; returns a personal token for Bearer calls. */
 export async function person(p: Platform, username: string, role: string, extra: Record<string, unknown> = {}): Promise<string> {
   const password = 'response test passphrase 42';

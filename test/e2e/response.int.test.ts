@@ -13,13 +13,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Platform } from '../../app/platform.js';
 import { WebhookReceiver } from '../../rules-engine/notify/testing.js';
 import { api, bootDemoPlatform, TOKEN } from './helpers.js';
-import { addUnit, call, clearResources, metresBetween, near, person, raiseAlert, siteNearDemoDock } from './response-helpers.js';
+import { addUnit, call, clearResources, metresBetween, near, person, PNG, raiseAlert, siteNearDemoDock } from './response-helpers.js';
 
 interface Task { id: string; unitId: string; unitType: string; state: string; alertId: string; mapsUrl: string; required: boolean }
 interface Media { id: string; source: string; taskId?: string; missionId?: string; takenAt: string; position?: { lon: number; lat: number; altM?: number } }
 type LonLat = { lon: number; lat: number };
-/** A 1×1 PNG (the media store checks the type by content). */
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 
 let p: Platform;
 let mq: MqttClient;
