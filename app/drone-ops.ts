@@ -71,7 +71,7 @@ export async function startDroneOps(opts: DroneOpsOptions): Promise<DroneOps> {
   const link = new RoutingDroneLink(fallback);
   const mavlink = new MavlinkDroneLink(opts.clock);
   const vehicles = new Map<string, MavlinkLink>();
-  const linkMetrics = mavlinkMetrics(opts.metrics, log);
+  const linkMetrics = mavlinkMetrics(opts.metrics, log, () => opts.clock.now());
   linkMetrics.watchPort(mavlink);
   // A drone with a MAVLink address flies through its own session (docs/mavlink.md); connecting runs in
   // the background so an absent autopilot never blocks the start (its missions fail with the reason).
@@ -104,7 +104,7 @@ export async function startDroneOps(opts: DroneOpsOptions): Promise<DroneOps> {
     ...(opts.credentialKey ? { secrets: new SecretBox(opts.credentialKey, 'mavlink signing key') } : {}),
     ...(metrics ? { patrolFired: metrics.patrolFired, reconciled: metrics.rebuilt } : {}),
   });
-  const offMetrics = metrics?.watch(scheduler, opts.bus);
+  const offMetrics = metrics?.watch(scheduler, opts.bus, redisUrl ? 'bullmq' : 'memory');
   try {
     await service.init();
     // Keys stored in clear by earlier versions are sealed once, here (docs/security.md "Secrets at rest").

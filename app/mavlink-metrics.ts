@@ -3,8 +3,8 @@
  * re-sends (a lossy link), frames dropped by the signing policy (a misconfigured key, a replay or an
  * attacker), lost links, autopilot mismatches, and uploads the vehicle refused.
  */
-import { Counter, type Registry } from 'prom-client';
-import type { MavlinkDroneLink, VehicleLink } from '../drone-ops/mavlink/index.js';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { LinkHealth, MavlinkDroneLink, VehicleLink } from '../drone-ops/mavlink/index.js';
 import type { Logger } from '../kernel/logger.js';
 import { metricOnce } from '../kernel/metrics.js';
 
@@ -18,7 +18,29 @@ export interface MavlinkMetrics {
   watchPort(port: MavlinkDroneLink): () => void;
 }
 
-export function mavlinkMetrics(registry: Registry | undefined, log: Logger): MavlinkMetrics {
+const HEALTH: readonly LinkHealth[] = ['connecting', 'ok', 'stale', 'lost'];
+
+/** Link health read at scrape time from each watched link's state: links per health, heartbeat age per drone. */
+function linkGauges(registry: Registry, links: Map<string, VehicleLink>, now: () => number): void {
+  metricOnce(registry, 'citybrain_mavlink_links', () => new Gauge({
+    name: 'citybrain_mavlink_links', help: 'MAVLink vehicle links by health (ok = up; connecting, stale, lost = down)', labelNames: ['health'], registers: [registry],
+    collect() {
+      for (const h of HEALTH) this.set({ health: h }, [...links.values()].filter((l) => l.state.health === h).length);
+    },
+  }));
+  metricOnce(registry, 'citybrain_mavlink_heartbeat_age_seconds', () => new Gauge({
+    name: 'citybrain_mavlink_heartbeat_age_seconds', help: 'Seconds since each drone\'s last HEARTBEAT (absent until the first)', labelNames: ['drone'], registers: [registry],
+    collect() {
+      this.reset();
+      const t = now();
+      for (const [drone, l] of links) if (l.state.lastHeartbeatMs !== undefined) this.set({ drone }, Math.max(0, t - l.state.lastHeartbeatMs) / 1000);
+    },
+  }));
+}
+
+export function mavlinkMetrics(registry: Registry | undefined, log: Logger, now: () => number = Date.now): MavlinkMetrics {
+  const links = new Map<string, VehicleLink>();
+  if (registry) linkGauges(registry, links, now);
   const counter = (name: string, help: string, labelNames: string[]): Counter | undefined =>
     registry ? metricOnce(registry, name, () => new Counter({ name, help, labelNames, registers: [registry] })) : undefined;
   const retries = counter('citybrain_mavlink_retries_total', 'MAVLink re-sends after a lost message, by kind (upload, command, param)', ['kind']);
@@ -29,6 +51,7 @@ export function mavlinkMetrics(registry: Registry | undefined, log: Logger): Mav
   const failsafes = counter('citybrain_mavlink_failsafes_total', 'Mode changes to RTL/LAND the vehicle made on its own, by mode', ['mode']);
   return {
     watch(droneId, link) {
+      links.set(droneId, link);
       let rejections = 0;
       const offs = [
         link.events.on('retry', ({ kind, count }) => {
@@ -47,7 +70,10 @@ export function mavlinkMetrics(registry: Registry | undefined, log: Logger): Mav
           log.error({ droneId, ...m }, 'autopilot mismatch: uploads and commands to this drone are refused');
         }),
       ];
-      return () => offs.forEach((off) => off());
+      return () => {
+        offs.forEach((off) => off());
+        if (links.get(droneId) === link) links.delete(droneId);
+      };
     },
     watchPort(port) {
       return port.on((e) => {
