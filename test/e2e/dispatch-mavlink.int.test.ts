@@ -62,5 +62,10 @@ describe('e2e: alert → dispatch → flown by a simulated MAVLink vehicle', () 
     // And the vehicle itself is back on the ground, disarmed.
     const v = vehicles[p.demoDocks.indexOf(shinan)]!;
     await vi.waitFor(() => expect(v.flight.armed).toBe(false), { timeout: 10_000, interval: 50 });
+    // Link health in /metrics: every demo vehicle's link is up, with a fresh heartbeat.
+    const metrics = await (await fetch(`${p.http.url}/metrics`)).text();
+    expect(metrics).toContain(`citybrain_mavlink_links{health="ok"} ${p.demoDocks.length}`);
+    const age = new RegExp(`citybrain_mavlink_heartbeat_age_seconds\\{drone="${shinan.droneId}"\\} ([\\d.e-]+)`).exec(metrics)?.[1];
+    expect(Number(age)).toBeLessThan(10);
   });
 });
