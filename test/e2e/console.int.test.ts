@@ -93,6 +93,13 @@ describe('e2e: the web console in chromium', () => {
     expect(actors).toEqual(['admin']);
     const audit = (await api<{ audit: { action: string; actor: string }[] }>(p, 'GET', `/api/v1/alerts/${encodeURIComponent(alertId)}`)).body.audit;
     expect(audit.filter((e) => e.action === 'acknowledged' || e.action === 'assigned').map((e) => e.actor)).toEqual(['admin', 'admin']);
+    // Silence (m): this rule on this device, for 4 hours, by the signed-in person.
+    await page.keyboard.press('m');
+    await page.locator('[data-testid=action-dialog] input').fill('works on the main');
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid=action-message]', { hasText: 'Silenced until' }).waitFor({ timeout: 10_000 });
+    const silences = (await api<{ items: { matchers: Record<string, string>; createdBy: string; comment: string }[] }>(p, 'GET', '/api/v1/silences')).body.items;
+    expect(silences).toEqual([expect.objectContaining({ matchers: { ruleId: 'gas.ch4', deviceId: 'GW-CONSOLE-1' }, createdBy: 'admin', comment: 'works on the main' })]);
     await screenshot(page, '04-alert-detail');
   });
 

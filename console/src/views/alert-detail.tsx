@@ -1,7 +1,7 @@
 /**
  * One alert: the rule, the values charted around the trigger, the timeline of everything done and by
  * whom, the impact area on the map with the devices inside, the nearest resources with ETA, and the
- * actions this person may take — each also on a key (a, s, c, d, r, x; Esc goes back).
+ * actions this person may take — each also on a key (a, s, c, d, r, x, m to silence; Esc goes back).
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, get, post, seg } from '../api.js';
@@ -17,8 +17,10 @@ import { AlertChart } from './chart.js';
 import { AlertResponse } from './alert-response.js';
 import type { CityMap } from '../map/city-map.js';
 
-type Action = 'ack' | 'assign' | 'comment' | 'dispatch' | 'resolve' | 'close';
-const KEYS: Record<string, Action> = { a: 'ack', s: 'assign', c: 'comment', d: 'dispatch', r: 'resolve', x: 'close' };
+type Action = 'ack' | 'assign' | 'comment' | 'dispatch' | 'resolve' | 'close' | 'silence';
+const KEYS: Record<string, Action> = { a: 'ack', s: 'assign', c: 'comment', d: 'dispatch', r: 'resolve', x: 'close', m: 'silence' };
+/** A silence from the alert: its rule on its device, for this long (longer ones: Administration → Silences). */
+const SILENCE_MS = 4 * 3_600_000;
 const ALLOWED: Record<Action, (a: Alert) => boolean> = {
   ack: (a) => a.status === 'open',
   assign: (a) => a.status === 'open' || a.status === 'acknowledged',
@@ -26,6 +28,7 @@ const ALLOWED: Record<Action, (a: Alert) => boolean> = {
   dispatch: (a) => a.status === 'open' || a.status === 'acknowledged',
   resolve: (a) => a.status === 'open' || a.status === 'acknowledged',
   close: (a) => a.status === 'resolved',
+  silence: (a) => a.status === 'open' || a.status === 'acknowledged',
 };
 
 interface DispatchResult {
@@ -44,7 +47,9 @@ export function AlertDetail({ city, version, id }: { city: City; version: number
   useEffect(() => {
     get<Alert>(`/api/v1/alerts/${seg(id)}`).then(setAlert, (e: unknown) => (e instanceof ApiError && e.status === 404 ? setAlert(null) : setMessage({ ok: false, text: String((e as Error).message) })));
   }, [id, liveKey]);
-  const actions = (['ack', 'assign', 'comment', 'dispatch', 'resolve', 'close'] as const).filter((a) => (a === 'dispatch' ? can(me, 'alerts:dispatch') : can(me, 'alerts:write')));
+  const actions = (['ack', 'assign', 'comment', 'dispatch', 'resolve', 'close', 'silence'] as const).filter((a) =>
+    a === 'dispatch' ? can(me, 'alerts:dispatch') : a === 'silence' ? can(me, 'silences:write') : can(me, 'alerts:write'),
+  );
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.ctrlKey || e.metaKey || e.altKey) return;
@@ -63,7 +68,12 @@ export function AlertDetail({ city, version, id }: { city: City; version: number
 
   const run = async (action: Action, fields: Record<string, string>) => {
     try {
-      if (action === 'dispatch') {
+      if (action === 'silence') {
+        const endsAt = Date.now() + SILENCE_MS;
+        const matchers = { ruleId: alert.ruleId, deviceId: alert.labels?.deviceId ?? alert.subject };
+        await post('/api/v1/silences', { kind: 'silence', matchers, endsAt, ...(fields['note'] ? { comment: fields['note'] } : {}) });
+        setMessage({ ok: true, text: t('action.silenced', { until: dateTime(endsAt) }) });
+      } else if (action === 'dispatch') {
         const r = await post<DispatchResult>(`/api/v1/alerts/${seg(id)}/dispatch`, fields);
         setMessage({ ok: true, text: t('action.dispatched', { drone: r.mission.droneId, dock: r.dockId, eta: duration(r.etaS * 1000) }) });
       } else {
