@@ -108,7 +108,7 @@ function droneInspection(alerts: AlertsWiring): DroneInspection {
 
 export async function startResponse(opts: {
   database: Database; bus: EventBus; clock: Clock; log: Logger; metrics: Registry; credentialKey: Buffer; districts: DistrictIndex;
-  alerts: AlertsWiring; drones: boolean; config: Pick<Config, 'smsGatewayUrl' | 'smsGatewayToken'>; notifyRetryMs?: number[];
+  alerts: AlertsWiring; drones: boolean; config: Pick<Config, 'smsGatewayUrl' | 'smsGatewayToken'> & Partial<Pick<Config, 'lang'>>; notifyRetryMs?: number[];
   /** Demo start: load the sample resources into an empty store. */
   demo?: boolean;
   /** The media store: photos a report cites must be in it (and are attached to the task). */
@@ -122,7 +122,7 @@ export async function startResponse(opts: {
   const byId = new Map(opts.districts.list().map((d) => [d.id, { zh: d.name_zh, en: d.name_en }]));
   const names = (code: string) => byId.get(code) ?? null;
   let publisher: TaskPublisher | undefined;
-  const notifier = new ChannelNotifier({ log, metrics: opts.metrics, sms, openSecret: (s) => box.open(s), names, publisher: () => publisher, ...(opts.notifyRetryMs ? { retryMs: opts.notifyRetryMs } : {}) });
+  const notifier = new ChannelNotifier({ log, metrics: opts.metrics, sms, openSecret: (s) => box.open(s), names, publisher: () => publisher, lang: opts.config.lang ?? 'en', ...(opts.notifyRetryMs ? { retryMs: opts.notifyRetryMs } : {}) });
   const service = new ResponseService({
     database: opts.database, bus: opts.bus, clock: opts.clock, log, alerts: alertsPort(opts.alerts, log), notifier, sealer: box, names,
     districtAt: (l) => opts.districts.locate(l.lon, l.lat)?.id ?? null, ...(opts.drones ? { drone: droneInspection(opts.alerts) } : {}),

@@ -98,3 +98,12 @@ export function inLang<T extends object>(rec: T, lang: Lang): T {
   const m = (rec as { messages?: unknown }).messages;
   return isLocalized(m) && (rec as { message?: unknown }).message !== m[lang] ? { ...rec, message: m[lang] } : rec;
 }
+
+/**
+ * A record as a reader of `lang` sees its title: `title` is `titles[lang]` when the record carries its
+ * title in every language (response plan steps and tasks); otherwise unchanged.
+ */
+export function titleInLang<T extends object>(rec: T, lang: Lang): T {
+  const t = (rec as { titles?: unknown }).titles;
+  return isLocalized(t) && (rec as { title?: unknown }).title !== t[lang] ? { ...rec, title: t[lang] } : rec;
+}

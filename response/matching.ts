@@ -3,6 +3,7 @@
  * travel time that are on duty, able to handle the alert's kind and not at capacity. Travel time comes
  * from the TravelTime port: straight-line distance × a road factor by default, a road network later.
  */
+import type { Localized } from '../kernel/i18n.js';
 import { distanceM } from '../rules-engine/index.js';
 import type { LonLat, Plan, Resource, UnitType } from './types.js';
 
@@ -72,6 +73,7 @@ export interface ProposedTask {
   unitName: string | null;
   unitType: UnitType;
   title: string;
+  titles?: Localized;
   instructions: string;
   required: boolean;
   distanceM: number | null;
@@ -88,7 +90,7 @@ export function propose(plan: Plan, m: MatchInput): ProposedTask[] {
     const ranked = rankUnits(step.unitType, { ...m, exclude: taken });
     for (let i = 0; i < step.count; i++) {
       const c = ranked[i];
-      const base = { unitType: step.unitType, title: step.title, instructions: step.instructions, required: step.required };
+      const base = { unitType: step.unitType, title: step.title, ...(step.titles ? { titles: step.titles } : {}), instructions: step.instructions, required: step.required };
       if (!c) {
         out.push({ ...base, unitId: null, unitName: null, distanceM: null, etaS: null, gap: `no ${step.unitType} unit on duty with capacity for ${m.kind ?? 'this kind'}` });
         continue;

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { Counter, type Registry } from 'prom-client';
 import { AppError } from '../kernel/errors.js';
+import { titleInLang, type Lang } from '../kernel/i18n.js';
 import type { Logger } from '../kernel/logger.js';
 import { DELIVERY_HEADER, EVENT_HEADER, signPayload, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../rules-engine/notify/index.js';
 import { deskSmsText } from './desks.js';
@@ -33,6 +34,8 @@ export interface NotifierOptions {
   /** Delays before each retry (default 1 s, 5 s, 30 s, 2 min). */
   retryMs?: number[];
   timeoutMs?: number;
+  /** Language of task titles in notices (the operator's CITYBRAIN_LANG; default en); webhooks and MQTT carry `titles` too. */
+  lang?: Lang;
 }
 
 export const taskTopic = (t: Pick<Task, 'district' | 'unitId'>): string => `platform/tasks/${t.district ?? 'none'}/${t.unitId}`;
@@ -61,8 +64,9 @@ export class ChannelNotifier implements UnitNotifier {
   }
 
   notify(unit: Resource, event: TaskEventName, task: Task): void {
-    const json = JSON.stringify({ event, task: taskView(task, this.opts.names) });
-    void this.send(unit, { event, json, topic: taskTopic(task), sms: smsText(event, task), ref: { taskId: task.id } });
+    const lang = this.opts.lang ?? 'en';
+    const json = JSON.stringify({ event, task: titleInLang(taskView(task, this.opts.names), lang) });
+    void this.send(unit, { event, json, topic: taskTopic(task), sms: smsText(event, task, lang), ref: { taskId: task.id } });
   }
 
   notifyDesk(desk: Resource, notice: DeskNotice): Promise<ChannelOutcome[]> {
@@ -124,7 +128,7 @@ export class ChannelNotifier implements UnitNotifier {
 }
 
 /** One short line a phone shows whole: what, where, by when. */
-export function smsText(event: TaskEventName, t: Task): string {
+export function smsText(event: TaskEventName, t: Task, lang: Lang = 'en'): string {
   const by = new Date(t.acceptBy + 8 * 3_600_000).toISOString().slice(11, 16);
-  return `[citybrain] ${event === 'task.created' ? 'New task' : 'Task changed'} (${t.alert.level}): ${t.title} at geo:${t.location.lat},${t.location.lon}. Accept by ${by} (UTC+8). Task ${t.id.slice(0, 8)}`;
+  return `[citybrain] ${event === 'task.created' ? 'New task' : 'Task changed'} (${t.alert.level}): ${t.titles?.[lang] ?? t.title} at geo:${t.location.lat},${t.location.lon}. Accept by ${by} (UTC+8). Task ${t.id.slice(0, 8)}`;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultPlanPack } from './default-plans.js';
+import { escalatedTitle } from './plan-titles.js';
 import { planFor, validatePlan } from './plans.js';
 import { plan } from './testing.js';
 
@@ -11,6 +12,19 @@ describe('response plans', () => {
     const gas = pack.filter((p) => p.kind === 'gas').map((p) => [p.level, p.acceptWithinMin, p.arriveWithinMin]);
     expect(gas).toEqual([['I', 5, 30], ['II', 10, 45], ['III', 15, 60], ['IV', 30, 120]]);
     expect(pack.find((p) => p.id === 'elevator-I')!.steps.map((s) => s.unitType)).toEqual(['elevator_maintenance', 'fire_rescue']);
+  });
+
+  it('titles every default step in zh-CN and en (the English one is `title`), and checks titles written by hand', () => {
+    for (const p of defaultPlanPack()) {
+      for (const s of p.steps) {
+        expect(s.titles, `${p.id} ${s.title}`).toEqual({ en: s.title, 'zh-CN': expect.stringMatching(/[\u4e00-\u9fff]/) });
+      }
+    }
+    expect(defaultPlanPack().find((p) => p.id === 'gas-II')!.steps.map((s) => s.titles!['zh-CN'])).toEqual(['查找并制止燃气泄漏', '现场防火待命', '设置警戒区']);
+    const { version: _v, updatedAt: _u, updatedBy: _b, ...input } = plan('x');
+    const half = validatePlan({ ...input, steps: [{ unitType: 'police', count: 1, title: 't', titles: { en: 't' }, instructions: '', required: true }] });
+    expect(half.ok ? [] : half.errors.map((e) => e.path)).toContain('/steps/0/titles/zh-CN');
+    expect(escalatedTitle('Cordon the area', { en: 'Cordon the area', 'zh-CN': '设置警戒区' })).toEqual({ en: 'Escalated: Cordon the area', 'zh-CN': '升级处置：设置警戒区' });
   });
 
   it('names an unknown unit type with its path, and reports every problem at once', () => {

@@ -14,6 +14,9 @@ export const PlanStepSchema = Type.Object(
     unitType: Type.String({ minLength: 1, maxLength: 64, description: `One of ${UNIT_TYPES.join(', ')}` }),
     count: Type.Integer({ minimum: 1, maximum: 20, description: 'Units of that type to dispatch' }),
     title: Type.String({ minLength: 1, maxLength: 200 }),
+    titles: Type.Optional(Type.Object({ 'zh-CN': Type.String({ minLength: 1, maxLength: 200 }), en: Type.String({ minLength: 1, maxLength: 200 }) }, {
+      additionalProperties: false, description: 'The title in each language: tasks carry both, the API answers in the Accept-Language one (else `title`)',
+    })),
     instructions: Type.String({ maxLength: 4000 }),
     required: Type.Boolean({ description: 'Must be verified before the alert may resolve' }),
   },

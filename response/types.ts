@@ -3,6 +3,7 @@
  * tasks (work orders) with their history and field reports. Times are epoch ms inside the module; the
  * HTTP layer shows ISO 8601.
  */
+import type { Localized } from '../kernel/i18n.js';
 
 export interface LonLat {
   lon: number;
@@ -76,6 +77,8 @@ export interface PlanStep {
   unitType: UnitType;
   count: number;
   title: string;
+  /** The title in every language (the default pack has them); absent: `title` in every language. */
+  titles?: Localized;
   instructions: string;
   /** Required tasks must be verified before the alert may resolve. */
   required: boolean;
@@ -145,6 +148,8 @@ export interface Task {
   unitName: string;
   unitType: string;
   title: string;
+  /** The title in every language, when its plan step has them: readers get theirs. */
+  titles?: Localized;
   instructions: string;
   state: TaskState;
   required: boolean;

@@ -7,6 +7,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { AppError } from '../../kernel/errors.js';
+import { titleInLang, type Lang } from '../../kernel/i18n.js';
+import { requestLang } from '../enrich.js';
 import type { AccessPort } from '../access-port.js';
 import { errorResponses } from '../schemas.js';
 import { scopeOf } from '../scope.js';
@@ -41,6 +43,29 @@ const key = (req: FastifyRequest): string | undefined => {
   return typeof k === 'string' && k.length > 0 && k.length <= 200 ? k : undefined;
 };
 
+type Rec = Record<string, unknown>;
+const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A task, a proposal line, or the lists and wrappers that carry them, with each title in `lang`. */
+function titlesIn(payload: unknown, lang: Lang): unknown {
+  if (!isRec(payload)) return payload;
+  let out = titleInLang(payload, lang);
+  for (const k of ['items', 'tasks', 'proposal']) {
+    const list = out[k];
+    if (Array.isArray(list)) out = { ...out, [k]: list.map((x) => (isRec(x) ? titleInLang(x, lang) : x)) };
+  }
+  for (const k of ['task', 'replacement']) {
+    const one = out[k];
+    if (isRec(one)) out = { ...out, [k]: titleInLang(one, lang) };
+  }
+  return out;
+}
+
+/** Task and proposal titles in the reader's language (Accept-Language, else CITYBRAIN_LANG), like alert messages. */
+export function titlesInReaderLang(app: FastifyInstance): void {
+  app.addHook('preSerialization', (req, _reply, payload, done) => done(null, titlesIn(payload, requestLang(req))));
+}
+
 /** Runs a POST once per Idempotency-Key and answers the stored status and body. */
 export async function idempotent(port: ResponsePort, req: FastifyRequest, reply: FastifyReply, run: () => Promise<unknown>, status = 200): Promise<unknown> {
   const out = await port.once(callerOf(req).id, key(req), async () => ({ status, body: await run() }));
@@ -49,6 +74,7 @@ export async function idempotent(port: ResponsePort, req: FastifyRequest, reply:
 
 export function taskRoutes(port: ResponsePort, access: AccessPort | undefined) {
   return async (app: FastifyInstance): Promise<void> => {
+    titlesInReaderLang(app);
     const idem = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 200, description: 'A replay with the same key answers the first result' })) });
 
     app.get<{ Querystring: Static<typeof TaskListQuery> }>(

@@ -12,7 +12,7 @@ import { parseTime } from '../query.js';
 import { errorResponses } from '../schemas.js';
 import { scopeOf } from '../scope.js';
 import type { ResponsePort } from './response.port.js';
-import { callerOf, idempotent } from './response-tasks.js';
+import { callerOf, idempotent, titlesInReaderLang } from './response-tasks.js';
 import { AlertId, AnyObject, base, DispatchBody, ReasonBody, ResourceId, TaskSchema } from './response.schemas.js';
 
 const ERR = errorResponses;
@@ -37,6 +37,7 @@ function cityOnly(req: FastifyRequest, what: string): void {
 
 export function responseRoutes(port: ResponsePort) {
   return async (app: FastifyInstance): Promise<void> => {
+    titlesInReaderLang(app);
     app.get<{ Querystring: Static<typeof ResourceQuery> }>(
       '/response/resources',
       { schema: { ...base, summary: 'Units, depots, shelters, experts, duty desks (filter by kind, unit type, district)', querystring: ResourceQuery, response: { 200: Type.Object({ items: Type.Array(ResourceView) }), ...ERR } } },
