@@ -75,7 +75,15 @@ describe('e2e: the web console in chromium', () => {
     alertId = (await api<{ items: { id: string }[] }>(p, 'GET', `/api/v1/alerts?deviceId=${id}`)).body.items[0]!.id;
     await page.locator('[data-nav=alerts]').click();
     await page.locator(`tr[data-alert-id="${alertId}"]`).waitFor();
+    // Time filter: any status seen within the last hour is asked of the API with `from`, and lists it.
+    const asked = page.waitForRequest((r) => r.url().includes('/api/v1/alerts?') && new URL(r.url()).searchParams.has('from'));
+    await page.locator('[data-testid=filter-status]').selectOption('all');
+    await page.locator('[data-testid=filter-time]').selectOption(String(3_600_000));
+    expect(Number(new URL((await asked).url()).searchParams.get('from'))).toBeGreaterThan(Date.now() - 3_700_000);
+    await page.locator(`tr[data-alert-id="${alertId}"]`).waitFor();
     await screenshot(page, '03-alerts');
+    await page.locator('[data-testid=filter-time]').selectOption('0');
+    await page.locator('[data-testid=filter-status]').selectOption('active');
   });
 
   it('acknowledges and assigns from the keyboard; the timeline names the signed-in person', async () => {

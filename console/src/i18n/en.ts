@@ -53,6 +53,7 @@ export const en = {
   'alerts.filter.status': 'Status',
   'alerts.filter.district': 'District',
   'alerts.filter.kind': 'Kind',
+  'alerts.filter.time': 'Seen within',
   'alerts.filter.any': 'All',
   'alerts.filter.active': 'Open and acknowledged',
   'alerts.empty': 'No alerts match.',

@@ -55,6 +55,7 @@ export const zhCN: Record<MessageKey, string> = {
   'alerts.filter.status': '状态',
   'alerts.filter.district': '区',
   'alerts.filter.kind': '类型',
+  'alerts.filter.time': '时间范围',
   'alerts.filter.any': '全部',
   'alerts.filter.active': '待处理与已确认',
   'alerts.empty': '没有符合条件的告警。',

@@ -1,6 +1,6 @@
 /**
  * The live alert list (ThingsBoard's alarm table): severity as colour and text, filters by severity,
- * status, district and kind; new alerts appear without a reload (the city state follows the stream).
+ * status, district, kind and time (seen within the last hour, day or week); new alerts appear without a reload (the city state follows the stream).
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { get } from '../api.js';
@@ -9,6 +9,7 @@ import { SeverityBadge, StatusText } from '../components.js';
 import { ago, alertText } from '../format.js';
 import { lang, t } from '../i18n/index.js';
 import { navigate } from '../router.js';
+import { RANGES } from './readings-chart.js';
 import { Table, type Column } from './table.js';
 import { ALERT_STATUSES, SEVERITIES, type Alert, type Page, type Severity } from '../types.js';
 
@@ -17,6 +18,8 @@ interface Filter {
   severity: '' | Severity;
   district: string;
   kind: string;
+  /** Seen within this many ms before now; 0 = any time. */
+  withinMs: number;
 }
 
 const RANK: Record<Severity, number> = { blue: 0, yellow: 1, orange: 2, red: 3 };
@@ -26,11 +29,12 @@ function matches(a: Alert, f: Filter): boolean {
   if (f.severity !== '' && a.severity !== f.severity) return false;
   if (f.district !== '' && a.labels?.district !== f.district) return false;
   if (f.kind !== '' && a.labels?.deviceKind !== f.kind) return false;
+  if (f.withinMs > 0 && (a.lastSeenAt ?? 0) < Date.now() - f.withinMs) return false;
   return true;
 }
 
 export function AlertList({ city, version }: { city: City; version: number }) {
-  const [filter, setFilter] = useState<Filter>({ status: 'active', severity: '', district: '', kind: '' });
+  const [filter, setFilter] = useState<Filter>({ status: 'active', severity: '', district: '', kind: '', withinMs: 0 });
   const [fetched, setFetched] = useState<Alert[]>([]);
   const [error, setError] = useState<string | null>(null);
   // Active alerts live in the city state; other statuses come from the API when asked for.
@@ -40,11 +44,12 @@ export function AlertList({ city, version }: { city: City; version: number }) {
     if (filter.status !== 'all') q.set('status', filter.status);
     if (filter.severity !== '') q.set('severity', filter.severity);
     if (filter.district !== '') q.set('district', filter.district);
+    if (filter.withinMs > 0) q.set('from', String(Date.now() - filter.withinMs));
     get<Page<Alert>>(`/api/v1/alerts?${q}`).then(
       (p) => (setFetched(p.items), setError(null)),
       (e: Error) => setError(e.message),
     );
-  }, [filter.status, filter.severity, filter.district]);
+  }, [filter.status, filter.severity, filter.district, filter.withinMs]);
   const rows = useMemo(() => {
     const byId = new Map<string, Alert>();
     for (const a of fetched) byId.set(a.id, a);
@@ -92,6 +97,15 @@ export function AlertList({ city, version }: { city: City; version: number }) {
             <option value="">{t('alerts.filter.any')}</option>
             {kinds.map((k) => (
               <option value={k} key={k}>{k}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('alerts.filter.time')}
+          <select value={filter.withinMs} onChange={(e) => set({ withinMs: Number(e.currentTarget.value) })} data-testid="filter-time">
+            <option value={0}>{t('alerts.filter.any')}</option>
+            {RANGES.filter((r) => r.key !== 'range.6h').map((r) => (
+              <option value={r.ms} key={r.key}>{t(r.key)}</option>
             ))}
           </select>
         </label>
