@@ -21,6 +21,7 @@ const SEVERITY: Record<DroneAlarm['kind'], Signal['severity']> = {
   fence_refused: 'yellow',
   nonconforming: 'orange',
   airspace_changed: 'orange',
+  landed_away: 'orange',
 };
 
 export function droneAlarmSignal(a: DroneAlarm): Signal {

@@ -54,10 +54,13 @@ describe('remainingRoute and resumeItems', () => {
   });
   it('restarts from the last reached item with take-off and the speed change kept and items renumbered', () => {
     const r = resumeItems(mission.items, 3, mission.home)!;
-    expect(r.items.map((i) => i.seq)).toEqual([0, 1, 2, 3, 4]);
-    expect(r.items.map((i) => i.command)).toEqual([22, 178, 16, 16, 20]);
+    expect(r.items.map((i) => i.seq)).toEqual([0, 1, 2, 3, 4, 5]);
+    // …, the home leg: NAV_WAYPOINT over the dock, NAV_LAND on it.
+    expect(r.items.map((i) => i.command)).toEqual([22, 178, 16, 16, 16, 21]);
     expect(r.items[2]!.x).toBe(mission.items[3]!.x);
     expect(r.path[0]).toMatchObject({ altM: 0 });
     expect(resumeItems(mission.items, 99, mission.home)).toBeUndefined();
+    // Reached the way home: nothing of the route is left to fly again.
+    expect(resumeItems(mission.items, mission.items.length - 2, mission.home)).toBeUndefined();
   });
 });

@@ -7,6 +7,7 @@
 import { checkPath, type Airspace } from './airspace.js';
 import { batteryToFinishPct, type DroneType } from './energy.js';
 import type { LonLatAlt } from './geo/types.js';
+import { returnLegIndex } from './link/mission-items.js';
 import { FIRST_ROUTE_SEQ, fromDegE7, MAV_CMD, type MissionItem } from './planner/mission.js';
 
 export interface SafetyInput {
@@ -56,13 +57,18 @@ function itemPosition(it: MissionItem): LonLatAlt {
 
 const NAV_WITH_POSITION = new Set<number>([MAV_CMD.NAV_WAYPOINT, MAV_CMD.NAV_LOITER_TURNS, MAV_CMD.NAV_LOITER_TIME]);
 
+/** The items before the way home (returnLegIndex): the route proper. */
+function routeItems(items: readonly MissionItem[]): readonly MissionItem[] {
+  return items.slice(0, returnLegIndex(items) ?? items.length);
+}
+
 /**
  * The route still to fly when the vehicle is heading for item `targetSeq` (MISSION_CURRENT, planner
  * numbering: take-off 0, speed 1, route from 2): the positioned items from there on, then home at the
- * last altitude and home on the ground (as the mission's final RTL flies it).
+ * last altitude and home on the ground (as the mission's home leg flies it).
  */
 export function remainingRoute(items: readonly MissionItem[], targetSeq: number, home: LonLatAlt): LonLatAlt[] {
-  const ahead = items.filter((it) => it.seq >= Math.max(FIRST_ROUTE_SEQ, targetSeq) && NAV_WITH_POSITION.has(it.command)).map(itemPosition);
+  const ahead = routeItems(items).filter((it) => it.seq >= Math.max(FIRST_ROUTE_SEQ, targetSeq) && NAV_WITH_POSITION.has(it.command)).map(itemPosition);
   const lastAlt = ahead[ahead.length - 1]?.altM ?? 0;
   return [...ahead, { ...home, altM: lastAlt }, { ...home, altM: 0 }];
 }
@@ -76,7 +82,7 @@ export function resumeItems(items: readonly MissionItem[], reachedSeq: number, h
   const head = items.filter((it) => it.seq < FIRST_ROUTE_SEQ);
   if (head.length === 0) return undefined;
   const rest = items.filter((it) => it.seq >= Math.max(FIRST_ROUTE_SEQ, reachedSeq));
-  if (!rest.some((it) => NAV_WITH_POSITION.has(it.command))) return undefined;
+  if (!routeItems(rest).some((it) => NAV_WITH_POSITION.has(it.command))) return undefined;
   const out = [...head, ...rest].map((it, seq) => ({ ...it, seq, current: (seq === 0 ? 1 : 0) as 0 | 1 }));
   const h = { lon: home.lon, lat: home.lat, altM: 0 };
   const route = remainingRoute(out, FIRST_ROUTE_SEQ, h);

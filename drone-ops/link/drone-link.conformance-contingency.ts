@@ -55,7 +55,8 @@ export function describeContingencies(make: () => Promise<DroneLinkHarness>): vo
         await h.link.start(h.droneId);
         await landed;
         rec.stop();
-        const nav = items.filter((i) => isNavCommand(i.command) && i.command !== MAV_CMD.NAV_RETURN_TO_LAUNCH).map((i) => i.seq);
+        // Every NAV item up to the landing (NAV_LAND is reached by landing: `landed` reports it).
+        const nav = items.filter((i) => isNavCommand(i.command) && i.command !== MAV_CMD.NAV_RETURN_TO_LAUNCH && i.command !== MAV_CMD.NAV_LAND).map((i) => i.seq);
         expect(of(rec.events, 'progress').map((p) => p.seq).filter((s) => nav.includes(s))).toEqual(nav);
         // From the take-off on: a phase report still in flight from the previous test's vehicle may come first.
         const phases = phaseChanges(rec.events);

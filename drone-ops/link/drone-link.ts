@@ -38,8 +38,11 @@ export type DroneLinkEvent =
   | { type: 'progress'; droneId: string; at: number; seq: number; total: number }
   /** Phase changes; `returning` for RTL mode and for the final leg home (mission RTL item, returnVia route). */
   | { type: 'phase'; droneId: string; at: number; phase: FlightPhase }
-  /** Landed and disarmed: the flight is over (also without EXTENDED_SYS_STATE: disarmed + altitude ≈ 0). */
-  | { type: 'landed'; droneId: string; at: number; batteryPct: number }
+  /**
+   * Landed and disarmed: the flight is over (also without EXTENDED_SYS_STATE: disarmed + altitude ≈ 0).
+   * `position`: where the vehicle reports it touched down (its dock, or an alternate site).
+   */
+  | { type: 'landed'; droneId: string; at: number; batteryPct: number; position?: LonLatAlt }
   /** The vehicle reported a failure (STATUSTEXT severity ≤ ERROR, autopilot mismatch); a lost link is a `link` event. */
   | { type: 'failure'; droneId: string; at: number; reason: string }
   /** The ground link: `lost` after the autopilot's failsafe time without HEARTBEAT; `restored` after that is not a failure. */

@@ -9,10 +9,11 @@ import { AppError } from '../../kernel/errors.js';
 import { EventBus } from '../../kernel/bus.js';
 import type { Clock } from '../../kernel/clock.js';
 import { systemClock } from '../../kernel/clock.js';
+import { distanceM } from '../geo/enu.js';
 import type { LonLatAlt } from '../geo/types.js';
 import { fromDegE7, MAV_CMD, type MissionItem } from '../planner/mission.js';
 import type { DroneLink, DroneLinkEvent, OnboardSafety } from './drone-link.js';
-import { checkOnboardSafety, hasHomePlaceholder, isNavCommand, returnRouteItems, withoutHome } from './mission-items.js';
+import { checkOnboardSafety, hasHomePlaceholder, isNavCommand, returnLegIndex, returnRouteItems, withoutHome } from './mission-items.js';
 
 export interface FakeDroneLinkOptions {
   /** Time per mission item in flight (default 5 ms). */
@@ -119,6 +120,14 @@ export class FakeDroneLink implements DroneLink {
     this.emit(droneId, { type: 'link', droneId, at: this.clock.now(), state: 'restored' });
     for (const e of v.pending.splice(0)) this.emit(droneId, { ...e, at: this.clock.now() });
     if (v.position) this.telemetry(droneId, v, v.position);
+  }
+
+  /** A vehicle on the ground carried to `to` (back to its dock, say): it reports its position there. */
+  carryTo(droneId: string, to: { lon: number; lat: number }): void {
+    const v = this.vehicle(droneId);
+    if (v.flying) return;
+    v.position = { lon: to.lon, lat: to.lat, altM: 0 };
+    this.telemetry(droneId, v, v.position);
   }
 
   isFlying(droneId: string): boolean {
@@ -233,18 +242,21 @@ export class FakeDroneLink implements DroneLink {
     return v;
   }
 
-  /** Flies to item `seq` (DO items take no time); RETURN_TO_LAUNCH starts the return, NAV_LAND lands there. */
-  private step(droneId: string, v: Vehicle, seq: number, phase: 'taking_off' | 'in_flight'): void {
+  /**
+   * Flies to item `seq` (DO items take no time); RETURN_TO_LAUNCH starts the return, NAV_LAND lands there
+   * (it is reached by landing: no progress for it). From the way home on (returnLegIndex) it is `returning`.
+   */
+  private step(droneId: string, v: Vehicle, seq: number, phase: 'taking_off' | 'in_flight' | 'returning'): void {
     v.timer = setTimeout(() => {
       let s = seq;
       while (v.items[s] && !isNavCommand(v.items[s]?.command ?? 0)) s++;
       const item = v.items[s];
       if (!item || item.command === MAV_CMD.NAV_RETURN_TO_LAUNCH) return this.goHome(droneId, v);
       const at = this.clock.now();
-      const next = phase === 'taking_off' && item.command !== MAV_CMD.NAV_TAKEOFF ? 'in_flight' : phase;
+      const next = s >= (returnLegIndex(v.items) ?? Infinity) ? 'returning' : phase === 'taking_off' && item.command !== MAV_CMD.NAV_TAKEOFF ? 'in_flight' : phase;
       if (next !== phase) this.phase(droneId, next);
       const land = item.command === MAV_CMD.NAV_LAND;
-      this.emit(droneId, { type: 'progress', droneId, at, seq: s + v.seqOffset, total: v.items.length + v.seqOffset });
+      if (!land) this.emit(droneId, { type: 'progress', droneId, at, seq: s + v.seqOffset, total: v.items.length + v.seqOffset });
       this.move(droneId, v, { lon: fromDegE7(item.y), lat: fromDegE7(item.x), altM: land ? 0 : item.z });
       if (land) {
         this.phase(droneId, 'landing');
@@ -268,11 +280,17 @@ export class FakeDroneLink implements DroneLink {
     }, this.stepMs);
   }
 
+  /**
+   * The autopilot's RTL: to the nearest of home and the rally points on board, chosen when it starts
+   * (ArduPilot AP_Rally, PX4 RTL_TYPE 0), then down there.
+   */
   private goHome(droneId: string, v: Vehicle): void {
     this.phase(droneId, 'returning');
+    const here = v.position;
+    const dest = here && v.home ? [v.home, ...(v.safety?.rally ?? [])].reduce((a, b) => (distanceM(b, here) < distanceM(a, here) ? b : a)) : v.home;
     v.timer = setTimeout(() => {
-      // Over the dock: report the position there, as a real vehicle's telemetry does while it lands.
-      if (v.home) this.move(droneId, v, v.home);
+      // Over the spot: report the position there, as a real vehicle's telemetry does while it lands.
+      if (dest) this.move(droneId, v, { lon: dest.lon, lat: dest.lat, altM: 0 });
       this.phase(droneId, 'landing');
       this.land(droneId, v);
     }, this.stepMs);
@@ -307,7 +325,7 @@ export class FakeDroneLink implements DroneLink {
     v.flying = false;
     v.items = [];
     if (v.position) v.position = { ...v.position, altM: 0 };
-    this.emit(droneId, { type: 'landed', droneId, at: this.clock.now(), batteryPct: v.batteryPct });
+    this.emit(droneId, { type: 'landed', droneId, at: this.clock.now(), batteryPct: v.batteryPct, ...(v.position ? { position: v.position } : {}) });
   }
 
   private emit(droneId: string, e: DroneLinkEvent): void {

@@ -30,6 +30,24 @@ export function withoutHome(items: readonly MissionItem[]): MissionItem[] {
   return rest.map((it, seq) => ({ ...it, seq, current: 0 }));
 }
 
+/**
+ * Index of the first item of a mission's way home: the NAV_WAYPOINT over the landing point right before a
+ * final NAV_LAND there (planner missions since the explicit home leg), else its NAV_RETURN_TO_LAUNCH item
+ * (missions stored before it, imported plans). From there on the flight is `returning`.
+ */
+export function returnLegIndex(items: readonly MissionItem[]): number | undefined {
+  const last = items.length - 1;
+  const land = items[last];
+  if (land?.command === MAV_CMD.NAV_LAND) {
+    let k = last - 1;
+    while (k >= 0 && !isNavCommand(items[k]?.command ?? 0)) k--;
+    const leg = items[k];
+    if (leg?.command === MAV_CMD.NAV_WAYPOINT && leg.x === land.x && leg.y === land.y) return k;
+  }
+  const rtl = items.findIndex((it) => it.command === MAV_CMD.NAV_RETURN_TO_LAUNCH);
+  return rtl < 0 ? undefined : rtl;
+}
+
 function item(seq: number, command: number, frame: number, p: Partial<MissionItem>): MissionItem {
   return { seq, frame, command, current: 0, autocontinue: 1, param1: 0, param2: 0, param3: 0, param4: 0, x: 0, y: 0, z: 0, missionType: MAV_MISSION_TYPE.MISSION, ...p };
 }

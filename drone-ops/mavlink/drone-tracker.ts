@@ -14,8 +14,10 @@ export interface UploadedPlan {
   seqShift: number;
   callerTotal: number;
   takeoffSeq: number | undefined;
-  /** First NAV_RETURN_TO_LAUNCH item: from it on, RTL mode and `returning` are the plan's own. */
+  /** First NAV_RETURN_TO_LAUNCH item: from it on, RTL mode is the plan's own. */
   rtlSeq: number | undefined;
+  /** First item of the way home (returnLegIndex): from it on the flight is `returning`. */
+  returnSeq: number | undefined;
   /** A returnVia route: the whole flight is `returning`, its progress is not the mission's. */
   returnRoute: boolean;
 }
@@ -69,7 +71,9 @@ export class DroneTracker {
     if (this.flew && p === 'on_ground' && !s.armed) {
       this.flew = false;
       this.expectRtl = false;
-      this.emit({ type: 'landed', droneId, at, batteryPct: s.batteryPct ?? 0 });
+      // Where it landed, as the vehicle reports it: the ground checks it is its dock (drone-ops.md "Landing").
+      const p = s.position;
+      this.emit({ type: 'landed', droneId, at, batteryPct: s.batteryPct ?? 0, ...(p ? { position: { lon: p.lon, lat: p.lat, altM: p.altM } } : {}) });
     }
   }
 
@@ -114,7 +118,7 @@ export class DroneTracker {
     if (s.mode === 'mission' && !plan?.returnRoute && plan?.takeoffSeq !== undefined && seq <= plan.takeoffSeq && s.armed) return 'taking_off';
     if (s.landed === 'landing' || s.mode === 'land') return 'landing';
     if (s.mode === 'rtl' || (s.mode === 'mission' && plan?.returnRoute)) return 'returning';
-    if (s.mode === 'mission' && plan?.rtlSeq !== undefined && seq >= plan.rtlSeq) return 'returning';
+    if (s.mode === 'mission' && plan?.returnSeq !== undefined && seq >= plan.returnSeq) return 'returning';
     return 'in_flight';
   }
 

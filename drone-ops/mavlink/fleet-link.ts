@@ -4,7 +4,7 @@ import { systemClock } from '../../kernel/clock.js';
 import { AppError, isAppError } from '../../kernel/errors.js';
 import type { LonLatAlt } from '../geo/types.js';
 import type { DroneLink, DroneLinkEvent, OnboardSafety, UploadKind } from '../link/drone-link.js';
-import { checkOnboardSafety, hasHomePlaceholder, returnRouteItems, withoutHome } from '../link/mission-items.js';
+import { checkOnboardSafety, hasHomePlaceholder, returnLegIndex, returnRouteItems, withoutHome } from '../link/mission-items.js';
 import { MAV_CMD, MAV_FRAME, MAV_MISSION_TYPE, toDegE7, type MissionItem } from '../planner/mission.js';
 import { DroneTracker } from './drone-tracker.js';
 import { DEFAULT_FENCE_LIMITS, onboardItems, onboardParams, type FenceLimits } from './onboard.js';
@@ -76,7 +76,7 @@ export class MavlinkDroneLink implements DroneLink {
     const shift = vehicleItems.length - port.length - (hasHomePlaceholder(items) ? 1 : 0);
     tracker.plan = {
       seqShift: shift, callerTotal: items.length, returnRoute: false,
-      takeoffSeq: indexOf(vehicleItems, MAV_CMD.NAV_TAKEOFF), rtlSeq: indexOf(vehicleItems, MAV_CMD.NAV_RETURN_TO_LAUNCH),
+      takeoffSeq: indexOf(vehicleItems, MAV_CMD.NAV_TAKEOFF), rtlSeq: indexOf(vehicleItems, MAV_CMD.NAV_RETURN_TO_LAUNCH), returnSeq: returnLegIndex(vehicleItems),
     };
   }
 
@@ -98,7 +98,7 @@ export class MavlinkDroneLink implements DroneLink {
     await link.setMode('hold');
     const vehicleItems = this.forVehicle(link, port, undefined);
     await this.refusedAs(droneId, 'mission', undefined, () => link.uploadMission(vehicleItems));
-    tracker.plan = { seqShift: vehicleItems.length - port.length, callerTotal: port.length, returnRoute: true, takeoffSeq: undefined, rtlSeq: undefined };
+    tracker.plan = { seqShift: vehicleItems.length - port.length, callerTotal: port.length, returnRoute: true, takeoffSeq: undefined, rtlSeq: undefined, returnSeq: undefined };
     await link.startMission();
   }
 

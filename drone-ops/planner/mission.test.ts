@@ -7,7 +7,7 @@ import { planPoint, planWaypoints } from './point.js';
 const drone: DroneType = { id: 'm3', cruiseMps: 10, climbMps: 5, descentMps: 4, enduranceS: 2400, reservePct: 20, windLimitMps: 12, maxAltM: 120, batteryWh: 100 };
 
 describe('buildMission', () => {
-  it('builds take-off, the commanded speed, waypoints and return-to-launch as MISSION_ITEM_INT fields (no home placeholder)', () => {
+  it('builds take-off, the commanded speed, waypoints and the way home as MISSION_ITEM_INT fields (no home placeholder)', () => {
     const home = { ...ll(0, 0), altM: 12 };
     const m = buildMission(home, planWaypoints([lla(0, 1000, 60), { ...lla(1000, 1000, 60), holdS: 20 }]), drone);
     expect(m.items.map((i) => [i.seq, i.command, i.frame])).toEqual([
@@ -15,8 +15,12 @@ describe('buildMission', () => {
       [1, MAV_CMD.DO_CHANGE_SPEED, MAV_FRAME.MISSION],
       [2, MAV_CMD.NAV_WAYPOINT, MAV_FRAME.GLOBAL_RELATIVE_ALT],
       [3, MAV_CMD.NAV_WAYPOINT, MAV_FRAME.GLOBAL_RELATIVE_ALT],
-      [4, MAV_CMD.NAV_RETURN_TO_LAUNCH, MAV_FRAME.MISSION],
+      // Not NAV_RETURN_TO_LAUNCH (the autopilot would pick the nearest rally point): over the dock, then land on it.
+      [4, MAV_CMD.NAV_WAYPOINT, MAV_FRAME.GLOBAL_RELATIVE_ALT],
+      [5, MAV_CMD.NAV_LAND, MAV_FRAME.GLOBAL_RELATIVE_ALT],
     ]);
+    expect(m.items[4]).toMatchObject({ x: toDegE7(home.lat), y: toDegE7(home.lon), z: 60 });
+    expect(m.items[5]).toMatchObject({ x: toDegE7(home.lat), y: toDegE7(home.lon), z: 0 });
     expect(m.items[0]).toMatchObject({ current: 1, x: toDegE7(home.lat), y: toDegE7(home.lon), z: 60 });
     // MAV_CMD_DO_CHANGE_SPEED: ground speed (1), the type's cruise speed, throttle unchanged (−1).
     expect(m.items[1]).toMatchObject({ param1: 1, param2: 10, param3: -1 });
@@ -58,7 +62,7 @@ describe('inspection pictures', () => {
   it('puts MAV_CMD_IMAGE_START_CAPTURE right after the inspection point: every camera, 2 s apart, N images', () => {
     const home = { ...ll(0, 0), altM: 0 };
     const m = buildMission(home, planPoint(ll(300, 0), { altM: 60, hoverS: 20, captureImages: 3 }), drone);
-    expect(m.items.map((i) => i.command)).toEqual([MAV_CMD.NAV_TAKEOFF, MAV_CMD.DO_CHANGE_SPEED, MAV_CMD.NAV_WAYPOINT, MAV_CMD.IMAGE_START_CAPTURE, MAV_CMD.NAV_RETURN_TO_LAUNCH]);
+    expect(m.items.map((i) => i.command)).toEqual([MAV_CMD.NAV_TAKEOFF, MAV_CMD.DO_CHANGE_SPEED, MAV_CMD.NAV_WAYPOINT, MAV_CMD.IMAGE_START_CAPTURE, MAV_CMD.NAV_WAYPOINT, MAV_CMD.NAV_LAND]);
     expect(m.items[3]).toMatchObject({ seq: 3, frame: MAV_FRAME.MISSION, param1: 0, param2: 2, param3: 3, param4: 0 });
     const single = buildMission(home, planPoint(ll(300, 0), { altM: 60, captureImages: 1 }), drone);
     expect(single.items[3]).toMatchObject({ param3: 1, param4: 1 }); // a single capture carries its sequence number

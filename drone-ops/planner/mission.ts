@@ -77,8 +77,9 @@ function item(seq: number, command: number, frame: number, p: Partial<MissionIte
  * cruise speed (param1 1 = ground speed, param3 −1 = throttle unchanged; seq 1) — autopilots fly their
  * own default otherwise (ArduCopter WPNAV_SPEED, PX4 MPC_XY_CRUISE) and the plan's timing would be a
  * guess — then one NAV_WAYPOINT (hold time in param1; yaw NaN = unchanged) or NAV_LOITER_TURNS (turns,
- * radius in param3) per route point, and RETURN_TO_LAUNCH. Length, duration and battery use come from the
- * commanded speed over the flown path (RTL flies back at the last altitude, then descends).
+ * radius in param3) per route point, then the way home as items of its own (homeLegItems). Length,
+ * duration and battery use come from the commanded speed over the flown path (back at the last
+ * altitude, then down).
  */
 export function buildMission(home: LonLatAlt, route: Route, drone: DroneType): Mission {
   const firstAlt = route.points[0]?.altM ?? 0;
@@ -93,8 +94,8 @@ export function buildMission(home: LonLatAlt, route: Route, drone: DroneType): M
     else items.push(item(items.length, MAV_CMD.NAV_WAYPOINT, MAV_FRAME.GLOBAL_RELATIVE_ALT, { param1: p.holdS ?? 0, param4: NaN, ...pos }));
     if (p.capture) items.push(captureItem(items.length, p.capture));
   }
-  items.push(item(items.length, MAV_CMD.NAV_RETURN_TO_LAUNCH, MAV_FRAME.MISSION, {}));
   const lastAlt = route.points[route.points.length - 1]?.altM ?? firstAlt;
+  items.push(...homeLegItems(items.length, home, lastAlt));
   const path = [
     { lon: home.lon, lat: home.lat, altM: 0 },
     { lon: home.lon, lat: home.lat, altM: firstAlt },
@@ -115,6 +116,22 @@ export function buildMission(home: LonLatAlt, route: Route, drone: DroneType): M
     feasible: estimate.feasible,
     estimate,
   };
+}
+
+/**
+ * The end of every mission: NAV_WAYPOINT over the dock at the last altitude, then NAV_LAND on the dock —
+ * not NAV_RETURN_TO_LAUNCH. An autopilot's RTL flies to the nearest of home and its rally points
+ * (ArduPilot AP_Rally with RALLY_INCL_HOME; PX4 RTL_TYPE 0, "the closest safe landing point") and climbs to its own
+ * return altitude (RTL_ALT, RTL_RETURN_ALT): with the neighbouring docks on board as rally points a normal
+ * return could land at a neighbour's dock, outside the volumes reserved for the flight. An explicit leg
+ * flies exactly the planned, checked path and lands on the drone's own dock.
+ */
+export function homeLegItems(seq: number, home: LonLatAlt, altM: number): MissionItem[] {
+  const at = { x: toDegE7(home.lat), y: toDegE7(home.lon) };
+  return [
+    item(seq, MAV_CMD.NAV_WAYPOINT, MAV_FRAME.GLOBAL_RELATIVE_ALT, { param4: NaN, ...at, z: altM }),
+    item(seq + 1, MAV_CMD.NAV_LAND, MAV_FRAME.GLOBAL_RELATIVE_ALT, { param4: NaN, ...at, z: 0 }),
+  ];
 }
 
 /**

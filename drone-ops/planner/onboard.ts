@@ -1,6 +1,6 @@
 import { zoneActive, type Airspace } from '../airspace.js';
 import { bufferedHull, convexHull } from '../geo/buffer.js';
-import { LocalPlane } from '../geo/enu.js';
+import { distanceM, LocalPlane } from '../geo/enu.js';
 import { segmentInsideAny } from '../geo/plane.js';
 import { projectArea, projectFootprint } from '../geo/shapes.js';
 import type { LonLat, LonLatAlt, PlanePolygon, Ring, XY } from '../geo/types.js';
@@ -62,6 +62,20 @@ export function onboardFence(i: OnboardInput): OnboardFence {
     maxAltM: i.airspace.ceilingM,
     lostLinkAction: i.lostLinkAction ?? 'rtl',
   };
+}
+
+/** Margin by which home must be nearer than an alternate from every planned point, m. */
+export const RALLY_MARGIN_M = 100;
+
+/**
+ * The alternates worth putting on board as rally points: those that are farther than home (by
+ * `marginM`) from every point of the planned path. An autopilot's RTL (a failsafe, a lost link) flies to
+ * the nearest of home and its rally points (ArduPilot AP_Rally with RALLY_INCL_HOME, PX4 RTL_TYPE 0): an
+ * alternate nearer than home anywhere on the plan would take a drone whose RTL starts there to a
+ * neighbour's dock. Off the plan (a fly-away, a drift) the alternates still offer a nearer landing.
+ */
+export function rallyAlternates(path: readonly LonLat[], home: LonLat, alternates: readonly LonLat[], marginM = RALLY_MARGIN_M): LonLat[] {
+  return alternates.filter((a) => path.every((p) => distanceM(p, a) > distanceM(p, home) + marginM));
 }
 
 /** The operation area's ring if it fits the budget, else the largest box around the flight inside it. */

@@ -83,7 +83,7 @@ describe('QGroundControl .plan export', () => {
 
   it('writes the QGC shape: SimpleItems with seven params (NaN as null), home, speeds, firmware, fence in [lat, lon] without the closing vertex', () => {
     expect(file).toMatchObject({ fileType: 'Plan', version: 1, mission: { version: 2, firmwareType: 12, vehicleType: 2, cruiseSpeed: mission.speedMps, plannedHomePosition: [home.lat, home.lon, 0] } });
-    expect(file.mission.items.map((i) => i.command)).toEqual([MAV_CMD.NAV_TAKEOFF, MAV_CMD.DO_CHANGE_SPEED, 16, 16, 16, MAV_CMD.NAV_RETURN_TO_LAUNCH]);
+    expect(file.mission.items.map((i) => i.command)).toEqual([MAV_CMD.NAV_TAKEOFF, MAV_CMD.DO_CHANGE_SPEED, 16, 16, 16, 16, MAV_CMD.NAV_LAND]);
     expect(file.mission.items[2]).toMatchObject({ type: 'SimpleItem', doJumpId: 3, frame: 3, Altitude: 50, AltitudeMode: 1, AMSLAltAboveTerrain: null, params: [5, 0, 0, null, expect.closeTo(lla(100, 0, 0).lat, 7), expect.closeTo(lla(100, 0, 0).lon, 7), 50] });
     expect(file.mission.items[1]).not.toHaveProperty('Altitude');
     expect(file.geoFence.polygons).toEqual([{ inclusion: true, version: 1, polygon: [[36.09, 120.37], [36.09, 120.4], [36.11, 120.4], [36.11, 120.37]] }]);

@@ -80,7 +80,13 @@ class Reader {
     if (cmd === MAV_CMD.NAV_TAKEOFF) return; // the platform takes off to the first waypoint's altitude
     if (ENDS.has(cmd)) {
       this.ended = true;
-      if (cmd !== MAV_CMD.NAV_RETURN_TO_LAUNCH) this.warn(no, cmd, 'landing: the platform always returns to its dock and lands there');
+      if (cmd === MAV_CMD.NAV_RETURN_TO_LAUNCH) return;
+      // The platform's own home leg (a waypoint over home, then NAV_LAND there) is its way back, not the route.
+      const last = this.points[this.points.length - 1];
+      const pos = p[4] !== null && p[5] !== null ? { lat: p[4] ?? NaN, lon: p[5] ?? NaN } : undefined;
+      const homeLeg = last && pos && this.home && Math.abs(last.lat - pos.lat) < 1e-7 && Math.abs(last.lon - pos.lon) < 1e-7 && Math.abs(pos.lat - this.home.lat) < 1e-6 && Math.abs(pos.lon - this.home.lon) < 1e-6;
+      if (homeLeg) this.points.pop();
+      else this.warn(no, cmd, 'landing: the platform always returns to its dock and lands there');
       return;
     }
     if (cmd === MAV_CMD.DO_CHANGE_SPEED) return this.warn(no, cmd, `speed change to ${p[1] ?? '?'} m/s not kept: the drone type's cruise speed is flown`);

@@ -7,12 +7,13 @@ import { EventBus } from '../../kernel/bus.js';
 import type { LonLatAlt } from '../geo/types.js';
 import type { OpsContext } from './context.js';
 
-export type DroneAlarmKind = 'geofence' | 'battery' | 'link_lost' | 'failsafe' | 'upload_refused' | 'fence_refused' | 'nonconforming' | 'airspace_changed';
+export type DroneAlarmKind = 'geofence' | 'battery' | 'link_lost' | 'failsafe' | 'upload_refused' | 'fence_refused' | 'nonconforming' | 'airspace_changed' | 'landed_away';
 
 export interface DroneAlarm {
   kind: DroneAlarmKind;
   droneId: string;
   dockId: string;
+  /** The mission flown ('' when the drone flew none). */
   missionId: string;
   at: number;
   message: string;

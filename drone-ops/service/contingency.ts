@@ -69,8 +69,9 @@ export class Contingencies {
   ) {}
 
   /**
-   * Sends the drone home along a planned, checked route (plain RTL only when the straight line is
-   * clear): the return becomes the flight's contingent intent, then the link is commanded.
+   * Sends the drone home along a planned, checked route: the return becomes the flight's contingent
+   * intent, then the link flies it as waypoints ending in NAV_LAND — also the straight line home, never
+   * the autopilot's RTL, which picks the nearest rally point (a neighbour's dock) and its own altitude.
    */
   async recall(f: Flight, reason: string, actor = 'system'): Promise<ReturnPlan> {
     const now = this.ctx.clock.now();
@@ -90,8 +91,7 @@ export class Contingencies {
     await this.ctx.intents.checkAndCommit(f.intent, now);
     await noteHistory(this.ctx, f.missionId, `return ${describe(plan)}: ${reason}`, now, actor);
     try {
-      if (plan.kind === 'rtl') await this.ctx.link.returnToLaunch(f.droneId);
-      else await this.ctx.link.returnVia(f.droneId, plan.kind === 'land' ? [here] : plan.route.slice(1, -1), f.speedMps);
+      await this.ctx.link.returnVia(f.droneId, plan.kind === 'land' ? [here] : plan.route.slice(1, -1), f.speedMps);
     } catch (err) {
       // The vehicle's own lost-link action (set by prepare) and its fence take over.
       this.ctx.log.error({ err, droneId: f.droneId }, 'commanding the return failed');

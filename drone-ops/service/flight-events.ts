@@ -7,8 +7,9 @@
  * a process restart, a drone still in the air is adopted from the store on its first event.
  */
 import type { DroneLinkEvent } from '../link/drone-link.js';
-import { noteHistory } from './alarms.js';
+import { noteHistory, type DroneAlarms } from './alarms.js';
 import { track, type Contingencies, type Flight } from './contingency.js';
+import { Landings } from './landing.js';
 import { intentFor } from './planning.js';
 import { homeOf } from './resume.js';
 import type { MissionStatus } from '../../kernel/events.js';
@@ -20,6 +21,7 @@ export interface FlightHost {
   readonly flights: Map<string, Flight>;
   readonly finished: Set<string>;
   readonly contingencies: Contingencies;
+  readonly alarms: DroneAlarms;
   move(m: MissionRecord, from: readonly MissionStatus[], to: MissionStatus, note?: string, changes?: MissionChanges, actor?: string): Promise<MissionRecord | undefined>;
   finish(f: Flight, to: MissionStatus, note?: string, actor?: string): Promise<void>;
 }
@@ -32,12 +34,14 @@ export class FlightEvents {
   private readonly adoptTried = new Map<string, number>();
   private readonly offLink: () => void;
   private readonly timer: NodeJS.Timeout;
+  private readonly landings: Landings;
 
   constructor(
     private readonly ctx: OpsContext,
     private readonly runner: FlightHost,
     private readonly opts: { telemetryEveryMs: number; conformEveryMs: number; dockOf?: (droneId: string) => string | undefined },
   ) {
+    this.landings = new Landings(ctx, runner.alarms);
     this.offLink = ctx.link.on((e) => {
       this.onLink(e).catch((err: unknown) => ctx.log.error({ err, droneId: e.droneId }, 'drone link event failed'));
     });
@@ -67,6 +71,7 @@ export class FlightEvents {
     switch (e.type) {
       case 'telemetry': {
         if (f) track(f, e.position);
+        else await this.landings.telemetry(e.droneId, e.position, e.at);
         const last = this.lastTelemetry.get(e.droneId);
         if (last !== undefined && e.at - last < this.opts.telemetryEveryMs && e.at >= last) return;
         this.lastTelemetry.set(e.droneId, e.at);
@@ -97,11 +102,14 @@ export class FlightEvents {
       case 'image':
         this.ctx.bus.emit('droneImage', { ...base, ...e.image });
         return;
-      case 'landed':
-        await this.ctx.store.updateDrone(e.droneId, { phase: 'docked', batteryPct: e.batteryPct }, e.at);
-        this.ctx.bus.emit('droneState', { ...base, phase: 'landed', batteryPct: e.batteryPct });
-        if (f) await this.runner.finish(f, f.failure ? 'failed' : f.abortNote ? 'aborted' : 'completed', f.failure ?? f.abortNote);
+      case 'landed': {
+        // Docked only where the vehicle says it touched down: at its dock (landing.ts).
+        const away = await this.landings.landed(e, f?.missionId);
+        this.ctx.bus.emit('droneState', { ...base, phase: 'landed', batteryPct: e.batteryPct, ...(e.position ? { position: e.position } : {}) });
+        const note = [f?.failure ?? f?.abortNote, away].filter((x) => x !== undefined).join('; ');
+        if (f) await this.runner.finish(f, f.failure ? 'failed' : f.abortNote ? 'aborted' : 'completed', note === '' ? undefined : note);
         return;
+      }
     }
   }
 

@@ -13,7 +13,7 @@ import type { MissionStatus } from '../../kernel/events.js';
 import { airspaceNear, checkPath, type Airspace } from '../airspace.js';
 import { airborne, type Intent } from '../deconfliction.js';
 import { MAV_CMD } from '../planner/mission.js';
-import { onboardFence, type OnboardFence } from '../planner/onboard.js';
+import { onboardFence, rallyAlternates, type OnboardFence } from '../planner/onboard.js';
 import { RetryLater, type Json, type RunningJob } from '../scheduler/scheduler.js';
 import type { DockRecord, MissionChanges, MissionRecord } from '../store/types.js';
 import type { DroneType } from '../energy.js';
@@ -126,10 +126,13 @@ export class MissionRunner {
     return this.fly(pre, flight, await this.onboardFor(m, dock, airspace, now));
   }
 
-  /** The fence, rally points (the dock, then alternates) and lost-link action a launch at `at` sends. */
+  /**
+   * The fence, rally points (the dock, then the alternates never nearer than the dock along the plan:
+   * rallyAlternates) and lost-link action a launch at `at` sends.
+   */
   async onboardFor(m: MissionRecord, dock: DockRecord, airspace: Airspace, at: number): Promise<OnboardFence> {
     const fenceId = fenceOf(m);
-    const rally = [dock.location, ...(await this.contingencies.rally({ dockId: dock.id, home: dock.location } as Flight))];
+    const rally = [dock.location, ...rallyAlternates(m.plan.path, dock.location, await this.contingencies.rally({ dockId: dock.id, home: dock.location } as Flight))];
     const span = intentSpanMs(m.plan.durationS);
     // The vehicle's own lost-link RTL flies straight home: only when that line is clear from everywhere on the plan.
     const home = homeOf(m);
@@ -186,6 +189,7 @@ export class MissionRunner {
     };
     if (!dock || !drone || !type) return retry('dock, drone or drone type missing');
     if (dock.status !== 'idle') return retry(`dock ${dock.id} is ${dock.status}`);
+    if (drone.phase === 'landed') return retry(`drone ${drone.id} landed away from its dock (LANDED_AWAY); it flies again once it is back in it`);
     if (this.flights.has(drone.id) || drone.phase !== 'docked') return retry(`drone ${drone.id} is ${drone.phase}`);
     // drone-ops.md: launch wind limits (8–12 m/s class) are per drone type.
     if (dock.windMps !== null && dock.windMps >= type.windLimitMps) return retry(`wind ${dock.windMps} m/s at or above the ${type.windLimitMps} m/s limit`);

@@ -150,7 +150,7 @@ describe('DroneOpsService with the fake link', () => {
     expect(far.shortfallS!).toBeGreaterThan(0);
   });
 
-  it('fails a mission whose upload the vehicle refuses, and aborts one in flight by returning to launch', async () => {
+  it('fails a mission whose upload the vehicle refuses, and aborts one in flight by a route home ending in NAV_LAND', async () => {
     await dockAt('d1', 0, 0);
     const seen = recordChanges(h.bus);
     h.link.failNextUpload('d1-uav', 'MISSION_ACK NO_SPACE');
@@ -164,7 +164,9 @@ describe('DroneOpsService with the fake link', () => {
     await waitStatus(seen, id, 'in_flight');
     await h.service.cancel(id, 'operator abort');
     await waitStatus(seen, id, 'aborted');
-    expect(h.link.commands).toContainEqual({ droneId: 'd1-uav', command: 'rtl' });
+    // Straight home is clear: still a route (returnVia), not the autopilot's RTL, which may pick a rally point.
+    expect(h.link.commands).toContainEqual({ droneId: 'd1-uav', command: 'returnVia' });
+    expect(h.link.commands).not.toContainEqual({ droneId: 'd1-uav', command: 'rtl' });
     expect((await h.service.history(id)).map((e) => e.to).slice(-2)).toEqual(['returning', 'aborted']);
   });
 });

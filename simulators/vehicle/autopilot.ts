@@ -64,6 +64,8 @@ export class FlightModel {
   private takeoffAltM = 10;
   private armPending = false;
   private flyAwayTo: Pose | undefined;
+  /** Where the current RTL goes (home or a rally point), fixed when it starts. */
+  private rtlDest: { x: number; y: number } | undefined;
   private readonly texts: StepNotes['texts'] = [];
 
   constructor(readonly autopilot: SimAutopilot = 'ardupilot', readonly af: Airframe = DEFAULT_AIRFRAME) {
@@ -164,6 +166,7 @@ export class FlightModel {
       notes.acks.push({ command: 400, result: RESULT.ACCEPTED });
     }
     if (!this.airborne) return notes;
+    if (this.phase !== 'rtl') this.rtlDest = undefined;
     const moved = this.fly(dtS, notes);
     this.battery = this.battery - (this.battery - drain(this.battery, dtS, moved, this.windMs, this.af)) * this.drainFactor;
     this.battery = Math.max(0, this.battery);
@@ -244,10 +247,15 @@ export class FlightModel {
     }
   }
 
-  /** RTL: climb to the return altitude, fly straight to the nearest rally point or home, land (the mode stays RTL). */
+  /**
+   * RTL: climb to the return altitude, fly straight to the nearest of home and the rally points — chosen
+   * when RTL starts (ArduCopter ModeRTL builds its path on entry; PX4 likewise) — and land there (the mode
+   * stays RTL).
+   */
   private flyRtl(dtS: number): number {
     const rtlAlt = this.autopilot === 'ardupilot' ? this.params.get('RTL_ALT') / 100 : this.params.get('RTL_RETURN_ALT');
-    const dest = [{ x: 0, y: 0 }, ...this.rally.map((r) => r.pos)].reduce((a, b) => (Math.hypot(b.x - this.pose.x, b.y - this.pose.y) < Math.hypot(a.x - this.pose.x, a.y - this.pose.y) ? b : a));
+    this.rtlDest ??= [{ x: 0, y: 0 }, ...this.rally.map((r) => r.pos)].reduce((a, b) => (Math.hypot(b.x - this.pose.x, b.y - this.pose.y) < Math.hypot(a.x - this.pose.x, a.y - this.pose.y) ? b : a));
+    const dest = this.rtlDest;
     const far = Math.hypot(dest.x - this.pose.x, dest.y - this.pose.y) > this.af.arrivalM;
     if (!far) {
       this.phase = 'land';

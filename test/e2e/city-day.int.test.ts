@@ -1,8 +1,3 @@
-// Not run yet (the file name ends in .wip.ts): green on this machine under moderate load (every fault, zero
-// samples in a zone or out of the fence, nothing left planned), but not yet reliably: now and then a patrol
-// strays outside its intent and its contingent return overlaps another drone's reserved volume, and under a
-// load of 20+ (stalls of 10 s) launches wait behind drones still airborne. Rename to city-day.int.test.ts once
-// it is green three times in a row.
 /**
  * A simulated city day (drone-ops.md "Contingencies"), compressed: 56 docks in the four core districts
  * (simulated MAVLink vehicles on loopback UDP at 25× time, CITY_DAY_MAVLINK per district, the rest on the
@@ -90,7 +85,7 @@ function summary(): string[] {
     ...violations.slice(0, 5).map((v) => `  violation: ${v.kind} ${v.zoneId ?? ''} ${v.sample.droneId} at ${new Date(v.sample.at).toISOString()} ${v.sample.lon.toFixed(5)},${v.sample.lat.toFixed(5)} ${v.sample.altM.toFixed(0)} m`),
     `airborne pair checks ${rec.pairChecks}: overlapping reserved volumes ${rec.overlaps.size}`,
     ...[...rec.overlaps].map(([k, o]) => `  overlap: ${k} at ${new Date(o.at).toISOString()}: ${o.flights.join(' / ')}`),
-    `drone-safety alarms ${rec.alarms.length} (${[...new Set(rec.alarms.map((a) => a.kind))].join(', ')})`,
+    `drone-safety alarms ${rec.alarms.length} (${[...new Set(rec.alarms.map((a) => a.kind))].join(', ')}); drones landed away from their dock ${rec.alarms.filter((a) => a.kind === 'landed_away').length}`,
     `missions left planned or unfinished ${end.leftPlanned}; docks usable ${end.docksUsable} of ${docks.length}`,
     ...end.left.map((x) => `  left: ${x}`),
     ...outcomes.map((o) => `  ${o.fault}: expected ${o.expected} → ${o.got ?? '?'}${o.alarm ? ` [alarm ${o.alarm}]` : ''}`),
@@ -288,6 +283,7 @@ describe('a simulated city day', () => {
     expect(rec.samples.length).toBeGreaterThan(1000);
     expect(violations.slice(0, 5)).toEqual([]);
     expect([...rec.overlaps.keys()]).toEqual([]);
+    expect(rec.alarms.filter((a) => a.kind === 'landed_away').map((a) => a.message)).toEqual([]);
     expect(left.map((x) => `${x.id}:${x.status}`)).toEqual([]);
   }, 300_000);
 });
