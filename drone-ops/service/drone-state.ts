@@ -38,13 +38,32 @@ export class DroneStateTracker {
   private readonly latest = new Map<string, Extract<DroneLinkEvent, { type: 'telemetry' }>>();
   private readonly links = new Map<string, LinkState>();
   private readonly dockIds = new Map<string, string>();
+  private readonly chains = new Map<string, Promise<void>>();
   private readonly off: () => void;
 
   constructor(
     private readonly ctx: OpsContext,
     private readonly everyMs = 1_000,
   ) {
-    this.off = ctx.link.on((e) => void this.onLink(e).catch((err: unknown) => ctx.log.warn({ err, droneId: e.droneId }, 'drone state not updated')));
+    this.off = ctx.link.on((e) => {
+      this.heardFrom(e);
+      if (e.type === 'telemetry' || e.type === 'phase' || e.type === 'landed') void this.serial(e.droneId, () => this.onLink(e)).catch((err: unknown) => ctx.log.warn({ err, droneId: e.droneId }, 'drone state not updated'));
+    });
+  }
+
+  /**
+   * Runs `fn` after every write already queued for this drone: its state is written in the order of its
+   * events, whatever the store's connections do (a `returning` written after the landing's `docked`
+   * would leave a drone in its dock unusable). The landing check (landing.ts) goes through it too.
+   */
+  serial<T>(droneId: string, fn: () => Promise<T>): Promise<T> {
+    const next = (this.chains.get(droneId) ?? Promise.resolve()).then(fn);
+    const tail = next.then(() => undefined, () => undefined);
+    this.chains.set(droneId, tail);
+    void tail.then(() => {
+      if (this.chains.get(droneId) === tail) this.chains.delete(droneId);
+    });
+    return next;
   }
 
   close(): void {
@@ -81,36 +100,30 @@ export class DroneStateTracker {
     await this.ctx.store.updateDrone(droneId, { batteryPct: t.batteryPct, position: t.position, telemetryAt: t.at, ...(headingDeg === undefined ? {} : { headingDeg }) }, t.at);
   }
 
-  private async onLink(ev: DroneLinkEvent): Promise<void> {
-    const e = ev;
-    const { store } = this.ctx;
+  /** What the event says of the link, at once (the ground's view must not wait behind store writes). */
+  private heardFrom(e: DroneLinkEvent): void {
+    if (e.type === 'failure') return;
+    if (e.type === 'link') return this.heard(e.droneId, e.at, e.state === 'lost' ? 'lost' : 'connected');
+    this.heard(e.droneId, e.at);
+    if (e.type === 'telemetry') this.latest.set(e.droneId, e);
+  }
+
+  /** The store writes the event calls for, in the drone's order (serial). */
+  private async onLink(e: DroneLinkEvent): Promise<void> {
     switch (e.type) {
       case 'telemetry': {
-        this.heard(e.droneId, e.at, 'connected');
-        this.latest.set(e.droneId, e);
         const last = this.written.get(e.droneId);
         if (last !== undefined && e.at - last < this.everyMs && e.at >= last) return;
         return this.write(e.droneId);
       }
       case 'phase': {
-        this.heard(e.droneId, e.at);
         const phase = phaseOf(e.phase);
-        if (phase) await store.updateDrone(e.droneId, { phase }, e.at);
+        if (phase) await this.ctx.store.updateDrone(e.droneId, { phase }, e.at);
         return this.write(e.droneId);
       }
-      case 'link':
-        this.heard(e.droneId, e.at, e.state === 'lost' ? 'lost' : 'connected');
-        return;
-      case 'failure':
-        return;
       case 'landed':
-        this.heard(e.droneId, e.at, 'connected');
         return this.write(e.droneId);
-      case 'progress':
-      case 'failsafe':
-      case 'uploadRefused':
-      case 'image':
-        this.heard(e.droneId, e.at);
+      default:
         return;
     }
   }

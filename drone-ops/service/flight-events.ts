@@ -39,7 +39,7 @@ export class FlightEvents {
   constructor(
     private readonly ctx: OpsContext,
     private readonly runner: FlightHost,
-    private readonly opts: { telemetryEveryMs: number; conformEveryMs: number; dockOf?: (droneId: string) => string | undefined },
+    private readonly opts: { telemetryEveryMs: number; conformEveryMs: number; dockOf?: (droneId: string) => string | undefined; serial?: <T>(droneId: string, fn: () => Promise<T>) => Promise<T> },
   ) {
     this.landings = new Landings(ctx, runner.alarms);
     this.offLink = ctx.link.on((e) => {
@@ -104,7 +104,8 @@ export class FlightEvents {
         return;
       case 'landed': {
         // Docked only where the vehicle says it touched down: at its dock (landing.ts).
-        const away = await this.landings.landed(e, f?.missionId);
+        const check = (): Promise<string | undefined> => this.landings.landed(e, f?.missionId);
+        const away = await (this.opts.serial ? this.opts.serial(e.droneId, check) : check());
         this.ctx.bus.emit('droneState', { ...base, phase: 'landed', batteryPct: e.batteryPct, ...(e.position ? { position: e.position } : {}) });
         const note = [f?.failure ?? f?.abortNote, away].filter((x) => x !== undefined).join('; ');
         if (f) await this.runner.finish(f, f.failure ? 'failed' : f.abortNote ? 'aborted' : 'completed', note === '' ? undefined : note);

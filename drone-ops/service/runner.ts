@@ -46,6 +46,8 @@ export interface RunnerOptions {
   conformEveryMs?: number;
   /** The dock a drone belongs to, for events of a drone not on a flight (stream events carry the real dockId). */
   dockOf?: (droneId: string) => string | undefined;
+  /** Runs a drone's state write in order with the others queued for it (DroneStateTracker.serial). */
+  serial?: <T>(droneId: string, fn: () => Promise<T>) => Promise<T>;
 }
 
 export class MissionRunner {
@@ -76,7 +78,7 @@ export class MissionRunner {
         if (m) await opts.onPreempted(ids, m);
       },
     });
-    this.events = new FlightEvents(ctx, this, { telemetryEveryMs: opts.telemetryEveryMs ?? 1000, conformEveryMs: opts.conformEveryMs ?? 1000, ...(opts.dockOf ? { dockOf: opts.dockOf } : {}) });
+    this.events = new FlightEvents(ctx, this, { telemetryEveryMs: opts.telemetryEveryMs ?? 1000, conformEveryMs: opts.conformEveryMs ?? 1000, ...(opts.dockOf ? { dockOf: opts.dockOf } : {}), ...(opts.serial ? { serial: opts.serial } : {}) });
   }
 
   close(): void {

@@ -63,7 +63,7 @@ export class DroneOpsService extends DroneOpsRegistry {
     const live = new DroneStateTracker(o);
     super({ ...o, knowDrone: (d) => live.know(d) });
     this.live = live;
-    this.runner = new MissionRunner(o, { retryDelayMs: o.retryDelayMs ?? 60_000, onPreempted: (ids, by) => this.preempt(ids, by), airspace: () => this.airspace(), dockOf: (id) => live.dockOf(id) });
+    this.runner = new MissionRunner(o, { retryDelayMs: o.retryDelayMs ?? 60_000, onPreempted: (ids, by) => this.preempt(ids, by), airspace: () => this.airspace(), dockOf: (id) => live.dockOf(id), serial: (id, fn) => live.serial(id, fn) });
     this.safety = new SafetyWatch(o, { airspace: () => this.airspace(), runner: this.runner });
     // Handlers are registered before the composition root starts the scheduler (JobScheduler.process).
     o.scheduler.process(LAUNCH_KIND, (job) => this.runner.launch(job));
