@@ -109,7 +109,7 @@ export class DroneStateTracker {
   }
 
   /** The store writes the event calls for, in the drone's order (serial). */
-  private async onLink(e: DroneLinkEvent): Promise<void> {
+  private async onLink(e: Extract<DroneLinkEvent, { type: 'telemetry' | 'phase' | 'landed' }>): Promise<void> {
     switch (e.type) {
       case 'telemetry': {
         const last = this.written.get(e.droneId);
@@ -123,8 +123,6 @@ export class DroneStateTracker {
       }
       case 'landed':
         return this.write(e.droneId);
-      default:
-        return;
     }
   }
 }

@@ -137,7 +137,8 @@ export class SafetyWatch {
   }
 
   private async poll(): Promise<void> {
-    if (this.polling) return;
+    // Nothing in the air: nothing to re-check (zones changed meanwhile still count at the next flight's first poll).
+    if (this.polling || this.opts.runner.flights.size === 0) return;
     this.polling = true;
     try {
       do {
