@@ -40,8 +40,14 @@ export class DroneAlarms {
   }
 }
 
-/** A history row that keeps the mission's status: what happened during a flight (link, failsafe, return). */
+/**
+ * A history row that keeps the mission's status: what happened during a flight (link, failsafe, return).
+ * The row is written with a compare-and-set on the status: when the status moved meanwhile (events that
+ * waited for a link to come back arrive together), it is read again and the row written then.
+ */
 export async function noteHistory(ctx: Pick<OpsContext, 'store'>, missionId: string, note: string, at: number, actor = 'system'): Promise<void> {
-  const m = await ctx.store.getMission(missionId);
-  if (m) await ctx.store.transition(missionId, [m.status], m.status, at, { note, actor });
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const m = await ctx.store.getMission(missionId);
+    if (!m || (await ctx.store.transition(missionId, [m.status], m.status, at, { note, actor }))) return;
+  }
 }

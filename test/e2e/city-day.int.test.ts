@@ -40,7 +40,9 @@ const line = (o: { lon: number; lat: number }, pts: [number, number][], altM = 4
 beforeAll(async () => {
   p = await bootPlatform({ CITYBRAIN_DEMO: 'on', CITYBRAIN_DEMO_SPEEDUP: '25', CITYBRAIN_DEMO_DOCKS: String(MAVLINK_PER_DISTRICT) }, {}, {
     // The ground calls a link lost after 2 s of silence; the vehicles' own failsafe acts after 7 s (below).
-    mavlink: { staleMs: 1000, lostMs: 2000 },
+    // Platform and 56 vehicles share this process, on a machine that may be loaded: waits per mission item
+    // and per command are longer than QGroundControl's (250 ms × 5, 0.5 s × 3), bounded (≤ 10 s an item).
+    mavlink: { staleMs: 1000, lostMs: 2000, upload: { countTimeoutMs: 3000, itemTimeoutMs: 1000, retries: 9 }, command: { timeoutMs: 1500, retries: 5 } },
     demoVehicles: async (homes, o) => {
       // The autopilot's GCS failsafe counts the ground's 1 Hz HEARTBEATs, which time compression does not
       // speed up, so its timeout stays in real seconds: FS_GCS_TIMEOUT 7 s (default 5, settable to 120). A 3 s
