@@ -18,10 +18,11 @@ const HELP = `npm run bench:scale -- [options]
   --perGen N        devices per generator process (default 8000; each process has ~20k file descriptors)
   --concurrency N   connects in flight per generator (default 400)
   --single          also run the same steps on one node with cluster off (default on; --no-single)
+  --singleMax N     the single node's steps stop at N devices (default 15000: one process's open-file cap is ~20k)
   --storm N         after the last step, N of the devices drop and reconnect at once while the others stay
                     connected: time until all are back, CONNACK 3 answers, others dropped (default 0: none)`;
 
-const args = parseArgs(process.argv.slice(2), { nodes: 3, steps: '2000,5000,10000', perGen: 8000, concurrency: 400, single: true, storm: 0 }, HELP);
+const args = parseArgs(process.argv.slice(2), { nodes: 3, steps: '2000,5000,10000', perGen: 8000, concurrency: 400, single: true, singleMax: 15_000, storm: 0 }, HELP);
 const steps = args.steps.split(',').map(Number);
 
 async function redisCpu(r: Redis): Promise<number> {
@@ -32,7 +33,7 @@ async function redisCpu(r: Redis): Promise<number> {
 
 interface Row { system: string; devices: number; connected: number; connectsPerS: number; refused: number; sent: number; acked: number; stored: number; kibPerConn: number; lagP99: number; redisCpuS: number }
 
-async function run(system: string, nodes: NodeProcess[], redis: Redis | undefined): Promise<Row[]> {
+async function run(system: string, nodes: NodeProcess[], redis: Redis | undefined, steps: number[]): Promise<Row[]> {
   const ports = nodes.map((n) => n.tcpPort);
   const gens: Gen[] = [];
   const base = await Promise.all(nodes.map((n) => n.stats()));
@@ -65,7 +66,7 @@ async function run(system: string, nodes: NodeProcess[], redis: Redis | undefine
     storedBefore = stored;
     console.log(JSON.stringify(rows.at(-1)));
   }
-  if (args.storm > 0) storms.push(await reconnectStorm(system, nodes, gens));
+  if (args.storm > 0) storms.push(await reconnectStorm(system, nodes, gens, steps.at(-1)!));
   for (const g of gens) g.child.kill('SIGKILL');
   return rows;
 }
@@ -74,14 +75,14 @@ interface StormRow { system: string; devices: number; storm: number; recoveryMs:
 const storms: StormRow[] = [];
 
 /** `--storm N`: N devices (spread over the generators) reconnect at once; then every device sends a reading. */
-async function reconnectStorm(system: string, nodes: NodeProcess[], gens: Gen[]): Promise<StormRow> {
+async function reconnectStorm(system: string, nodes: NodeProcess[], gens: Gen[], devices: number): Promise<StormRow> {
   await Promise.all(nodes.map((n) => n.stats()));
   const share = Math.ceil(args.storm / gens.length);
   const out = await Promise.all(gens.map((g) => g.ask({ storm: share })));
   const lag = await Promise.all(nodes.map((n) => n.stats()));
   const pub = await Promise.all(gens.map((g) => g.ask({ publish: true })));
   const row: StormRow = {
-    system, devices: steps.at(-1)!, storm: share * gens.length,
+    system, devices, storm: share * gens.length,
     recoveryMs: Math.max(...out.map((o) => Number(o.ms))),
     refused: out.reduce((a, o) => a + Number(o.refused), 0),
     othersDropped: out.reduce((a, o) => a + Number(o.dropped), 0),
@@ -101,11 +102,11 @@ async function main(): Promise<void> {
   const all: Row[] = [];
   try {
     const cluster = await Promise.all(Array.from({ length: args.nodes }, () => forkNode({ ...nodeConfig, mqttCluster: true, redisUrl: redisServer.url, mqttClusterPrefix: 'bench:' }, ['--max-semi-space-size=64'])));
-    all.push(...(await run(`cluster ×${args.nodes}`, cluster, redis)));
+    all.push(...(await run(`cluster ×${args.nodes}`, cluster, redis, steps)));
     await Promise.all(cluster.map((n) => n.stop()));
     if (args.single) {
       const one = await forkNode({ ...nodeConfig, mqttCluster: false }, ['--max-semi-space-size=64']);
-      all.push(...(await run('single, cluster off', [one], undefined)));
+      all.push(...(await run('single, cluster off', [one], undefined, steps.filter((n) => n <= args.singleMax))));
       await one.stop();
     }
   } finally {
