@@ -166,6 +166,11 @@ describe('e2e: the responder phone and the response panel in chromium', () => {
     await fullShot(phone, 'responder-02-phone-tasks-en');
     await phone.locator(`[data-task-id="${taskId}"]`).click();
     await phone.locator('[data-testid=task-detail][data-state=dispatched]').waitFor();
+    // A picture attached to the task by someone else (the operator here, a drone in the field) appears on the open page.
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+    const sent = await fetch(`${p.http.url}/api/v1/media?taskId=${encodeURIComponent(taskId)}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'image/png' }, body: png });
+    const pictureId = ((await sent.json()) as { id: string }).id;
+    await phone.locator(`[data-testid=task-photos] figure[data-media-id="${pictureId}"]`).waitFor({ timeout: 20_000 });
     const geo = await phone.locator('[data-testid=navigate]').getAttribute('href');
     expect(geo).toMatch(/^geo:-?\d+(\.\d+)?,-?\d+(\.\d+)?/);
     await fullShot(phone, 'responder-03-phone-task-en');

@@ -16,6 +16,8 @@ export class MyTasks {
   readonly error = new Observable<string | null>(null);
   /** A task whose server state changed (the detail view re-reads its history). */
   readonly changed = new Observable<string | null>(null);
+  /** Pictures attached to an alert of the unit's tasks (a drone's, an operator's): how many so far, per alert. */
+  readonly pictures = new Observable<Record<string, number>>({});
   private es: EventSource | undefined;
   private poll: ReturnType<typeof setInterval> | undefined;
 
@@ -47,7 +49,8 @@ export class MyTasks {
   }
 
   private follow(): void {
-    const es = new EventSource('/api/v1/stream?types=task', { withCredentials: true });
+    // The unit stream: its tasks, and the alerts they are about (a new picture is `media.attached` there).
+    const es = new EventSource('/api/v1/stream?types=task,alert', { withCredentials: true });
     this.es = es;
     es.onopen = () => {
       this.liveness.set('live');
@@ -64,6 +67,10 @@ export class MyTasks {
       this.merge('task' in data ? data.task : data);
     };
     for (const type of ['task', 'task.created', 'task.updated']) es.addEventListener(type, onTask);
+    es.addEventListener('alert', (ev: Event) => {
+      const n = JSON.parse((ev as MessageEvent<string>).data) as { alert: { id: string }; action: string };
+      if (n.action === 'media.attached') this.pictures.set({ ...this.pictures.value, [n.alert.id]: (this.pictures.value[n.alert.id] ?? 0) + 1 });
+    });
     es.addEventListener('reset', () => void this.reload());
   }
 

@@ -38,6 +38,7 @@ function watchPosition(): () => void {
 export function TaskDetail({ id, tasks, outbox }: { id: string; tasks: MyTasks; outbox: Outbox }) {
   const [task, setTask] = useState<Task | null | undefined>(tasks.tasks.value.find((x) => x.id === id));
   const changed = useObservable(tasks.changed);
+  const pictures = useObservable(tasks.pictures);
   const actions = useObservable(outbox.actions);
   const sent = actions.filter((a) => a.taskId === id && a.state === 'sent').length;
   useEffect(() => watchPosition(), []);
@@ -84,7 +85,7 @@ export function TaskDetail({ id, tasks, outbox }: { id: string; tasks: MyTasks; 
       </section>
       <Actions state={state} taskId={id} act={act} />
       <OutboxList outbox={outbox} taskId={id} />
-      <TaskPhotos key={`${task.updatedAt}-${(task.reports ?? []).length}`} id={task.id} />
+      <TaskPhotos key={`${task.updatedAt}-${(task.reports ?? []).length}-${pictures[task.alertId] ?? 0}`} id={task.id} />
       <History task={task} />
     </article>
   );
