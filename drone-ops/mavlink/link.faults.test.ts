@@ -28,7 +28,7 @@ describe('MavlinkLink fault handling against the simulator', () => {
     const stored = rig.vehicle.flight.mission;
     expect(stored).toHaveLength(items.length);
     expect(stored.map((s) => s.command)).toEqual(items.map((i) => i.command));
-  });
+  }, 60_000); // 60 ms item timeouts re-send often on a loaded machine: the upload completes, only later
 
   it('re-sends a command whose ACK never comes, then fails with MAVLINK_TIMEOUT', async () => {
     rig = await startRig(FAST, { command: { timeoutMs: 80, retries: 3 } });
