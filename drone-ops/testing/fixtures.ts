@@ -10,6 +10,11 @@ export function ll(x: number, y: number): LonLat {
   return plane.toLonLat({ x, y });
 }
 
+/** A GeoJSON LineString through points given in metres east/north of ORIGIN. */
+export function lineM(...pts: [number, number][]): { type: 'LineString'; coordinates: [number, number][] } {
+  return { type: 'LineString', coordinates: pts.map(([x, y]) => [ll(x, y).lon, ll(x, y).lat]) };
+}
+
 export function lla(x: number, y: number, altM: number): LonLatAlt {
   return { ...plane.toLonLat({ x, y }), altM };
 }
