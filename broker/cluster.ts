@@ -67,6 +67,8 @@ export interface ClusterOptions {
   leaseMs: number;
   now: () => number;
   onError: (err: unknown, op: string) => void;
+  /** A Redis connection (re)connected and is ready: ends an outage the errors began. */
+  onReady?: () => void;
 }
 
 // Atomic per device, O(1): set the holder, move the device between node sets, return the previous holder.
@@ -95,6 +97,7 @@ export function createClusterLink(o: ClusterOptions): ClusterLink {
   const warn = (op: string) => (err: unknown) => o.onError(err, op);
   redis.pub.on('error', warn('redis connection'));
   redis.sub.on('error', warn('redis subscription'));
+  for (const r of [redis.pub, redis.sub]) r.on('ready', () => o.onReady?.());
   let stopLease: (() => Promise<void>) | undefined;
   const publish = (channel: string, m: ClusterMessage): void => void redis.pub.publish(channel, JSON.stringify(m)).catch(warn('publish'));
   return {

@@ -9,7 +9,8 @@ import type { EventBus } from '../kernel/bus.js';
 import type { Clock } from '../kernel/clock.js';
 import { AppError } from '../kernel/errors.js';
 import type { Logger } from '../kernel/logger.js';
-import { createClusterLink, type ClusterLink } from './cluster.js';
+import { createClusterLink, type ClusterLink, type ClusterOptions } from './cluster.js';
+import { outageLog } from '../kernel/outage-log.js';
 import { publishLocal, routeRevoke, sendCommand, startClusterNode } from './cluster-node.js';
 import { ConnectGate, gateConnects } from './connect-gate.js';
 import { CommandTracker } from './commands.js';
@@ -280,8 +281,20 @@ function clusterLink(config: BrokerConfig, log: Logger, clock: Clock): ClusterLi
     prefix: config.mqttClusterPrefix,
     leaseMs: config.mqttClusterLeaseMs,
     now: () => clock.now(),
-    onError: (err, op) => log.warn({ err, op }, 'broker cluster: Redis operation failed'),
+    ...clusterLogging(log, () => clock.now()),
   });
+}
+
+/**
+ * The cluster's Redis errors: connection errors (and operations failing while a connection is down) make
+ * one `down` line and one `back` line per outage; an operation failing while Redis is up is logged as it is.
+ */
+function clusterLogging(log: Logger, now: () => number): Pick<ClusterOptions, 'onError' | 'onReady'> {
+  const outage = outageLog(log, 'broker cluster: Redis', now);
+  return {
+    onError: (err, op) => (op.startsWith('redis ') || outage.down ? outage.failed(err, op) : log.warn({ err, op }, 'broker cluster: Redis operation failed')),
+    onReady: () => outage.recovered(),
+  };
 }
 
 /** To integration clients here and, in a cluster, on every other node (one message through Redis). */
