@@ -28,6 +28,7 @@ import { redactUrl, type Config } from '../kernel/config.js';
 import { createDatabase, migrate, type Database } from '../kernel/db/index.js';
 import type { Logger } from '../kernel/logger.js';
 import { startAlerts, type AlertsWiring } from './alerts.js';
+import { startAlertPoints } from './alerts-influx.js';
 import { contractsPort, devicesPort, districtsGeoJson, readingsPort } from './http-adapters.js';
 import { startNotifications, type Notifications } from './notifications.js';
 import { startDroneOps, type DroneOps, type DroneOpsOptions } from './drone-ops.js';
@@ -174,6 +175,9 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
       metrics,
     });
     cleanups.push(() => writer.close());
+    // With InfluxDB, alert lifecycle events become points of the measurement `alerts` (Grafana annotations).
+    const alertPoints = influx ? await startAlertPoints({ influx, dataDir, bus, log, spillMaxBytes: config.telemetrySpillMaxBytes }) : undefined;
+    cleanups.push(async () => alertPoints?.close());
 
     // Drone-ops first: the alert service ranks its docks as resources and dispatches through it.
     const droneOps = await startDroneOps({ config, database, bus, clock, log, districts, metrics, credentialKey, history: (id, from, to) => droneHistory(store, id, from, to), ...(opts.mavlink ? { mavlink: opts.mavlink } : {}) });
@@ -248,7 +252,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
 
     // Shutdown order: HTTP and MQTT stop first (no new work), then the writer flushes, then stores close.
     // Automatic dispatches under way finish before drone-ops closes.
-    cleanups.splice(0, cleanups.length, () => database.close(), () => alerts.stop(), () => notifications.stop(), () => droneOps.stop(), async () => demo?.close(), () => alerts.autoDispatch.stop(), () => response.stop(), () => registry.stop(), () => store.close(), () => writer.close(), () => opcua.stop(), async () => { offDroneAlarms(); offDroneTelemetry(); offObservability(); access.stop(); media.stop(); offEvidence(); taskEvidence.stop(); }, () => broker.close(), async () => tls?.close(), () => health.close(), () => http.close());
+    cleanups.splice(0, cleanups.length, () => database.close(), () => alerts.stop(), () => notifications.stop(), () => droneOps.stop(), async () => demo?.close(), () => alerts.autoDispatch.stop(), () => response.stop(), () => registry.stop(), () => store.close(), () => writer.close(), async () => alertPoints?.close(), () => opcua.stop(), async () => { offDroneAlarms(); offDroneTelemetry(); offObservability(); access.stop(); media.stop(); offEvidence(); taskEvidence.stop(); }, () => broker.close(), async () => tls?.close(), () => health.close(), () => http.close());
 
     return {
       http: { url: httpUrl, port: httpPort },

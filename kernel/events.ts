@@ -18,6 +18,10 @@ export interface Reading {
   asset: string | null;
   /** Server receive time, epoch ms. */
   receivedAt: number;
+  /** Extra InfluxDB tags beside device/kind/district/asset (points that are not device readings, e.g. alerts). */
+  tags?: Record<string, string>;
+  /** String fields (InfluxDB only; the SQL store keeps `metrics` alone). */
+  text?: Record<string, string>;
 }
 
 /** A device event (`devices/{id}/events`), e.g. elevator `trapped`. */

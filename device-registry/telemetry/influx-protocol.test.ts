@@ -14,6 +14,11 @@ describe('InfluxDB line protocol and InfluxQL quoting', () => {
     );
   });
 
+  it('writes extra tags in key order and string fields quoted (points that are not readings, e.g. alerts)', () => {
+    const r: Reading = { ...base, district: '370202', metrics: {}, tags: { severity: 'orange', event: 'opened' }, text: { message: 'CH4 "27" %LEL', alert_id: 'al-1' } };
+    expect(toLine('alerts', r)).toBe('alerts,device=gas-01.a_b,district=370202,event=opened,kind=gas,severity=orange message="CH4 \\"27\\" %LEL",alert_id="al-1" 1234');
+  });
+
   it('escapes commas, equals signs and spaces in tag values and field keys', () => {
     expect(toLine('my telemetry', { ...base, deviceId: 'a,b=c d', metrics: { 'x y,=z': 1 } })).toBe(
       'my\\ telemetry,device=a\\,b\\=c\\ d,kind=gas x\\ y\\,\\=z=1 1234',

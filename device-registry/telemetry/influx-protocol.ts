@@ -102,6 +102,13 @@ export class LineEncoder {
       if (typeof v === 'boolean') this.put(v ? TRUE : FALSE);
       else this.text(String(v));
     }
+    for (const k in r.text) {
+      const key = this.key(k);
+      if (key === null) continue;
+      if (this.at !== fieldsAt) this.put(COMMA);
+      this.put(key);
+      this.put(Buffer.from(quoteStringField(r.text[k]!)));
+    }
     // A point needs a field.
     if (this.at === fieldsAt) return false;
     this.put(SPACE);
@@ -110,6 +117,7 @@ export class LineEncoder {
   }
 
   private head(r: Reading): Buffer | null {
+    if (r.tags !== undefined) return this.taggedHead(r);
     let s = this.series.get(r.deviceId);
     if (s === undefined || s.kind !== r.kind || s.district !== r.district || s.asset !== r.asset) {
       if (this.series.size >= CACHE_MAX) this.series.clear();
@@ -127,6 +135,18 @@ export class LineEncoder {
       this.series.set(r.deviceId, s);
     }
     return s.head;
+  }
+
+  /** A point with extra tags (not cached: such points are rare): all tags in lexical key order. */
+  private taggedHead(r: Reading): Buffer | null {
+    if (!tagOk(r.deviceId)) return null;
+    const tags: Record<string, string | null> = { ...r.tags, asset: r.asset, device: r.deviceId, district: r.district, kind: r.kind };
+    let h = this.measurement;
+    for (const k of Object.keys(tags).sort()) {
+      const v = tags[k]!;
+      if (tagOk(v) && !/[\n\r]/.test(k)) h += `,${escapeKey(k)}=${escapeKey(v)}`;
+    }
+    return Buffer.from(`${h} `);
   }
 
   private key(k: string): Buffer | null {
