@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { Platform } from '../../app/platform.js';
 import type { InfluxQueryResponse } from '../../device-registry/telemetry/influx-protocol.js';
+import { startInflux, type InfluxServer } from '../servers/influx.js';
 import { api, bootPlatform, connectDevice, provision } from './helpers.js';
 
 interface Target { query: string }
@@ -100,5 +101,38 @@ describe('Grafana dashboard for the InfluxDB schema', () => {
       expect(rows.length, `${title}: ${q}`).toBeGreaterThan(0);
       if (q.includes('FROM "alerts"') && !q.includes('count(')) expect(JSON.stringify(rows), title).toContain(alert.id);
     }
+  });
+});
+
+describe('alert points across an InfluxDB outage', () => {
+  let influx: InfluxServer | undefined;
+  let p: Platform | undefined;
+  afterAll(async () => {
+    await p?.stop();
+    await influx?.stop();
+  });
+
+  it('an alert raised while InfluxDB is down is spilled and written once it is back; the alert itself is not delayed', async () => {
+    influx = await startInflux();
+    const db = `alerts_out_${randomBytes(3).toString('hex')}`;
+    p = await bootPlatform({ INFLUX_URL: influx.url, INFLUX_DB: db });
+    const d = await provision(p, 'GO-0412', 'gas', 120.38, 36.07);
+    const c = await connectDevice(p, d);
+    await influx.stop();
+    await c.publishAsync('devices/GO-0412/telemetry', JSON.stringify({ metrics: { ch4_lel: 27 } }), { qos: 1 });
+    await c.endAsync();
+    // The alert opens through the API while InfluxDB is still down.
+    const alert = await vi.waitFor(async () => {
+      const r = await api<{ items: { id: string }[] }>(p!, 'GET', '/api/v1/alerts?deviceId=GO-0412&status=open');
+      if (!r.body.items[0]) throw new Error('no alert yet');
+      return r.body.items[0];
+    }, { timeout: 15_000, interval: 100 });
+    influx = await startInflux({ dir: influx.dir, port: influx.port, rpcPort: influx.rpcPort });
+    await vi.waitFor(async () => {
+      const q = `SELECT "alert_id", "event" FROM "alerts" WHERE "device" = 'GO-0412'`;
+      const res = await fetch(`${influx!.url}/query?${new URLSearchParams({ db, q }).toString()}`);
+      const body = (await res.json()) as InfluxQueryResponse;
+      expect(body.results?.[0]?.series?.[0]?.values?.map((r) => r.slice(1))).toEqual([[alert.id, 'opened']]);
+    }, { timeout: 60_000, interval: 500 });
   });
 });
