@@ -61,6 +61,11 @@ export function duration(ms: number | null | undefined): string {
   return m === 0 ? unit(h, 'hour') : `${unit(h, 'hour')} ${unit(m, 'minute')}`;
 }
 
+/** A latitude or longitude: always five decimals (about 1 m), so a coordinate never loses its trailing zero. */
+export function coord(v: number): string {
+  return new Intl.NumberFormat(lang(), { minimumFractionDigits: 5, maximumFractionDigits: 5, useGrouping: false }).format(v);
+}
+
 export function num(v: number, digits = 0): string {
   return new Intl.NumberFormat(lang(), { maximumFractionDigits: digits }).format(v);
 }

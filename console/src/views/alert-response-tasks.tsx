@@ -6,7 +6,7 @@
 import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { get, post, seg } from '../api.js';
-import { dateTime, num } from '../format.js';
+import { coord, dateTime, num } from '../format.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import type { MediaMeta, Task } from '../types.js';
 import { lateClientAt } from './responder-parts.js';
@@ -149,7 +149,7 @@ export function Photos({ media, testid = 'response-photos' }: { media: MediaMeta
           </a>
           <figcaption class="small">
             <b>{t(`response.source.${m.source}` as MessageKey)}</b> · {dateTime(Date.parse(m.takenAt))}
-            {m.position ? <span class="muted"> · {num(m.position.lat, 5)}, {num(m.position.lon, 5)}{m.position.altM !== undefined ? ` · ${num(m.position.altM)} m` : ''}</span> : null}
+            {m.position ? <span class="muted"> · {coord(m.position.lat)}, {coord(m.position.lon)}{m.position.altM !== undefined ? ` · ${num(m.position.altM)} m` : ''}</span> : null}
             {m.note ? <q>{m.note}</q> : null}
           </figcaption>
         </figure>
