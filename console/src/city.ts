@@ -2,6 +2,7 @@
  * The city as the console knows it: loaded over REST after login, then patched by stream events.
  * `version` ticks on every change so views re-render from the maps below (derived, never copied).
  */
+import { circle } from '@turf/turf';
 import type { Feature, FeatureCollection } from 'geojson';
 import { get } from './api.js';
 import { openStream, streamState } from './stream.js';
@@ -68,7 +69,7 @@ export class City {
       this.loadKpis(),
     ]);
     this.districts = districts;
-    this.zones = airspace.features.filter((f) => f.properties?.['kind'] === 'no_fly_zone');
+    this.zones = airspace.features.filter((f) => f.properties?.['kind'] === 'no_fly_zone').map(drawable);
     for (const k of Object.keys(this.rev) as (keyof City['rev'])[]) this.rev[k]++;
     this.loaded = true;
     this.changed();
@@ -231,4 +232,14 @@ export class City {
       this.version.set(this.version.value + 1);
     }, 100);
   }
+}
+
+/**
+ * A circular zone comes as a Point with `properties.radiusM` (GET /airspace): a fill layer draws no Point,
+ * so it is kept as the polygon of its circle (as the server draws an alert's impact area), properties kept.
+ */
+function drawable(zone: Feature): Feature {
+  const r = zone.properties?.['radiusM'];
+  if (zone.geometry.type !== 'Point' || typeof r !== 'number') return zone;
+  return { ...zone, geometry: circle(zone.geometry.coordinates, r, { units: 'meters', steps: 64 }).geometry };
 }

@@ -181,6 +181,9 @@ describe('e2e: the web console in chromium', () => {
     await page.reload();
     await page.locator('[data-nav=drones]').click();
     await page.locator('[data-testid=planner]').waitFor();
+    // The sample airport zone is a circle (a Point with radiusM in GET /airspace): drawn on the city view too.
+    const zoneIds = () => page.evaluate(() => (globalThis as unknown as { __cityMap: { map: { queryRenderedFeatures(o: unknown): { properties: { id?: string } }[] } } }).__cityMap.map.queryRenderedFeatures({ layers: ['zones-fill'] }).map((f) => f.properties.id));
+    await expect.poll(zoneIds, { timeout: 20_000 }).toContain('sample-jiaodong-airport');
     await page.locator('[data-testid=planner-kind]').selectOption('corridor');
     await page.locator('[data-testid=planner-dock]').selectOption(dock.dockId);
     await page.evaluate(([lon, lat]) => (globalThis as unknown as { __cityMap: { map: { jumpTo(o: unknown): void } } }).__cityMap.map.jumpTo({ center: [lon, lat], zoom: 15 }), [at.lon + 0.004, at.lat]);
