@@ -72,6 +72,26 @@ describe('presence', () => {
     expect(await t.registry.list({ online: true })).toEqual([]);
   });
 
+  it('appends each online/offline change to the presence log once, even when pruning the log fails', async () => {
+    const database = await createDatabase({ sqliteFile: ':memory:' });
+    const inner = new KyselyDeviceRepository(database);
+    const appended: number[] = [];
+    const repo: DeviceRepository = Object.create(inner) as DeviceRepository;
+    repo.appendPresenceLog = (rows) => {
+      appended.push(...rows.map((r) => r.at));
+      return inner.appendPresenceLog(rows);
+    };
+    repo.prunePresenceLog = () => Promise.reject(new Error('prune refused'));
+    t = await openTestRegistry({ database, repository: repo });
+    await t.registry.create({ id: 'pl', kind: 'gas', location: SHINAN });
+    t.bus.emit('presence', { deviceId: 'pl', online: true, at: T0 + 10, reason: 'connect' });
+    await t.registry.flushPresence();
+    t.bus.emit('presence', { deviceId: 'pl', online: false, at: T0 + 20, reason: 'will' });
+    await t.registry.flushPresence();
+    await t.registry.flushPresence();
+    expect(appended).toEqual([T0 + 10, T0 + 20]);
+  });
+
   it('persists on a timer and on stop(), and a restart picks the values up', async () => {
     t = await openTestRegistry({ presenceFlushMs: 20 });
     await t.registry.create({ id: 'tm', kind: 'gas', location: SHINAN });

@@ -124,14 +124,18 @@ export class PresenceTracker {
     this.log_ = [];
     try {
       await this.repo.appendPresenceLog(rows);
-      const now = Date.now();
-      if (now - this.prunedAt > PRUNE_EVERY_MS) {
-        this.prunedAt = now;
-        await this.repo.prunePresenceLog(now - PRESENCE_LOG_DAYS * 86_400_000);
-      }
     } catch (err) {
       this.log_ = [...rows, ...this.log_];
       this.log.warn({ err, changes: rows.length }, 'presence log flush failed; will retry');
+    }
+    // Apart from the append: a failed prune must not queue rows already written for a second append.
+    const now = Date.now();
+    if (now - this.prunedAt <= PRUNE_EVERY_MS) return;
+    this.prunedAt = now;
+    try {
+      await this.repo.prunePresenceLog(now - PRESENCE_LOG_DAYS * 86_400_000);
+    } catch (err) {
+      this.log.warn({ err }, 'presence log prune failed; next try in an hour');
     }
   }
 }
