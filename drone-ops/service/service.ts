@@ -21,7 +21,7 @@ import { ACTIVE, LAUNCH_KIND, MissionRunner } from './runner.js';
 import { SafetyWatch } from './safety-watch.js';
 import { DroneStateTracker } from './drone-state.js';
 import { dispatchWithFallback } from './dispatch.js';
-import { CONDITIONS_KEY, conflictRefusal, launchJob, PATROL_KIND, reconcile, refusedMission, UNFLYABLE, type Reconciled } from './scheduling.js';
+import { CONDITIONS_KEY, conflictRefusal, launchJob, PATROL_KIND, patrolScheduleId, reconcile, refusedMission, UNFLYABLE, type Reconciled } from './scheduling.js';
 import type { DispatchOutcome, DispatchRequest, DockRanking, PlanOutcome, PlanRequest, ScheduleOutcome, ScheduleWhen } from './types.js';
 
 export { PATROL_KIND };
@@ -339,13 +339,13 @@ export class DroneOpsService extends DroneOpsRegistry {
     if (!p) {
       // The store is the source of truth: a schedule without its patrol is an orphan.
       this.o.log.warn({ patrolId }, 'patrol firing for a deleted patrol: its schedule is removed');
-      await this.o.scheduler.removeRecurring(`patrol:${patrolId}`);
+      await this.o.scheduler.removeRecurring(patrolScheduleId(patrolId));
       this.o.patrolFired?.({ patrolId, outcome: 'refused', reason: 'patrol deleted' });
       return { refused: 'patrol deleted' };
     }
     if (p.paused) {
       // Paused between the firing being queued and now: no flight, and no schedule either.
-      await this.o.scheduler.removeRecurring(`patrol:${patrolId}`);
+      await this.o.scheduler.removeRecurring(patrolScheduleId(patrolId));
       this.o.patrolFired?.({ patrolId, outcome: 'refused', reason: 'patrol paused' });
       return { refused: 'patrol paused' };
     }
