@@ -17,7 +17,7 @@ import type { EventBus } from '../kernel/bus.js';
 import { AppError, isAppError } from '../kernel/errors.js';
 import type { DroneImage } from '../kernel/events.js';
 import type { Logger } from '../kernel/logger.js';
-import { readLimited } from '../http/routes/media.js';
+import { readLimited } from '../http/index.js';
 import type { MediaMeta, MediaStore } from '../response/index.js';
 import type { Timeline } from './media.js';
 

@@ -37,6 +37,7 @@ import { installRequestLog } from './request-log.js';
 
 export type * from './deps.js';
 export { IMPORT_BODY_LIMIT } from './routes/import.js';
+export { readLimited } from './routes/media.js';
 
 export const API_PREFIX = '/api/v1';
 /** JSON bodies other than bulk import: a device create or patch is a few hundred bytes. */
