@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { distanceM } from '../geo/enu.js';
-import { ll, lineM } from '../testing/fixtures.js';
+import { ll, lineM as line } from '../testing/fixtures.js';
 import type { DroneAlarm } from './alarms.js';
 import { AT_DOCK_M } from './landing.js';
 import { DEFAULT_DRONE_TYPE } from './registry.js';
@@ -20,7 +20,6 @@ afterEach(async () => {
   await h.close();
 });
 
-const line = lineM;
 const corridor: Pattern = { kind: 'corridor', line: line([300, 0], [1500, 0]), widthM: 40, spacingM: 20, altM: 60 };
 
 describe('where a drone landed', () => {

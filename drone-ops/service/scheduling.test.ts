@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ll, squareM, lineM } from '../testing/fixtures.js';
+import { ll, squareM, lineM as line } from '../testing/fixtures.js';
 import { DEFAULT_DRONE_TYPE } from './registry.js';
 import type { PatrolFiring } from './service.js';
 import { makeHarness, recordChanges, type Harness } from './testing.js';
@@ -17,7 +17,6 @@ afterEach(async () => {
   await h.close();
 });
 
-const line = lineM;
 const corridor: Pattern = { kind: 'corridor', line: line([100, 0], [700, 0]), widthM: 40, spacingM: 20, altM: 60 };
 
 describe('patrol firings are never silent', () => {

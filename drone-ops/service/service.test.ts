@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DroneStateChange } from '../../kernel/events.js';
-import { ll, squareM, lineM } from '../testing/fixtures.js';
+import { ll, squareM, lineM as line } from '../testing/fixtures.js';
 import { intentSpanMs } from './planning.js';
 import { DEFAULT_DRONE_TYPE } from './registry.js';
 import { makeHarness, recordChanges, waitStatus, type Harness } from './testing.js';
@@ -14,7 +14,6 @@ afterEach(async () => {
   await h.close();
 });
 
-const line = lineM;
 const corridor = (len = 600): Pattern => ({ kind: 'corridor', line: line([100, 0], [100 + len, 0]), widthM: 40, spacingM: 20, altM: 60 });
 
 async function dockAt(id: string, x: number, y: number): Promise<void> {
