@@ -124,7 +124,8 @@ export async function startResponse(opts: {
   let publisher: TaskPublisher | undefined;
   const notifier = new ChannelNotifier({ log, metrics: opts.metrics, sms, openSecret: (s) => box.open(s), names, publisher: () => publisher, lang: opts.config.lang ?? 'en', ...(opts.notifyRetryMs ? { retryMs: opts.notifyRetryMs } : {}) });
   const service = new ResponseService({
-    database: opts.database, bus: opts.bus, clock: opts.clock, log, alerts: alertsPort(opts.alerts, log), notifier, sealer: box, names,
+    // The service takes its own child logger (module: 'response'); given `log` its lines carried `module` twice.
+    database: opts.database, bus: opts.bus, clock: opts.clock, log: opts.log, alerts: alertsPort(opts.alerts, log), notifier, sealer: box, names,
     districtAt: (l) => opts.districts.locate(l.lon, l.lat)?.id ?? null, ...(opts.drones ? { drone: droneInspection(opts.alerts) } : {}),
     ...(opts.media ? { media: citedMedia(opts.media) } : {}),
   });
