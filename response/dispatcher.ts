@@ -9,7 +9,7 @@ import type { Clock } from '../kernel/clock.js';
 import { AppError } from '../kernel/errors.js';
 import type { Logger } from '../kernel/logger.js';
 import type { TaskDesk, Person } from './desk.js';
-import { desksToNotify } from './desks.js';
+import { desksToNotify, type DeskTarget } from './desks.js';
 import { escalatedTitle } from './plan-titles.js';
 import { propose, rankUnits, type ProposedTask, type TravelTime } from './matching.js';
 import { planFor } from './plans.js';
@@ -69,6 +69,11 @@ export class Dispatcher {
     return a;
   }
 
+  /** The registered duty desks a plan's `notify` reaches when `districts` are in charge (the scope shows them, dispatch tells them). */
+  async desks(notify: Plan['notify'], districts: readonly string[]): Promise<DeskTarget[]> {
+    return desksToNotify(notify, districts, await this.deps.store.listResources({ kind: 'desk' }));
+  }
+
   /** Level, plan, scope, the proposal for what is still missing, and the tasks already out. */
   async response(a: AlertFacts): Promise<AlertResponse> {
     const plan = planFor(await this.deps.plans(), a);
@@ -86,7 +91,7 @@ export class Dispatcher {
     }
     const districts = scopeDistricts(a);
     const notify = plan?.notify ?? { city: [], district: [] };
-    const desks = desksToNotify(notify, districts, await this.deps.store.listResources({ kind: 'desk' })).map((d) => ({ id: d.desk.id, name: d.desk.name, level: d.level }));
+    const desks = (await this.desks(notify, districts)).map((d) => ({ id: d.desk.id, name: d.desk.name, level: d.level }));
     return {
       alertId: a.id, level: a.level, plan: plan ? { id: plan.id, version: plan.version } : null, drone: plan?.drone ? { planned: true } : null, tasks, proposal,
       scope: { organisations: [...orgs, ...notify.city, ...notify.district].filter((o, i, all) => all.indexOf(o) === i), districts, notify, desks },

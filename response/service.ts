@@ -12,7 +12,7 @@ import type { Logger } from '../kernel/logger.js';
 import { Catalog } from './catalog.js';
 import { DeadlineWatch } from './deadlines.js';
 import { TaskDesk, type MediaCheck, type Person, type Viewer } from './desk.js';
-import { deskNotice, desksToNotify } from './desks.js';
+import { deskNotice } from './desks.js';
 import { Dispatcher, scopeDistricts, SYSTEM, type AlertResponse, type DroneOutcome } from './dispatcher.js';
 import { kpiReport, type KpiReport } from './kpis.js';
 import { straightLineTravel, type ProposedTask, type TravelTime } from './matching.js';
@@ -165,7 +165,7 @@ export class ResponseService {
     const plan = planFor(await this.catalog.plans(), a);
     if (!plan) return;
     const districts = scopeDistricts(a);
-    const targets = desksToNotify(plan.notify, districts, await this.store.listResources({ kind: 'desk' }));
+    const targets = await this.dispatcher.desks(plan.notify, districts);
     const named = plan.notify.city.length + plan.notify.district.length;
     if (named > 0 && targets.length === 0) this.log.warn({ alertId, plan: plan.id, notify: plan.notify }, 'the plan names duty desks, but none is registered for this alert');
     await Promise.all(targets.map(async ({ desk, level }) => {
