@@ -55,10 +55,9 @@ export class IdempotentReplies {
     const deadline = Date.now() + waitMs;
     for (let pause = 10; ; pause = Math.min(pause * 2, 250)) {
       const now = this.opts.clock.now();
-      const slot = await this.opts.store.reserveReply(k, now);
+      const slot = await this.opts.store.reserveReply(k, now, now - (this.opts.staleMs ?? 120_000));
       if (slot.state === 'reserved') return null;
       if (slot.state === 'done') return { status: slot.reply.status, body: slot.reply.body };
-      if (now - slot.since > (this.opts.staleMs ?? 120_000) && (await this.opts.store.takeOverReply(k, slot.since, now))) return null;
       if (Date.now() >= deadline) {
         throw new AppError('IDEMPOTENCY_IN_PROGRESS', { details: { key: k.slice(k.indexOf(':') + 1), waitedMs: waitMs } });
       }

@@ -132,8 +132,9 @@ export function describeResponseStore(name: string, make: () => Promise<Response
       expect(slots.filter((s) => s.state === 'reserved')).toHaveLength(1);
       expect(slots.filter((s) => s.state === 'pending')).toHaveLength(7);
       const since = (await store.reserveReply('p1:race', T0 + 100)) as { since: number };
-      const takers = await Promise.all([store.takeOverReply('p1:race', since.since, T0 + 200), store.takeOverReply('p1:race', since.since, T0 + 201)]);
-      expect(takers.filter(Boolean)).toHaveLength(1);
+      expect(await store.reserveReply('p1:race', T0 + 150, since.since)).toEqual({ state: 'pending', since: since.since });
+      const takers = await Promise.all([store.reserveReply('p1:race', T0 + 200, since.since + 1), store.reserveReply('p1:race', T0 + 201, since.since + 1)]);
+      expect(takers.filter((s) => s.state === 'reserved')).toHaveLength(1);
       await store.releaseReply('p1:race');
       expect(await store.reserveReply('p1:race', T0 + 300)).toEqual({ state: 'reserved' });
     });

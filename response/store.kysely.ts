@@ -156,13 +156,17 @@ export class KyselyResponseStore implements ResponseStore {
     return r && { key: r.key, status: Number(r.status), body: JSON.parse(r.body) as unknown, createdAt: Number(r.created_at) };
   }
 
-  async reserveReply(key: string, at: number): Promise<ReplySlot> {
+  async reserveReply(key: string, at: number, staleBefore?: number): Promise<ReplySlot> {
+    // One statement: a new row, or (the row-level conflict lock makes it one taker) a stale pending one taken over.
     const ins = await this.db.insertInto('response_replies').values({ key, status: PENDING, body: 'null', created_at: at })
-      .onConflict((oc) => oc.column('key').doNothing()).executeTakeFirst();
+      .onConflict((oc) => (staleBefore === undefined
+        ? oc.column('key').doNothing()
+        : oc.column('key').doUpdateSet({ created_at: at }).where('response_replies.status', '=', PENDING).where('response_replies.created_at', '<', staleBefore)))
+      .executeTakeFirst();
     if (Number(ins.numInsertedOrUpdatedRows ?? 0n) > 0) return { state: 'reserved' };
     const r = await this.db.selectFrom('response_replies').selectAll().where('key', '=', key).executeTakeFirst();
     // Pruned between the insert and the read: a reservation again is the honest answer.
-    if (!r) return this.reserveReply(key, at);
+    if (!r) return this.reserveReply(key, at, staleBefore);
     if (Number(r.status) === PENDING) return { state: 'pending', since: Number(r.created_at) };
     return { state: 'done', reply: { key: r.key, status: Number(r.status), body: JSON.parse(r.body) as unknown, createdAt: Number(r.created_at) } };
   }
@@ -174,12 +178,6 @@ export class KyselyResponseStore implements ResponseStore {
 
   async releaseReply(key: string): Promise<void> {
     await this.db.deleteFrom('response_replies').where('key', '=', key).where('status', '=', PENDING).execute();
-  }
-
-  async takeOverReply(key: string, since: number, at: number): Promise<boolean> {
-    const r = await this.db.updateTable('response_replies').set({ created_at: at })
-      .where('key', '=', key).where('status', '=', PENDING).where('created_at', '=', since).executeTakeFirst();
-    return Number(r.numUpdatedRows) > 0;
   }
 
   async pruneReplies(before: number): Promise<number> {

@@ -76,15 +76,15 @@ export interface ResponseStore {
   getReply(key: string): Promise<IdempotentReply | undefined>;
   /**
    * Reserves the key for the caller about to run the action (a unique row, so of two concurrent callers —
-   * processes included — exactly one gets `reserved`); the other learns it is pending or its answer.
+   * processes included — exactly one gets `reserved`); the other learns it is pending or its answer. A
+   * reservation still pending from before `staleBefore` belongs to a process that died: it is taken over
+   * (`reserved`, by exactly one of concurrent callers).
    */
-  reserveReply(key: string, at: number): Promise<ReplySlot>;
+  reserveReply(key: string, at: number, staleBefore?: number): Promise<ReplySlot>;
   /** Stores the answer of a reserved key (only while it is still pending). */
   completeReply(r: IdempotentReply): Promise<void>;
   /** Gives a reserved key up (the action failed without an answer to keep): a retry runs it again. */
   releaseReply(key: string): Promise<void>;
-  /** Takes over a reservation still pending since `since` (its process died): true when this call got it. */
-  takeOverReply(key: string, since: number, at: number): Promise<boolean>;
   /** Drops replies older than `before`; returns how many. */
   pruneReplies(before: number): Promise<number>;
 }
