@@ -8,16 +8,13 @@
  */
 import type { EventBus } from '../kernel/bus.js';
 import type { Logger } from '../kernel/logger.js';
-import type { MediaMeta, MediaStore } from '../response/index.js';
-
-/** Tasks whose unit no longer works on the alert get no new evidence. */
-const ENDED = new Set(['declined', 'cancelled', 'reassigned']);
+import { ENDED_WITHOUT_RESULT, type MediaMeta, type MediaStore, type TaskState } from '../response/index.js';
 
 export interface TaskEvidenceOptions {
   bus: EventBus;
   media: MediaStore;
   /** The alert's tasks (any state). */
-  tasksOf(alertId: string): Promise<Array<{ id: string; state: string }>>;
+  tasksOf(alertId: string): Promise<Array<{ id: string; state: TaskState }>>;
   log: Logger;
 }
 
@@ -58,8 +55,9 @@ export function wireTaskEvidence(o: TaskEvidenceOptions): TaskEvidence {
     pictureStored: (m) => {
       const alertId = m.alertId;
       if (m.source !== 'drone' || alertId === undefined) return;
+      // A task whose unit no longer works on the alert gets no new evidence.
       serial(alertId, async () => {
-        for (const t of await o.tasksOf(alertId)) if (!ENDED.has(t.state)) await attach(m, t.id);
+        for (const t of await o.tasksOf(alertId)) if (!ENDED_WITHOUT_RESULT.has(t.state)) await attach(m, t.id);
       });
     },
     idle: async () => {

@@ -15,11 +15,8 @@ import { propose, rankUnits, type ProposedTask, type TravelTime } from './matchi
 import { planFor } from './plans.js';
 import type { AlertFacts, AlertsForResponse, DroneInspection, UnitNotifier } from './ports.js';
 import type { ResponseStore } from './store.js';
-import { TERMINAL } from './task-machine.js';
+import { ENDED_WITHOUT_RESULT, TERMINAL } from './task-machine.js';
 import type { Plan, Resource, Task, UnitType } from './types.js';
-
-/** Task states that leave the work undone: a replacement may take it on. */
-const ENDED_WITHOUT_RESULT: ReadonlySet<Task['state']> = new Set(['declined', 'cancelled', 'reassigned']);
 
 export const SYSTEM: Person = { id: 'system', name: 'system' };
 

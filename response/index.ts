@@ -25,6 +25,7 @@ export type { KpiReport, Figures, Stat } from './kpis.js';
 export type { ResourceImportReport } from './import.js';
 export { UNIT_TYPES, ALERT_KINDS, RESOURCE_KINDS, TASK_STATES, LEVELS, type Resource, type Plan, type Task, type TaskState, type UnitType, type AlertKind, type Level } from './types.js';
 export type { TaskAction } from './task-machine.js';
+export { ENDED_WITHOUT_RESULT } from './task-machine.js';
 
 import { fileURLToPath } from 'node:url';
 /** Sample units, depots, shelters and experts for the sample city (Qingdao), loaded by the demo start. */

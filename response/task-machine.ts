@@ -33,6 +33,9 @@ const NEXT: Record<TaskState, readonly TaskState[]> = {
 /** States after which the task needs nothing more (a replacement may carry the work on). */
 export const TERMINAL: ReadonlySet<TaskState> = new Set(['declined', 'verified', 'cancelled', 'reassigned']);
 
+/** States that leave the work undone (the unit no longer works on the alert): a replacement may take it on. */
+export const ENDED_WITHOUT_RESULT: ReadonlySet<TaskState> = new Set(['declined', 'cancelled', 'reassigned']);
+
 /** States whose deadlines are watched: accept (dispatched) and arrive (accepted, en route). */
 export const WATCHED: ReadonlySet<TaskState> = new Set(['dispatched', 'accepted', 'en_route']);
 
