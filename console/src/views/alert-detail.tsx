@@ -163,6 +163,7 @@ export function AlertDetail({ city, version, id }: { city: City; version: number
               </li>
             ))}
           </ul>
+          {docks.length === 0 ? <p class="muted">{t('common.none')}</p> : null}
         </section>
       </div>
       <AlertResponse city={city} alert={alert} onChanged={() => void get<Alert>(`/api/v1/alerts/${seg(id)}`).then(setAlert)} />

@@ -14,6 +14,7 @@ import { figures } from './figures.js';
 
 export function Overview({ city, version, hall = false, onMap }: { city: City; version: number; hall?: boolean; onMap?: (m: CityMap) => void }) {
   const f = figures(city);
+  const latest = city.activeAlerts().sort((a, b) => (b.lastSeenAt ?? 0) - (a.lastSeenAt ?? 0)).slice(0, 8);
   return (
     <div class={hall ? 'overview hall' : 'overview'} data-testid="overview">
       <LiveMap city={city} version={version} options={{ dark: true, interactive: !hall }} {...(onMap ? { onMap } : {})} />
@@ -84,18 +85,15 @@ export function Overview({ city, version, hall = false, onMap }: { city: City; v
           <section>
             <h3>{t('nav.alerts')}</h3>
             <ul class="latest">
-              {city
-                .activeAlerts()
-                .sort((a, b) => (b.lastSeenAt ?? 0) - (a.lastSeenAt ?? 0))
-                .slice(0, 8)
-                .map((a) => (
-                  <li key={a.id}>
-                    <a href={`#/alerts/${encodeURIComponent(a.id)}`} onClick={(e) => (e.preventDefault(), navigate('alerts', a.id))}>
-                      <SeverityBadge severity={a.severity} /> {alertText(a)}
-                    </a>
-                  </li>
-                ))}
+              {latest.map((a) => (
+                <li key={a.id}>
+                  <a href={`#/alerts/${encodeURIComponent(a.id)}`} onClick={(e) => (e.preventDefault(), navigate('alerts', a.id))}>
+                    <SeverityBadge severity={a.severity} /> {alertText(a)}
+                  </a>
+                </li>
+              ))}
             </ul>
+            {latest.length === 0 ? <p class="muted">{t('common.none')}</p> : null}
           </section>
         )}
         <section class="legend">
