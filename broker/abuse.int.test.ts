@@ -1,51 +1,17 @@
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
-import { Writable } from 'node:stream';
-import { generate } from 'mqtt-packet';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createLogger } from '../kernel/logger.js';
-import { gasDevice, startTestBroker, type TestBroker } from './testing.js';
-
-/** A raw CONNECT (MQTT 3.1.1) for `clientId` with username = client id. */
-const connectPacket = (clientId: string, password: string): Buffer =>
-  generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, keepalive: 30, clientId, username: clientId, password: Buffer.from(password) });
+import { capturedLogger, connackFor, connectPacket, gasDevice, startTestBroker, type TestBroker } from './testing.js';
 
 /** Opens a socket, sends CONNECT, resolves with the CONNACK return code (-1: closed without one). */
-async function attempt(port: number, clientId: string, password: string, localAddress?: string): Promise<number> {
-  const s: Socket = connect({ port, host: '127.0.0.1', ...(localAddress ? { localAddress } : {}) });
-  s.on('error', () => {});
-  await once(s, 'connect');
-  s.write(connectPacket(clientId, password));
-  return new Promise((resolve) => {
-    let buf = Buffer.alloc(0);
-    s.on('data', (d: Buffer) => {
-      buf = Buffer.concat([buf, d]);
-      // CONNACK: 0x20 0x02 <flags> <return code> (MQTT 3.1.1 §3.2)
-      if (buf.length >= 4 && buf[0] === 0x20) {
-        resolve(buf[3]!);
-        s.destroy();
-      }
-    });
-    s.on('close', () => resolve(-1));
-  });
-}
+const attempt = (port: number, clientId: string, password: string, localAddress?: string): Promise<number> =>
+  connackFor(port, connectPacket(clientId, password), localAddress);
 
 async function rawSocket(port: number, localAddress?: string): Promise<Socket> {
   const s = connect({ port, host: '127.0.0.1', ...(localAddress ? { localAddress } : {}) });
   s.on('error', () => {});
   await once(s, 'connect');
   return s;
-}
-
-function capturedLogger() {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      lines.push(chunk.toString());
-      cb();
-    },
-  });
-  return { log: createLogger({ level: 'info', destination }), lines };
 }
 
 function countAuthentications(tb: TestBroker): { n: number } {

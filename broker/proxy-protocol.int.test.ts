@@ -5,54 +5,18 @@
  */
 import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { generate } from 'mqtt-packet';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../kernel/logger.js';
 import { findBinary, startProcess, waitUntil, type ServerProcess } from '../test/servers/child.js';
 import { freePort } from '../test/servers/free-port.js';
-import { gasDevice, startTestBroker, type TestBroker } from './testing.js';
-
-const connectPacket = (id: string, password: string): Buffer =>
-  generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, keepalive: 30, clientId: id, username: id, password: Buffer.from(password) });
+import { capturedLogger, connackFor as attempt, connectPacket, gasDevice, startTestBroker, type TestBroker } from './testing.js';
 
 const v1 = (src: string): Buffer => Buffer.from(`PROXY TCP4 ${src} 10.0.0.11 50000 1883\r\n`);
 /** HAProxy proxy-protocol.txt §2.2: signature, PROXY command, TCP over IPv4, 12 address bytes. */
 const v2 = (src: string): Buffer =>
   Buffer.from([0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a, 0x21, 0x11, 0, 12, ...src.split('.').map(Number), 10, 0, 0, 11, 0xc3, 0x50, 0x07, 0x5b]);
-
-/** Sends `bytes` (a header and/or a CONNECT), resolves with the CONNACK return code (-1: closed without one). */
-async function attempt(port: number, bytes: Buffer, localAddress?: string): Promise<number> {
-  const s: Socket = connect({ port, host: '127.0.0.1', ...(localAddress ? { localAddress } : {}) });
-  s.on('error', () => {});
-  await once(s, 'connect');
-  s.write(bytes);
-  return new Promise((resolve) => {
-    let buf = Buffer.alloc(0);
-    s.on('data', (d: Buffer) => {
-      buf = Buffer.concat([buf, d]);
-      if (buf.length >= 4 && buf[0] === 0x20) {
-        resolve(buf[3]!);
-        s.destroy();
-      }
-    });
-    s.on('close', () => resolve(-1));
-  });
-}
-
-function capturedLogger() {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      lines.push(chunk.toString());
-      cb();
-    },
-  });
-  return { log: createLogger({ level: 'info', destination }), lines };
-}
 
 let tb: TestBroker | undefined;
 let haproxy: ServerProcess | undefined;

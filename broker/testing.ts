@@ -2,12 +2,16 @@
  * Test support for the broker: an in-memory DeviceDirectory and a recording ReadingSink (port
  * implementations, not server mocks), and a broker started on port 0 with real listeners.
  */
+import { once } from 'node:events';
+import { connect, type Socket } from 'node:net';
+import { Writable } from 'node:stream';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { generate } from 'mqtt-packet';
 import { Registry } from 'prom-client';
 import { EventBus } from '../kernel/bus.js';
 import { systemClock } from '../kernel/clock.js';
 import type { Reading } from '../kernel/events.js';
-import { silentLogger, type Logger } from '../kernel/logger.js';
+import { createLogger, silentLogger, type Logger } from '../kernel/logger.js';
 import type { TlsSource } from '../kernel/tls.js';
 import { createBroker, type Broker, type BrokerConfig, type MqttEndpoints } from './index.js';
 import type { AuthOutcome, DeviceDirectory, DeviceInfo, IntegrationDirectory, ReadingSink } from './ports.js';
@@ -190,4 +194,40 @@ export async function subackCodes(c: MqttClient, filters: string[]): Promise<num
     if (Array.isArray(codes)) return codes.map((x) => (typeof x === 'number' ? x : -1));
     throw err;
   }
+}
+
+/** A raw CONNECT (MQTT 3.1.1) for `clientId` with username = client id. */
+export const connectPacket = (clientId: string, password: string): Buffer =>
+  generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, keepalive: 30, clientId, username: clientId, password: Buffer.from(password) });
+
+/** Opens a raw socket, writes `bytes` (a CONNECT, maybe after a header), resolves with the CONNACK return code (-1: closed without one). */
+export async function connackFor(port: number, bytes: Buffer, localAddress?: string): Promise<number> {
+  const s: Socket = connect({ port, host: '127.0.0.1', ...(localAddress ? { localAddress } : {}) });
+  s.on('error', () => {});
+  await once(s, 'connect');
+  s.write(bytes);
+  return new Promise((resolve) => {
+    let buf = Buffer.alloc(0);
+    s.on('data', (d: Buffer) => {
+      buf = Buffer.concat([buf, d]);
+      // CONNACK: 0x20 0x02 <flags> <return code> (MQTT 3.1.1 §3.2)
+      if (buf.length >= 4 && buf[0] === 0x20) {
+        resolve(buf[3]!);
+        s.destroy();
+      }
+    });
+    s.on('close', () => resolve(-1));
+  });
+}
+
+/** A logger at `info` whose lines (JSON text) are kept in `lines`. */
+export function capturedLogger(): { log: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      lines.push(chunk.toString());
+      cb();
+    },
+  });
+  return { log: createLogger({ level: 'info', destination }), lines };
 }
