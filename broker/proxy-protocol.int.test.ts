@@ -5,10 +5,10 @@
  */
 import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { findBinary, startProcess, waitUntil, type ServerProcess } from '../test/servers/child.js';
 import { freePort } from '../test/servers/free-port.js';
 import { capturedLogger, connackFor as attempt, connectPacket, gasDevice, startTestBroker, type TestBroker } from './testing.js';
@@ -18,11 +18,33 @@ const v1 = (src: string): Buffer => Buffer.from(`PROXY TCP4 ${src} 10.0.0.11 500
 const v2 = (src: string): Buffer =>
   Buffer.from([0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a, 0x21, 0x11, 0, 12, ...src.split('.').map(Number), 10, 0, 0, 11, 0xc3, 0x50, 0x07, 0x5b]);
 
+/**
+ * A TCP pipe on 127.0.0.1 to the broker's `port`, counting the connections it carried once the broker has
+ * closed them (by then the broker has read, and judged, every byte the other side sent).
+ */
+async function countingPipe(port: number): Promise<{ server: Server; port: number; closed: () => number }> {
+  let closed = 0;
+  const server = createServer((from) => {
+    const to = connect({ port, host: '127.0.0.1' });
+    for (const s of [from, to]) s.on('error', () => {});
+    from.pipe(to).pipe(from);
+    // HAProxy may reset a health check's connection: what it sent still reaches the broker.
+    from.on('close', () => to.end());
+    to.on('close', () => closed++);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { server, port: (server.address() as { port: number }).port, closed: () => closed };
+}
+
 let tb: TestBroker | undefined;
 let haproxy: ServerProcess | undefined;
+let pipe: Server | undefined;
 afterEach(async () => {
   await haproxy?.stop();
   haproxy = undefined;
+  pipe?.close();
+  pipe = undefined;
   await tb?.close();
   tb = undefined;
 });
@@ -74,6 +96,9 @@ describe('broker: PROXY protocol from a trusted load balancer', () => {
 
   it('through HAProxy (send-proxy-v2 with health checks, and send-proxy): each device address is limited on its own', async () => {
     tb = await startTestBroker([gasDevice('dev1')], proxyOn);
+    // The v2 backend (devices and health checks) goes through a pipe that counts its connections.
+    const v2Pipe = await countingPipe(tb.tcpPort);
+    pipe = v2Pipe.server;
     const [front2, front1] = [await freePort(), await freePort()];
     const cfg = join(mkdtempSync(join(tmpdir(), 'cb-proxy-')), 'haproxy.cfg');
     writeFileSync(cfg, [
@@ -81,7 +106,7 @@ describe('broker: PROXY protocol from a trusted load balancer', () => {
       'defaults', '    mode tcp', '    timeout connect 2s', '    timeout client 30s', '    timeout server 30s',
       'frontend v2', `    bind 127.0.0.1:${front2}`, '    default_backend v2',
       'frontend v1', `    bind 127.0.0.1:${front1}`, '    default_backend v1',
-      'backend v2', `    server broker 127.0.0.1:${tb.tcpPort} send-proxy-v2 check check-send-proxy inter 500ms`,
+      'backend v2', `    server broker 127.0.0.1:${v2Pipe.port} send-proxy-v2 check check-send-proxy inter 500ms`,
       'backend v1', `    server broker 127.0.0.1:${tb.tcpPort} send-proxy`, '',
     ].join('\n'));
     haproxy = startProcess('haproxy', findBinary('haproxy', 'haproxy'), ['-db', '-f', cfg]);
@@ -92,8 +117,9 @@ describe('broker: PROXY protocol from a trusted load balancer', () => {
       expect(await attempt(front, connectPacket('dev1', 'dev1-secret'), good)).toBe(0);
     }
     expect(tb.broker.stats().bans).toEqual({ address: 2 });
-    // HAProxy's health checks (a header, then close; every 500 ms) are not refusals.
-    await new Promise((r) => setTimeout(r, 1500));
+    // HAProxy's health checks (a header, then close; every 500 ms) are not refusals: wait until the broker has
+    // closed at least two of them (the v2 backend carried 5 device connections besides).
+    await vi.waitFor(() => expect(v2Pipe.closed()).toBeGreaterThanOrEqual(5 + 2), { timeout: 15_000, interval: 100 });
     expect(tb.broker.stats().connectsRejected.proxy_header_invalid).toBeUndefined();
   });
 });
