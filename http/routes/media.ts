@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import { Type, type Static } from '@sinclair/typebox';
 import { Counter, type Registry } from 'prom-client';
 import { AppError, isAppError } from '../../kernel/errors.js';
+import { metricOnce } from '../../kernel/metrics.js';
 import { errorResponses } from '../schemas.js';
 import { alertsIn, scopeOf } from '../scope.js';
 import { attachmentTarget, holds, personOf, taskMedia, visibleMedia, type MediaDeps } from './media-access.js';
@@ -42,8 +43,7 @@ const OneShotQuery = Type.Object({
 /** Counts and logs every refusal of the media routes (one line and one counter per named error). */
 export function accountMediaErrors(app: FastifyInstance, metrics: Registry): void {
   const name = 'citybrain_media_refused_total';
-  const refused = (metrics.getSingleMetric(name) as Counter<'code'> | undefined)
-    ?? new Counter({ name, help: 'Media uploads and reads refused, by error code', labelNames: ['code'] as const, registers: [metrics] });
+  const refused = metricOnce(metrics, name, () => new Counter({ name, help: 'Media uploads and reads refused, by error code', labelNames: ['code'] as const, registers: [metrics] }));
   app.addHook('onError', async (req, _reply, err) => {
     if (!isAppError(err) || !/^(MEDIA_|UPLOAD_)/.test(err.code)) return;
     refused.inc({ code: err.code });
