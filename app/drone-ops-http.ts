@@ -153,7 +153,7 @@ export function droneOpsPort(svc: DroneOpsService, history?: DroneHistory): Dron
       if (!r.ok) throw refusal(r);
       return { mission: missionView(r.mission), dock: r.dock, rejected: r.rejected, preempted: r.preempted };
     },
-    listPatrols: async () => (await svc.listPatrols()).map((p) => ({ ...asView(p), nextFirings: p.paused ? [] : nextFirings(p.cron, p.tz) })),
+    listPatrols: async () => (await svc.listPatrols()).map(patrolView),
     createPatrol: async (b) => {
       const r = await svc.createPatrol({ ...b, pattern: b.pattern as PlanRequest['pattern'] });
       if (!('patrol' in r)) throw refusal(r);
@@ -162,13 +162,18 @@ export function droneOpsPort(svc: DroneOpsService, history?: DroneHistory): Dron
     updatePatrol: async (id, b) => {
       const r = await svc.updatePatrol(id, { ...b, ...(b.pattern === undefined ? {} : { pattern: b.pattern as PlanRequest['pattern'] }) } as PatrolPatch);
       if (!('patrol' in r)) throw refusal(r);
-      return { ...asView(r.patrol), nextFirings: r.patrol.paused ? [] : nextFirings(r.patrol.cron, r.patrol.tz) };
+      return patrolView(r.patrol);
     },
     deletePatrol: (id) => svc.deletePatrol(id),
     qgcPlan: (id) => exportQgcPlan(svc, id),
     importQgcPlan: (file, o) => importQgcPlan(svc, file, o, (b) => port.validate(b)),
   };
   return port;
+}
+
+/** A patrol as listed and as changed: with its next firings (none while paused). */
+function patrolView(p: { cron: string; tz: string; paused: boolean }): View {
+  return { ...p, nextFirings: p.paused ? [] : nextFirings(p.cron, p.tz) };
 }
 
 /** The next three firings of a patrol's cron in its zone (what a dispatcher checks before a change). */
