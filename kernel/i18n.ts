@@ -90,13 +90,18 @@ function isLocalized(v: unknown): v is Localized {
   return typeof v === 'object' && v !== null && LANGS.every((l) => typeof (v as Record<string, unknown>)[l] === 'string');
 }
 
+/** `rec` with `one` set to `all[lang]` when `all` holds the text in every language; otherwise unchanged. */
+function fieldInLang<T extends object>(rec: T, lang: Lang, one: string, all: string): T {
+  const texts = (rec as Record<string, unknown>)[all];
+  return isLocalized(texts) && (rec as Record<string, unknown>)[one] !== texts[lang] ? { ...rec, [one]: texts[lang] } : rec;
+}
+
 /**
  * A record as a reader of `lang` sees it: `message` is `messages[lang]` when the record carries its
  * message in every language (`messages` stays, for readers who want both); otherwise unchanged.
  */
 export function inLang<T extends object>(rec: T, lang: Lang): T {
-  const m = (rec as { messages?: unknown }).messages;
-  return isLocalized(m) && (rec as { message?: unknown }).message !== m[lang] ? { ...rec, message: m[lang] } : rec;
+  return fieldInLang(rec, lang, 'message', 'messages');
 }
 
 /**
@@ -104,6 +109,5 @@ export function inLang<T extends object>(rec: T, lang: Lang): T {
  * title in every language (response plan steps and tasks); otherwise unchanged.
  */
 export function titleInLang<T extends object>(rec: T, lang: Lang): T {
-  const t = (rec as { titles?: unknown }).titles;
-  return isLocalized(t) && (rec as { title?: unknown }).title !== t[lang] ? { ...rec, title: t[lang] } : rec;
+  return fieldInLang(rec, lang, 'title', 'titles');
 }
