@@ -2,14 +2,15 @@
 import { useEffect, useState } from 'preact/hooks';
 import { errorText, get } from '../api.js';
 import { dateTime, num } from '../format.js';
-import { t } from '../i18n/index.js';
+import { t, tValue } from '../i18n/index.js';
 import { Table } from './table.js';
 
 interface Entry {
   at: number;
-  actor: string;
-  via?: string;
-  role?: string;
+  /** null for a request no one could be named for (a failed sign-in). */
+  actor: string | null;
+  via?: string | null;
+  role?: string | null;
   method: string;
   route: string;
   targets?: unknown;
@@ -77,10 +78,10 @@ export function AuditLog() {
         testid="audit-table"
         rows={page?.items ?? []}
         rowKey={(e) => `${e.at}|${e.actor}|${e.method}|${e.route}|${JSON.stringify(e.targets ?? '')}`}
-        rowProps={(e) => ({ 'data-actor': e.actor, 'data-status': String(e.status) })}
+        rowProps={(e) => ({ 'data-actor': e.actor ?? '', 'data-status': String(e.status) })}
         columns={[
           { head: 'audit.at', cell: (e) => dateTime(e.at) },
-          { head: 'audit.actor', cell: (e) => `${e.actor}${e.role ? ` (${e.role})` : ''}` },
+          { head: 'audit.actor', cell: (e) => `${e.actor ?? t('common.none')}${e.role ? ` (${tValue('role', e.role)})` : ''}` },
           { head: 'audit.action', cell: (e) => <code>{e.method} {e.route}</code> },
           { head: 'audit.targets', cell: (e) => (e.targets === undefined || e.targets === null ? '' : JSON.stringify(e.targets)) },
           { head: 'audit.status', cell: (e) => <span class={e.status >= 400 ? 'error' : ''}>{e.status}</span> },
