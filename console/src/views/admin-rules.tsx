@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, errorText, get, post, request, seg } from '../api.js';
 import { NoticeLine, SeverityBadge, type Notice } from '../components.js';
-import { t, type MessageKey } from '../i18n/index.js';
+import { lang, t, type MessageKey } from '../i18n/index.js';
 import { navigate } from '../router.js';
 import { can, session } from '../session.js';
 import { useObservable } from '../store.js';
@@ -63,7 +63,7 @@ export function RuleEditor({ id }: { id: string | undefined }) {
         rowProps={(r) => ({ class: 'clickable', 'data-rule-id': r.id, onClick: () => navigate('admin', 'rules', r.id) })}
         columns={[
           { head: 'rules.id', cell: (r) => r.id },
-          { head: 'rules.name', cell: (r) => r.name ?? '' },
+          { head: 'rules.name', cell: (r) => (lang() === 'zh-CN' && typeof r['name_zh'] === 'string' ? r['name_zh'] : (r.name ?? '')) },
           { head: 'rules.kind', cell: (r) => kindName(r.kind) },
           { head: 'rules.version', cell: (r) => r.version },
           { head: 'rules.enabled', cell: (r) => t(r['enabled'] === false ? 'rules.off' : 'rules.on') },
