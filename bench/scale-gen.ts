@@ -2,14 +2,15 @@
  * bench:scale load generator (a forked worker): raw MQTT 3.1.1 devices on plain sockets (mqtt-packet), a few
  * KiB each, so one process holds thousands within its open-file cap. The parent asks it to bring its share
  * of devices up to a count (`{ grow, ports }`), then to send one QoS 1 reading from each (`{ publish }`), or to
- * drop and reconnect some of them at once (`{ storm }`).
+ * drop and reconnect some of them at once (`{ storm }`), or to send one reading from each spread evenly over
+ * some seconds (`{ trickle }`: a held fleet's steady traffic).
  * CONNACK 3 (server unavailable) is retried after a second, as a device's back-off would.
  */
 import { connect, type Socket } from 'node:net';
 import mqttPacket from 'mqtt-packet';
 
 interface Dev { id: string; port: number; socket?: Socket; up: boolean; acked: number; storming?: boolean }
-type Ask = { grow: number; ports: number[]; offset: number; concurrency: number } | { publish: true } | { storm: number } | { close: true };
+type Ask = { grow: number; ports: number[]; offset: number; concurrency: number } | { publish: true } | { trickle: number } | { storm: number } | { close: true };
 
 const devices: Dev[] = [];
 let connecting = 0;
@@ -116,6 +117,28 @@ process.on('message', (m: Ask) => {
     const t0 = Date.now();
     const [refused0, dropped0] = [refused, dropped];
     void storm(m.storm).then(() => process.send?.({ ms: Date.now() - t0, refused: refused - refused0, dropped: dropped - dropped0, up: devices.filter((d) => d.up).length }));
+  } else if ('trickle' in m) {
+    // One QoS 1 reading per connected device, spread evenly over `trickle` seconds in 10 ms ticks.
+    const before = acked;
+    const up = devices.filter((d) => d.up && d.socket);
+    const t0 = Date.now();
+    const spanMs = m.trickle * 1000;
+    let sent = 0;
+    const tick = (): void => {
+      const due = Math.min(up.length, Math.ceil((up.length * (Date.now() - t0)) / spanMs));
+      for (; sent < due; sent++) {
+        const d = up[sent]!;
+        messageId = (messageId % 65000) + 2;
+        d.socket!.write(mqttPacket.generate({ cmd: 'publish', topic: `devices/${d.id}/telemetry`, payload: JSON.stringify({ metrics: { ch4_lel: 1 } }), qos: 1, messageId, retain: false, dup: false }));
+      }
+      if (sent < up.length) return void setTimeout(tick, 10);
+      const wait = (): void => {
+        if (acked - before >= sent || Date.now() - t0 > spanMs + 30_000) process.send?.({ sent, acked: acked - before, ms: Date.now() - t0 });
+        else setTimeout(wait, 50);
+      };
+      wait();
+    };
+    tick();
   } else if ('publish' in m) {
     const before = acked;
     let sent = 0;

@@ -20,9 +20,12 @@ const HELP = `npm run bench:scale -- [options]
   --single          also run the same steps on one node with cluster off (default on; --no-single)
   --singleMax N     the single node's steps stop at N devices (default 15000: one process's open-file cap is ~20k)
   --storm N         after the last step, N of the devices drop and reconnect at once while the others stay
-                    connected: time until all are back, CONNACK 3 answers, others dropped (default 0: none)`;
+                    connected: time until all are back, CONNACK 3 answers, others dropped (default 0: none)
+  --hold S          after the last step, hold the fleet S seconds while every device sends one QoS 1 reading
+                    spread evenly over them (a city's steady traffic): readings/s, acked vs stored and the
+                    nodes' event-loop lag p99 over the hold (default 30; 0: no hold)`;
 
-const args = parseArgs(process.argv.slice(2), { nodes: 3, steps: '2000,5000,10000', perGen: 8000, concurrency: 400, single: true, singleMax: 15_000, storm: 0 }, HELP);
+const args = parseArgs(process.argv.slice(2), { nodes: 3, steps: '2000,5000,10000', perGen: 8000, concurrency: 400, single: true, singleMax: 15_000, storm: 0, hold: 30 }, HELP);
 const steps = args.steps.split(',').map(Number);
 
 async function redisCpu(r: Redis): Promise<number> {
@@ -66,9 +69,28 @@ async function run(system: string, nodes: NodeProcess[], redis: Redis | undefine
     storedBefore = stored;
     console.log(JSON.stringify(rows.at(-1)));
   }
+  if (args.hold > 0 && rows.length > 0) holds.push(await hold(system, nodes, gens, rows.at(-1)!.devices, storedBefore));
   if (args.storm > 0) storms.push(await reconnectStorm(system, nodes, gens, steps.at(-1)!));
   for (const g of gens) g.child.kill('SIGKILL');
   return rows;
+}
+
+interface HoldRow { system: string; devices: number; seconds: number; perS: number; sent: number; acked: number; stored: number; lagP99: number; lagMax: number }
+const holds: HoldRow[] = [];
+
+/** `--hold S`: the fleet held S seconds, each device sending one reading spread evenly over them. */
+async function hold(system: string, nodes: NodeProcess[], gens: Gen[], devices: number, storedBefore: number): Promise<HoldRow> {
+  await Promise.all(nodes.map((n) => n.stats())); // resets the lag window
+  const out = await Promise.all(gens.map((g) => g.ask({ trickle: args.hold })));
+  const stats = await Promise.all(nodes.map((n) => n.stats()));
+  const sent = out.reduce((a, o) => a + Number(o.sent), 0);
+  const row: HoldRow = {
+    system, devices, seconds: args.hold, perS: Math.round(sent / args.hold), sent,
+    acked: out.reduce((a, o) => a + Number(o.acked), 0), stored: stats.reduce((a, s) => a + s.stored, 0) - storedBefore,
+    lagP99: Math.max(...stats.map((s) => s.lagP99)), lagMax: Math.max(...stats.map((s) => s.lagMax)),
+  };
+  console.log(JSON.stringify(row));
+  return row;
 }
 
 interface StormRow { system: string; devices: number; storm: number; recoveryMs: number; refused: number; othersDropped: number; lagP99: number; sent: number; acked: number }
@@ -115,6 +137,10 @@ async function main(): Promise<void> {
   }
   console.log(`\n| system | devices | connected | connects/s | CONNACK 3 | readings sent | acked | stored | KiB RSS / conn | lag p99 ms | Redis CPU s |\n|---|---|---|---|---|---|---|---|---|---|---|`);
   for (const r of all) console.log(`| ${r.system} | ${r.devices} | ${r.connected} | ${r.connectsPerS} | ${r.refused} | ${r.sent} | ${r.acked} | ${r.stored} | ${r.kibPerConn} | ${r.lagP99.toFixed(0)} | ${r.redisCpuS} |`);
+  if (holds.length > 0) {
+    console.log(`\n| system | devices held | seconds | readings/s | sent | acked | stored | lag p99 ms | lag max ms |\n|---|---|---|---|---|---|---|---|---|`);
+    for (const r of holds) console.log(`| ${r.system} | ${r.devices} | ${r.seconds} | ${r.perS} | ${r.sent} | ${r.acked} | ${r.stored} | ${r.lagP99.toFixed(0)} | ${r.lagMax.toFixed(0)} |`);
+  }
   if (storms.length > 0) {
     console.log(`\n| system | devices | reconnect storm | all back after s | CONNACK 3 | others dropped | lag p99 ms | readings sent after | acked |\n|---|---|---|---|---|---|---|---|---|`);
     for (const r of storms) console.log(`| ${r.system} | ${r.devices} | ${r.storm} | ${(r.recoveryMs / 1000).toFixed(1)} | ${r.refused} | ${r.othersDropped} | ${r.lagP99.toFixed(0)} | ${r.sent} | ${r.acked} |`);
