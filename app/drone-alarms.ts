@@ -39,15 +39,25 @@ export function droneAlarmSignal(a: DroneAlarm): Signal {
   };
 }
 
-/** Follows the safety watch and raises (or re-fires) one alert per drone; returns the unsubscribe function. */
+/**
+ * Follows the safety watch and raises (or re-fires) one alert per drone; an alarm whose condition is over
+ * (a drone landed away back in its dock) resolves the drone's alert when that alarm is its latest, as a
+ * rule's cleared condition does. Returns the unsubscribe function.
+ */
 export function wireDroneAlarms(safety: SafetyWatch, alerts: AlertService, log: Logger): () => void {
-  return safety.onAlarm((a) => {
-    const s = droneAlarmSignal(a);
-    void (async () => {
-      const current = (await alerts.store.liveAlerts()).find((x) => x.ruleId === s.ruleId && x.subject === s.subject);
-      const out = applySignal(current, s, alerts.clock.now());
-      if (!out.alert || out.alert === current) return;
-      await alerts.commit({ alert: { impact: null, resources: null, mutedBy: null, ...current, ...out.alert }, changes: out.changes });
-    })().catch((err: unknown) => log.error({ err, alarm: a }, 'raising a drone alarm'));
-  });
+  const apply = (s: Signal, latestAlarm?: string): Promise<void> => (async () => {
+    const current = (await alerts.store.liveAlerts()).find((x) => x.ruleId === s.ruleId && x.subject === s.subject);
+    if (latestAlarm !== undefined && current?.values['alarm'] !== latestAlarm) return;
+    const out = applySignal(current, s, alerts.clock.now());
+    if (!out.alert || out.alert === current) return;
+    await alerts.commit({ alert: { impact: null, resources: null, mutedBy: null, ...current, ...out.alert }, changes: out.changes });
+  })();
+  const offs = [
+    safety.onAlarm((a) => void apply(droneAlarmSignal(a)).catch((err: unknown) => log.error({ err, alarm: a }, 'raising a drone alarm'))),
+    safety.onAlarmCleared((c) => {
+      const s: Signal = { ...droneAlarmSignal({ ...c, missionId: '' }), state: 'clear' };
+      void apply(s, c.kind).catch((err: unknown) => log.error({ err, cleared: c }, 'resolving a drone alarm'));
+    }),
+  ];
+  return () => offs.forEach((off) => off());
 }

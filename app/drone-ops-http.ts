@@ -148,6 +148,12 @@ export function droneOpsPort(svc: DroneOpsService, history?: DroneHistory): Dron
       return { items: items.map((m) => missionView(m)), total };
     },
     getMission: async (id) => missionView(await svc.mission(id), await svc.history(id)),
+    ferry: async (id, b, by) => {
+      const at = ms(b.startAt);
+      const r = await svc.ferry(id, { ...(b.altM === undefined ? {} : { altM: b.altM }), ...(at === undefined ? {} : { at }) }, by);
+      if (!r.ok) throw refusal(r);
+      return { ...missionView(r.mission), preempted: r.preempted };
+    },
     dispatch: async (b, by) => {
       const r = await svc.dispatchInspection({ ...b, priority: b.priority ?? 'emergency' }, by);
       if (!r.ok) throw refusal(r);

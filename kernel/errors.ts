@@ -72,6 +72,7 @@ export const ERROR_CODES = {
   AIRSPACE_CHANGED: { status: 409, message: 'The airspace changed since the flight was planned: a leg now enters a zone or leaves the fence' },
   INTENT_NONCONFORMING: { status: 409, message: 'The flight ran past or outside its operational intent and the airspace around it is not free' },
   LANDED_AWAY: { status: 409, message: 'The drone landed away from its dock: it does not launch until it is back in it' },
+  DRONE_NOT_LANDED_AWAY: { status: 409, message: 'The drone is not landed away from its dock: there is no ferry flight home to make' },
   // later modules
   GEOFENCE_VIOLATION: { status: 422, message: 'Flight plan violates a geofence' },
   MAVLINK_TIMEOUT: { status: 504, message: 'MAVLink peer did not answer in time' },

@@ -79,9 +79,10 @@ function item(seq: number, command: number, frame: number, p: Partial<MissionIte
  * guess — then one NAV_WAYPOINT (hold time in param1; yaw NaN = unchanged) or NAV_LOITER_TURNS (turns,
  * radius in param3) per route point, then the way home as items of its own (homeLegItems). Length,
  * duration and battery use come from the commanded speed over the flown path (back at the last
- * altitude, then down).
+ * altitude, then down). `landAt` (default `home`) is where the way home leads: a ferry flight takes off
+ * where its drone landed away and lands on the dock.
  */
-export function buildMission(home: LonLatAlt, route: Route, drone: DroneType): Mission {
+export function buildMission(home: LonLatAlt, route: Route, drone: DroneType, landAt: LonLatAlt = home): Mission {
   const firstAlt = route.points[0]?.altM ?? 0;
   const speedMps = drone.cruiseMps;
   const items: MissionItem[] = [
@@ -95,13 +96,13 @@ export function buildMission(home: LonLatAlt, route: Route, drone: DroneType): M
     if (p.capture) items.push(captureItem(items.length, p.capture));
   }
   const lastAlt = route.points[route.points.length - 1]?.altM ?? firstAlt;
-  items.push(...homeLegItems(items.length, home, lastAlt));
+  items.push(...homeLegItems(items.length, landAt, lastAlt));
   const path = [
     { lon: home.lon, lat: home.lat, altM: 0 },
     { lon: home.lon, lat: home.lat, altM: firstAlt },
     ...route.points.flatMap(expandPoint),
-    { lon: home.lon, lat: home.lat, altM: lastAlt },
-    { lon: home.lon, lat: home.lat, altM: 0 },
+    { lon: landAt.lon, lat: landAt.lat, altM: lastAlt },
+    { lon: landAt.lon, lat: landAt.lat, altM: 0 },
   ];
   const estimate = estimateFlight(path, { ...drone, cruiseMps: speedMps });
   return {

@@ -10,7 +10,7 @@ export interface RoutePoint extends LonLatAlt {
   capture?: { images: number; intervalS: number };
 }
 
-export type RouteKind = 'coverage' | 'corridor' | 'point' | 'waypoints' | 'sortie';
+export type RouteKind = 'coverage' | 'corridor' | 'point' | 'waypoints' | 'sortie' | 'ferry';
 
 /** What a planner returns: the work part of a flight, without take-off, transit and return. */
 export interface Route {

@@ -20,16 +20,35 @@ export interface DroneAlarm {
   position?: LonLatAlt;
 }
 
+/** An alarm whose condition is over (a drone landed away is back in its dock). */
+export interface DroneAlarmCleared {
+  kind: DroneAlarmKind;
+  droneId: string;
+  dockId: string;
+  at: number;
+  message: string;
+}
+
 /** Alarms the vehicle itself raised (its failsafe, its refusal); the others are the ground's findings. */
 const VEHICLE_SIDE = new Set<DroneAlarmKind>(['failsafe', 'upload_refused', 'fence_refused']);
 
 export class DroneAlarms {
-  private readonly bus = new EventBus<{ alarm: DroneAlarm }>();
+  private readonly bus = new EventBus<{ alarm: DroneAlarm; cleared: DroneAlarmCleared }>();
 
   constructor(private readonly ctx: Pick<OpsContext, 'store' | 'log'>) {}
 
   on(listener: (a: DroneAlarm) => void): () => void {
     return this.bus.on('alarm', listener);
+  }
+
+  onCleared(listener: (c: DroneAlarmCleared) => void): () => void {
+    return this.bus.on('cleared', listener);
+  }
+
+  /** The alarm's condition is over: logged and announced (the composition root resolves its alert). */
+  clear(c: DroneAlarmCleared): void {
+    this.ctx.log.info({ alarm: c.kind, droneId: c.droneId }, c.message);
+    this.bus.emit('cleared', c);
   }
 
   /** Writes the alarm on the mission's history (a row with the status unchanged), logs it, then announces it. */

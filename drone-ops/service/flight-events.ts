@@ -75,7 +75,7 @@ export class FlightEvents {
         const last = this.lastTelemetry.get(e.droneId);
         if (last !== undefined && e.at - last < this.opts.telemetryEveryMs && e.at >= last) return;
         this.lastTelemetry.set(e.droneId, e.at);
-        this.ctx.bus.emit('droneState', { ...base, phase: f ? (f.returnPlan ? 'returning' : 'in_flight') : 'docked', position: e.position, batteryPct: e.batteryPct });
+        this.ctx.bus.emit('droneState', { ...base, phase: f ? (f.returnPlan ? 'returning' : 'in_flight') : this.landings.isAway(e.droneId) ? 'landed' : 'docked', position: e.position, batteryPct: e.batteryPct });
         return;
       }
       case 'progress':
@@ -106,7 +106,8 @@ export class FlightEvents {
         // Docked only where the vehicle says it touched down: at its dock (landing.ts).
         const check = (): Promise<string | undefined> => this.landings.landed(e, f?.missionId);
         const away = await (this.opts.serial ? this.opts.serial(e.droneId, check) : check());
-        this.ctx.bus.emit('droneState', { ...base, phase: 'landed', batteryPct: e.batteryPct, ...(e.position ? { position: e.position } : {}) });
+        // `landed` on the stream means away from its dock (the console shows it so); at its dock it is docked.
+        this.ctx.bus.emit('droneState', { ...base, phase: away === undefined ? 'docked' : 'landed', batteryPct: e.batteryPct, ...(e.position ? { position: e.position } : {}) });
         const note = [f?.failure ?? f?.abortNote, away].filter((x) => x !== undefined).join('; ');
         if (f) await this.runner.finish(f, f.failure ? 'failed' : f.abortNote ? 'aborted' : 'completed', note === '' ? undefined : note);
         return;

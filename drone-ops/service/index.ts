@@ -7,4 +7,5 @@ export { LAUNCH_KIND, MissionRunner, type OpsContext } from './runner.js';
 export { planFromDock, intentFor, legSegment, DEFAULT_TURNAROUND_S } from './planning.js';
 export type * from './types.js';
 export { SafetyWatch } from './safety-watch.js';
-export type { DroneAlarm, DroneAlarmKind } from './alarms.js';
+export type { DroneAlarm, DroneAlarmCleared, DroneAlarmKind } from './alarms.js';
+export { FERRY_KIND, FERRY_ALT_M, planFerry, type FerryRequest } from './ferry.js';

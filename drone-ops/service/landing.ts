@@ -3,7 +3,8 @@
  * says whether it is back in its dock. Away from it (an autopilot's RTL to a rally point, a return to an
  * alternate, a landing in place) the drone is `landed` — not `docked`, so no launch takes it and its dock
  * does not count as usable — and a `landed_away` drone-safety alarm says where it is. It is docked again
- * once it reports, on the ground, a position on its dock (carried or flown back).
+ * once it reports, on the ground, a position on its dock (carried, or flown back by a ferry flight:
+ * ferry.ts); its `landed_away` alarm is then cleared.
  */
 import { distanceM } from '../geo/enu.js';
 import type { LonLat, LonLatAlt } from '../geo/types.js';
@@ -41,8 +42,8 @@ export class Landings {
     const offM = e.position && dock ? distanceM(e.position, dock.location) : undefined;
     const position = e.position ? { position: { ...e.position, altM: 0 } } : {};
     if (!drone || !dock || offM === undefined || offM <= AT_DOCK_M) {
-      this.away.delete(e.droneId);
       await store.updateDrone(e.droneId, { phase: 'docked', batteryPct: e.batteryPct, ...position }, e.at);
+      this.back(e.droneId, drone?.dockId ?? '', e.at, 'flown');
       return undefined;
     }
     this.away.set(e.droneId, dock.location);
@@ -54,13 +55,23 @@ export class Landings {
     return message;
   }
 
+  /** Whether the drone is on the ground away from its dock (`landed`). */
+  isAway(droneId: string): boolean {
+    return this.away.has(droneId);
+  }
+
   /** Telemetry of a drone landed away: docked again once it reports its dock's position on the ground. */
   async telemetry(droneId: string, position: LonLatAlt, at: number): Promise<void> {
     const home = this.away.get(droneId);
     if (!home || position.altM > 1 || distanceM(position, home) > AT_DOCK_M) return;
-    this.away.delete(droneId);
     await this.ctx.store.updateDrone(droneId, { phase: 'docked', position }, at);
-    this.ctx.log.info({ droneId }, 'drone back in its dock');
+    this.back(droneId, (await this.ctx.store.getDrone(droneId))?.dockId ?? '', at, 'reported on it');
+  }
+
+  /** A drone that was away is docked again: its `landed_away` alarm is over. */
+  private back(droneId: string, dockId: string, at: number, how: string): void {
+    if (!this.away.delete(droneId)) return;
+    this.alarms.clear({ kind: 'landed_away', droneId, dockId, at, message: `drone ${droneId} back in its dock ${dockId} (${how})` });
   }
 
   private async load(): Promise<void> {

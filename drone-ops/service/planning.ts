@@ -108,7 +108,7 @@ export function legSegment(leg: number, pathLength: number): LegSegment {
   return 'route';
 }
 
-function labelLeg(v: PathViolation, path: LonLatAlt[], sortie: number): LegViolation {
+export function labelLeg(v: PathViolation, path: LonLatAlt[], sortie: number): LegViolation {
   const a = path[v.leg] as LonLatAlt;
   const b = path[Math.min(v.leg + 1, path.length - 1)] as LonLatAlt;
   return { ...v, sortie, segment: legSegment(v.leg, path.length), from: [a.lon, a.lat, a.altM], to: [b.lon, b.lat, b.altM] };

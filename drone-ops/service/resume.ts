@@ -9,10 +9,14 @@ import { estimateFlight, type DroneType } from '../energy.js';
 import type { LonLatAlt } from '../geo/types.js';
 import { resumeItems } from '../safety.js';
 import type { MissionRecord } from '../store/types.js';
+import { FERRY_KIND } from './ferry.js';
 
-/** Where the mission took off: the first point of its flown path (the dock, on the ground). */
+/**
+ * The mission's dock, on the ground, where its way home leads: the first point of its flown path — the last
+ * for a ferry flight, which takes off where its drone landed away (ferry.ts).
+ */
 export function homeOf(m: MissionRecord): LonLatAlt {
-  const h = m.plan.path[0];
+  const h = m.kind === FERRY_KIND ? m.plan.path[m.plan.path.length - 1] : m.plan.path[0];
   return { lon: h?.lon ?? NaN, lat: h?.lat ?? NaN, altM: 0 };
 }
 
@@ -20,6 +24,7 @@ export function resumedMission(m: MissionRecord, type: DroneType, now: number, i
   if (m.status !== 'aborted' && m.status !== 'failed') {
     throw new AppError('MISSION_TRANSITION_INVALID', { message: `Mission ${m.id} is ${m.status}; only an aborted or failed mission resumes`, details: { id: m.id, status: m.status } });
   }
+  if (m.kind === FERRY_KIND) throw new AppError('MISSION_TRANSITION_INVALID', { message: `Mission ${m.id} is a ferry flight: ferry the drone home again from where it is`, details: { id: m.id, kind: m.kind } });
   const rest = m.progressSeq === null ? undefined : resumeItems(m.plan.items, m.progressSeq, homeOf(m));
   if (!rest) throw new AppError('MISSION_TRANSITION_INVALID', { message: `Mission ${m.id} has no reached item to resume from, or nothing left to fly`, details: { id: m.id, progressSeq: m.progressSeq } });
   const est = estimateFlight(rest.path, type);

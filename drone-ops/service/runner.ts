@@ -17,12 +17,14 @@ import { onboardFence, rallyAlternates, type OnboardFence } from '../planner/onb
 import { RetryLater, type Json, type RunningJob } from '../scheduler/scheduler.js';
 import type { DockRecord, MissionChanges, MissionRecord } from '../store/types.js';
 import type { DroneType } from '../energy.js';
+import type { LonLatAlt } from '../geo/types.js';
 import { DroneAlarms } from './alarms.js';
 import type { OpsContext } from './context.js';
 import { unmetCondition } from './conditions.js';
 import { Contingencies, type Flight } from './contingency.js';
 import { FlightEvents } from './flight-events.js';
 import { airspaceChange, intentFor, intentSpanMs } from './planning.js';
+import { FERRY_KIND } from './ferry.js';
 import { homeOf } from './resume.js';
 import type { LaunchConditions } from './types.js';
 
@@ -112,6 +114,12 @@ export class MissionRunner {
     const { missionId, conditions } = job.payload as unknown as { missionId: string; conditions?: LaunchConditions };
     const m = await this.ctx.store.getMission(missionId);
     if (!m || m.status !== 'scheduled') return { skipped: m?.status ?? 'missing' };
+    if (m.kind === FERRY_KIND && (await this.ctx.store.getDrone(m.droneId))?.phase === 'docked') {
+      // Carried back (or docked by its own report) since: nothing to fly.
+      await this.move(m, ['scheduled'], 'aborted', `not flown: drone ${m.droneId} is back in its dock`, { finishedAt: this.ctx.clock.now() }, 'scheduler');
+      await this.ctx.intents.remove(m.id);
+      return { status: 'aborted' };
+    }
     const { dock, type } = await this.preflightChecks(m, conditions);
     const fenceId = fenceOf(m);
     let airspace = airspaceNear(await this.airspace(), m.plan.path, 5000);
@@ -137,8 +145,9 @@ export class MissionRunner {
     const rally = [dock.location, ...rallyAlternates(m.plan.path, dock.location, await this.contingencies.rally({ dockId: dock.id, home: dock.location } as Flight))];
     const span = intentSpanMs(m.plan.durationS);
     // The vehicle's own lost-link RTL flies straight home: only when that line is clear from everywhere on the plan.
-    const home = homeOf(m);
-    const rtlClear = m.plan.path.every((p) => checkPath(airspace, [p, { ...home, altM: p.altM }, home], { at, durationMs: span, ...(fenceId === undefined ? {} : { fenceId }) }).ok);
+    // A ferry's autopilot may take its home where it armed (ArduPilot sets home on arming), the take-off spot.
+    const homes = m.kind === FERRY_KIND ? [homeOf(m), { ...(m.plan.path[0] as LonLatAlt), altM: 0 }] : [homeOf(m)];
+    const rtlClear = homes.every((home) => m.plan.path.every((p) => checkPath(airspace, [p, { ...home, altM: p.altM }, home], { at, durationMs: span, ...(fenceId === undefined ? {} : { fenceId }) }).ok));
     return onboardFence({ airspace, path: m.plan.path, at, durationMs: span, rally, lostLinkAction: rtlClear ? 'rtl' : 'land', ...(fenceId === undefined ? {} : { fenceId }) });
   }
 
@@ -191,8 +200,10 @@ export class MissionRunner {
     };
     if (!dock || !drone || !type) return retry('dock, drone or drone type missing');
     if (dock.status !== 'idle') return retry(`dock ${dock.id} is ${dock.status}`);
-    if (drone.phase === 'landed') return retry(`drone ${drone.id} landed away from its dock (LANDED_AWAY); it flies again once it is back in it`);
-    if (this.flights.has(drone.id) || drone.phase !== 'docked') return retry(`drone ${drone.id} is ${drone.phase}`);
+    // A ferry flies a drone landed away home; every other flight waits for it to be back in its dock.
+    const ferry = m.kind === FERRY_KIND;
+    if (drone.phase === 'landed' && !ferry) return retry(`drone ${drone.id} landed away from its dock (LANDED_AWAY); it flies again once it is back in it`);
+    if (this.flights.has(drone.id) || drone.phase !== (ferry ? 'landed' : 'docked')) return retry(`drone ${drone.id} is ${drone.phase}`);
     // drone-ops.md: launch wind limits (8–12 m/s class) are per drone type.
     if (dock.windMps !== null && dock.windMps >= type.windLimitMps) return retry(`wind ${dock.windMps} m/s at or above the ${type.windLimitMps} m/s limit`);
     if (dock.rain) return retry('raining at the dock');

@@ -16,7 +16,7 @@ import { onboardFence } from '../planner/onboard.js';
 import { returnViolations } from '../planner/return-route.js';
 import { checkSafety, remainingRoute } from '../safety.js';
 import type { MissionRecord } from '../store/types.js';
-import type { DroneAlarm } from './alarms.js';
+import type { DroneAlarm, DroneAlarmCleared } from './alarms.js';
 import type { Flight } from './contingency.js';
 import { intentSpanMs } from './planning.js';
 import type { MissionRunner, OpsContext } from './runner.js';
@@ -66,6 +66,11 @@ export class SafetyWatch {
   /** Subscribes to alarms (every drone-safety alarm of the runner and of this watch). */
   onAlarm(listener: (a: DroneAlarm) => void): () => void {
     return this.opts.runner.alarms.on(listener);
+  }
+
+  /** Subscribes to alarms whose condition is over (`landed_away` once the drone is back in its dock). */
+  onAlarmCleared(listener: (c: DroneAlarmCleared) => void): () => void {
+    return this.opts.runner.alarms.onCleared(listener);
   }
 
   /** Drones currently watched (in the air). */

@@ -35,7 +35,7 @@ describe('DroneOpsService with the fake link', () => {
     expect(history.map((e) => e.to)).toEqual(['planned', 'scheduled', 'preflight', 'uploading', 'in_flight', 'returning', 'completed']);
     expect(h.link.uploads[0]?.items.length).toBe(r.missions[0]!.plan.items.length);
     expect(states.some((s) => s.missionId === id && s.position !== undefined)).toBe(true);
-    expect(states.at(-1)).toMatchObject({ droneId: 'd1-uav', phase: 'landed' });
+    expect(states.at(-1)).toMatchObject({ droneId: 'd1-uav', phase: 'docked' });
     expect((await h.service.dock('d1')).status).toBe('idle');
     expect(await h.intents.list(Date.now())).toEqual([]);
     expect((await h.service.mission(id)).finishedAt).toBeGreaterThan(0);

@@ -21,6 +21,7 @@ import { ACTIVE, LAUNCH_KIND, MissionRunner } from './runner.js';
 import { SafetyWatch } from './safety-watch.js';
 import { DroneStateTracker } from './drone-state.js';
 import { dispatchWithFallback } from './dispatch.js';
+import { ferryHome, type FerryRequest } from './ferry.js';
 import { CONDITIONS_KEY, conflictRefusal, launchJob, PATROL_KIND, patrolScheduleId, reconcile, refusedMission, UNFLYABLE, type Reconciled } from './scheduling.js';
 import type { DispatchOutcome, DispatchRequest, DockRanking, PlanOutcome, PlanRequest, ScheduleOutcome, ScheduleWhen } from './types.js';
 
@@ -122,6 +123,11 @@ export class DroneOpsService extends DroneOpsRegistry {
     await this.o.store.insertMissions([next], actor);
     this.o.bus.emit('missionChanged', { missionId: next.id, dockId: next.dockId, droneId: next.droneId, from: null, to: 'planned', at: now, kind: next.kind, priority: next.priority, ...(next.note === null ? {} : { note: next.note }) });
     return this.schedule(next.id, { actor });
+  }
+
+  /** Flies a drone that landed away from its dock home to it, checked like every mission (ferry.ts). Throws DRONE_NOT_FOUND, DRONE_NOT_LANDED_AWAY. */
+  ferry(droneId: string, req: FerryRequest = {}, actor = 'system'): Promise<ScheduleOutcome> {
+    return ferryHome({ ...this.o, airspace: () => this.airspace(), schedule: (id, when) => this.schedule(id, when) }, droneId, req, actor);
   }
 
   /** A zone declared or changed while drones fly is checked against their way ahead at once, not at the next poll. */

@@ -55,7 +55,7 @@ export interface PlannedSortie {
 
 export type PlanRefusal =
   | { ok: false; reason: 'geofence'; message: string; violations: LegViolation[] }
-  | { ok: false; reason: 'energy'; message: string; requiredS?: number; usableS?: number; shortfallS?: number; atIndex?: number };
+  | { ok: false; reason: 'energy'; message: string; requiredS?: number; usableS?: number; shortfallS?: number; atIndex?: number; requiredPct?: number; batteryPct?: number };
 
 export type PlanOutcome = { ok: true; sorties: PlannedSortie[] } | PlanRefusal;
 

@@ -4,7 +4,7 @@
  * PLAN_INFEASIBLE (422), AIRSPACE_CONFLICT (409, with the conflicting missions and the next free slot),
  * DOCK_UNAVAILABLE (409), *_NOT_FOUND (404).
  */
-import type { DispatchBodyT, DockBodyT, DockReportBodyT, DroneBodyT, DroneTypeBodyT, MissionQueryT, TelemetryQueryT, PatrolBodyT, PatrolPatchBodyT, PlanBodyT, ScheduleBodyT, ZoneFeatureInT } from './drone-ops.schemas.js';
+import type { DispatchBodyT, FerryBodyT, DockBodyT, DockReportBodyT, DroneBodyT, DroneTypeBodyT, MissionQueryT, TelemetryQueryT, PatrolBodyT, PatrolPatchBodyT, PlanBodyT, ScheduleBodyT, ZoneFeatureInT } from './drone-ops.schemas.js';
 
 export type View = Record<string, unknown>;
 
@@ -46,6 +46,11 @@ export interface DroneOpsPort {
   listMissions(q: MissionQueryT): Promise<{ items: View[]; total: number }>;
   /** With its history. Throws MISSION_NOT_FOUND. */
   getMission(id: string): Promise<View>;
+  /**
+   * A ferry flight home for a drone landed away from its dock, planned and scheduled like a mission. Throws
+   * DRONE_NOT_FOUND, DRONE_NOT_LANDED_AWAY, GEOFENCE_VIOLATION, PLAN_INFEASIBLE, AIRSPACE_CONFLICT.
+   */
+  ferry(droneId: string, req: FerryBodyT, by: string): Promise<View>;
   /** Emergency point inspection from the nearest available dock. Throws DOCK_UNAVAILABLE. */
   dispatch(req: DispatchBodyT, by: string): Promise<View>;
   /** The mission as a QGroundControl `.plan` file, with the fence and rally points its launch sends. Throws MISSION_NOT_FOUND. */

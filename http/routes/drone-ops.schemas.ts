@@ -54,6 +54,13 @@ export const DispatchBody = Type.Object(
   { additionalProperties: false },
 );
 
+/** `POST /drones/{id}/ferry`: a drone landed away flown home to its dock. */
+export const FerryBody = Type.Object(
+  { altM: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Transit altitude, m (default 60); above the ceiling is refused' })), startAt: Type.Optional(EpochOrIso) },
+  { additionalProperties: false },
+);
+export type FerryBodyT = Static<typeof FerryBody>;
+
 export const ZoneFeatureIn = Type.Object(
   {
     type: Type.Literal('Feature'),

@@ -20,6 +20,7 @@ import {
   DockReportBody,
   DroneBody,
   DroneTypeBody,
+  FerryBody,
   FeatureOut,
   IdParam,
   MissionOut,
@@ -36,6 +37,7 @@ import {
   type DroneBodyT,
   type TelemetryQueryT,
   type DroneTypeBodyT,
+  type FerryBodyT,
   type MissionQueryT,
   type PatrolBodyT,
   type PatrolPatchBodyT,
@@ -107,6 +109,11 @@ function fleet(app: FastifyInstance, ops: DroneOpsPort): void {
     '/drones/:id/telemetry',
     { schema: { ...base, summary: "A drone's telemetry history (lon, lat, altM, batteryPct, missionSeq per second of flight)", params: IdParam, querystring: TelemetryQuery, response: { 200: AnyObject, ...errorResponses } } },
     (req) => ops.droneTelemetry(req.params.id, req.query),
+  );
+  app.post<Id & { Body: FerryBodyT | undefined }>(
+    '/drones/:id/ferry',
+    { schema: { ...base, summary: 'Fly a drone that landed away from its dock home to it (a checked ferry mission ending in NAV_LAND on the dock)', params: IdParam, body: FerryBody, response: { 201: MissionOut, ...errorResponses } } },
+    async (req, reply) => reply.code(201).send(await ops.ferry(req.params.id, req.body ?? {}, actorOf(req))),
   );
 }
 
