@@ -113,7 +113,7 @@ export function describeContingencies(make: () => Promise<DroneLinkHarness>): vo
         for (const t of telemetry.slice(3)) expect(offTrackM(h.home, [first, ...route], t.position)).toBeLessThan(TRACK_TOLERANCE_M + 10);
       }));
 
-    it('hold() stops the mission where the drone is; returnToLaunch() then brings it home', () =>
+    it('hold() stops the mission where the drone is; a return route then brings it home', () =>
       withHarness(make, async (h) => {
         await h.link.upload(h.droneId, longMission(h));
         const reached = next(h, 'progress', (p) => p.seq >= 2);
@@ -129,7 +129,7 @@ export function describeContingencies(make: () => Promise<DroneLinkHarness>): vo
         for (const t of samples) expect(offTrackM(h.home, [a, a], t.position)).toBeLessThan(5);
         expect(of(rec.events, 'progress')).toEqual([]);
         const landed = next(h, 'landed', () => true, 30_000);
-        await h.link.returnToLaunch(h.droneId);
+        await h.link.returnVia(h.droneId, [{ ...h.home, altM: 30 }], 8);
         await landed;
       }));
 

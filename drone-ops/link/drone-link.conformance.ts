@@ -50,7 +50,7 @@ export function describeDroneLink(name: string, make: () => Promise<DroneLinkHar
         expect(of(flight, 'failure')).toEqual([]);
       }));
 
-    it('returns to launch mid-mission: no further items, landed at home', () =>
+    it('returns mid-mission along a route home (returnVia): no further items, landed at home', () =>
       withHarness(make, async (h) => {
         const { items } = missionAround(h.home, [[200, 0], [200, 200], [0, 200], [-200, 200], [-200, 0], [-200, -200]]);
         const rec = record(h);
@@ -60,16 +60,16 @@ export function describeDroneLink(name: string, make: () => Promise<DroneLinkHar
         await reached;
         const mark = rec.events.length;
         const landed = next(h, 'landed');
-        await h.link.returnToLaunch(h.droneId);
+        await h.link.returnVia(h.droneId, [{ ...h.home, altM: 30 }], 8);
         const done = await landed;
         rec.stop();
         const after = rec.events.slice(mark, rec.events.indexOf(done) + 1);
         expect(phaseChanges(after)).toContain('returning');
         expect(phaseChanges(after).slice(-1)).toEqual(['landing']);
-        // the last waypoint before RTL (seq length − 2) is never reached
+        // the mission's last waypoints are never reached
         expect(Math.max(...of(rec.events, 'progress').map((p) => p.seq))).toBeLessThan(items.length - 2);
         const last = of(after, 'telemetry').pop();
-        if (!last) throw new Error('no telemetry after return-to-launch');
+        if (!last) throw new Error('no telemetry after the return');
         expect(offTrackM(h.home, [h.home, h.home], last.position)).toBeLessThan(10);
       }));
 

@@ -81,8 +81,6 @@ export interface DroneLink {
    * its first item. Phases report `returning`, then `landing`.
    */
   returnVia(droneId: string, route: LonLatAlt[], speedMps: number): Promise<void>;
-  /** Plain RTL (MAV_CMD_NAV_RETURN_TO_LAUNCH): only when the straight line home is proven clear. */
-  returnToLaunch(droneId: string): Promise<void>;
   /** Holds position (ArduPilot LOITER, PX4 AUTO.LOITER) while a conflict is resolved; resolves on COMMAND_ACK. */
   hold(droneId: string): Promise<void>;
   /** Subscribes to events of every drone on the link; returns the unsubscribe function. */

@@ -25,7 +25,7 @@ export interface FakeDroneLinkOptions {
   clock?: Clock;
 }
 
-type Command = 'start' | 'rtl' | 'hold' | 'returnVia';
+type Command = 'start' | 'hold' | 'returnVia';
 
 interface Vehicle {
   items: MissionItem[];
@@ -196,15 +196,6 @@ export class FakeDroneLink implements DroneLink {
     clearTimeout(v.timer);
     this.phase(droneId, 'returning');
     this.flyRoute(droneId, v, items.filter((i) => i.command === MAV_CMD.NAV_WAYPOINT), 0);
-    return Promise.resolve();
-  }
-
-  returnToLaunch(droneId: string): Promise<void> {
-    const v = this.vehicle(droneId);
-    this.commands.push({ droneId, command: 'rtl' });
-    if (!v.flying) return Promise.resolve();
-    clearTimeout(v.timer);
-    this.goHome(droneId, v);
     return Promise.resolve();
   }
 

@@ -48,9 +48,6 @@ export class RoutingDroneLink implements DroneLink {
     return this.linkOf(droneId).returnVia(droneId, route, speedMps);
   }
 
-  returnToLaunch(droneId: string): Promise<void> {
-    return this.linkOf(droneId).returnToLaunch(droneId);
-  }
 
   hold(droneId: string): Promise<void> {
     return this.linkOf(droneId).hold(droneId);

@@ -42,9 +42,8 @@ describe('COMMAND_LONG bytes on the wire (pitfall 2: _param1.._param7)', () => {
     expect(param(b, 4)).toBeNaN();
   });
 
-  it('MISSION_START, RTL and LAND carry their command ids', () => {
+  it('MISSION_START and LAND carry their command ids', () => {
     expect(encode(CMD.MISSION_START, commandParams.missionStart()).readUInt16LE(P + 28)).toBe(300);
-    expect(encode(CMD.NAV_RETURN_TO_LAUNCH, commandParams.returnToLaunch()).readUInt16LE(P + 28)).toBe(20);
     const land = encode(CMD.NAV_LAND, commandParams.land());
     expect(land.readUInt16LE(P + 28)).toBe(21);
     expect(param(land, 5)).toBeNaN();

@@ -88,7 +88,6 @@ export const commandParams = {
   takeoff: (altM: number): number[] => [0, 0, 0, NaN, NaN, NaN, altM],
   /** MAV_CMD_MISSION_START: param1 first item, param2 last item (0, 0 = whole mission). */
   missionStart: (first = 0, last = 0): number[] => [first, last],
-  returnToLaunch: (): number[] => [],
   /** MAV_CMD_NAV_LAND: param4 yaw NaN, param5/6 lat/lon NaN = here, param7 ground altitude. */
   land: (): number[] => [0, 0, 0, NaN, NaN, NaN, 0],
   /** MAV_CMD_SET_MESSAGE_INTERVAL: param1 message id, param2 interval µs (-1 = stop, 0 = default). */

@@ -32,8 +32,6 @@ const MODE_NAME: Partial<Record<FlightMode, string>> = { rtl: 'RTL', land: 'LAND
 
 export class DroneTracker {
   plan: UploadedPlan | undefined;
-  /** We asked for RTL (returnToLaunch): RTL mode is expected. */
-  expectRtl = false;
   private phase: FlightPhase | undefined;
   private flew = false;
   private lastPosition: DroneState['position'];
@@ -47,11 +45,6 @@ export class DroneTracker {
     private readonly droneId: string,
     private readonly emit: (e: DroneLinkEvent) => void,
   ) {}
-
-  /** A new flight: forget the previous one's expectations. */
-  startFlight(): void {
-    this.expectRtl = false;
-  }
 
   onState(s: DroneState, at: number): void {
     const droneId = this.droneId;
@@ -70,7 +63,6 @@ export class DroneTracker {
     }
     if (this.flew && p === 'on_ground' && !s.armed) {
       this.flew = false;
-      this.expectRtl = false;
       // Where it landed, as the vehicle reports it: the ground checks it is its dock (drone-ops.md "Landing").
       const p = s.position;
       this.emit({ type: 'landed', droneId, at, batteryPct: s.batteryPct ?? 0, ...(p ? { position: { lon: p.lon, lat: p.lat, altM: p.altM } } : {}) });
@@ -152,9 +144,12 @@ export class DroneTracker {
     this.emit({ type: 'failsafe', droneId: this.droneId, at, reason: text ?? `the vehicle switched to ${mode} on its own`, mode });
   }
 
-  /** RTL we commanded, the mission's own RTL item (PX4 switches to AUTO.RTL for it), LAND as RTL's last stage. */
+  /**
+   * The mission's own RTL item (PX4 switches to AUTO.RTL for it), LAND as RTL's last stage. The ground never
+   * commands RTL (every return is a route, returnVia): any other RTL is the autopilot's own failsafe.
+   */
   private expected(s: DroneState, before: FlightMode | undefined): boolean {
-    if (s.mode === 'rtl') return this.expectRtl || (this.plan?.rtlSeq !== undefined && (s.missionSeq ?? 0) >= this.plan.rtlSeq);
+    if (s.mode === 'rtl') return this.plan?.rtlSeq !== undefined && (s.missionSeq ?? 0) >= this.plan.rtlSeq;
     return before === 'rtl';
   }
 }

@@ -81,8 +81,7 @@ export class MavlinkDroneLink implements DroneLink {
   }
 
   async start(droneId: string): Promise<void> {
-    const { link, tracker } = this.get(droneId);
-    tracker.startFlight();
+    const { link } = this.get(droneId);
     // ArduCopter refuses to arm in AUTO (AUTO_OPTIONS), RTL or LAND: arm in GUIDED; MISSION_START switches
     // to AUTO. PX4 arms in HOLD (AUTO.LOITER) or MISSION, not in RTL or LAND where a finished flight leaves it.
     if (link.autopilot !== 'px4' && link.state.mode !== 'guided') await link.setMode('guided');
@@ -100,12 +99,6 @@ export class MavlinkDroneLink implements DroneLink {
     await this.refusedAs(droneId, 'mission', undefined, () => link.uploadMission(vehicleItems));
     tracker.plan = { seqShift: vehicleItems.length - port.length, callerTotal: port.length, returnRoute: true, takeoffSeq: undefined, rtlSeq: undefined, returnSeq: undefined };
     await link.startMission();
-  }
-
-  async returnToLaunch(droneId: string): Promise<void> {
-    const { link, tracker } = this.get(droneId);
-    tracker.expectRtl = true;
-    await link.returnToLaunch();
   }
 
   async hold(droneId: string): Promise<void> {

@@ -181,9 +181,6 @@ export class MavlinkLink implements VehicleLink {
   startMission(): Promise<void> {
     return this.command(CMD.MISSION_START, commandParams.missionStart());
   }
-  returnToLaunch(): Promise<void> {
-    return this.command(CMD.NAV_RETURN_TO_LAUNCH, commandParams.returnToLaunch());
-  }
   land(): Promise<void> {
     return this.command(CMD.NAV_LAND, commandParams.land());
   }

@@ -59,7 +59,6 @@ export interface VehicleLink {
   takeoff(altM: number): Promise<void>;
   /** MAV_CMD_MISSION_START from the first item. */
   startMission(): Promise<void>;
-  returnToLaunch(): Promise<void>;
   land(): Promise<void>;
   /** MAV_CMD_DO_SET_MODE with the custom mode of the vehicle's autopilot. */
   setMode(mode: FlightMode): Promise<void>;

@@ -12,7 +12,7 @@ import type { Pattern } from './types.js';
 
 /** Records what the service commands, in front of the fake vehicle (no mock: the fake flies it). */
 class Recording implements DroneLink {
-  readonly calls: { droneId: string; what: 'prepare' | 'returnVia' | 'rtl' | 'hold'; route?: LonLatAlt[]; safety?: OnboardSafety }[] = [];
+  readonly calls: { droneId: string; what: 'prepare' | 'returnVia' | 'hold'; route?: LonLatAlt[]; safety?: OnboardSafety }[] = [];
   refuseFence = false;
   constructor(readonly inner: FakeDroneLink) {}
   prepare(droneId: string, safety: OnboardSafety): Promise<void> {
@@ -25,10 +25,6 @@ class Recording implements DroneLink {
   returnVia(droneId: string, route: LonLatAlt[], speedMps: number): Promise<void> {
     this.calls.push({ droneId, what: 'returnVia', route });
     return this.inner.returnVia(droneId, route, speedMps);
-  }
-  returnToLaunch(droneId: string): Promise<void> {
-    this.calls.push({ droneId, what: 'rtl' });
-    return this.inner.returnToLaunch(droneId);
   }
   hold(droneId: string): Promise<void> {
     this.calls.push({ droneId, what: 'hold' });
@@ -135,7 +131,7 @@ describe('contingencies of a flight in the air', () => {
     const { h, link } = await setup(150);
     const { id, seen } = await behindZone(h, link, (missionId) => void h.service.cancel(missionId));
     await waitStatus(seen, id, 'aborted', 10_000);
-    const ret = link.calls.find((c) => c.what === 'returnVia' || c.what === 'rtl')!;
+    const ret = link.calls.find((c) => c.what === 'returnVia')!;
     expect(ret.what).toBe('returnVia');
     expect(clearance([ll(1200, 0), ...ret.route!], ll(600, 0))).toBeGreaterThan(150);
     const history = await h.service.history(id);
