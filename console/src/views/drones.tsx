@@ -1,7 +1,11 @@
-/** Drone operations: docks (state, weather), drones live (phase, battery, altitude) and recent missions. */
+/**
+ * Drone operations: docks (state, weather), drones live (phase, battery, altitude) and recent missions. A
+ * drone landed away from its dock says so, and a dispatcher flies it home (`POST /drones/{id}/ferry`).
+ */
 import { useState } from 'preact/hooks';
 import type { City } from '../city.js';
-import { LiveMap } from '../components.js';
+import { post, seg } from '../api.js';
+import { LiveMap, NoticeLine, useNotice } from '../components.js';
 import { num } from '../format.js';
 import type { Dock, Drone, Mission } from '../types.js';
 import { lang, t, tValue } from '../i18n/index.js';
@@ -20,6 +24,7 @@ export function DroneOps({ city, version }: { city: City; version: number }) {
   const [map, setMap] = useState<CityMap | undefined>(undefined);
   const [replay, setReplay] = useState<Mission | null>(null);
   const missions = [...city.missions.values()].slice(0, 50);
+  const ferry = useNotice();
   return (
     <div class="page drones" data-testid="drone-ops">
       <h2>{t('drones.title')}</h2>
@@ -30,7 +35,8 @@ export function DroneOps({ city, version }: { city: City; version: number }) {
           <h3>{t('drones.docks')}</h3>
           <Table testid="dock-table" rows={[...city.docks.values()]} rowKey={(d) => d.id} columns={dockColumns(city)} />
           <h3>{t('drones.drones')}</h3>
-          <Table testid="drone-table" rows={[...city.drones.values()]} rowKey={(d) => d.id} rowProps={(d) => ({ 'data-drone-id': d.id, 'data-phase': d.phase ?? '' })} columns={DRONE_COLUMNS} />
+          <Table testid="drone-table" rows={[...city.drones.values()]} rowKey={(d) => d.id} rowProps={(d) => ({ 'data-drone-id': d.id, 'data-phase': d.phase ?? '' })} columns={can(me, 'drones:write') ? [...DRONE_COLUMNS, flyHome(ferry.run)] : DRONE_COLUMNS} />
+          <NoticeLine notice={ferry.notice} testid="fly-home-notice" />
           <h3>{t('drones.missions')}</h3>
           <Table testid="mission-table" rows={missions} rowKey={(m) => m.id} rowProps={(m) => ({ 'data-mission-id': m.id, 'data-status': m.status })} columns={[...MISSION_COLUMNS, missionActions(setReplay)]} />
           {replay ? <MissionReplay key={replay.id} mission={replay} map={map} onClose={() => setReplay(null)} /> : null}
@@ -55,10 +61,21 @@ const dockColumns = (city: City): Column<Dock>[] => [
 const DRONE_COLUMNS: Column<Drone>[] = [
   { head: 'drones.col.id', cell: (d) => d.id },
   { head: 'drones.col.dock', cell: (d) => d.dockId },
-  { head: 'drones.col.phase', cell: (d) => (d.phase ? tValue('drone.phase', d.phase) : t('common.unknown')) },
+  { head: 'drones.col.phase', cell: (d) => (d.phase === 'landed' ? t('drones.landedAway') : d.phase ? tValue('drone.phase', d.phase) : t('common.unknown')) },
   { head: 'drones.col.battery', cell: (d) => (d.batteryPct === undefined ? t('common.none') : `${num(d.batteryPct)} %`) },
   { head: 'drones.col.altitude', cell: (d) => (d.position ? `${num(d.position.altM)} m` : t('common.none')) },
 ];
+
+/** A drone landed away from its dock: fly it home (a checked ferry mission; a refusal shows the API's reason). */
+const flyHome = (run: ReturnType<typeof useNotice>['run']): Column<Drone> => ({
+  head: 'admin.actions',
+  cell: (d) =>
+    d.phase === 'landed' ? (
+      <button class="link" data-testid="drone-fly-home" onClick={() => void run(() => post(`/api/v1/drones/${seg(d.id)}/ferry`), t('drones.flyHomeSent', { drone: d.id, dock: d.dockId }))}>
+        {t('drones.flyHome')}
+      </button>
+    ) : null,
+});
 
 const MISSION_COLUMNS: Column<Mission>[] = [
   { head: 'drones.col.id', cell: (m) => m.id },
