@@ -79,7 +79,10 @@ export class LineEncoder {
       if (this.line(readings[i]!)) lines++;
       else this.at = start;
     }
-    return { body: Buffer.from(this.buf.subarray(0, this.at)), lines };
+    // Its own memory, never a slice of Node's shared pool: a write thread is handed the body by transfer.
+    const body = Buffer.allocUnsafeSlow(this.at);
+    this.buf.copy(body, 0, 0, this.at);
+    return { body, lines };
   }
 
   /** Appends one line; false when the reading carries nothing storable (the caller rewinds). */
@@ -181,6 +184,19 @@ export class LineEncoder {
 const NEWLINE = Buffer.from('\n');
 const COMMA = Buffer.from(',');
 const SPACE = Buffer.from(' ');
+
+/**
+ * `/write` request bodies for `readings`, at most `perRequest` lines each; readings with nothing storable are
+ * left out, so an empty list means there is nothing to send. Each body owns its memory (transferable).
+ */
+export function encodeBodies(encoder: LineEncoder, readings: readonly Reading[], perRequest: number): Buffer[] {
+  const bodies: Buffer[] = [];
+  for (let i = 0; i < readings.length; i += perRequest) {
+    const { body, lines } = encoder.encode(readings, i, Math.min(readings.length, i + perRequest));
+    if (lines > 0) bodies.push(body);
+  }
+  return bodies;
+}
 
 /** One line for one reading (undefined when it carries nothing storable); see {@link LineEncoder}. */
 export function toLine(measurement: string, r: Reading): string | undefined {

@@ -1,6 +1,7 @@
 import type { Reading } from '../../kernel/events.js';
 import { AppError } from '../../kernel/errors.js';
 import {
+  encodeBodies,
   quoteIdent,
   quoteLiteral,
   LineEncoder,
@@ -32,6 +33,14 @@ export interface InfluxTelemetryStoreOptions {
 }
 
 const DEFAULT_LIMIT = 10_000;
+export const DEFAULT_MEASUREMENT = 'telemetry';
+export const DEFAULT_LINES_PER_REQUEST = 5000;
+
+/** Writes of line protocol encoded elsewhere (a write thread is handed bodies the main thread encoded). */
+export interface EncodedWrites {
+  /** Sends `/write` bodies (from `encodeBodies`) in order; the errors of `TelemetryStore.write`. */
+  writeEncoded(bodies: readonly Uint8Array[]): Promise<void>;
+}
 
 function unavailable(message: string, cause?: unknown): AppError {
   return new AppError('TELEMETRY_STORE_UNAVAILABLE', { message: `InfluxDB: ${message}`, cause });
@@ -76,7 +85,7 @@ function aggregatePoints(points: RawPoint[], every: number): AggregateBucket[] {
  * InfluxDB 1.x adapter over HTTP (`/write` line protocol, `/query` InfluxQL; 1.6.7 has no `/api/v2`).
  * One measurement, tags `device`/`kind`/`district`/`asset`, one field per metric.
  */
-class InfluxTelemetryStore implements TelemetryStore {
+class InfluxTelemetryStore implements TelemetryStore, EncodedWrites {
   readonly name = 'influxdb';
   private readonly base: string;
   private readonly timeoutMs: number;
@@ -90,16 +99,16 @@ class InfluxTelemetryStore implements TelemetryStore {
   constructor(private readonly opts: InfluxTelemetryStoreOptions) {
     this.base = opts.url.replace(/\/+$/, '');
     this.timeoutMs = opts.timeoutMs ?? 10_000;
-    this.measurement = opts.measurement ?? 'telemetry';
+    this.measurement = opts.measurement ?? DEFAULT_MEASUREMENT;
     this.from = quoteIdent(this.measurement);
-    this.perRequest = opts.linesPerRequest ?? 5000;
+    this.perRequest = opts.linesPerRequest ?? DEFAULT_LINES_PER_REQUEST;
     this.encoder = new LineEncoder(this.measurement);
     if (opts.username !== undefined) {
       this.headers.authorization = `Basic ${Buffer.from(`${opts.username}:${opts.password ?? ''}`).toString('base64')}`;
     }
   }
 
-  private async http(path: string, params: Record<string, string>, body: Buffer | URLSearchParams): Promise<Response> {
+  private async http(path: string, params: Record<string, string>, body: Uint8Array | URLSearchParams): Promise<Response> {
     const u = `${this.base}${path}?${new URLSearchParams(params).toString()}`;
     try {
       return await fetch(u, { method: 'POST', headers: this.headers, body, signal: AbortSignal.timeout(this.timeoutMs) });
@@ -155,7 +164,7 @@ class InfluxTelemetryStore implements TelemetryStore {
   }
 
   /** Returns the server's message for rejected data (400/413); throws on an outage. */
-  private async writeBody(body: Buffer): Promise<string | undefined> {
+  private async writeBody(body: Uint8Array): Promise<string | undefined> {
     const res = await this.http('/write', { db: this.opts.db, precision: 'ms' }, body);
     if (res.status === 204) return undefined;
     const msg = await serverMessage(res);
@@ -165,13 +174,12 @@ class InfluxTelemetryStore implements TelemetryStore {
     throw unavailable(`${res.status} ${msg}`);
   }
 
-  async write(readings: readonly Reading[]): Promise<void> {
+  write(readings: readonly Reading[]): Promise<void> {
     // Encoded before the first await: one body per request, at most `perRequest` lines each.
-    const bodies: Buffer[] = [];
-    for (let i = 0; i < readings.length; i += this.perRequest) {
-      const { body, lines } = this.encoder.encode(readings, i, Math.min(readings.length, i + this.perRequest));
-      if (lines > 0) bodies.push(body);
-    }
+    return this.writeEncoded(encodeBodies(this.encoder, readings, this.perRequest));
+  }
+
+  async writeEncoded(bodies: readonly Uint8Array[]): Promise<void> {
     if (bodies.length === 0) return;
     await this.ensureDb();
     const rejected: string[] = [];
@@ -264,7 +272,7 @@ function rowsOf(r: InfluxResult | undefined): [number, MetricValue][] {
  * Builds the InfluxDB 1.x telemetry store and creates its database if missing. When InfluxDB is down at
  * start it still returns the store (the writer spills meanwhile); creation is retried on the next call.
  */
-export async function createInfluxTelemetryStore(opts: InfluxTelemetryStoreOptions): Promise<TelemetryStore> {
+export async function createInfluxTelemetryStore(opts: InfluxTelemetryStoreOptions): Promise<TelemetryStore & EncodedWrites> {
   const store = new InfluxTelemetryStore(opts);
   try {
     await store.ensureDb();

@@ -1,20 +1,26 @@
 /**
  * Body of a telemetry write thread (telemetry-store.threads.ts): opens its own store from `workerData.spec`
- * and answers each `{ id, readings }` with `{ id }` once they are durable, or `{ id, error }`.
+ * and answers each write (line-protocol `bodies` for InfluxDB, `readings` for SQLite) with `{ id }` once
+ * they are durable, or `{ id, error }`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Reading } from '../../kernel/events.js';
 import { isAppError } from '../../kernel/errors.js';
-import { createInfluxTelemetryStore } from './telemetry-store.influx.js';
+import { createInfluxTelemetryStore, type EncodedWrites } from './telemetry-store.influx.js';
+import type { TelemetryStore } from './telemetry-store.js';
 import { createSqlTelemetryStore } from './telemetry-store.sql.js';
-import type { StoreSpec, WriteAnswer } from './telemetry-store.threads.js';
+import type { StoreSpec, WriteAnswer, WriteRequest } from './telemetry-store.threads.js';
 
 const spec = (workerData as { spec: StoreSpec }).spec;
-const store = spec.kind === 'influx' ? await createInfluxTelemetryStore(spec.options) : createSqlTelemetryStore({ file: spec.file });
+const store: TelemetryStore & Partial<EncodedWrites> = spec.kind === 'influx' ? await createInfluxTelemetryStore(spec.options) : createSqlTelemetryStore({ file: spec.file });
 const port = parentPort!;
 
-port.on('message', (m: { id: number; readings: Reading[] }) => {
-  store.write(m.readings).then(
+function write(m: WriteRequest): Promise<void> {
+  if ('readings' in m) return store.write(m.readings);
+  return store.writeEncoded ? store.writeEncoded(m.bodies) : Promise.reject(new Error(`${store.name} takes readings, not line protocol`));
+}
+
+port.on('message', (m: WriteRequest) => {
+  write(m).then(
     () => port.postMessage({ id: m.id } satisfies WriteAnswer),
     (err: unknown) => {
       const error = isAppError(err)

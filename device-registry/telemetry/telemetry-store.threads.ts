@@ -4,11 +4,15 @@ import { Worker } from 'node:worker_threads';
 import type { Reading } from '../../kernel/events.js';
 import { AppError, ERROR_CODES, type ErrorCode } from '../../kernel/errors.js';
 import type { Logger } from '../../kernel/logger.js';
-import type { InfluxTelemetryStoreOptions } from './telemetry-store.influx.js';
+import { encodeBodies, LineEncoder } from './influx-protocol.js';
+import { DEFAULT_LINES_PER_REQUEST, DEFAULT_MEASUREMENT, type InfluxTelemetryStoreOptions } from './telemetry-store.influx.js';
 import type { TelemetryStore } from './telemetry-store.js';
 
 /** What a write thread opens: its own connection to the same store the main thread queries. */
 export type StoreSpec = { kind: 'influx'; options: InfluxTelemetryStoreOptions } | { kind: 'sqlite'; file: string };
+
+/** One write for a thread: InfluxDB line-protocol bodies encoded by the caller, or readings (SQLite). */
+export type WriteRequest = { id: number; bodies: Uint8Array[] } | { id: number; readings: readonly Reading[] };
 
 /** A thread's answer to one write: nothing when durable, else the AppError's code, message and details. */
 export interface WriteAnswer {
@@ -52,6 +56,23 @@ function toError(e: NonNullable<WriteAnswer['error']>): AppError {
   return new AppError(code, { message: e.message, details: e.details });
 }
 
+/**
+ * What the calling thread hands a write thread for a batch. InfluxDB: the line protocol, encoded here and
+ * transferred (no copy): cloning the readings cost ~0.6 µs each to serialise here and ~2.4 µs to deserialise
+ * in the thread, more than encoding them. SQLite inserts need the readings themselves: cloned.
+ */
+function requestMaker(spec: StoreSpec): (id: number, readings: readonly Reading[]) => { req: WriteRequest; transfer: ArrayBuffer[] } | undefined {
+  if (spec.kind === 'sqlite') return (id, readings) => ({ req: { id, readings }, transfer: [] });
+  const encoder = new LineEncoder(spec.options.measurement ?? DEFAULT_MEASUREMENT);
+  const perRequest = spec.options.linesPerRequest ?? DEFAULT_LINES_PER_REQUEST;
+  return (id, readings) => {
+    const bodies = encodeBodies(encoder, readings, perRequest);
+    // Nothing storable: durable already, as the store's own write answers.
+    if (bodies.length === 0) return undefined;
+    return { req: { id, bodies }, transfer: bodies.map((b) => b.buffer as ArrayBuffer) };
+  };
+}
+
 /** One write thread: its writes in flight, settled by its answers; a thread that dies fails them all. */
 class WriteThread {
   private worker: Worker | undefined;
@@ -59,7 +80,11 @@ class WriteThread {
   private nextId = 1;
   private closed = false;
 
-  constructor(private readonly spec: StoreSpec, private readonly log: Logger) {}
+  constructor(
+    private readonly spec: StoreSpec,
+    private readonly log: Logger,
+    private readonly request: ReturnType<typeof requestMaker>,
+  ) {}
 
   get inFlight(): number {
     return this.pending.size;
@@ -69,9 +94,10 @@ class WriteThread {
     if (this.closed) return Promise.reject(new AppError('TELEMETRY_STORE_UNAVAILABLE', { message: 'Telemetry write threads are closed' }));
     const id = this.nextId++;
     return new Promise<void>((resolve, reject) => {
+      const out = this.request(id, readings);
+      if (out === undefined) return resolve();
       this.pending.set(id, { resolve, reject });
-      // Structured clone: the readings are copied, so the caller keeps its own (the bus needs them).
-      this.start().postMessage({ id, readings });
+      this.start().postMessage(out.req, out.transfer);
     });
   }
 
@@ -113,7 +139,8 @@ class WriteThread {
  * goes to the thread with the fewest writes in flight.
  */
 export function withWriteThreads(store: TelemetryStore, spec: StoreSpec, threads: number, log: Logger): TelemetryStore {
-  const pool = Array.from({ length: Math.max(1, threads) }, () => new WriteThread(spec, log));
+  const request = requestMaker(spec);
+  const pool = Array.from({ length: Math.max(1, threads) }, () => new WriteThread(spec, log, request));
   const pick = (): WriteThread => pool.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
   return {
     name: store.name,
