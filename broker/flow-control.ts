@@ -9,9 +9,21 @@
  * so sockets do not flap at the line).
  */
 
+/**
+ * Work worth `units` readings. An object rather than closures: one is made per PUBLISH, and the ingest path
+ * allocates nothing else for flow control.
+ */
+export interface FlowJob {
+  readonly units: number;
+  /** The bounds allow it now; the job calls {@link FlowControl.finish} once done. */
+  start(): void;
+  /** Its connection closed while it was parked: it never starts. */
+  cancel(): void;
+}
+
 export interface Lane {
   inflight: number;
-  waiting: Array<{ units: number; start: () => void; cancel: () => void }>;
+  waiting: FlowJob[];
   held: boolean;
   /** Stop / restart reading this lane's socket. */
   hold(): void;
@@ -62,29 +74,44 @@ export class FlowControl {
     for (const w of lane.waiting.splice(0)) w.cancel();
   }
 
-  /** Runs `task` (worth `units` readings) once the bounds allow it; resolves or rejects with it. */
+  /** Starts `job` now if the bounds allow it, else parks it in its lane (whose socket is then held). */
+  submit(lane: Lane, job: FlowJob): void {
+    if (lane.waiting.length === 0 && this.fits(lane, job.units)) return this.begin(lane, job);
+    lane.waiting.push(job);
+    this.parked.add(lane);
+    this.setHeld(lane, true);
+  }
+
+  /** A started job of `lane` worth `units` is done (durable or failed): its slot goes to waiting work. */
+  finish(lane: Lane, units: number): void {
+    this.releaseUnits(lane, units);
+  }
+
+  /** {@link submit} for a promise-returning task; resolves or rejects with it. */
   run<T>(lane: Lane, units: number, task: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const start = (): void => {
-        this.acquire(lane, units);
-        task().then(
-          (v) => {
-            this.releaseUnits(lane, units);
-            resolve(v);
-          },
-          (e: unknown) => {
-            this.releaseUnits(lane, units);
-            reject(e);
-          },
-        );
-      };
-      if (lane.waiting.length === 0 && this.fits(lane, units)) start();
-      else {
-        lane.waiting.push({ units, start, cancel: () => reject(new Error('connection closed')) });
-        this.parked.add(lane);
-        this.setHeld(lane, true);
-      }
+      this.submit(lane, {
+        units,
+        start: () => {
+          task().then(
+            (v) => {
+              this.finish(lane, units);
+              resolve(v);
+            },
+            (e: unknown) => {
+              this.finish(lane, units);
+              reject(e);
+            },
+          );
+        },
+        cancel: () => reject(new Error('connection closed')),
+      });
     });
+  }
+
+  private begin(lane: Lane, job: FlowJob): void {
+    this.acquire(lane, job.units);
+    job.start();
   }
 
   /** A task bigger than a bound still runs, alone, so a large batch cannot wedge its lane. */
@@ -125,7 +152,7 @@ export class FlowControl {
     let next = lane.waiting[0];
     while (next !== undefined && this.fits(lane, next.units)) {
       lane.waiting.shift();
-      next.start();
+      this.begin(lane, next);
       next = lane.waiting[0];
     }
     if (next === undefined) this.parked.delete(lane);

@@ -1,7 +1,10 @@
 import type { AedesPublishPacket, Client, PublishPacket, Subscription } from 'aedes';
 import { decodeCommandReply } from '../firmware-contracts/index.js';
+import type { Reading } from '../kernel/events.js';
 import { authorizePublishTopic, authorizeSubscribeFilter } from './acl.js';
+import type { FlowJob } from './flow-control.js';
 import { forwardToIntegration, integrationMaySubscribe } from './integration-hooks.js';
+import type { SinkEntry } from './ports.js';
 import { markConsumed, type BrokerContext, type Session } from './session.js';
 
 export { makeAuthenticate } from './authenticate.js';
@@ -79,19 +82,56 @@ function telemetry(ctx: BrokerContext, s: Session, packet: PublishPacket, cb: (e
   const readings = ctx.ingest.telemetry(s.device, packet.topic, packet.payload as Buffer);
   // Nothing valid: acknowledged anyway, so the device does not resend garbage for ever.
   if (readings.length === 0) return cb(null);
-  ctx.flow.run(s.lane, readings.length, () => ctx.sink.write(readings)).then(
-    () => {
-      cb(null);
-      ctx.ingest.accepted(readings);
-    },
-    (err: unknown) => {
-      // Not durable → no PUBACK. The error makes aedes close the connection; the device resends
-      // its unacknowledged QoS 1 messages after it reconnects.
-      ctx.metrics.sinkFailure();
-      ctx.log.warn({ err, deviceId: s.device.id, readings: readings.length }, 'reading sink refused a write; closing the connection');
-      cb(err instanceof Error ? err : new Error(String(err)));
-    },
-  );
+  ctx.flow.submit(s.lane, new TelemetryJob(ctx, s, readings, cb));
+}
+
+/**
+ * One PUBLISH's readings on their way to durable: its flow-control job and its sink entry in one object
+ * (per message, the ingest path makes no promise or closure of its own).
+ */
+class TelemetryJob implements FlowJob, SinkEntry {
+  readonly units: number;
+
+  constructor(
+    private readonly ctx: BrokerContext,
+    private readonly s: Session,
+    readonly readings: Reading[],
+    private readonly cb: (error?: Error | null) => void,
+  ) {
+    this.units = readings.length;
+  }
+
+  start(): void {
+    const { sink } = this.ctx;
+    if (sink.enqueue) return sink.enqueue(this);
+    sink.write(this.readings).then(
+      () => this.settled(null),
+      (err: unknown) => this.settled(err instanceof Error ? err : new Error(String(err))),
+    );
+  }
+
+  settled(err: Error | null): void {
+    this.ctx.flow.finish(this.s.lane, this.units);
+    if (err === null) {
+      this.cb(null);
+      this.ctx.ingest.accepted(this.readings);
+    } else this.failed(err);
+  }
+
+  /** Parked when its connection closed: never written, never acknowledged. */
+  cancel(): void {
+    this.failed(new Error('connection closed'));
+  }
+
+  /**
+   * Not durable → no PUBACK. The error makes aedes close the connection; the device resends its
+   * unacknowledged QoS 1 messages after it reconnects.
+   */
+  private failed(err: Error): void {
+    this.ctx.metrics.sinkFailure();
+    this.ctx.log.warn({ err, deviceId: this.s.device.id, readings: this.units }, 'reading sink refused a write; closing the connection');
+    this.cb(err);
+  }
 }
 
 /** Devices may subscribe only to their own commands; anything else gets SUBACK 0x80. */

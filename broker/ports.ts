@@ -28,6 +28,17 @@ export interface DeviceDirectory {
 export interface ReadingSink {
   /** Resolves once the readings are durable (in the store or spilled to disk). */
   write(readings: readonly Reading[]): Promise<void>;
+  /**
+   * As `write`, settled by calling `entry.settled` once (null when durable), never within this call. The
+   * broker uses it when present: one object per PUBLISH, no promise or closure.
+   */
+  enqueue?(entry: SinkEntry): void;
+}
+
+/** A write handed to {@link ReadingSink.enqueue}. */
+export interface SinkEntry {
+  readonly readings: readonly Reading[];
+  settled(err: Error | null): void;
 }
 
 /** MQTT usernames of integration clients start with this, so they never collide with a device id. */

@@ -1,10 +1,26 @@
 import type { Reading } from '../../kernel/events.js';
 
-/** One `write()` call waiting to be durable. */
+/** One write waiting to be durable (the broker's `SinkEntry`: its PUBLISH job, or a `write()` promise). */
 export interface Entry {
-  readings: readonly Reading[];
-  resolve: () => void;
-  reject: (err: Error) => void;
+  readonly readings: readonly Reading[];
+  /** Called once: null when the readings are durable, else why they are not. */
+  settled(err: Error | null): void;
+}
+
+/**
+ * Settles entries in order. Synchronous callbacks (the broker sends PUBACKs from them): one that throws must
+ * not strand the entries after it, so its error is raised again on its own, as an uncaught one would be.
+ */
+export function settleAll(entries: readonly Entry[], err: Error | null): void {
+  for (const e of entries) {
+    try {
+      e.settled(err);
+    } catch (thrown) {
+      queueMicrotask(() => {
+        throw thrown;
+      });
+    }
+  }
 }
 
 /** A batch being written to the store. */
@@ -72,10 +88,11 @@ export class FlightQueue {
 
   private async settleHead(): Promise<void> {
     for (let head = this.flights[0]; head !== undefined && head.outcome !== 'writing'; head = this.flights[0]) {
-      if (head.outcome === 'done') for (const e of head.entries) e.resolve();
-      else await this.spill(head.entries);
+      if (head.outcome === 'failed') await this.spill(head.entries);
       this.flights.shift();
       this.readings -= head.count;
+      // Out of the queue first: what the callbacks write next sees the store as free (group commit).
+      if (head.outcome === 'done') settleAll(head.entries, null);
       for (const w of this.waiters.splice(0)) w();
     }
   }

@@ -3,7 +3,7 @@ import { systemClock, type Clock } from '../../kernel/clock.js';
 import { AppError, isAppError } from '../../kernel/errors.js';
 import type { Reading } from '../../kernel/events.js';
 import type { Logger } from '../../kernel/logger.js';
-import { FlightQueue, flatten, type Entry } from './telemetry-flights.js';
+import { FlightQueue, flatten, settleAll, type Entry } from './telemetry-flights.js';
 import { TelemetrySpill, toSpillBlock } from './telemetry-spill.js';
 import type { TelemetryStore } from './telemetry-store.js';
 import { noMetrics, registerWriterMetrics, type WriterMetrics } from './telemetry-writer.metrics.js';
@@ -72,21 +72,36 @@ export class TelemetryWriter implements ReadingSink {
 
   /** Resolves once the readings are durable: written to the store, or fsynced to the spill. */
   write(readings: readonly Reading[]): Promise<void> {
-    if (this.closing) return Promise.reject(new AppError('TELEMETRY_STORE_UNAVAILABLE', { message: 'Telemetry writer is closed' }));
-    if (readings.length === 0) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      const entry: Entry = { readings, resolve, reject };
-      if (this.pendingCount > 0 && this.pendingCount + readings.length > this.opts.bufferMax) {
-        // Memory is bounded: past bufferMax a write goes straight to the spill.
-        void this.spillEntries([entry]).then(() => this.kick());
-        return;
-      }
-      this.pending.push(entry);
-      this.pendingCount += readings.length;
-      if (this.pendingCount >= this.opts.batchSize) void this.kick();
-      else if (this.opts.flushWhenIdle === true && this.flights.idle) this.flushSoon();
-      else this.armFlushTimer();
-    });
+    return new Promise<void>((resolve, reject) => this.enqueue({ readings, settled: (err) => (err ? reject(err) : resolve()) }));
+  }
+
+  /**
+   * {@link write} without a promise: `entry.settled` is called once the readings are durable (null) or
+   * refused (the error). The broker's ingest path hands its PUBLISH job itself, so a message costs no
+   * promise or closure here.
+   */
+  enqueue(entry: Entry): void {
+    if (this.closing) {
+      // Settled later, never inside the caller's own call.
+      const err = new AppError('TELEMETRY_STORE_UNAVAILABLE', { message: 'Telemetry writer is closed' });
+      queueMicrotask(() => entry.settled(err));
+      return;
+    }
+    const n = entry.readings.length;
+    if (n === 0) {
+      queueMicrotask(() => entry.settled(null));
+      return;
+    }
+    if (this.pendingCount > 0 && this.pendingCount + n > this.opts.bufferMax) {
+      // Memory is bounded: past bufferMax a write goes straight to the spill.
+      void this.spillEntries([entry]).then(() => this.kick());
+      return;
+    }
+    this.pending.push(entry);
+    this.pendingCount += n;
+    if (this.pendingCount >= this.opts.batchSize) void this.kick();
+    else if (this.opts.flushWhenIdle === true && this.flights.idle) this.flushSoon();
+    else this.armFlushTimer();
   }
 
   /** Writes (or, during an outage, spills) everything buffered; replays the spill if the store is up. */
@@ -275,14 +290,11 @@ export class TelemetryWriter implements ReadingSink {
       accepted = await this.spill.append(entries.map((e) => toSpillBlock(e.readings)));
     } catch (err) {
       this.log.error({ err }, 'telemetry spill append failed');
-      const fail = new AppError('TELEMETRY_BUFFER_FULL', { message: `Telemetry spill failed: ${messageOf(err)}`, cause: err });
-      for (const e of entries) e.reject(fail);
+      settleAll(entries, new AppError('TELEMETRY_BUFFER_FULL', { message: `Telemetry spill failed: ${messageOf(err)}`, cause: err }));
       return;
     }
-    entries.forEach((e, i) => {
-      if (accepted[i]) return e.resolve();
-      e.reject(new AppError('TELEMETRY_BUFFER_FULL', { details: { spillMaxBytes: this.opts.spillMaxBytes } }));
-    });
+    const full = new AppError('TELEMETRY_BUFFER_FULL', { details: { spillMaxBytes: this.opts.spillMaxBytes } });
+    entries.forEach((e, i) => settleAll([e], accepted[i] ? null : full));
   }
 
   /** Replays the oldest spill segment in batches; deleted only once all of it is in the store. */
