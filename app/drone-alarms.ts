@@ -1,6 +1,6 @@
 /**
  * Drone safety alarms (geofence breach, low battery, link lost: drone-ops SafetyWatch) become alerts in
- * the alert list (issue #5: "the dispatcher is alerted"). rules-engine and drone-ops never import each
+ * the alert list (drone-ops.md: "the dispatcher is alerted"), with the alarm's text in every language. rules-engine and drone-ops never import each
  * other: this composition-root file folds an alarm into the alert lifecycle (`applySignal`) and commits
  * it through the alert service (persisted, then announced on the bus and the stream).
  */
@@ -12,7 +12,8 @@ import type { Logger } from '../kernel/logger.js';
 /** Not a stored rule: the rule id alerts raised by ground-side drone monitoring carry. */
 export const DRONE_SAFETY_RULE = 'drone-safety';
 
-const SEVERITY: Record<DroneAlarm['kind'], Signal['severity']> = {
+/** Per alarm kind (a Record: a new kind does not compile without one). */
+export const DRONE_ALARM_SEVERITY: Record<DroneAlarm['kind'], Signal['severity']> = {
   geofence: 'orange',
   battery: 'yellow',
   link_lost: 'orange',
@@ -31,9 +32,10 @@ export function droneAlarmSignal(a: DroneAlarm): Signal {
     ruleVersion: 1,
     subject: `drone:${a.droneId}`,
     state: 'firing',
-    severity: SEVERITY[a.kind],
+    severity: DRONE_ALARM_SEVERITY[a.kind],
     values: { alarm: a.kind, missionId: a.missionId, dockId: a.dockId },
     message: a.message,
+    messages: a.messages,
     at: a.at,
     labels: { deviceId: `drone:${a.droneId}`, deviceKind: 'drone', district: null, asset: a.missionId, location: a.position ? { lon: a.position.lon, lat: a.position.lat } : null, parent: null },
   };

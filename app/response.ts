@@ -14,7 +14,8 @@ import type { Database } from '../kernel/db/index.js';
 import type { Logger } from '../kernel/logger.js';
 import { SecretBox } from '../kernel/secrets.js';
 import { readFile } from 'node:fs/promises';
-import { ChannelNotifier, RESPONSE_SAMPLE_FILE, EmbeddedSmsGateway, HttpSmsGateway, ResponseService, type AlertFacts, type AlertsForResponse, type DroneInspection, type SmsGateway, type TaskPublisher } from '../response/index.js';
+import type { Localized } from '../kernel/i18n.js';
+import { ChannelNotifier, overdueMessage, RESPONSE_SAMPLE_FILE, EmbeddedSmsGateway, HttpSmsGateway, ResponseService, type AlertFacts, type AlertsForResponse, type DroneInspection, type SmsGateway, type TaskPublisher } from '../response/index.js';
 import { applySignal, dispatch as dispatchStep, type Signal } from '../rules-engine/index.js';
 import type { StoredAlert } from '../rules-engine/store/index.js';
 import type { MediaStore } from '../response/index.js';
@@ -58,7 +59,7 @@ function alertsPort(alerts: AlertsWiring, log: Logger): AlertsForResponse {
       if (a && t?.ok) await service.commit({ alert: { ...a, ...t.alert }, changes: t.changes });
     },
     raiseOverdue: async (task, note) => {
-      const s = overdueSignal(task.alertId, task.alert.kind, task.district, task.location, note, service.clock.now(), task.alert.level);
+      const s = overdueSignal(task.alertId, task.alert.kind, task.district, task.location, overdueMessage(note), service.clock.now(), task.alert.level);
       const cur = (await service.store.liveAlerts()).find((x) => x.ruleId === s.ruleId && x.subject === s.subject);
       const out = applySignal(cur, s, service.clock.now());
       if (!out.alert || out.alert === cur) return;
@@ -72,10 +73,10 @@ function alertsPort(alerts: AlertsWiring, log: Logger): AlertsForResponse {
 }
 
 /** One overdue alert per original alert (re-fired as more deadlines pass): orange for levels I–II, else yellow. */
-export function overdueSignal(alertId: string, kind: string, district: string | null, location: { lon: number; lat: number }, note: string, at: number, level: string): Signal {
+export function overdueSignal(alertId: string, kind: string, district: string | null, location: { lon: number; lat: number }, messages: Localized, at: number, level: string): Signal {
   return {
     ruleId: RESPONSE_OVERDUE_RULE, ruleKind: 'event', ruleVersion: 1, subject: `response:${alertId}`, state: 'firing',
-    severity: level === 'I' || level === 'II' ? 'orange' : 'yellow', values: { alertId, kind }, message: `Response overdue: ${note}`, at,
+    severity: level === 'I' || level === 'II' ? 'orange' : 'yellow', values: { alertId, kind }, message: messages.en, messages, at,
     labels: { deviceId: null, deviceKind: 'response', district, asset: alertId, location, parent: null },
   };
 }

@@ -4,9 +4,11 @@
  * a resumed flight restarts from (breakpoint resume, drone-ops.md "breakpoint resume from MISSION_CURRENT").
  * The autopilot has its own failsafes; these checks are the ground station's independent second line.
  */
-import { checkPath, type Airspace } from './airspace.js';
+import { alarmText, joinTexts } from './alarm-messages.js';
+import { checkPath, type Airspace, type PathViolation } from './airspace.js';
 import { batteryToFinishPct, type DroneType } from './energy.js';
 import type { LonLatAlt } from './geo/types.js';
+import type { Localized } from '../kernel/i18n.js';
 import { returnLegIndex } from './link/mission-items.js';
 import { FIRST_ROUTE_SEQ, fromDegE7, MAV_CMD, type MissionItem } from './planner/mission.js';
 
@@ -31,22 +33,31 @@ export interface SafetyInput {
  */
 export const RECALL_MARGIN_PCT = 2;
 
-export type SafetyVerdict = { action: 'continue' } | { action: 'rtl'; kind: 'geofence' | 'battery'; reason: string };
+/** `reason` is `text.en` (the mission-history note); `text` has every language (the alert's message). */
+export type SafetyVerdict = { action: 'continue' } | { action: 'rtl'; kind: 'geofence' | 'battery'; reason: string; text: Localized };
 
 const round = (x: number, d = 1): number => Math.round(x * 10 ** d) / 10 ** d;
+
+const rtl = (kind: 'geofence' | 'battery', text: Localized): SafetyVerdict => ({ action: 'rtl', kind, reason: text.en, text });
+
+/** Where a position breaks the airspace, in every language ("inside no-fly zone tfr-1"). */
+function breachText(v: PathViolation): Localized {
+  if (v.kind !== 'no_fly_zone') return alarmText(v.kind === 'outside_fence' ? 'breach.fence' : 'breach.ceiling');
+  return v.zoneId === undefined ? alarmText('breach.zone.any') : alarmText('breach.zone', { zone: v.zoneId });
+}
 
 /** One check of one telemetry sample: a breach or a battery shortfall means return to launch now. */
 export function checkSafety(i: SafetyInput): SafetyVerdict {
   const here = checkPath(i.airspace, [i.position], { at: i.at, durationMs: 0, ...(i.fenceId === undefined ? {} : { fenceId: i.fenceId }) });
   if (!here.ok) {
-    const what = here.violations.map((v) => (v.kind === 'no_fly_zone' ? `inside no-fly zone ${v.zoneId ?? ''}`.trim() : v.kind === 'outside_fence' ? 'outside the fence' : 'above the ceiling')).join(', ');
-    return { action: 'rtl', kind: 'geofence', reason: `geofence breach at ${round(i.position.lon, 5)},${round(i.position.lat, 5)} alt ${round(i.position.altM)} m: ${what}` };
+    const what = joinTexts(here.violations.map(breachText));
+    return rtl('geofence', alarmText('alarm.geofence', { lon: round(i.position.lon, 5), lat: round(i.position.lat, 5), alt: round(i.position.altM), what }));
   }
   // Energy: the rest of the route at the commanded speed, plus the reserve the plan was made with and a margin,
   // so a drone recalled now still lands above the reserve.
   const needed = batteryToFinishPct(i.type, i.position, i.remaining, { ...(i.speedMps === undefined ? {} : { speedMps: i.speedMps }), marginPct: RECALL_MARGIN_PCT });
   if (i.batteryPct < needed) {
-    return { action: 'rtl', kind: 'battery', reason: `low battery: ${round(i.batteryPct)} % left, ${round(needed)} % needed for the remaining route, the ${i.type.reservePct} % reserve and a ${RECALL_MARGIN_PCT} % margin` };
+    return rtl('battery', alarmText('alarm.battery', { pct: round(i.batteryPct), needed: round(needed), reserve: i.type.reservePct, margin: RECALL_MARGIN_PCT }));
   }
   return { action: 'continue' };
 }

@@ -7,6 +7,7 @@ export * from './media/index.js';
  */
 export { ResponseService, type ResponseServiceOptions } from './service.js';
 export { responseMigrations } from './migrations.js';
+export { OVERDUE_MESSAGES, overdueMessage, overdueReason, noneFreeReason, declinedReason, type OverdueMessageKey } from './overdue-messages.js';
 export { KyselyResponseStore } from './store.kysely.js';
 export type { ResponseStore, ResourceQuery, TaskQuery, IdempotentReply } from './store.js';
 export type { AlertFacts, AlertsForResponse, DroneInspection, UnitNotifier, TaskEventName } from './ports.js';

@@ -3,6 +3,7 @@
  * facts it plans from and the resolve it asks for, a drone inspection, and the channels that reach units.
  * response/ imports no other module (architecture.md: it asks drone-ops and listens to alerts).
  */
+import type { Localized } from '../kernel/i18n.js';
 import type { Channel, LonLat, Resource, Task } from './types.js';
 
 /** An alert as the response module reads it. */
@@ -33,8 +34,8 @@ export interface AlertsForResponse {
   resolve(id: string, by: string, note: string): Promise<void>;
   /** Records the lifecycle `dispatched` step (time-to-dispatch KPI); a resolved alert is left as is. */
   markDispatched(id: string, by: string, note: string): Promise<void>;
-  /** Raises (or re-fires) the `response-overdue` alert for a missed task deadline. */
-  raiseOverdue(task: Task, note: string): Promise<void>;
+  /** Raises (or re-fires) the `response-overdue` alert for a missed task deadline; `note`: why, in every language (overdue-messages.ts). */
+  raiseOverdue(task: Task, note: Localized): Promise<void>;
   /** Records on the alert's history that a duty desk was told (`desk.notified`), with how. */
   deskNotified(id: string, by: string, note: string): Promise<void>;
 }

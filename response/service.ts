@@ -8,6 +8,7 @@ import type { EventBus } from '../kernel/bus.js';
 import type { Clock } from '../kernel/clock.js';
 import { migrate, type Database } from '../kernel/db/index.js';
 import type { AlertNotice } from '../kernel/events.js';
+import type { Localized } from '../kernel/i18n.js';
 import type { Logger } from '../kernel/logger.js';
 import { Catalog } from './catalog.js';
 import { DeadlineWatch } from './deadlines.js';
@@ -17,6 +18,7 @@ import { Dispatcher, scopeDistricts, SYSTEM, type AlertResponse, type DroneOutco
 import { kpiReport, type KpiReport } from './kpis.js';
 import { straightLineTravel, type ProposedTask, type TravelTime } from './matching.js';
 import { responseMigrations } from './migrations.js';
+import { declinedReason, noneFreeReason, overdueReason } from './overdue-messages.js';
 import { IdempotentReplies, type Answer } from './replies.js';
 import { planFor } from './plans.js';
 import type { AlertsForResponse, DroneInspection, UnitNotifier } from './ports.js';
@@ -178,7 +180,7 @@ export class ResponseService {
   private afterChange(t: Task, prev: Task | null): void {
     this.deadlines.arm(t);
     if (prev && prev.state !== t.state) {
-      if (t.state === 'declined') this.track(this.replaceOrEscalate(t, `declined by ${t.unitName}`));
+      if (t.state === 'declined') this.track(this.replaceOrEscalate(t, declinedReason(t)));
       if (t.state === 'verified') this.track(this.maybeResolve(t.alertId));
       if (t.state === 'cancelled' || t.state === 'reassigned') void this.unitOf(t).then((u) => u && this.opts.notifier.notify(u, 'task.updated', t));
     }
@@ -194,25 +196,26 @@ export class ResponseService {
 
   /** A missed deadline: the overdue alert, then the plan's escalation step. */
   private async expired(t: Task, kind: 'accept' | 'arrive'): Promise<void> {
-    const why = kind === 'accept' ? `${t.unitName} did not accept "${t.title}" in time` : `${t.unitName} did not arrive for "${t.title}" in time`;
+    const why = overdueReason(t, kind);
     this.log.warn({ taskId: t.id, unitId: t.unitId, alertId: t.alertId, deadline: kind }, 'response task overdue');
     await this.opts.alerts.raiseOverdue(t, why).catch((err: unknown) => this.log.error({ err, taskId: t.id }, 'overdue alert not raised'));
     const plan = t.planId ? await this.store.getPlan(t.planId, t.planVersion ?? undefined) : undefined;
     const chain = plan?.escalation ?? ['next_unit', 'supervisor'];
     if (kind === 'accept' && chain[0] === 'next_unit') {
-      const ended = await this.desk.transition(t, { type: 'reassign', note: `${why}: escalated to the next nearest unit` }, SYSTEM);
+      const ended = await this.desk.transition(t, { type: 'reassign', note: `${why.en}: escalated to the next nearest unit` }, SYSTEM);
       return this.replaceOrEscalate(ended, why);
     }
     const marked: Task = { ...t, escalations: t.escalations + 1, escalated: [...(t.escalated ?? []), kind], updatedAt: this.opts.clock.now() };
-    if (await this.desk.save(marked, t) && chain.includes('supervisor')) await this.dispatcher.toSupervisor(t, why);
+    if (await this.desk.save(marked, t) && chain.includes('supervisor')) await this.dispatcher.toSupervisor(t, why.en);
   }
 
-  private async replaceOrEscalate(t: Task, why: string): Promise<void> {
+  /** `why` in every language: the supervisor's note is its English, the overdue alert takes both. */
+  private async replaceOrEscalate(t: Task, why: Localized): Promise<void> {
     const next = await this.dispatcher.replace(t, SYSTEM);
     if (next) return;
     this.log.warn({ taskId: t.id, alertId: t.alertId, unitType: t.unitType }, 'no other unit to take the task');
-    const sup = await this.dispatcher.toSupervisor(t, why);
-    if (!sup) await this.opts.alerts.raiseOverdue(t, `${why}; no other ${t.unitType} unit is free`);
+    const sup = await this.dispatcher.toSupervisor(t, why.en);
+    if (!sup) await this.opts.alerts.raiseOverdue(t, noneFreeReason(why, t));
   }
 
   private unitOf(t: Task) {

@@ -9,7 +9,7 @@ const T0 = 1_700_000_000_000;
 function sig(state: Signal['state'], severity: Severity, at: number, extra: Partial<Signal> = {}): Signal {
   return {
     ruleId: 'gas.ch4', ruleKind: 'threshold', ruleVersion: 1, subject: 'GW-1', state, severity, values: { value: 1 },
-    message: `gas methane at GW-1 — ${severity}`, at,
+    message: `gas methane at GW-1 — ${severity}`, messages: { en: `gas methane at GW-1 — ${severity}`, 'zh-CN': `GW-1 燃气甲烷浓度 — ${severity}` }, at,
     labels: { deviceId: 'GW-1', deviceKind: 'gas', district: '370202', asset: 'main-7', location: null, parent: null }, ...extra,
   };
 }

@@ -105,7 +105,7 @@ function open(s: Signal, now: number): SignalOutcome {
     responseLevel: responseLevel(s.severity), count: 1, firstSeenAt: s.at, lastSeenAt: s.at, openedAt: now, active: true,
     acknowledgedAt: null, acknowledgedBy: null, assignee: null, unit: null, dispatchedAt: null, resolvedAt: null,
     resolvedBy: null, closedAt: null, escalationLevel: 0, escalatedAt: null, values: { ...s.values }, message: s.message, comments: [],
-    ...(s.messages ? { messages: { ...s.messages } } : {}),
+    messages: { ...s.messages },
   };
   return { alert, changes: [audit(alert, now, 'opened', { to: s.severity, note: s.message })], notify: true };
 }
@@ -152,8 +152,7 @@ export function applySignal(current: Alert | undefined, s: Signal, now: number):
     a.severity = s.severity;
     a.responseLevel = responseLevel(s.severity);
     a.message = s.message;
-    if (s.messages) a.messages = { ...s.messages };
-    else delete a.messages;
+    a.messages = { ...s.messages };
     notify = true;
   } else if (up < 0) {
     // Never downgrade while open: operators keep seeing the worst; the easing is recorded.

@@ -17,9 +17,9 @@ describe('alert messages in zh-CN and en', () => {
     const e = new RuleEngine(pack.filter((r) => ['gas.ch4', 'drainage.level', 'elevator.events', 'device.offline'].includes(r.id)));
     const [gas] = e.evaluateReading(reading('GW-0412', 'gas', T0, { ch4_lel: 27 }));
     expect(gas!.messages).toEqual({ en: 'gas methane 27 %LEL at GW-0412 — orange', 'zh-CN': 'GW-0412 燃气甲烷浓度 27 %LEL — 橙色' });
-    expect(gas!.message).toBe(gas!.messages!.en);
+    expect(gas!.message).toBe(gas!.messages.en);
     const [clear] = e.evaluateReading(reading('GW-0412', 'gas', T0 + 1000, { ch4_lel: 1 }));
-    expect(clear!.messages!['zh-CN']).toBe('GW-0412 燃气甲烷浓度 1 %LEL — 已解除');
+    expect(clear!.messages['zh-CN']).toBe('GW-0412 燃气甲烷浓度 1 %LEL — 已解除');
 
     e.track({ deviceId: 'DR-1', kind: 'drainage', district: null, asset: null, lastSeenAt: T0 }, { params: { depth_m: 2 } });
     const [level] = e.evaluateReading(reading('DR-1', 'drainage', T0, { level_m: 1.8 }));
@@ -32,7 +32,7 @@ describe('alert messages in zh-CN and en', () => {
     expect(trapped!.messages).toEqual({ en: 'elevator trapped at EL-7 — red', 'zh-CN': 'EL-7 电梯：困人 — 红色' });
 
     const [offline] = e.tick(T0 + 3 * getContract('elevator')!.intervalMs + 1);
-    expect(offline!.messages!['zh-CN']).toMatch(/^设备离线：EL-7 已 [\d.]+ 分钟无数据（应每 \d+ 秒上报一次）— 黄色$/);
+    expect(offline!.messages['zh-CN']).toMatch(/^设备离线：EL-7 已 [\d.]+ 分钟无数据（应每 \d+ 秒上报一次）— 黄色$/);
   });
 
   it('the alert keeps both languages, and takes the upgrade\'s', () => {
@@ -49,6 +49,6 @@ describe('alert messages in zh-CN and en', () => {
     const gas = pack.find((r) => r.id === 'gas.ch4')!;
     const e = new RuleEngine([{ ...gas, name: 'CH4 (tunnel 3)', name_zh: undefined }]);
     const [s] = e.evaluateReading(reading('GW-1', 'gas', T0, { ch4_lel: 30 }));
-    expect(s!.messages!['zh-CN']).toBe('GW-1 CH4 (tunnel 3) 30 %LEL — 橙色');
+    expect(s!.messages['zh-CN']).toBe('GW-1 CH4 (tunnel 3) 30 %LEL — 橙色');
   });
 });

@@ -8,7 +8,7 @@ const T0 = 1_700_000_000_000;
 const MIN = 60_000;
 function alert(severity: Severity, at: number, labels: Partial<SignalLabels> = {}, extra: Partial<Signal> = {}): Alert {
   const s: Signal = {
-    ruleId: 'r', ruleKind: 'threshold', ruleVersion: 1, subject: labels.deviceId ?? 'D', state: 'firing', severity, values: {}, message: 'm', at,
+    ruleId: 'r', ruleKind: 'threshold', ruleVersion: 1, subject: labels.deviceId ?? 'D', state: 'firing', severity, values: {}, message: 'm', messages: { en: 'm', 'zh-CN': 'm' }, at,
     labels: { deviceId: 'D', deviceKind: 'water', district: '370202', asset: null, location: null, parent: null, ...labels }, ...extra,
   };
   return applySignal(undefined, s, at).alert!;
@@ -55,7 +55,7 @@ describe('inhibition', () => {
     expect(isInhibited(child, [gw, child], [GATEWAY_INHIBITION])).toBe(true);
     expect(isInhibited(otherChild, [gw, otherChild], [GATEWAY_INHIBITION])).toBe(false);
     expect(isInhibited(childGas, [gw, childGas], [GATEWAY_INHIBITION])).toBe(false);
-    const gwBack = applySignal(gw, { ...deadman, ruleVersion: 1, subject: 'GW-A', state: 'clear', severity: 'yellow', values: {}, message: '', at: T0 + 1, labels: gw.labels }, T0 + 1).alert!;
+    const gwBack = applySignal(gw, { ...deadman, ruleVersion: 1, subject: 'GW-A', state: 'clear', severity: 'yellow', values: {}, message: '', messages: { en: '', 'zh-CN': '' }, at: T0 + 1, labels: gw.labels }, T0 + 1).alert!;
     expect(isInhibited(child, [gwBack, child], [GATEWAY_INHIBITION])).toBe(false);
     expect(isInhibited(gw, [gw], [GATEWAY_INHIBITION])).toBe(false);
   });

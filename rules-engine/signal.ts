@@ -32,8 +32,8 @@ export interface Signal {
   values: Record<string, number | string | boolean>;
   /** For people: "gas methane 27 %LEL at GW-0412 — orange" (English). */
   message: string;
-  /** The message in every language (messages.ts); absent on signals raised with free text only. */
-  messages?: Localized;
+  /** The message in every language, from a catalog (messages.ts, drone-ops alarm-messages.ts, response overdue-messages.ts). */
+  messages: Localized;
   /** Event time of the edge, epoch ms. */
   at: number;
   labels: SignalLabels;

@@ -4,10 +4,13 @@
  * `drone-safety` alert (app/drone-alarms.ts); each is also written on the mission's history.
  */
 import { EventBus } from '../../kernel/bus.js';
+import type { Localized } from '../../kernel/i18n.js';
 import type { LonLatAlt } from '../geo/types.js';
 import type { OpsContext } from './context.js';
 
-export type DroneAlarmKind = 'geofence' | 'battery' | 'link_lost' | 'failsafe' | 'upload_refused' | 'fence_refused' | 'nonconforming' | 'airspace_changed' | 'landed_away';
+/** Every alarm kind; each has its text `alarm.<kind>` in the alarm-messages catalog. */
+export const DRONE_ALARM_KINDS = ['geofence', 'battery', 'link_lost', 'failsafe', 'upload_refused', 'fence_refused', 'nonconforming', 'airspace_changed', 'landed_away'] as const;
+export type DroneAlarmKind = (typeof DRONE_ALARM_KINDS)[number];
 
 export interface DroneAlarm {
   kind: DroneAlarmKind;
@@ -16,7 +19,10 @@ export interface DroneAlarm {
   /** The mission flown ('' when the drone flew none). */
   missionId: string;
   at: number;
+  /** English: the mission-history note and the log line (`messages.en`). */
   message: string;
+  /** The text in every language (alarm-messages.ts catalog): the alert's message. */
+  messages: Localized;
   position?: LonLatAlt;
 }
 
@@ -26,8 +32,14 @@ export interface DroneAlarmCleared {
   droneId: string;
   dockId: string;
   at: number;
+  /** English (`messages.en`): the log line. */
   message: string;
+  /** The text in every language (alarm-messages.ts catalog): the resolved alert's message. */
+  messages: Localized;
 }
+
+/** What a raiser gives: the texts; `message` is their English. */
+export type RaisedAlarm = Omit<DroneAlarm, 'message'>;
 
 /** Alarms the vehicle itself raised (its failsafe, its refusal); the others are the ground's findings. */
 const VEHICLE_SIDE = new Set<DroneAlarmKind>(['failsafe', 'upload_refused', 'fence_refused']);
@@ -46,13 +58,15 @@ export class DroneAlarms {
   }
 
   /** The alarm's condition is over: logged and announced (the composition root resolves its alert). */
-  clear(c: DroneAlarmCleared): void {
+  clear(cleared: Omit<DroneAlarmCleared, 'message'>): void {
+    const c: DroneAlarmCleared = { ...cleared, message: cleared.messages.en };
     this.ctx.log.info({ alarm: c.kind, droneId: c.droneId }, c.message);
     this.bus.emit('cleared', c);
   }
 
   /** Writes the alarm on the mission's history (a row with the status unchanged), logs it, then announces it. */
-  async raise(a: DroneAlarm): Promise<void> {
+  async raise(raised: RaisedAlarm): Promise<void> {
+    const a: DroneAlarm = { ...raised, message: raised.messages.en };
     await noteHistory(this.ctx, a.missionId, a.message, a.at, VEHICLE_SIDE.has(a.kind) ? 'vehicle' : 'system');
     this.ctx.log.warn({ alarm: a.kind, droneId: a.droneId, missionId: a.missionId }, a.message);
     this.bus.emit('alarm', a);

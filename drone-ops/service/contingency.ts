@@ -15,6 +15,8 @@ import type { DroneAlarmKind, DroneAlarms } from './alarms.js';
 import { noteHistory } from './alarms.js';
 import { extendIntent, intentSpanMs, returnIntentFor } from './planning.js';
 import type { OpsContext } from './context.js';
+import { alarmText } from '../alarm-messages.js';
+import type { Localized } from '../../kernel/i18n.js';
 
 /** What this process knows of a drone in the air. */
 export interface Flight {
@@ -121,7 +123,7 @@ export class Contingencies {
     f.intent = extendIntent(f.intent, endMs, 'nonconforming');
     await this.ctx.intents.checkAndCommit(f.intent, now);
     const names = r.conflictsWith.map((c) => c.owner ?? c.id).join(', ');
-    await this.alarm(f, 'nonconforming', `INTENT_NONCONFORMING: mission ${f.missionId} runs past its operational intent and the airspace is reserved by ${names}`, now);
+    await this.alarm(f, 'nonconforming', alarmText('alarm.nonconforming', { mission: f.missionId, owners: names }), now);
     const resolve = !f.nonconforming && r.conflictsWith.some(airborne) && !f.returnPlan;
     f.nonconforming = true;
     if (resolve) {
@@ -137,14 +139,14 @@ export class Contingencies {
   async strayed(f: Flight, at: number): Promise<void> {
     if (f.nonconforming || !f.position) return;
     f.nonconforming = true;
-    await this.alarm(f, 'nonconforming', `INTENT_NONCONFORMING: drone ${f.droneId} left the volumes of mission ${f.missionId}`, at);
+    await this.alarm(f, 'nonconforming', alarmText('alarm.nonconforming.strayed', { drone: f.droneId, mission: f.missionId }), at);
     if (f.returnPlan) return;
     f.abortNote ??= 'nonconforming: outside its operational intent';
     await this.recall(f, f.abortNote);
   }
 
-  async alarm(f: Flight, kind: DroneAlarmKind, message: string, at: number): Promise<void> {
-    await this.opts.alarms.raise({ kind, droneId: f.droneId, dockId: f.dockId, missionId: f.missionId, at, message, ...(f.position ? { position: f.position } : {}) });
+  async alarm(f: Flight, kind: DroneAlarmKind, messages: Localized, at: number): Promise<void> {
+    await this.opts.alarms.raise({ kind, droneId: f.droneId, dockId: f.dockId, missionId: f.missionId, at, messages, ...(f.position ? { position: f.position } : {}) });
   }
 
   /** The airspace other drones in the air hold now, as zones a return keeps out of. */

@@ -15,6 +15,7 @@ import { homeOf } from './resume.js';
 import type { MissionStatus } from '../../kernel/events.js';
 import type { MissionChanges, MissionRecord } from '../store/types.js';
 import type { OpsContext } from './context.js';
+import { alarmText } from '../alarm-messages.js';
 
 /** What the events move: the runner's flights and lifecycle (MissionRunner implements it). */
 export interface FlightHost {
@@ -97,7 +98,7 @@ export class FlightEvents {
         if (f) await this.failsafe(f, e.reason, e.mode, e.at);
         return;
       case 'uploadRefused':
-        if (f) await this.runner.contingencies.alarm(f, 'upload_refused', `vehicle ${e.droneId} refused the ${e.missionType} upload: ${e.reason}`, e.at);
+        if (f) await this.runner.contingencies.alarm(f, 'upload_refused', alarmText('alarm.upload_refused', { drone: e.droneId, missionType: alarmText(`upload.${e.missionType}`), reason: e.reason }), e.at);
         return;
       case 'image':
         this.ctx.bus.emit('droneImage', { ...base, ...e.image });
@@ -120,7 +121,7 @@ export class FlightEvents {
       if (f.linkLost) return;
       f.linkLost = true;
       // The vehicle's lost-link action (prepare) flies it home; its airspace stays reserved meanwhile.
-      await this.runner.contingencies.alarm(f, 'link_lost', `link lost with drone ${f.droneId} during mission ${f.missionId}`, at);
+      await this.runner.contingencies.alarm(f, 'link_lost', alarmText('alarm.link_lost', { drone: f.droneId, mission: f.missionId }), at);
       return;
     }
     if (!f.linkLost) return;
@@ -134,7 +135,7 @@ export class FlightEvents {
    * failsafe is left alone.
    */
   private async failsafe(f: Flight, reason: string, mode: string | undefined, at: number): Promise<void> {
-    await this.runner.contingencies.alarm(f, 'failsafe', `vehicle failsafe on drone ${f.droneId}: ${reason}${mode ? ` (mode ${mode})` : ''}`, at);
+    await this.runner.contingencies.alarm(f, 'failsafe', alarmText('alarm.failsafe', { drone: f.droneId, reason, mode: mode ? alarmText('alarm.failsafe.mode', { mode }) : '' }), at);
     f.abortNote ??= `vehicle failsafe: ${reason}`;
     if (/land/i.test(mode ?? '') || f.returnPlan || this.runner.flights.get(f.droneId) !== f) return;
     await this.runner.contingencies.recall(f, `vehicle failsafe: ${reason}`);

@@ -7,5 +7,6 @@ export { LAUNCH_KIND, MissionRunner, type OpsContext } from './runner.js';
 export { planFromDock, intentFor, legSegment, DEFAULT_TURNAROUND_S } from './planning.js';
 export type * from './types.js';
 export { SafetyWatch } from './safety-watch.js';
-export type { DroneAlarm, DroneAlarmCleared, DroneAlarmKind } from './alarms.js';
+export { DRONE_ALARM_KINDS, type DroneAlarm, type DroneAlarmCleared, type DroneAlarmKind } from './alarms.js';
+export { DRONE_ALARM_MESSAGES, type DroneAlarmMessageKey } from '../alarm-messages.js';
 export { FERRY_KIND, FERRY_ALT_M, planFerry, type FerryRequest } from './ferry.js';

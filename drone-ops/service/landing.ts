@@ -11,6 +11,7 @@ import type { LonLat, LonLatAlt } from '../geo/types.js';
 import type { DroneLinkEvent } from '../link/drone-link.js';
 import type { DroneAlarms } from './alarms.js';
 import type { OpsContext } from './context.js';
+import { alarmText } from '../alarm-messages.js';
 
 /**
  * Farther than this from its dock, a drone is not in it: well beyond the touchdown error of a dock's
@@ -50,9 +51,11 @@ export class Landings {
     await store.updateDrone(e.droneId, { phase: 'landed', batteryPct: e.batteryPct, ...position }, e.at);
     const p = e.position as LonLatAlt;
     const other = (await store.listDocks()).find((d) => d.id !== dock.id && distanceM(d.location, p) <= AT_DOCK_M);
-    const message = `LANDED_AWAY: drone ${e.droneId} landed ${Math.round(offM)} m from its dock ${dock.id}, at ${p.lon.toFixed(6)},${p.lat.toFixed(6)}${other ? ` (dock ${other.id})` : ''}; not docked until it is back there`;
-    await this.alarms.raise({ kind: 'landed_away', droneId: e.droneId, dockId: dock.id, missionId: missionId ?? '', at: e.at, message, position: { ...p, altM: 0 } });
-    return message;
+    const messages = alarmText('alarm.landed_away', {
+      drone: e.droneId, offM: Math.round(offM), dock: dock.id, lon: p.lon.toFixed(6), lat: p.lat.toFixed(6), other: other ? alarmText('alarm.landed_away.other', { dock: other.id }) : '',
+    });
+    await this.alarms.raise({ kind: 'landed_away', droneId: e.droneId, dockId: dock.id, missionId: missionId ?? '', at: e.at, messages, position: { ...p, altM: 0 } });
+    return messages.en;
   }
 
   /** Whether the drone is on the ground away from its dock (`landed`). */
@@ -65,13 +68,13 @@ export class Landings {
     const home = this.away.get(droneId);
     if (!home || position.altM > 1 || distanceM(position, home) > AT_DOCK_M) return;
     await this.ctx.store.updateDrone(droneId, { phase: 'docked', position }, at);
-    this.back(droneId, (await this.ctx.store.getDrone(droneId))?.dockId ?? '', at, 'reported on it');
+    this.back(droneId, (await this.ctx.store.getDrone(droneId))?.dockId ?? '', at, 'reported');
   }
 
   /** A drone that was away is docked again: its `landed_away` alarm is over. */
-  private back(droneId: string, dockId: string, at: number, how: string): void {
+  private back(droneId: string, dockId: string, at: number, how: 'flown' | 'reported'): void {
     if (!this.away.delete(droneId)) return;
-    this.alarms.clear({ kind: 'landed_away', droneId, dockId, at, message: `drone ${droneId} back in its dock ${dockId} (${how})` });
+    this.alarms.clear({ kind: 'landed_away', droneId, dockId, at, messages: alarmText(`alarm.landed_away.back.${how}`, { drone: droneId, dock: dockId }) });
   }
 
   private async load(): Promise<void> {

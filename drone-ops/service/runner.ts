@@ -27,6 +27,7 @@ import { airspaceChange, intentFor, intentSpanMs } from './planning.js';
 import { FERRY_KIND } from './ferry.js';
 import { homeOf } from './resume.js';
 import type { LaunchConditions } from './types.js';
+import { alarmText } from '../alarm-messages.js';
 
 export type { OpsContext };
 
@@ -221,18 +222,19 @@ export class MissionRunner {
       await link.prepare(m.droneId, safety);
     } catch (err) {
       if (!(err instanceof AppError && err.code === 'FENCE_REFUSED')) return this.retryLater(m, f, `vehicle not reachable for its fence: ${(err as Error).message}`);
-      const message = `FENCE_REFUSED: the vehicle refused its geofence or rally points: ${err.message}`;
-      await this.alarms.raise({ kind: 'fence_refused', droneId: m.droneId, dockId: m.dockId, missionId: m.id, at: clock.now(), message });
-      return this.finishEarly(m, 'failed', message);
+      const messages = alarmText('alarm.fence_refused', { reason: err.message });
+      await this.alarms.raise({ kind: 'fence_refused', droneId: m.droneId, dockId: m.dockId, missionId: m.id, at: clock.now(), messages });
+      return this.finishEarly(m, 'failed', messages.en);
     }
     const up = await this.move(m, ['preflight'], 'uploading', undefined, undefined, 'scheduler');
     if (!up) return this.finishEarly(m, 'aborted', 'aborted before upload');
     try {
       await link.upload(m.droneId, m.plan.items);
     } catch (err) {
-      const message = `upload failed: ${(err as Error).message}`;
-      await this.alarms.raise({ kind: 'upload_refused', droneId: m.droneId, dockId: m.dockId, missionId: m.id, at: clock.now(), message: `vehicle ${m.droneId} did not take its mission: ${message}` });
-      return this.finishEarly(up, 'failed', message);
+      const reason = (err as Error).message;
+      const messages = alarmText('alarm.upload_refused.failed', { drone: m.droneId, reason });
+      await this.alarms.raise({ kind: 'upload_refused', droneId: m.droneId, dockId: m.dockId, missionId: m.id, at: clock.now(), messages });
+      return this.finishEarly(up, 'failed', `upload failed: ${reason}`);
     }
     const abortNote = this.pendingAbort.get(m.id);
     if (abortNote !== undefined) return this.finishEarly(up, 'aborted', abortNote);

@@ -20,6 +20,7 @@ import type { DroneAlarm, DroneAlarmCleared } from './alarms.js';
 import type { Flight } from './contingency.js';
 import { intentSpanMs } from './planning.js';
 import type { MissionRunner, OpsContext } from './runner.js';
+import { alarmText, violationText } from '../alarm-messages.js';
 
 export type { DroneAlarm } from './alarms.js';
 
@@ -120,14 +121,14 @@ export class SafetyWatch {
       if (!f.returnPlan) {
         if (w.tripped) return;
         w.tripped = true;
-        await contingencies.alarm(f, v.kind, v.reason, at);
+        await contingencies.alarm(f, v.kind, v.text, at);
         f.abortNote ??= v.reason;
         await contingencies.recall(f, v.reason);
         return;
       }
       // Already returning: a breach means the return must change; a battery shortfall cannot be helped by re-planning.
       if (v.kind === 'geofence' && at - (f.lastRecallAt ?? 0) >= (this.opts.replanEveryMs ?? 10_000)) {
-        await contingencies.alarm(f, v.kind, `${v.reason} during the return: re-planned`, at);
+        await contingencies.alarm(f, v.kind, alarmText('alarm.returning', { alarm: v.text }), at);
         await contingencies.recall(f, v.reason);
       }
       return;
@@ -185,8 +186,9 @@ export class SafetyWatch {
     const ahead = [f.position, ...(f.returnPlan ? f.returnPlan.route.slice(1) : remainingRoute(w.mission.plan.items, w.target, { ...f.home, altM: 0 }))];
     const bad = returnViolations({ airspace, position: f.position, at, ...(f.fenceId === undefined ? {} : { fenceId: f.fenceId }) }, ahead, span);
     if (bad.length === 0) return;
-    const reason = `AIRSPACE_CHANGED in flight: ${bad[0]?.message ?? 'the route ahead is no longer clear'}`;
-    await this.opts.runner.contingencies.alarm(f, 'airspace_changed', reason, at);
+    const text = alarmText('alarm.airspace_changed', { detail: violationText(bad[0]) });
+    const reason = text.en;
+    await this.opts.runner.contingencies.alarm(f, 'airspace_changed', text, at);
     f.abortNote ??= reason;
     await this.opts.runner.contingencies.recall(f, reason);
   }

@@ -6,9 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import { EventBus } from '../../kernel/bus.js';
 import { systemClock, type Clock } from '../../kernel/clock.js';
+import type { Localized } from '../../kernel/i18n.js';
 import { silentLogger } from '../../kernel/logger.js';
 import { SecretBox } from '../../kernel/secrets.js';
 import type { TestDatabase } from '../../test/servers/databases.js';
+import { overdueMessage } from '../overdue-messages.js';
 import type { AlertFacts, AlertsForResponse, ChannelOutcome, DeskNotice, TaskEventName, UnitNotifier } from '../ports.js';
 import { ResponseService, type ResponseServiceOptions } from '../service.js';
 import { T0 } from '../testing.js';
@@ -18,7 +20,7 @@ import type { Resource, Task } from '../types.js';
 export class AlertDesk implements AlertsForResponse {
   readonly facts = new Map<string, AlertFacts>();
   readonly resolved: { id: string; by: string; note: string }[] = [];
-  readonly overdue: { taskId: string; note: string }[] = [];
+  readonly overdue: { taskId: string; note: string; messages: Localized }[] = [];
   readonly notes: { id: string; by: string; note: string }[] = [];
 
   add(id: string, over: Partial<AlertFacts> = {}): AlertFacts {
@@ -45,8 +47,8 @@ export class AlertDesk implements AlertsForResponse {
     return Promise.resolve();
   }
 
-  raiseOverdue(task: Task, note: string): Promise<void> {
-    this.overdue.push({ taskId: task.id, note });
+  raiseOverdue(task: Task, note: Localized): Promise<void> {
+    this.overdue.push({ taskId: task.id, note: note.en, messages: overdueMessage(note) });
     return Promise.resolve();
   }
 

@@ -15,7 +15,8 @@ const T0 = 1_760_000_000_000;
 export function sampleSignal(deviceId: string, over: Partial<Signal> = {}): Signal {
   return {
     ruleId: 'gas.ch4', ruleKind: 'threshold', ruleVersion: 1, subject: deviceId, state: 'firing', severity: 'orange',
-    values: { value: 27, threshold: 25 }, message: `gas methane 27 %LEL at ${deviceId} — orange`, at: T0,
+    values: { value: 27, threshold: 25 }, message: `gas methane 27 %LEL at ${deviceId} — orange`,
+    messages: { en: `gas methane 27 %LEL at ${deviceId} — orange`, 'zh-CN': `${deviceId} 燃气甲烷浓度 27 %LEL — 橙色` }, at: T0,
     labels: { deviceId, deviceKind: 'gas', district: '370202', asset: 'main-7', location: { lon: 120.38, lat: 36.07 }, parent: null },
     ...over,
   };
