@@ -90,10 +90,10 @@ describe('audit log', () => {
     expect(failed.json().total).toBe(2);
     const csv = await s.app.inject({ url: '/api/v1/audit?format=csv&actor=admin', headers: ADMIN });
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
-    const lines = csv.body.trim().split('\r\n');
+    const lines = csv.body.trim().split('\n');
     expect(lines[0]).toBe('at,actor,via,role,method,route,targets,ip,status,detail');
     expect(lines).toHaveLength(4);
-    expect(lines[3]).toMatch(/^\d{4}-\d\d-\d\dT.*,admin,session,admin,POST,\/api\/v1\/session,\{\},10\.0\.0\.5,200,"\{""event"":""login"",""username"":""admin""\}"$/);
+    expect(lines[3]).toMatch(/^\d{4}-\d\d-\d\dT[^,]*\+08:00,admin,session,admin,POST,\/api\/v1\/session,\{\},10\.0\.0\.5,200,"\{""event"":""login"",""username"":""admin""\}"$/);
     // Only admins read it.
     await s.createUser('op', 'operator');
     const op = await s.login('op');

@@ -53,7 +53,7 @@ export async function* pagesOf<T extends object>(list: (limit: number, offset: n
  * Starts the download and writes the rows as they come. A failure after the header is out cannot
  * become an error answer any more: it is logged and the stream is cut, so the file is visibly short.
  */
-export function sendCsv(req: FastifyRequest, reply: FastifyReply, filename: string, columns: readonly Column[], rows: AsyncIterable<Row[]>): FastifyReply {
+export function sendCsv(req: FastifyRequest, reply: FastifyReply, filename: string, columns: readonly Column[], rows: AsyncIterable<Row[]> | Iterable<Row[]>): FastifyReply {
   const out = stringify({ header: true, columns: columns.map((c) => c.header), cast: { boolean: (b) => (b ? 'true' : 'false') } });
   const pump = async (): Promise<void> => {
     for await (const batch of rows) {

@@ -6,7 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { AuditEntry } from '../../kernel/people.js';
 import type { AccessPort } from '../access-port.js';
-import { defuseFormula } from '../csv.js';
+import { col, sendCsv, type Column } from '../csv.js';
+import { cityIso } from '../enrich.js';
 import { errorResponses } from '../schemas.js';
 import { parseTime } from '../query.js';
 
@@ -96,18 +97,11 @@ function tokens(app: FastifyInstance, access: AccessPort): void {
   });
 }
 
-const CSV_COLUMNS = ['at', 'actor', 'via', 'role', 'method', 'route', 'targets', 'ip', 'status', 'detail'] as const;
-
-/** RFC 4180 quoting; formulas defused as in every CSV export (csv.ts). */
-function cell(v: unknown): string {
-  const s = defuseFormula(v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export function auditCsv(items: AuditEntry[]): string {
-  const rows = items.map((e) => CSV_COLUMNS.map((c) => cell(c === 'at' ? new Date(e.at).toISOString() : e[c])).join(','));
-  return [CSV_COLUMNS.join(','), ...rows].join('\r\n') + '\r\n';
-}
+/** The audit CSV's columns: `at` as ISO-8601 with the city's offset, objects (targets, detail) as JSON. */
+const AUDIT_COLUMNS: readonly Column[] = [
+  { header: 'at', value: (e) => (typeof e['at'] === 'number' ? cityIso(e['at']) : null) },
+  ...['actor', 'via', 'role', 'method', 'route', 'targets', 'ip', 'status', 'detail'].map((c) => col(c)),
+];
 
 function audit(app: FastifyInstance, access: AccessPort): void {
   app.get<{ Querystring: Static<typeof AuditQuery> }>(
@@ -116,7 +110,7 @@ function audit(app: FastifyInstance, access: AccessPort): void {
     async (req, reply) => {
       const { format, from, to, ...q } = req.query;
       const page = await access.audit.query({ ...q, ...(from !== undefined ? { from: parseTime(from, 'from') } : {}), ...(to !== undefined ? { to: parseTime(to, 'to') } : {}) });
-      if (format === 'csv') return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="citybrain-audit.csv"').send(auditCsv(page.items));
+      if (format === 'csv') return sendCsv(req, reply, 'citybrain-audit.csv', AUDIT_COLUMNS, [page.items as unknown as Record<string, unknown>[]]);
       return { ...page, limit: q.limit, offset: q.offset };
     },
   );
