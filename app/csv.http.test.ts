@@ -100,15 +100,22 @@ describe('CSV export', () => {
     }
     deps.points.push({ deviceId: 'g1', metric: 'ch4_lel', ts: T0 + 2 * 3_600_000, value: 2 });
     const range = `from=${T0}&to=${T0 + 3 * 3_600_000}`;
+    deps.calls.length = 0;
     const all = await csv(`/districts/370202/readings?${range}`);
     expect(all.disposition).toBe('attachment; filename="370202-readings.csv"');
+    // In time order, devices by id within an instant.
     expect(all.lines).toEqual([
       'deviceId,kind,district,metric,ts,tsIso,value',
       `g1,gas,370202,ch4_lel,${T0 + 1000},2026-12-03T08:00:01.000+08:00,1`,
-      `g1,gas,370202,ch4_lel,${T0 + 7_200_000},2026-12-03T10:00:00.000+08:00,2`,
       `g2,gas,370202,ch4_lel,${T0 + 1000},2026-12-03T08:00:01.000+08:00,1`,
       `w1,water,370202,pressure_mpa,${T0 + 1000},2026-12-03T08:00:01.000+08:00,1`,
+      `g1,gas,370202,ch4_lel,${T0 + 7_200_000},2026-12-03T10:00:00.000+08:00,2`,
     ]);
+    // One store query per hour for the whole district, not one per device and hour.
+    const reads = deps.calls.filter((c) => c.method === 'raw' || c.method === 'rawMany');
+    expect(reads.map((c) => [c.method, (c.args[0] as { deviceIds: string[]; from: number }).deviceIds, (c.args[0] as { from: number }).from])).toEqual(
+      [0, 1, 2].map((h) => ['rawMany', ['g1', 'g2', 'w1'], T0 + h * 3_600_000]),
+    );
     const first = await app.inject({ method: 'GET', url: `/api/v1/districts/370202/readings?kind=gas&limit=1&${range}`, headers: AUTH });
     expect(first.headers['x-total-count']).toBe('2');
     expect(first.body.trimEnd().split('\n').map((l) => l.split(',')[0])).toEqual(['deviceId', 'g1', 'g1']);

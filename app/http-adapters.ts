@@ -83,6 +83,8 @@ export function readingsPort(store: TelemetryStore, registry: DeviceRegistry): R
       await known(q.deviceId);
       return store.queryRaw(q);
     },
+    // The devices come from the registry's own list (a district's page): nothing to look up first.
+    rawMany: (q) => store.queryRawMany(q),
     async aggregate(q) {
       await known(q.deviceId);
       return store.queryAggregate(q);

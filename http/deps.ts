@@ -184,6 +184,8 @@ export interface ReadingsPort {
   latest(id: string): Promise<Record<string, RawPoint>>;
   /** Raw points per metric in [from, to), oldest first. */
   raw(q: { deviceId: string; metric?: string; from: number; to: number; limit?: number }): Promise<Record<string, RawPoint[]>>;
+  /** Raw points of many devices over one range in one store query: device id → metric → points, oldest first. */
+  rawMany(q: { deviceIds: readonly string[]; metric?: string; from: number; to: number; limit?: number }): Promise<Record<string, Record<string, RawPoint[]>>>;
   /** Buckets aligned to multiples of `everyMs`; empty buckets omitted. */
   aggregate(q: { deviceId: string; metric: string; from: number; to: number; everyMs: number }): Promise<AggregateBucket[]>;
 }

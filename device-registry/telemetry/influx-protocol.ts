@@ -213,6 +213,8 @@ export function toLines(measurement: string, readings: readonly Reading[]): stri
 /** `/query` JSON (InfluxDB 1.x HTTP API). */
 export interface InfluxSeries {
   name?: string;
+  /** The GROUP BY tags of this series. */
+  tags?: Record<string, string>;
   columns: string[];
   values?: unknown[][];
 }

@@ -65,6 +65,32 @@ export function describeTelemetryStore(name: string, make: () => Promise<Telemet
       expect(await store.queryRaw({ deviceId: 'gas-1', metric: 'nope', from: T0, to: T0 + 6000 })).toEqual({});
     });
 
+    it('queries many devices over one range at once, per device and metric, with a limit per series', async () => {
+      expect(await store.queryRawMany({ deviceIds: [], from: 0, to: T0 * 2 })).toEqual({});
+      expect(await store.queryRawMany({ deviceIds: ['nobody'], from: 0, to: T0 * 2 })).toEqual({});
+      await store.write([
+        ...[2, 0, 1].map((i) => reading('gas-1', T0 + i * 1000, { ch4_lel: i, temp_c: 20 + i })),
+        ...[0, 1].map((i) => reading("gas-'2\\b", T0 + i * 1000 + 500, { ch4_lel: 10 + i })),
+        reading('lift-1', T0, { running: true }, { kind: 'elevator' }),
+        reading('other', T0, { ch4_lel: 99 }),
+        reading('gas-1', T0 + 9000, { ch4_lel: 9 }),
+      ]);
+      const ids = ['gas-1', "gas-'2\\b", 'lift-1', 'missing'];
+      const all = await store.queryRawMany({ deviceIds: ids, from: T0, to: T0 + 3000 });
+      expect(all).toEqual({
+        'gas-1': {
+          ch4_lel: [0, 1, 2].map((i) => ({ ts: T0 + i * 1000, value: i })),
+          temp_c: [0, 1, 2].map((i) => ({ ts: T0 + i * 1000, value: 20 + i })),
+        },
+        "gas-'2\\b": { ch4_lel: [{ ts: T0 + 500, value: 10 }, { ts: T0 + 1500, value: 11 }] },
+        'lift-1': { running: [{ ts: T0, value: true }] },
+      });
+      const one = await store.queryRawMany({ deviceIds: ids, metric: 'ch4_lel', from: T0, to: T0 + 3000, limit: 1 });
+      expect(one).toEqual({ 'gas-1': { ch4_lel: [{ ts: T0, value: 0 }] }, "gas-'2\\b": { ch4_lel: [{ ts: T0 + 500, value: 10 }] } });
+      // The same answer as one queryRaw per device.
+      for (const id of ids) expect(all[id] ?? {}).toEqual(await store.queryRaw({ deviceId: id, from: T0, to: T0 + 3000 }));
+    });
+
     it('round-trips booleans as booleans', async () => {
       await store.write([
         reading('lift-1', T0, { running: true, door_open: false, floor: 3 }, { kind: 'elevator' }),

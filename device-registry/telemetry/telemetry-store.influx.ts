@@ -12,6 +12,7 @@ import type {
   AggregateBucket,
   AggregateQuery,
   LatestValue,
+  ManyRawQuery,
   MetricValue,
   RawPoint,
   RawQuery,
@@ -203,6 +204,26 @@ class InfluxTelemetryStore implements TelemetryStore, EncodedWrites {
     metrics.forEach((m, i) => {
       const pts = rowsOf(results[i]).map(([ts, value]) => ({ ts, value }));
       if (pts.length > 0) out[m] = pts;
+    });
+    return out;
+  }
+
+  async queryRawMany(q: ManyRawQuery): Promise<Record<string, Record<string, RawPoint[]>>> {
+    await this.ensureDb();
+    const limit = Math.max(0, Math.floor(q.limit ?? DEFAULT_LIMIT));
+    const out: Record<string, Record<string, RawPoint[]>> = {};
+    const metrics = q.metric !== undefined ? [q.metric] : [...(await this.fieldTypes()).keys()];
+    if (q.deviceIds.length === 0 || metrics.length === 0 || limit === 0) return out;
+    // One request: a statement per metric, each grouped by device (LIMIT then applies per device and metric).
+    const devices = q.deviceIds.map((d) => `"device" = ${quoteLiteral(d)}`).join(' OR ');
+    const range = `time >= ${Math.ceil(q.from)}ms AND time < ${Math.ceil(q.to)}ms`;
+    const results = await this.query(metrics.map((m) => `SELECT ${quoteIdent(m)} FROM ${this.from} WHERE (${devices}) AND ${range} GROUP BY "device" ORDER BY time ASC LIMIT ${limit}`).join('; '));
+    metrics.forEach((m, i) => {
+      for (const series of results[i]?.series ?? []) {
+        const device = series.tags?.['device'];
+        const pts = rowsOf({ series: [series] }).map(([ts, value]) => ({ ts, value }));
+        if (device !== undefined && pts.length > 0) (out[device] ??= {})[m] = pts;
+      }
     });
     return out;
   }

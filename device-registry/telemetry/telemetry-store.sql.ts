@@ -7,6 +7,7 @@ import type {
   AggregateBucket,
   AggregateQuery,
   LatestValue,
+  ManyRawQuery,
   MetricValue,
   RawPoint,
   RawQuery,
@@ -97,6 +98,14 @@ function prepare(db: Database.Database) {
     rawOf: db.prepare<[string, string, number, number, number], ValueRow>(
       'SELECT ts, value, is_bool FROM telemetry WHERE device = ? AND metric = ? AND ts >= ? AND ts < ? ORDER BY ts LIMIT ?',
     ),
+    // Many devices at once (ids as a JSON array): ROW_NUMBER caps each device's metric at `limit` points.
+    rawMany: db.prepare<{ ids: string; metric: string | null; from: number; to: number; limit: number }, ValueRow & { device: string; metric: string }>(
+      `SELECT device, metric, ts, value, is_bool FROM (
+         SELECT device, metric, ts, value, is_bool, ROW_NUMBER() OVER (PARTITION BY device, metric ORDER BY ts) AS n
+           FROM telemetry
+          WHERE device IN (SELECT value FROM json_each(@ids)) AND (@metric IS NULL OR metric = @metric) AND ts >= @from AND ts < @to)
+        WHERE n <= @limit ORDER BY device, metric, ts`,
+    ),
     // ((ts % e) + e) % e is a floor modulo, so buckets stay aligned to multiples of `every` before 1970 too.
     aggregate: db.prepare<AggParams, AggRow>(
       `SELECT ts - ((ts % @every) + @every) % @every AS b, AVG(value) AS mean, MIN(value) AS min,
@@ -151,6 +160,14 @@ class SqlTelemetryStore implements TelemetryStore {
       const rows = this.stmts.rawOf.all(q.deviceId, metric, q.from, q.to, limit);
       if (rows.length > 0) out[metric] = rows.map((p) => ({ ts: p.ts, value: decode(p.value, p.is_bool) }));
     }
+    return out;
+  }
+
+  async queryRawMany(q: ManyRawQuery): Promise<Record<string, Record<string, RawPoint[]>>> {
+    const out: Record<string, Record<string, RawPoint[]>> = {};
+    if (q.deviceIds.length === 0) return out;
+    const rows = this.stmts.rawMany.all({ ids: JSON.stringify(q.deviceIds), metric: q.metric ?? null, from: q.from, to: q.to, limit: q.limit ?? DEFAULT_LIMIT });
+    for (const r of rows) ((out[r.device] ??= {})[r.metric] ??= []).push({ ts: r.ts, value: decode(r.value, r.is_bool) });
     return out;
   }
 

@@ -146,6 +146,7 @@ export function withWriteThreads(store: TelemetryStore, spec: StoreSpec, threads
     name: store.name,
     write: (readings) => (readings.length === 0 ? Promise.resolve() : pick().write(readings)),
     queryRaw: (q) => store.queryRaw(q),
+    queryRawMany: (q) => store.queryRawMany(q),
     queryAggregate: (q) => store.queryAggregate(q),
     latest: (id) => store.latest(id),
     ping: () => store.ping(),

@@ -15,6 +15,19 @@ export interface RawQuery {
   limit?: number;
 }
 
+/** Many devices over one range (a district export): one query instead of one per device. */
+export interface ManyRawQuery {
+  deviceIds: readonly string[];
+  /** One metric, or every metric when omitted. */
+  metric?: string;
+  /** Inclusive lower bound, epoch ms. */
+  from: number;
+  /** Exclusive upper bound, epoch ms. */
+  to: number;
+  /** Most points per device and metric, oldest first (default 10,000). */
+  limit?: number;
+}
+
 export interface RawPoint {
   ts: number;
   value: MetricValue;
@@ -62,6 +75,12 @@ export interface TelemetryStore {
   write(readings: readonly Reading[]): Promise<void>;
   /** Raw points per metric in [from, to), oldest first, at most `limit` per metric; metrics without points are absent. */
   queryRaw(q: RawQuery): Promise<Record<string, RawPoint[]>>;
+  /**
+   * `queryRaw` for many devices at once, in one store query: device id → metric → points in [from, to),
+   * oldest first, at most `limit` per device and metric. Devices and metrics without points are absent;
+   * an empty `deviceIds` answers `{}`.
+   */
+  queryRawMany(q: ManyRawQuery): Promise<Record<string, Record<string, RawPoint[]>>>;
   /**
    * Mean/min/max/count per bucket of `everyMs` (aligned to the epoch; a bucket is labelled by its start)
    * over [from, to); booleans count as 0/1; empty buckets are omitted.

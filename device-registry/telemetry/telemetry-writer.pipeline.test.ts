@@ -34,6 +34,7 @@ class GatedStore implements TelemetryStore {
     });
   }
   queryRaw = (q: Parameters<TelemetryStore['queryRaw']>[0]) => this.inner.queryRaw(q);
+  queryRawMany = (q: Parameters<TelemetryStore['queryRawMany']>[0]) => this.inner.queryRawMany(q);
   queryAggregate = (q: Parameters<TelemetryStore['queryAggregate']>[0]) => this.inner.queryAggregate(q);
   latest = (id: string) => this.inner.latest(id);
   ping = () => Promise.resolve();

@@ -25,6 +25,7 @@ class FlakyStore implements TelemetryStore {
     if (good.length < readings.length) throw new AppError('TELEMETRY_WRITE_FAILED', { message: 'partial write: injected' });
   }
   queryRaw = (q: Parameters<TelemetryStore['queryRaw']>[0]) => this.inner.queryRaw(q);
+  queryRawMany = (q: Parameters<TelemetryStore['queryRawMany']>[0]) => this.inner.queryRawMany(q);
   queryAggregate = (q: Parameters<TelemetryStore['queryAggregate']>[0]) => this.inner.queryAggregate(q);
   latest = (id: string) => this.inner.latest(id);
   async ping(): Promise<void> {

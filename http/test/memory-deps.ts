@@ -227,6 +227,19 @@ class MemoryReadings implements ReadingsPort {
     return out;
   }
 
+  async rawMany(q: Parameters<ReadingsPort['rawMany']>[0]) {
+    this.calls.push({ method: 'rawMany', args: [q] });
+    this.failIfDown();
+    const out: Record<string, Record<string, RawPoint[]>> = {};
+    for (const id of q.deviceIds) {
+      for (const p of this.select(id, q.metric, q.from, q.to)) {
+        const list = ((out[id] ??= {})[p.metric] ??= []);
+        if (list.length < (q.limit ?? 10_000)) list.push({ ts: p.ts, value: p.value });
+      }
+    }
+    return out;
+  }
+
   async aggregate(q: Parameters<ReadingsPort['aggregate']>[0]) {
     this.calls.push({ method: 'aggregate', args: [q] });
     this.failIfDown();
