@@ -61,4 +61,15 @@ export const registryMigrations: Record<string, Migration> = {
       await db.schema.dropTable('device_presence_log').execute();
     },
   },
+  'registry-0003-presence-log-at': {
+    // The daily prune deletes by age alone (`at < ?`): without an index of its own it scans the whole log.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run against the untyped store
+    async up(db: Kysely<any>) {
+      await db.schema.createIndex('device_presence_log_at_idx').ifNotExists().on('device_presence_log').column('at').execute();
+    },
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    async down(db: Kysely<any>) {
+      await db.schema.dropIndex('device_presence_log_at_idx').ifExists().execute();
+    },
+  },
 };
