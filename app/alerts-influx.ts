@@ -9,6 +9,7 @@ import { createInfluxTelemetryStore, TelemetryWriter, type InfluxTelemetryStoreO
 import type { EventBus } from '../kernel/bus.js';
 import type { AlertNotice, Reading } from '../kernel/events.js';
 import type { Logger } from '../kernel/logger.js';
+import type { Registry } from 'prom-client';
 
 export const ALERTS_MEASUREMENT = 'alerts';
 
@@ -49,10 +50,13 @@ export interface AlertPoints {
 }
 
 /** Subscribes to the alert events and writes each as a point (spill in `<dataDir>/spill-alerts`). */
-export async function startAlertPoints(opts: { influx: InfluxTelemetryStoreOptions; dataDir: string; bus: EventBus; log: Logger; spillMaxBytes: number }): Promise<AlertPoints> {
+export async function startAlertPoints(opts: { influx: InfluxTelemetryStoreOptions; dataDir: string; bus: EventBus; log: Logger; spillMaxBytes: number; metrics?: Registry }): Promise<AlertPoints> {
   const store = await createInfluxTelemetryStore({ ...opts.influx, measurement: ALERTS_MEASUREMENT });
   const log = opts.log.child({ module: 'alerts-influx' });
-  const writer = new TelemetryWriter({ store, log, batchSize: 500, flushMs: 1000, flushWhenIdle: true, bufferMax: 10_000, spillDir: join(opts.dataDir, 'spill-alerts'), spillMaxBytes: opts.spillMaxBytes });
+  const writer = new TelemetryWriter({ store, log, batchSize: 500, flushMs: 1000, flushWhenIdle: true, bufferMax: 10_000, spillDir: join(opts.dataDir, 'spill-alerts'), spillMaxBytes: opts.spillMaxBytes,
+    // The telemetry writer's metrics, labelled writer="alerts" (docs/grafana.md, README "Logs and metrics").
+    ...(opts.metrics ? { metrics: opts.metrics, metricsLabel: 'alerts' } : {}),
+  });
   const write = (n: AlertNotice): void => {
     // Not awaited: the alert path does not wait for InfluxDB; only a full spill loses the point (logged).
     writer.write([alertPoint(n)]).catch((err: unknown) => log.warn({ err, alertId: n.alert.id, event: n.action }, 'alert point not written to InfluxDB'));

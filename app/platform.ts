@@ -176,7 +176,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
     });
     cleanups.push(() => writer.close());
     // With InfluxDB, alert lifecycle events become points of the measurement `alerts` (Grafana annotations).
-    const alertPoints = influx ? await startAlertPoints({ influx, dataDir, bus, log, spillMaxBytes: config.telemetrySpillMaxBytes }) : undefined;
+    const alertPoints = influx ? await startAlertPoints({ influx, dataDir, bus, log, spillMaxBytes: config.telemetrySpillMaxBytes, metrics }) : undefined;
     cleanups.push(async () => alertPoints?.close());
 
     // Drone-ops first: the alert service ranks its docks as resources and dispatches through it.

@@ -115,7 +115,7 @@ function gcShare(p: PlatformProcess): string | undefined {
 /** Readings per store write, from the platform's /metrics (group commit makes batches smaller when the store is idle). */
 async function meanBatch(p: PlatformProcess): Promise<string | undefined> {
   const text = await (await fetch(`${p.httpUrl}/metrics`)).text();
-  const value = (name: string): number => Number(/^(\S+) (\S+)$/m.exec(text.split('\n').filter((l) => l.startsWith(`${name} `)).join('\n'))?.[2]);
+  const value = (name: string): number => Number(/^(\S+) (\S+)$/m.exec(text.split('\n').filter((l) => l.startsWith(`${name}{writer="telemetry"} `)).join('\n'))?.[2]);
   const written = value('citybrain_telemetry_written_total');
   const writes = value('citybrain_telemetry_write_duration_seconds_count');
   return writes > 0 ? `${Math.round(written / writes)} readings per store write` : undefined;

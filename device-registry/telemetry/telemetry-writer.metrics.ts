@@ -9,52 +9,74 @@ export interface WriterMetrics {
 
 export const noMetrics: WriterMetrics = { written: () => undefined, failure: () => undefined, duration: () => undefined };
 
-/** Registers the writer's metrics on `registry`; gauges read `depth()`/`spillBytes()`/`up()` at scrape time. */
-export function registerWriterMetrics(
-  registry: Registry,
-  read: { depth: () => number; spillBytes: () => number; up: () => boolean },
-): WriterMetrics {
+interface WriterState {
+  depth: () => number;
+  spillBytes: () => number;
+  up: () => boolean;
+}
+
+interface Shared {
+  written: Counter<'writer'>;
+  failures: Counter<'writer' | 'reason'>;
+  duration: Histogram<'writer'>;
+  /** Per writer label, what the gauges read at scrape time. */
+  writers: Map<string, WriterState>;
+}
+
+/** One set of metrics per registry, shared by its writers (readings, alert points) and told apart by `writer`. */
+const perRegistry = new WeakMap<Registry, Shared>();
+
+function gauge(registry: Registry, name: string, help: string, writers: Map<string, WriterState>, read: (s: WriterState) => number): void {
+  new Gauge({
+    name,
+    help,
+    labelNames: ['writer'] as const,
+    registers: [registry],
+    collect() {
+      for (const [writer, s] of writers) this.set({ writer }, read(s));
+    },
+  });
+}
+
+function shared(registry: Registry): Shared {
+  const known = perRegistry.get(registry);
+  if (known) return known;
   const registers = [registry];
-  const written = new Counter({ name: 'citybrain_telemetry_written_total', help: 'Readings written to the telemetry store', registers });
-  const failures = new Counter({
-    name: 'citybrain_telemetry_write_failures_total',
-    help: 'Failed telemetry store writes, by reason (unavailable: retried via the spill; rejected: bad data, dropped)',
-    labelNames: ['reason'] as const,
-    registers,
-  });
-  new Gauge({
-    name: 'citybrain_telemetry_buffer_depth',
-    help: 'Readings held in memory, not yet durable',
-    registers,
-    collect() {
-      this.set(read.depth());
-    },
-  });
-  new Gauge({
-    name: 'citybrain_telemetry_spill_bytes',
-    help: 'Bytes of readings spilled to disk awaiting replay',
-    registers,
-    collect() {
-      this.set(read.spillBytes());
-    },
-  });
-  new Gauge({
-    name: 'citybrain_telemetry_store_up',
-    help: '1 while the telemetry store accepts writes, 0 during an outage',
-    registers,
-    collect() {
-      this.set(read.up() ? 1 : 0);
-    },
-  });
-  const duration = new Histogram({
-    name: 'citybrain_telemetry_write_duration_seconds',
-    help: 'Duration of successful telemetry store writes',
-    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers,
-  });
+  const writers = new Map<string, WriterState>();
+  const s: Shared = {
+    writers,
+    written: new Counter({ name: 'citybrain_telemetry_written_total', help: 'Points written to the store, by writer (telemetry: readings; alerts: alert events)', labelNames: ['writer'] as const, registers }),
+    failures: new Counter({
+      name: 'citybrain_telemetry_write_failures_total',
+      help: 'Failed store writes, by writer and reason (unavailable: retried via the spill; rejected: bad data, dropped)',
+      labelNames: ['writer', 'reason'] as const,
+      registers,
+    }),
+    duration: new Histogram({
+      name: 'citybrain_telemetry_write_duration_seconds',
+      help: 'Duration of successful store writes, by writer',
+      labelNames: ['writer'] as const,
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+  };
+  gauge(registry, 'citybrain_telemetry_buffer_depth', 'Points held in memory, not yet durable, by writer', writers, (w) => w.depth());
+  gauge(registry, 'citybrain_telemetry_spill_bytes', 'Bytes spilled to disk awaiting replay, by writer', writers, (w) => w.spillBytes());
+  gauge(registry, 'citybrain_telemetry_store_up', '1 while the store accepts the writer\'s writes, 0 during an outage', writers, (w) => (w.up() ? 1 : 0));
+  perRegistry.set(registry, s);
+  return s;
+}
+
+/**
+ * Registers a writer's metrics on `registry` under the label `writer` (`telemetry` for readings); gauges
+ * read `depth()`/`spillBytes()`/`up()` at scrape time. Several writers share one registry's metrics.
+ */
+export function registerWriterMetrics(registry: Registry, read: WriterState, writer = 'telemetry'): WriterMetrics {
+  const s = shared(registry);
+  s.writers.set(writer, read);
   return {
-    written: (n) => written.inc(n),
-    failure: (reason) => failures.inc({ reason }),
-    duration: (s) => duration.observe(s),
+    written: (n) => s.written.inc({ writer }, n),
+    failure: (reason) => s.failures.inc({ writer, reason }),
+    duration: (sec) => s.duration.observe({ writer }, sec),
   };
 }

@@ -31,6 +31,8 @@ export interface TelemetryWriterOptions {
   retryBaseMs?: number;
   retryMaxMs?: number;
   metrics?: Registry;
+  /** The `writer` label of its metrics (default `telemetry`; the alert points' writer is `alerts`). */
+  metricsLabel?: string;
   /** Called after each successful store write with its duration and size. */
   onWriteLatency?: (seconds: number, readings: number) => void;
 }

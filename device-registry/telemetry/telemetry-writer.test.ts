@@ -202,12 +202,12 @@ describe('TelemetryWriter', () => {
     await w.flush();
     await p;
     const text = await registry.metrics();
-    expect(text).toMatch(/citybrain_telemetry_written_total 10/);
-    expect(text).toMatch(/citybrain_telemetry_write_failures_total\{reason="unavailable"\} [1-9]/);
-    expect(text).toMatch(/citybrain_telemetry_spill_bytes [1-9]/);
-    expect(text).toMatch(/citybrain_telemetry_buffer_depth 0/);
-    expect(text).toMatch(/citybrain_telemetry_write_duration_seconds_count 1/);
-    expect(text).toMatch(/citybrain_telemetry_store_up 0/);
+    expect(text).toMatch(/citybrain_telemetry_written_total\{writer="telemetry"\} 10/);
+    expect(text).toMatch(/citybrain_telemetry_write_failures_total\{writer="telemetry",reason="unavailable"\} [1-9]/);
+    expect(text).toMatch(/citybrain_telemetry_spill_bytes\{writer="telemetry"\} [1-9]/);
+    expect(text).toMatch(/citybrain_telemetry_buffer_depth\{writer="telemetry"\} 0/);
+    expect(text).toMatch(/citybrain_telemetry_write_duration_seconds_count\{writer="telemetry"\} 1/);
+    expect(text).toMatch(/citybrain_telemetry_store_up\{writer="telemetry"\} 0/);
     expect(seen).toEqual([10]);
   });
 });

@@ -61,7 +61,7 @@ export class TelemetryWriter implements ReadingSink {
     this.flights = new FlightQueue(Math.max(1, opts.maxInflightBatches ?? DEFAULT_MAX_INFLIGHT_BATCHES), (entries) => this.spillEntries(entries));
     this.spill = new TelemetrySpill(opts.spillDir, opts.spillMaxBytes, opts.segmentBytes ?? 4 * 1024 * 1024);
     this.metrics = opts.metrics
-      ? registerWriterMetrics(opts.metrics, { depth: () => this.pendingCount + this.flights.readings, spillBytes: () => this.spill.bytes, up: () => this.storeUp })
+      ? registerWriterMetrics(opts.metrics, { depth: () => this.pendingCount + this.flights.readings, spillBytes: () => this.spill.bytes, up: () => this.storeUp }, opts.metricsLabel)
       : noMetrics;
     if (this.spill.segmentCount > 0) {
       // Leftovers of a previous process (crash or shutdown during an outage): replay them first.

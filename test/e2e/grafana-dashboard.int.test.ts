@@ -77,6 +77,12 @@ describe('Grafana dashboard for the InfluxDB schema', () => {
         ['resolved', 'orange', '370202', 'gas', 'GF-0412', 'II', expect.stringContaining('27')],
       ]);
     }, { timeout: 15_000, interval: 200 });
+    // The alert points' writer reports like the readings' writer, told apart by the label `writer`.
+    const metrics = await p.metrics.metrics();
+    expect(metrics).toMatch(/^citybrain_telemetry_written_total\{writer="alerts"\} [2-9]/m);
+    expect(metrics).toMatch(/^citybrain_telemetry_written_total\{writer="telemetry"\} [1-9]/m);
+    expect(metrics).toMatch(/^citybrain_telemetry_store_up\{writer="alerts"\} 1$/m);
+    expect(metrics).toMatch(/^citybrain_telemetry_buffer_depth\{writer="alerts"\} 0$/m);
 
     // Template variables first: their answers are the values the panels are expanded with.
     const vars: Record<string, string> = { DS_INFLUXDB: 'influxdb' };
