@@ -115,10 +115,11 @@ export function responsePort(s: ResponseService, names: DistrictNames): Response
       return { task: view(r.task), replacement: r.replacement && view(r.replacement) };
     },
     kpis: async (q) => ({ ...(await s.kpis(q)) }),
-    dailyReport: async (day, districts) => {
+    dailyReport: async (day, districts, lang = 'en') => {
       const range = dayRange(day);
       const tasks = (await s.store.listTasks({ ...range, limit: 100_000, ...(districts ? { districts } : {}) })).reverse();
-      return reportHtml(day, await s.kpis({ ...range, ...(districts ? { districts } : {}) }), tasks);
+      const districtName = (code: string): string => names(code)?.[lang === 'zh-CN' ? 'zh' : 'en'] ?? code;
+      return reportHtml(day, await s.kpis({ ...range, ...(districts ? { districts } : {}) }), tasks, { lang, districtName });
     },
     reportTasks: (day, districts) => dayTasks(s, dayRange(day), districts),
     once: (caller, key, fn) => s.once(caller, key, fn),

@@ -1,4 +1,4 @@
-/** The response daily report's CSV: every task of the day across store pages, streamed like the other CSV exports. */
+/** The response daily report: its CSV (every task of the day across store pages, streamed like the other CSV exports) and its printable page in the reader's language. */
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpServer } from '../http/index.js';
@@ -52,5 +52,17 @@ describe('response daily report CSV', () => {
     const html = await app.inject({ method: 'GET', url: '/api/v1/response/report?date=2026-12-03', headers: AUTH });
     expect(html.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(html.body).toContain('daily report 2026-12-03');
+  });
+
+  it('prints the page in the reader\'s language: headings, states and kinds in Chinese, each task\'s own Chinese title', async () => {
+    const titles = { en: 'Stop the leak', 'zh-CN': '查找并制止燃气泄漏' };
+    await h.service.store.createTask(task('zh-1', { createdAt: DAY0 + 60_000, updatedAt: DAY0 + 60_000, titles }), event('dispatched', DAY0 + 60_000));
+    const zh = await app.inject({ method: 'GET', url: '/api/v1/response/report?date=2026-12-03', headers: { ...AUTH, 'accept-language': 'zh-CN,zh;q=0.9' } });
+    expect(zh.statusCode).toBe(200);
+    expect(zh.body).toContain('<html lang="zh-CN">');
+    for (const text of ['应急响应日报 2026-12-03', '按单位', '任务清单', '<td>燃气</td>', '<td>新派发</td>', '<td>查找并制止燃气泄漏</td>', '2026-12-03 00:01 +08:00']) expect(zh.body).toContain(text);
+    expect(zh.body).not.toMatch(/daily report|dispatched<|>gas</);
+    const en = await app.inject({ method: 'GET', url: '/api/v1/response/report?date=2026-12-03', headers: { ...AUTH, 'accept-language': 'en' } });
+    expect(en.body).toContain('<td>Stop the leak</td>');
   });
 });

@@ -37,7 +37,7 @@ export interface ResponseWiring {
 
 export function alertFacts(a: StoredAlert): AlertFacts {
   return {
-    id: a.id, ruleId: a.ruleId, kind: a.labels.deviceKind, severity: a.severity, level: a.responseLevel, message: a.message, status: a.status, active: a.active,
+    id: a.id, ruleId: a.ruleId, kind: a.labels.deviceKind, severity: a.severity, level: a.responseLevel, message: a.message, ...(a.messages ? { messages: a.messages } : {}), status: a.status, active: a.active,
     location: a.impact?.center ?? a.labels.location, district: a.labels.district, impactDistricts: a.impact?.districts ?? [], openedAt: a.openedAt,
   };
 }

@@ -20,6 +20,7 @@ import { opcuaRoutes } from './routes/opcua.js';
 import { readingRoutes } from './routes/readings.js';
 import { districtReadingRoutes } from './routes/district-readings.js';
 import { streamRoutes, unitAlertsOf } from './routes/stream.js';
+import { personNamesOf, unitNamesOf } from './routes/names.js';
 import { alertRoutes } from './routes/alerts.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { ruleRoutes } from './routes/rules.js';
@@ -114,7 +115,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
       }
       // Each plugin's routes need `<resource>:read` (GET) or `<resource>:write` unless they declare otherwise.
       const add = (resource: string, plugin: Parameters<typeof declareAccess>[1]) => api.register(declareAccess(resource, plugin));
-      if (deps.access) await api.register(sessionRoutes(deps.access));
+      if (deps.access) await api.register(sessionRoutes(deps.access, deps.response && unitNamesOf(deps.response)));
       if (deps.access) await api.register(peopleRoutes(deps.access));
       // EventSource cannot send a header: the stream accepts `?token=` too (route config queryToken).
       if (deps.stream) await add('stream', streamRoutes({ stream: deps.stream, ...(deps.access ? { access: deps.access } : {}), ...(deps.response ? { unitAlerts: unitAlertsOf(deps.response) } : {}) }));
@@ -127,7 +128,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
       if (deps.webhooks) await add('webhooks', webhookRoutes(deps.webhooks));
       if (deps.integrations) await add('integrations', integrationRoutes(deps.integrations));
       if (deps.droneOps) await add('drones', droneOpsRoutes(deps.droneOps));
-      if (deps.alerts) await add('alerts', alertRoutes(deps.alerts));
+      if (deps.alerts) await add('alerts', alertRoutes(deps.alerts, deps.access && personNamesOf(deps.access)));
       if (deps.rules) await add('rules', ruleRoutes(deps.rules));
       if (deps.silences) await add('silences', silenceRoutes(deps.silences));
       if (deps.incidents) await add('incidents', incidentRoutes(deps.incidents));

@@ -10,8 +10,9 @@ import { AppError } from '../kernel/errors.js';
 import type { Logger } from '../kernel/logger.js';
 import type { TaskDesk, Person } from './desk.js';
 import { desksToNotify, type DeskTarget } from './desks.js';
+import { escalatedInstructions } from './plan-instructions.js';
 import { escalatedTitle } from './plan-titles.js';
-import { propose, rankUnits, type ProposedTask, type TravelTime } from './matching.js';
+import { propose, rankUnits, texts, type ProposedTask, type TravelTime } from './matching.js';
 import { planFor } from './plans.js';
 import type { AlertFacts, AlertsForResponse, DroneInspection, UnitNotifier } from './ports.js';
 import type { ResponseStore } from './store.js';
@@ -142,7 +143,7 @@ export class Dispatcher {
     }
     if (!unit) return null;
     const plan = old.planId ? await this.deps.store.getPlan(old.planId, old.planVersion ?? undefined) : undefined;
-    const step: ProposedTask = { unitId: unit.id, unitName: unit.name, unitType: old.unitType as UnitType, title: old.title, ...(old.titles ? { titles: old.titles } : {}), instructions: old.instructions, required: old.required, distanceM: null, etaS: null };
+    const step: ProposedTask = { unitId: unit.id, unitName: unit.name, unitType: old.unitType as UnitType, ...texts(old), required: old.required, distanceM: null, etaS: null };
     return this.send(this.newTask(a, unit, step, plan ?? null, this.deps.clock.now(), old.id), by);
   }
 
@@ -151,7 +152,7 @@ export class Dispatcher {
    * has none — or when the supervisor is already on this alert, or gave up on it (so a chain of supervisors
    * that loops back ends instead of going round).
    */
-  async toSupervisor(old: Task, reason: string): Promise<Task | null> {
+  async toSupervisor(old: Task, late: 'accept' | 'arrive'): Promise<Task | null> {
     const unit = await this.deps.store.getResource(old.unitId);
     const sup = unit?.supervisor ? await this.deps.store.getResource(unit.supervisor) : undefined;
     if (!sup || sup.id === old.unitId) return null;
@@ -159,7 +160,11 @@ export class Dispatcher {
     if (onAlert.some((t) => t.state !== 'verified' && t.state !== 'done')) return null;
     const a = await this.alert(old.alertId);
     const plan = old.planId ? await this.deps.store.getPlan(old.planId, old.planVersion ?? undefined) : undefined;
-    const step: ProposedTask = { unitId: sup.id, unitName: sup.name, unitType: (sup.type ?? old.unitType) as UnitType, title: `Escalated: ${old.title}`, titles: escalatedTitle(old.title, old.titles), instructions: `${reason}. Unit ${old.unitName} is late on: ${old.instructions}`, required: false, distanceM: null, etaS: null };
+    const instructionsByLang = escalatedInstructions(late, old);
+    const step: ProposedTask = {
+      unitId: sup.id, unitName: sup.name, unitType: (sup.type ?? old.unitType) as UnitType, title: `Escalated: ${old.title}`, titles: escalatedTitle(old.title, old.titles),
+      instructions: instructionsByLang.en, instructionsByLang, required: false, distanceM: null, etaS: null,
+    };
     return this.send(this.newTask(a, sup, step, plan ?? null, this.deps.clock.now(), old.id), SYSTEM);
   }
 
@@ -187,10 +192,10 @@ export class Dispatcher {
     const acceptMin = plan?.acceptWithinMin ?? 15;
     const arriveMin = plan?.arriveWithinMin ?? 60;
     return {
-      id: randomUUID(), alertId: a.id, unitId: unit.id, unitName: unit.name, unitType: unit.type ?? p.unitType, title: p.title, ...(p.titles ? { titles: p.titles } : {}), instructions: p.instructions,
+      id: randomUUID(), alertId: a.id, unitId: unit.id, unitName: unit.name, unitType: unit.type ?? p.unitType, ...texts(p),
       state: 'dispatched', required: p.required, planId: plan?.id ?? null, planVersion: plan?.version ?? null,
       acceptBy: now + acceptMin * 60_000, arriveBy: now + arriveMin * 60_000, location: a.location!, district: a.district,
-      alert: { id: a.id, kind: a.kind ?? 'other', severity: a.severity, level: a.level, message: a.message, openedAt: a.openedAt },
+      alert: { id: a.id, kind: a.kind ?? 'other', severity: a.severity, level: a.level, message: a.message, ...(a.messages ? { messages: a.messages } : {}), openedAt: a.openedAt },
       replaces, escalations: 0, createdAt: now, updatedAt: now, acceptedAt: null, arrivedAt: null, doneAt: null, verifiedAt: null,
     };
   }

@@ -75,11 +75,17 @@ export interface ProposedTask {
   title: string;
   titles?: Localized;
   instructions: string;
+  instructionsByLang?: Localized;
   required: boolean;
   distanceM: number | null;
   etaS: number | null;
   /** Why no unit was found (all busy, off duty, none of that type). */
   gap?: string;
+}
+
+/** What a step (or a task) asks, as the next task carries it: title and instructions, each in every language when it has them. */
+export function texts(s: { title: string; titles?: Localized; instructions: string; instructionsByLang?: Localized }): Pick<ProposedTask, 'title' | 'titles' | 'instructions' | 'instructionsByLang'> {
+  return { title: s.title, ...(s.titles ? { titles: s.titles } : {}), instructions: s.instructions, ...(s.instructionsByLang ? { instructionsByLang: s.instructionsByLang } : {}) };
 }
 
 /** The task set a plan asks for at this alert: each step's `count` nearest units, each unit once. */
@@ -90,7 +96,7 @@ export function propose(plan: Plan, m: MatchInput): ProposedTask[] {
     const ranked = rankUnits(step.unitType, { ...m, exclude: taken });
     for (let i = 0; i < step.count; i++) {
       const c = ranked[i];
-      const base = { unitType: step.unitType, title: step.title, ...(step.titles ? { titles: step.titles } : {}), instructions: step.instructions, required: step.required };
+      const base = { unitType: step.unitType, ...texts(step), required: step.required };
       if (!c) {
         out.push({ ...base, unitId: null, unitName: null, distanceM: null, etaS: null, gap: `no ${step.unitType} unit on duty with capacity for ${m.kind ?? 'this kind'}` });
         continue;

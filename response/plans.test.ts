@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultPlanPack } from './default-plans.js';
+import { escalatedInstructions } from './plan-instructions.js';
 import { escalatedTitle } from './plan-titles.js';
 import { planFor, validatePlan } from './plans.js';
 import { plan } from './testing.js';
@@ -25,6 +26,22 @@ describe('response plans', () => {
     const half = validatePlan({ ...input, steps: [{ unitType: 'police', count: 1, title: 't', titles: { en: 't' }, instructions: '', required: true }] });
     expect(half.ok ? [] : half.errors.map((e) => e.path)).toContain('/steps/0/titles/zh-CN');
     expect(escalatedTitle('Cordon the area', { en: 'Cordon the area', 'zh-CN': '设置警戒区' })).toEqual({ en: 'Escalated: Cordon the area', 'zh-CN': '升级处置：设置警戒区' });
+  });
+
+  it('gives every default step its instructions in zh-CN and en (the English ones are `instructions`), and a late unit\'s in both to its supervisor', () => {
+    for (const p of defaultPlanPack()) {
+      for (const s of p.steps) expect(s.instructionsByLang, `${p.id} ${s.title}`).toEqual({ en: s.instructions, 'zh-CN': expect.stringMatching(/[\u4e00-\u9fff]/) });
+    }
+    const gasI = defaultPlanPack().find((p) => p.id === 'gas-I')!.steps;
+    expect(gasI[1]!.instructionsByLang).toEqual({ en: 'Stand by against ignition; evacuate if the reading rises', 'zh-CN': '现场防火待命；读数继续上升时组织疏散' });
+    const late = { unitName: 'Crew 7', title: 'Cordon the area', titles: { en: 'Cordon the area', 'zh-CN': '设置警戒区' }, instructions: 'Cordon the area', instructionsByLang: { en: 'Cordon the area', 'zh-CN': '设置警戒区' } };
+    expect(escalatedInstructions('accept', late)).toEqual({
+      en: 'Crew 7 did not accept "Cordon the area" in time. Unit Crew 7 is late on: Cordon the area',
+      'zh-CN': 'Crew 7 未按时接受任务“设置警戒区”。Crew 7 延误的任务：设置警戒区',
+    });
+    const { version: _v, updatedAt: _u, updatedBy: _b, ...input } = plan('x');
+    const half = validatePlan({ ...input, steps: [{ unitType: 'police', count: 1, title: 't', instructions: 'i', instructionsByLang: { en: 'i' }, required: true }] });
+    expect(half.ok ? [] : half.errors.map((e) => e.path)).toContain('/steps/0/instructionsByLang/zh-CN');
   });
 
   it('names an unknown unit type with its path, and reports every problem at once', () => {

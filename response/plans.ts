@@ -18,6 +18,9 @@ export const PlanStepSchema = Type.Object(
       additionalProperties: false, description: 'The title in each language: tasks carry both, the API answers in the Accept-Language one (else `title`)',
     })),
     instructions: Type.String({ maxLength: 4000 }),
+    instructionsByLang: Type.Optional(Type.Object({ 'zh-CN': Type.String({ maxLength: 4000 }), en: Type.String({ maxLength: 4000 }) }, {
+      additionalProperties: false, description: 'The instructions in each language: tasks carry both, the API answers in the Accept-Language one (else `instructions`)',
+    })),
     required: Type.Boolean({ description: 'Must be verified before the alert may resolve' }),
   },
   { additionalProperties: false },

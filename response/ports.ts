@@ -16,6 +16,8 @@ export interface AlertFacts {
   /** Response level I–IV. */
   level: string;
   message: string;
+  /** The message in every language (alerts raised by rules); tasks carry it so each reader gets theirs. */
+  messages?: Localized;
   status: string;
   /** Whether the rule's condition is still firing. */
   active: boolean;

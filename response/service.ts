@@ -206,15 +206,15 @@ export class ResponseService {
       return this.replaceOrEscalate(ended, why);
     }
     const marked: Task = { ...t, escalations: t.escalations + 1, escalated: [...(t.escalated ?? []), kind], updatedAt: this.opts.clock.now() };
-    if (await this.desk.save(marked, t) && chain.includes('supervisor')) await this.dispatcher.toSupervisor(t, why.en);
+    if (await this.desk.save(marked, t) && chain.includes('supervisor')) await this.dispatcher.toSupervisor(t, kind);
   }
 
-  /** `why` in every language: the supervisor's note is its English, the overdue alert takes both. */
+  /** `why` in every language, for the overdue alert (the supervisor's task words its own, plan-instructions.ts). */
   private async replaceOrEscalate(t: Task, why: Localized): Promise<void> {
     const next = await this.dispatcher.replace(t, SYSTEM);
     if (next) return;
     this.log.warn({ taskId: t.id, alertId: t.alertId, unitType: t.unitType }, 'no other unit to take the task');
-    const sup = await this.dispatcher.toSupervisor(t, why.en);
+    const sup = await this.dispatcher.toSupervisor(t, 'accept');
     if (!sup) await this.opts.alerts.raiseOverdue(t, noneFreeReason(why, t));
   }
 

@@ -80,6 +80,8 @@ export interface PlanStep {
   /** The title in every language (the default pack has them); absent: `title` in every language. */
   titles?: Localized;
   instructions: string;
+  /** The instructions in every language (the default pack has them); absent: `instructions` in every language. */
+  instructionsByLang?: Localized;
   /** Required tasks must be verified before the alert may resolve. */
   required: boolean;
 }
@@ -137,6 +139,8 @@ export interface TaskAlert {
   severity: string;
   level: string;
   message: string;
+  /** The message in every language, when the alert's rule gave it so (absent on tasks stored before). */
+  messages?: Localized;
   /** When the alert opened (time-to-dispatch). */
   openedAt: number;
 }
@@ -151,6 +155,8 @@ export interface Task {
   /** The title in every language, when its plan step has them: readers get theirs. */
   titles?: Localized;
   instructions: string;
+  /** The instructions in every language, when its plan step has them. */
+  instructionsByLang?: Localized;
   state: TaskState;
   required: boolean;
   planId: string | null;

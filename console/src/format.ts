@@ -69,3 +69,36 @@ export function coord(v: number): string {
 export function num(v: number, digits = 0): string {
   return new Intl.NumberFormat(lang(), { maximumFractionDigits: digits }).format(v);
 }
+
+/** A length in metres: "120 m" / "120米" (Intl's unit names, so the unit reads in the chosen language). */
+export function metres(v: number): string {
+  return new Intl.NumberFormat(lang(), { style: 'unit', unit: 'meter', unitDisplay: 'short', maximumFractionDigits: 0 }).format(v);
+}
+
+/** A speed in metres per second: "4.2 m/s" / "4.2米/秒". */
+export function metresPerSecond(v: number): string {
+  return new Intl.NumberFormat(lang(), { style: 'unit', unit: 'meter-per-second', unitDisplay: 'short', maximumFractionDigits: 1 }).format(v);
+}
+
+/**
+ * Who did something, for people: the API's display name of a person (`actorName`, `byName`) rather than
+ * their id; the platform itself and a drone in the chosen language.
+ */
+export function actorText(actor: string, name?: string | null): string {
+  const who = name ?? actor;
+  if (who === 'system') return t('actor.system');
+  const drone = /^drone:(.+)$/.exec(who);
+  return drone ? t('actor.drone', { id: drone[1]! }) : who;
+}
+
+/** A text the API keeps in every language (a task's `titles`, `instructionsByLang`) in the chosen one, else as sent. */
+export function inLang(texts: Partial<Record<string, string>> | null | undefined, fallback: string): string {
+  return texts?.[lang()] ?? fallback;
+}
+
+const ROMAN: Record<string, string> = { I: 'Ⅰ', II: 'Ⅱ', III: 'Ⅲ', IV: 'Ⅳ' };
+
+/** A response level I–IV as people write it: "Level Ⅱ" / "Ⅱ级" (the Roman numeral characters, as on the severity badges). */
+export function levelText(level: string | null | undefined): string {
+  return level ? t('level.value', { level: ROMAN[level] ?? level }) : t('common.none');
+}

@@ -18,6 +18,8 @@ export interface AuditEntry {
   alertId: string;
   at: number;
   actor: string;
+  /** The person's display name when `actor` is their id (GET /alerts/{id}). */
+  actorName?: string;
   action: string;
   from?: string;
   to?: string;
@@ -122,6 +124,8 @@ export interface SessionUser {
   username: string;
   role: string;
   unit?: string | null;
+  /** The response unit's name (GET /session), shown instead of its id. */
+  unitName?: string | null;
   /** District codes the user may see; null or absent = the whole city. */
   districts?: string[] | null;
 }
@@ -156,7 +160,10 @@ export interface Task {
   unitName?: string;
   unitType?: string;
   title: string;
+  /** The title and the instructions in every language, when the plan has them (the console shows its own). */
+  titles?: Partial<Record<'zh-CN' | 'en', string>>;
   instructions?: string;
+  instructionsByLang?: Partial<Record<'zh-CN' | 'en', string>>;
   state: TaskState;
   required?: boolean;
   acceptBy?: string;
@@ -165,7 +172,7 @@ export interface Task {
   mapsUrl?: string;
   district?: string | null;
   districtName?: { zh: string; en: string } | null;
-  alert?: { id: string; kind?: string; severity: Severity; level?: string; message: string };
+  alert?: { id: string; kind?: string; severity: Severity; level?: string; message: string; messages?: Partial<Record<'zh-CN' | 'en', string>> };
   createdAt: string;
   updatedAt: string;
   history?: TaskEvent[];

@@ -12,6 +12,8 @@ import { parseTime } from '../query.js';
 import { requestLang } from '../enrich.js';
 import { inLang } from '../../kernel/i18n.js';
 import { actorOf, alertsIn, scopeOf } from '../scope.js';
+import { withActorNames } from './alert-actors.js';
+import type { PersonNames } from './names.js';
 
 const base = { tags: ['alerts'], security: [{ bearerAuth: [] }] };
 const Sev = Type.Union([Type.Literal('blue'), Type.Literal('yellow'), Type.Literal('orange'), Type.Literal('red')]);
@@ -35,6 +37,10 @@ export const AlertSchema = Type.Object(
     impact: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()], { description: 'Impact area (GeoJSON circle), devices, assets, districts inside' }),
     resources: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()], { description: 'Nearest sensors; docks (drone-ops)' }),
     mutedBy: Type.Union([Type.String(), Type.Null()], { description: 'Silence id or `inhibited`' }),
+    audit: Type.Optional(Type.Array(Type.Object({
+      at: Type.Integer(), actor: Type.String({ description: 'Who: a user name, a person\'s id (a photo\'s uploader), `system`, or `drone:<id>`' }),
+      actorName: Type.Optional(Type.String({ description: 'The person\'s user name, when `actor` is their id' })), action: Type.String(),
+    }, { additionalProperties: true }), { description: 'GET /alerts/{id}: the timeline, oldest first' })),
   },
   { additionalProperties: true },
 );
@@ -93,7 +99,7 @@ export function time(v: string | undefined, field: string): number | undefined {
   return v === undefined ? undefined : parseTime(v, field);
 }
 
-export function alertRoutes(alerts: AlertsPort) {
+export function alertRoutes(alerts: AlertsPort, names?: PersonNames) {
   return async (app: FastifyInstance): Promise<void> => {
     app.get<{ Querystring: Static<typeof ListQuery> }>(
       '/alerts',
@@ -125,7 +131,7 @@ export function alertRoutes(alerts: AlertsPort) {
     app.get<{ Params: Static<typeof AlertId> }>(
       '/alerts/:id',
       { schema: { ...base, summary: 'One alert with audit trail, impact area, resources and KPIs', params: AlertId, response: { 200: AlertSchema, ...errorResponses } } },
-      async (req) => alertsIn(alerts, scopeOf(req)).get(req.params.id),
+      async (req) => withActorNames(await alertsIn(alerts, scopeOf(req)).get(req.params.id), names),
     );
 
     for (const [action, summary] of Object.entries(ACTIONS) as [AlertActionName, string][]) {

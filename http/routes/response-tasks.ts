@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { AppError } from '../../kernel/errors.js';
-import { titleInLang, type Lang } from '../../kernel/i18n.js';
+import { inLang, titleInLang, type Lang } from '../../kernel/i18n.js';
 import { requestLang } from '../enrich.js';
 import type { AccessPort } from '../access-port.js';
 import { errorResponses } from '../schemas.js';
@@ -46,22 +46,35 @@ const key = (req: FastifyRequest): string | undefined => {
 type Rec = Record<string, unknown>;
 const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** A task, a proposal line, or the lists and wrappers that carry them, with each title in `lang`. */
+/**
+ * A task or a proposal line as a reader of `lang` sees it: its title, its instructions and its alert's
+ * message in that language, when the record carries them in every language (`titles`,
+ * `instructionsByLang`, `alert.messages`, which stay for readers who want both).
+ */
+function taskInLang(rec: Rec, lang: Lang): Rec {
+  let out = titleInLang(rec, lang);
+  const texts = out.instructionsByLang;
+  if (isRec(texts) && typeof texts[lang] === 'string') out = { ...out, instructions: texts[lang] };
+  if (isRec(out.alert)) out = { ...out, alert: inLang(out.alert, lang) };
+  return out;
+}
+
+/** A task, a proposal line, or the lists and wrappers that carry them, each in `lang`. */
 function titlesIn(payload: unknown, lang: Lang): unknown {
   if (!isRec(payload)) return payload;
-  let out = titleInLang(payload, lang);
+  let out = taskInLang(payload, lang);
   for (const k of ['items', 'tasks', 'proposal']) {
     const list = out[k];
-    if (Array.isArray(list)) out = { ...out, [k]: list.map((x) => (isRec(x) ? titleInLang(x, lang) : x)) };
+    if (Array.isArray(list)) out = { ...out, [k]: list.map((x) => (isRec(x) ? taskInLang(x, lang) : x)) };
   }
   for (const k of ['task', 'replacement']) {
     const one = out[k];
-    if (isRec(one)) out = { ...out, [k]: titleInLang(one, lang) };
+    if (isRec(one)) out = { ...out, [k]: taskInLang(one, lang) };
   }
   return out;
 }
 
-/** Task and proposal titles in the reader's language (Accept-Language, else CITYBRAIN_LANG), like alert messages. */
+/** Task and proposal titles, instructions and alert messages in the reader's language (Accept-Language, else CITYBRAIN_LANG), like alert messages. */
 export function titlesInReaderLang(app: FastifyInstance): void {
   app.addHook('preSerialization', (req, _reply, payload, done) => done(null, titlesIn(payload, requestLang(req))));
 }

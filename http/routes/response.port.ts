@@ -53,8 +53,8 @@ export interface ResponsePort {
   reassign(id: string, unitId: string | undefined, by: Caller, viewer: TaskViewer): Promise<View>;
 
   kpis(q: { from: number; to: number; districts?: string[] }): Promise<View>;
-  /** The day's report (Asia/Shanghai) as a printable HTML page. Throws QUERY_INVALID for a bad date. */
-  dailyReport(day: string, districts?: string[]): Promise<string>;
+  /** The day's report (Asia/Shanghai) as a printable HTML page in `lang` (default en). Throws QUERY_INVALID for a bad date. */
+  dailyReport(day: string, districts?: string[], lang?: 'zh-CN' | 'en'): Promise<string>;
   /**
    * The day's tasks (Asia/Shanghai), newest first, page by page for the CSV export: rows with epoch-ms
    * times (http/csv-columns.ts TASK_COLUMNS). Throws QUERY_INVALID for a bad date (before the first page).

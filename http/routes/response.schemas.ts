@@ -9,12 +9,16 @@ const OptAt = Type.Optional(Type.String({ maxLength: 40, description: 'Client ti
 
 export const TaskState = Type.Union(['dispatched', 'accepted', 'declined', 'en_route', 'on_site', 'done', 'verified', 'cancelled', 'reassigned'].map((s) => Type.Literal(s)));
 
+/** A text in every language (a plan step's title or instructions, a rule's alert message). */
+const Texts = (what: string) => Type.Optional(Type.Object({ 'zh-CN': Type.String(), en: Type.String() }, { description: `${what} in every language; the single field is already in the reader's language (Accept-Language)` }));
+
 export const TaskSchema = Open({
   id: Type.String(), alertId: Type.String(), unitId: Type.String(), unitName: Type.String(), unitType: Type.String(), title: Type.String(), instructions: Type.String(),
+  titles: Texts('The title'), instructionsByLang: Texts('The instructions'),
   state: TaskState, required: Type.Boolean(), acceptBy: Iso('Accept deadline'), arriveBy: Iso('Arrival deadline'), location: LonLat,
   mapsUrl: Type.String({ description: 'geo:<lat>,<lon> (RFC 5870)' }), district: Type.Union([Type.String(), Type.Null()]),
   districtName: Type.Union([Type.Object({ zh: Type.String(), en: Type.String() }), Type.Null()]),
-  alert: Open({ id: Type.String(), kind: Type.String(), severity: Type.String(), level: Type.String(), message: Type.String() }),
+  alert: Open({ id: Type.String(), kind: Type.String(), severity: Type.String(), level: Type.String(), message: Type.String(), messages: Texts("The alert's message") }),
   createdAt: Iso('Created'), updatedAt: Iso('Last change'),
 }, 'A task (work order) for one unit');
 
@@ -51,7 +55,7 @@ export const ReassignBody = Type.Object({ unitId: Type.Optional(Type.String({ mi
 
 export const ProposedTask = Open({
   unitId: Type.Union([Type.String(), Type.Null()]), unitName: Type.Optional(Type.Union([Type.String(), Type.Null()])), unitType: Type.String(),
-  title: Type.String(), instructions: Type.String(), required: Type.Boolean(),
+  title: Type.String(), instructions: Type.String(), titles: Texts('The title'), instructionsByLang: Texts('The instructions'), required: Type.Boolean(),
   distanceM: Type.Optional(Type.Union([Type.Number(), Type.Null()])), etaS: Type.Optional(Type.Union([Type.Number(), Type.Null()])), gap: Type.Optional(Type.String()),
 }, 'One proposed task; unitId null is a gap (no unit found)');
 export const DispatchBody = Type.Object({ tasks: Type.Optional(Type.Array(ProposedTask, { maxItems: 100, description: 'Absent: the proposal as is' })) }, { additionalProperties: false });

@@ -8,6 +8,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { AppError } from '../../kernel/errors.js';
 import { sendCsv } from '../csv.js';
 import { TASK_COLUMNS } from '../csv-columns.js';
+import { requestLang } from '../enrich.js';
 import { parseTime } from '../query.js';
 import { errorResponses } from '../schemas.js';
 import { scopeOf } from '../scope.js';
@@ -145,11 +146,11 @@ export function responseRoutes(port: ResponsePort) {
     );
     app.get<{ Querystring: { date: string; format: 'csv' | 'html' } }>(
       '/response/report',
-      { schema: { ...base, summary: 'Daily report (Asia/Shanghai day): CSV of the tasks, or a printable HTML page', querystring: Type.Object({ date: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }), format: Type.Union([Type.Literal('csv'), Type.Literal('html')], { default: 'html' }) }), produces: ['text/csv', 'text/html'], response: { 200: Type.String(), ...ERR } } },
+      { schema: { ...base, summary: 'Daily report (Asia/Shanghai day): CSV of the tasks, or a printable HTML page in the reader\'s language (Accept-Language)', querystring: Type.Object({ date: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }), format: Type.Union([Type.Literal('csv'), Type.Literal('html')], { default: 'html' }) }), produces: ['text/csv', 'text/html'], response: { 200: Type.String(), ...ERR } } },
       async (req, reply) => {
         const districts = scopeOf(req).districts ?? undefined;
         if (req.query.format === 'csv') return sendCsv(req, reply, `response-${req.query.date}.csv`, TASK_COLUMNS, port.reportTasks(req.query.date, districts));
-        const text = await port.dailyReport(req.query.date, districts);
+        const text = await port.dailyReport(req.query.date, districts, requestLang(req));
         return reply.type('text/html; charset=utf-8').header('content-disposition', `inline; filename="response-${req.query.date}.html"`).send(text);
       },
     );

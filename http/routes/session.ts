@@ -10,6 +10,7 @@ import { AppError } from '../../kernel/errors.js';
 import type { AccessPort, Principal } from '../access-port.js';
 import { SESSION_COOKIE } from '../auth.js';
 import { errorResponses } from '../schemas.js';
+import type { UnitNames } from './names.js';
 
 const base = { tags: ['access'], security: [{ bearerAuth: [] }, { sessionCookie: [] }] as Record<string, string[]>[] };
 const Login = Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 1024 }) }, { additionalProperties: false });
@@ -22,6 +23,7 @@ export const Me = Type.Object({
     role: Type.String(),
     districts: Type.Union([Type.Array(Type.String()), Type.Null()], { description: 'null = the whole city' }),
     unit: Nullable(Type.String()),
+    unitName: Nullable(Type.String({ description: "The response unit's name (as its resource has it); null without a unit, or when the unit is not registered" })),
   }),
   via: Type.String({ description: 'session, token or bootstrap' }),
   permissions: Type.Array(Type.String()),
@@ -29,9 +31,10 @@ export const Me = Type.Object({
   expiresAt: Type.Union([Type.Integer(), Type.Null()], { description: 'Idle or absolute expiry, whichever is first (epoch ms)' }),
 });
 
-export function whoAmI(access: AccessPort, p: Principal): Static<typeof Me> {
+export async function whoAmI(access: AccessPort, p: Principal, unitName?: UnitNames): Promise<Static<typeof Me>> {
+  const name = p.unit && unitName ? await unitName(p.unit) : null;
   return {
-    user: { id: p.userId, username: p.username, role: p.role, districts: p.scope.districts, unit: p.unit },
+    user: { id: p.userId, username: p.username, role: p.role, districts: p.scope.districts, unit: p.unit, unitName: name },
     via: p.via,
     permissions: access.permissionsOf(p),
     csrfToken: p.csrf ?? null,
@@ -46,7 +49,7 @@ function cookie(req: FastifyRequest, value: string, maxAgeS: number): string {
 
 const clear = (req: FastifyRequest, reply: FastifyReply) => reply.header('set-cookie', cookie(req, '', 0));
 
-export function sessionRoutes(access: AccessPort) {
+export function sessionRoutes(access: AccessPort, unitName?: UnitNames) {
   return async (app: FastifyInstance): Promise<void> => {
     app.post<{ Body: Static<typeof Login> }>(
       '/session',
@@ -56,15 +59,15 @@ export function sessionRoutes(access: AccessPort) {
         try {
           const { cookie: value, principal } = await access.login(req.body.username, req.body.password, req.ip);
           req.principal = principal;
-          return reply.header('set-cookie', cookie(req, value, access.sessionMaxAgeS)).header('cache-control', 'no-store').send(whoAmI(access, principal));
+          return reply.header('set-cookie', cookie(req, value, access.sessionMaxAgeS)).header('cache-control', 'no-store').send(await whoAmI(access, principal, unitName));
         } catch (err) {
           req.auditDetail = { event: 'login_failed', username: req.body.username };
           throw err;
         }
       },
     );
-    app.get('/session', { config: { access: 'self' }, schema: { ...base, summary: 'Who am I: user, role, district scope, permissions, CSRF token', response: { 200: Me, ...errorResponses } } }, async (req, reply) =>
-      reply.header('cache-control', 'no-store').send(whoAmI(access, req.principal!)),
+    app.get('/session', { config: { access: 'self' }, schema: { ...base, summary: 'Who am I: user (with their unit\'s name), role, district scope, permissions, CSRF token', response: { 200: Me, ...errorResponses } } }, async (req, reply) =>
+      reply.header('cache-control', 'no-store').send(await whoAmI(access, req.principal!, unitName)),
     );
     app.delete('/session', { config: { access: 'self' }, schema: { ...base, summary: 'Sign out (this session)', response: { 204: Type.Null(), ...errorResponses } } }, async (req, reply) => {
       req.auditDetail = { event: 'logout' };

@@ -14,7 +14,7 @@ import { en } from '../../console/src/i18n/en.js';
 import { zhCN } from '../../console/src/i18n/zh-CN.js';
 import { collectProblems, launchChromium, screenshot } from '../browser/chromium.js';
 import { api, bootDemoPlatform, connectDevice, provision } from './helpers.js';
-import { buildConsole, rendered, setLang, signIn as openAndSignIn } from './console-page.js';
+import { buildConsole, rendered, setLang, signIn as openAndSignIn, untranslated as leftOnScreen } from './console-page.js';
 
 const ADMIN_PASSWORD = 'Console-e2e-Second-2026!';
 const NEW_PASSWORD = 'Laoshan-operator-2026!';
@@ -39,15 +39,8 @@ async function signIn(page: Page, username: string, password: string): Promise<v
 }
 
 
-/** English catalog strings (that differ in Chinese) or raw keys still on screen. */
-async function untranslated(page: Page): Promise<string[]> {
-  // Data the API gives in English (a firmware contract's text) is not the console's to translate.
-  const text = await page.evaluate(`(() => { const b = document.body.cloneNode(true); b.querySelectorAll('[data-raw]').forEach((e) => e.remove()); document.documentElement.appendChild(b); const s = b.innerText; b.remove(); return s; })()`) as string;
-  const left = Object.entries(en)
-    .filter(([k, v]) => zhCN[k as keyof typeof en] !== v && !v.includes('{') && v.length > 3 && text.includes(v))
-    .map(([k]) => k);
-  return [...left, ...Object.keys(en).filter((k) => text.includes(k))];
-}
+/** What a Chinese screen should not show (console-page.ts): English words and catalog strings, raw keys. */
+const untranslated = (page: Page): Promise<string[]> => leftOnScreen(page, { en, zh: zhCN });
 
 const go = (page: Page, hash: string) => page.evaluate((h) => ((globalThis as unknown as { location: { hash: string } }).location.hash = h), hash);
 
@@ -122,6 +115,16 @@ describe('e2e: console devices, administration and drone operations in chromium'
     await page.locator('[data-testid=silence-create] button[type=submit]').click();
     await page.locator('[data-testid=silence-table] tbody tr').first().waitFor();
     shots.push(['#/admin/silences', 'admin-silences']);
+    // Each field of the form says what it is: no two labels alike (there were two "类型" in Chinese).
+    for (const l of ['en', 'zh-CN'] as const) {
+      await setLang(page, l);
+      await page.reload();
+      await page.locator('[data-testid=silence-create]').waitFor();
+      const labels = await page.locator('[data-testid=silence-create] label').evaluateAll((ls) => ls.map((x) => (x.firstChild?.textContent ?? '').trim()));
+      expect(new Set(labels).size, `${l}: ${labels.join(' | ')}`).toBe(labels.length);
+    }
+    await setLang(page, 'en');
+    await page.reload();
     await go(page, '#/admin/tokens');
     await page.locator('[data-testid=token-create] input[name=name]').fill('console-e2e');
     await page.locator('[data-testid=token-create] button[type=submit]').click();

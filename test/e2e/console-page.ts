@@ -40,3 +40,31 @@ export async function rendered(page: Page, layer: string): Promise<number> {
     return m && m.map.getLayer(l) ? m.map.queryRenderedFeatures({ layers: [l] }).length : -1;
   }, layer);
 }
+
+/**
+ * Words a Chinese screen should not show: English catalog strings (that differ in Chinese), raw catalog
+ * keys, and any other English word — a literal typed into a view instead of taken from the catalog, an
+ * API value shown as sent. Ids (letters with digits, dots, dashes or underscores), units and the names
+ * below are not words to translate. Data people entered, shown as entered, is marked `data-raw` (a unit's
+ * name, a note in quotes), and left out.
+ */
+export async function untranslated(page: Page, catalogs: { en: Record<string, string>; zh: Record<string, string> }): Promise<string[]> {
+  const text = (await page.evaluate(`(() => {
+    const b = document.body.cloneNode(true);
+    b.querySelectorAll('[data-raw], q, code, script, style').forEach((e) => e.remove());
+    b.style.position = 'absolute'; b.style.left = '-99999px';
+    document.documentElement.appendChild(b);
+    const s = b.innerText;
+    b.remove();
+    return s;
+  })()`)) as string;
+  const left = Object.entries(catalogs.en)
+    .filter(([k, v]) => catalogs.zh[k] !== v && !v.includes('{') && v.length > 3 && text.includes(v))
+    .map(([k]) => `catalog:${k}`);
+  const keys = Object.keys(catalogs.en).filter((k) => text.includes(k)).map((k) => `key:${k}`);
+  const words = [...new Set(text.split(/[^A-Za-z0-9_.\-:/%|@#×+]+/).filter((w) => /^[A-Za-z]{2,}$/.test(w) && !PROPER.has(w)))].map((w) => `word:${w}`);
+  return [...left, ...keys, ...words];
+}
+
+/** Names and symbols that read the same in Chinese: acronyms, keys on the keyboard, the other language's name. */
+const PROPER = new Set(['English', 'JSON', 'CSV', 'API', 'HTTP', 'MQTT', 'WGS', 'LEL', 'Cron', 'cron', 'Esc', 'QGroundControl', 'plan', 'admin', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE']);

@@ -13,7 +13,7 @@ import { en } from '../../console/src/i18n/en.js';
 import { zhCN } from '../../console/src/i18n/zh-CN.js';
 import { collectProblems, launchChromium, screenshot } from '../browser/chromium.js';
 import { api, bootDemoPlatform, connectDevice, provision } from './helpers.js';
-import { buildConsole, rendered, setLang, signIn as openAndSignIn } from './console-page.js';
+import { buildConsole, rendered, setLang, signIn as openAndSignIn, untranslated } from './console-page.js';
 
 const ADMIN_PASSWORD = 'Console-e2e-Secret-2026!';
 const OPERATOR_PASSWORD = 'Shibei-operator-2026!';
@@ -34,6 +34,12 @@ afterAll(async () => {
 });
 
 const signIn = (page: Page, username: string, password: string) => openAndSignIn(page, p.http.url + '/?testhook', username, password);
+
+/** Opens a view afresh (a reload: the language chosen with setLang applies from the page's start). */
+async function open(page: Page, hash: string): Promise<void> {
+  await page.goto(`${p.http.url}/?testhook${hash}`);
+  await page.reload();
+}
 
 describe('e2e: the web console in chromium', () => {
   let alertId = '';
@@ -166,10 +172,71 @@ describe('e2e: the web console in chromium', () => {
     expect(rawKeys).toEqual([]);
     expect(text).toContain(zhCN['overview.dronesAirborne']);
     await expect.poll(() => rendered(page, 'districts-fill'), { timeout: 20_000 }).toBeGreaterThan(0);
+    expect(await untranslated(page, { en, zh: zhCN })).toEqual([]);
     await screenshot(page, '09-overview-zh');
     await page.locator('[data-testid=lang-switch]').click();
     await expect.poll(() => page.locator('[data-nav=overview]').textContent()).toBe(en['nav.overview']);
     expect(problems).toEqual([]);
+  });
+
+  it('shows every view in Chinese with no English word or raw id a person would read', async () => {
+    await setLang(page, 'zh-CN');
+    const views: [string, string, string][] = [
+      ['#/', '[data-testid=overview]', 'overview'],
+      ['#/alerts', `tr[data-alert-id="${alertId}"]`, 'alerts'],
+      [`#/alerts/${encodeURIComponent(alertId)}`, '[data-testid=timeline] li[data-action=dispatched]', 'alert-detail'],
+      ['#/devices', '[data-device-id=GW-CONSOLE-1]', 'devices'],
+      ['#/devices/GW-CONSOLE-1', '[data-testid=readings-chart][data-points]', 'device-detail'],
+      ['#/drones', '[data-testid=mission-table] tr[data-status=completed]', 'drone-ops'],
+      ['#/hall', '[data-testid=hall]', 'hall'],
+    ];
+    for (const [hash, ready, name] of views) {
+      await open(page, hash);
+      await page.locator(ready).first().waitFor({ timeout: 20_000 });
+      await page.locator('[data-testid=stream-state][data-state=live]').waitFor();
+      await page.waitForLoadState('networkidle');
+      expect(await untranslated(page, { en, zh: zhCN }), `${name} in zh-CN`).toEqual([]);
+      await screenshot(page, `zh-${name}`);
+    }
+    // The hall shows the whole city first, by that name.
+    expect(await page.locator('[data-testid=hall-district]').textContent()).toBe(zhCN['hall.cycle'].replace('{district}', zhCN['hall.city']));
+  });
+
+  it('charts the trigger with a time axis in the console’s language and the city’s zone', async () => {
+    await setLang(page, 'zh-CN');
+    await open(page, `#/alerts/${encodeURIComponent(alertId)}`);
+    const ticks = page.locator('[data-testid=alert-chart] [data-x-ticks]');
+    await ticks.waitFor({ timeout: 20_000 });
+    const labels = (await ticks.getAttribute('data-x-ticks'))!;
+    // 19:05 and a Chinese date (12月3日) under the first tick: no "Dec 3", no "7:05pm".
+    expect(labels).toMatch(/^\d{2}:\d{2}(:\d{2})?\n\d{1,2}月\d{1,2}日/);
+    expect(labels).not.toMatch(/[ap]m|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec/i);
+    // The legend's time (the cursor's) is the city's, with its offset.
+    const box = (await page.locator('[data-testid=alert-chart] .u-over').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await expect.poll(() => page.locator('[data-testid=alert-chart] .u-legend tr').first().textContent()).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \+08:00/);
+    await screenshot(page, 'zh-alert-chart');
+  });
+
+  it('keeps the menu on one line in hall mode on a big screen and a small one', async () => {
+    for (const [width, height] of [[1920, 1080], [1280, 720]] as const) {
+      for (const l of ['zh-CN', 'en'] as const) {
+        await page.setViewportSize({ width, height });
+        await setLang(page, l);
+        await open(page, '#/hall');
+        await page.locator('[data-testid=hall]').waitFor();
+        const boxes = await page.locator('header.top nav a').evaluateAll((as) => as.map((a) => { const r = a.getBoundingClientRect(); return { top: Math.round(r.top), height: Math.round(r.height), lines: a.getClientRects().length }; }));
+        expect(new Set(boxes.map((b) => b.top)).size, `${width}×${height} ${l}: ${JSON.stringify(boxes)}`).toBe(1);
+        expect(boxes.every((b) => b.lines === 1 && b.height < 40), `${width}×${height} ${l}: ${JSON.stringify(boxes)}`).toBe(true);
+        const header = (await page.locator('header.top').boundingBox())!;
+        expect(header.height, `${width}×${height} ${l}`).toBeLessThan(50);
+        await screenshot(page, `hall-${width}x${height}-${l}`);
+      }
+    }
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await setLang(page, 'en');
+    await open(page, '#/');
+    await page.locator('[data-testid=overview]').waitFor();
   });
 
   it('draws a corridor through a no-fly zone and shows the refusal highlighted', async () => {

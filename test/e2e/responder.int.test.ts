@@ -15,7 +15,7 @@ import type { Platform } from '../../app/platform.js';
 import { en } from '../../console/src/i18n/en.js';
 import { zhCN } from '../../console/src/i18n/zh-CN.js';
 import { SCREENSHOTS, collectProblems, launchChromium, screenshot } from '../browser/chromium.js';
-import { buildConsole, setLang, signIn as openAndSignIn } from './console-page.js';
+import { buildConsole, setLang, signIn as openAndSignIn, untranslated as leftOnScreen } from './console-page.js';
 import { TOKEN, api, bootPlatform, connectDevice, provision } from './helpers.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -23,10 +23,16 @@ const ADMIN_PASSWORD = 'Phone-e2e-Secret-2026!';
 const CREW_PASSWORD = 'Field-crew-Secret-2026!';
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 
+const CJK = /[\u4e00-\u9fff]/;
+type Texts = Record<'zh-CN' | 'en', string>;
+
 interface TaskBody {
   id: string;
   unitId: string;
   state: string;
+  titles: Texts;
+  instructionsByLang: Texts;
+  alert: { messages: Texts };
   history: { state: string; at: string; clientAt?: string; by: string }[];
   reports: { mediaIds: string[]; note?: string }[];
 }
@@ -85,12 +91,7 @@ async function task(id: string): Promise<TaskBody> {
   return r.body;
 }
 
-function untranslated(text: string): string[] {
-  return Object.entries(en)
-    .filter(([k, v]) => zhCN[k as keyof typeof en] !== v && !v.includes('{') && v.length > 3)
-    .filter(([, v]) => text.includes(v))
-    .map(([k]) => k);
-}
+const untranslated = (page: Page): Promise<string[]> => leftOnScreen(page, { en, zh: zhCN });
 
 /** A second gas alert, its gas repair step given to `unitId` by the operator; returns the new task's id. */
 async function secondAlertTaskFor(unitId: string): Promise<string> {
@@ -259,7 +260,14 @@ describe('e2e: the responder phone and the response panel in chromium', () => {
     await setLang(operator, 'zh-CN');
     await operator.reload();
     await operator.locator('[data-testid=response-photos]').waitFor();
-    expect(untranslated(await operator.locator('[data-testid=response-panel]').innerText())).toEqual([]);
+    await operator.locator('[data-testid=timeline] li[data-action=dispatched]').waitFor();
+    // The whole alert page: the timeline names people (a photo's uploader is recorded by id), the plan's tasks read in Chinese.
+    expect(await untranslated(operator)).toEqual([]);
+    expect(await operator.locator('[data-testid=timeline] [data-testid=actor]').allTextContents()).not.toContainEqual(expect.stringMatching(/^u_/));
+    expect(await operator.locator('[data-testid=timeline] li[data-action="media.attached"] [data-testid=actor]').allTextContents()).toContain('crew-a');
+    const { titles } = await task(taskId);
+    expect(titles['zh-CN']).toMatch(CJK);
+    expect(await operator.locator(`[data-testid=response-tasks] tr[data-task-id="${taskId}"] td`).nth(1).textContent()).toContain(titles['zh-CN']);
     await fullShot(operator, 'responder-08-response-panel-zh');
   });
 
@@ -268,11 +276,27 @@ describe('e2e: the responder phone and the response panel in chromium', () => {
     await phone.goto(`${p.http.url}/#/`);
     await phone.reload();
     await phone.locator(`[data-testid=task-list] [data-task-id="${taskId}"]`).waitFor();
-    expect(untranslated(await phone.locator('body').innerText())).toEqual([]);
+    expect(await untranslated(phone)).toEqual([]);
+    // The header names the unit (its resource's name), not its id.
+    const unitName = (await api<{ name: string }>(p, 'GET', `/api/v1/response/resources/${encodeURIComponent(unitId)}`)).body.name;
+    expect(await phone.locator('[data-testid=responder-unit]').textContent()).toBe(zhCN['responder.unit'].replace('{unit}', unitName));
     await fullShot(phone, 'responder-09-phone-tasks-zh');
     await phone.locator(`[data-task-id="${taskId}"]`).click();
     await phone.locator('[data-testid=task-detail]').waitFor();
-    expect(untranslated(await phone.locator('body').innerText())).toEqual([]);
+    expect(await untranslated(phone)).toEqual([]);
+    // The plan's title and instructions, and the alert's message, in Chinese: the task carries every language.
+    const both = await task(taskId);
+    expect([both.titles['zh-CN'], both.instructionsByLang['zh-CN'], both.alert.messages['zh-CN']]).toEqual([expect.stringMatching(CJK), expect.stringMatching(CJK), expect.stringMatching(CJK)]);
+    expect(await phone.locator('[data-testid=task-detail] h2').textContent()).toBe(both.titles['zh-CN']);
+    expect(await phone.locator('[data-testid=task-detail] .r-instructions').textContent()).toBe(both.instructionsByLang['zh-CN']);
+    expect(await phone.locator('[data-testid=task-detail] .r-alert').textContent()).toContain(both.alert.messages['zh-CN']);
+    // The same through the API, by Accept-Language, and on the printable daily report.
+    const zh = await phone.evaluate(async (id) => (await (await fetch(`/api/v1/tasks/${encodeURIComponent(id)}`, { headers: { 'accept-language': 'zh-CN' } })).json()) as { title: string; instructions: string; alert: { message: string } }, taskId);
+    expect(zh).toMatchObject({ title: both.titles['zh-CN'], instructions: both.instructionsByLang['zh-CN'], alert: { message: both.alert.messages['zh-CN'] } });
+    const day = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const report = await operator.evaluate(async (d) => (await fetch(`/api/v1/response/report?date=${d}`, { headers: { 'accept-language': 'zh-CN' } })).text(), day);
+    expect(report).toContain(`应急响应日报 ${day}`);
+    expect(report).toContain(both.titles['zh-CN']);
     await fullShot(phone, 'responder-10-phone-task-zh');
   });
 

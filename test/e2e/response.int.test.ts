@@ -15,7 +15,7 @@ import { WebhookReceiver } from '../../rules-engine/notify/testing.js';
 import { api, bootDemoPlatform, TOKEN } from './helpers.js';
 import { addUnit, call, clearResources, metresBetween, near, person, PNG, raiseAlert, siteNearDemoDock } from './response-helpers.js';
 
-interface Task { id: string; title: string; unitId: string; unitType: string; state: string; alertId: string; mapsUrl: string; required: boolean }
+interface Task { id: string; title: string; instructions: string; unitId: string; unitType: string; state: string; alertId: string; mapsUrl: string; required: boolean; alert: { message: string } }
 interface Media { id: string; source: string; taskId?: string; missionId?: string; takenAt: string; position?: { lon: number; lat: number; altM?: number } }
 type LonLat = { lon: number; lat: number };
 
@@ -117,9 +117,14 @@ async function run(s: Scenario): Promise<string> {
   const t1 = mine.body.items[0]!;
   // Titles in the reader's language, like alert messages (Accept-Language, else CITYBRAIN_LANG = en).
   expect(t1.title).toMatch(/^[A-Z][a-z]/);
-  const zh = await call<{ title: string; titles: Record<string, string> }>(p, 'GET', `/api/v1/tasks/${t1.id}`, undefined, s.responder, { 'accept-language': 'zh-CN,zh;q=0.9' });
+  const zh = await call<{ title: string; titles: Record<string, string>; instructions: string; instructionsByLang: Record<string, string>; alert: { message: string; messages: Record<string, string> } }>(p, 'GET', `/api/v1/tasks/${t1.id}`, undefined, s.responder, { 'accept-language': 'zh-CN,zh;q=0.9' });
   expect(zh.body.title).toMatch(/[\u4e00-\u9fff]/);
   expect(zh.body.titles).toEqual({ en: t1.title, 'zh-CN': zh.body.title });
+  // Instructions and the alert's message too: the task carries every language, the reader gets theirs.
+  expect(zh.body.instructions).toMatch(/[\u4e00-\u9fff]/);
+  expect(zh.body.instructionsByLang).toEqual({ en: t1.instructions, 'zh-CN': zh.body.instructions });
+  expect(zh.body.alert.message).toBe(zh.body.alert.messages['zh-CN']);
+  expect(t1.alert.message).toBe(zh.body.alert.messages.en);
   const other = d.body.tasks.find((t) => t.unitId !== s.responderUnit)!;
   expect((await call(p, 'GET', `/api/v1/tasks/${other.id}`, undefined, s.responder)).status).toBe(404);
   expect((await call(p, 'POST', `/api/v1/tasks/${other.id}/accept`, {}, s.responder)).body).toMatchObject({ error: { code: 'TASK_NOT_FOUND' } });

@@ -4,7 +4,7 @@ import { del, errorText, get, post, seg } from '../api.js';
 import type { City } from '../city.js';
 import { NoticeLine, useNotice } from '../components.js';
 import { dateTime } from '../format.js';
-import { lang, t } from '../i18n/index.js';
+import { lang, t, tValue, type MessageKey } from '../i18n/index.js';
 import { can, session } from '../session.js';
 import { useObservable } from '../store.js';
 import { Table } from './table.js';
@@ -23,6 +23,11 @@ interface Silence {
 
 const HOURS = [1, 4, 24, 72];
 
+/** Each matcher's label in the form and in the list (the API's field names are not for people). */
+const MATCHER_LABEL: Record<keyof Matchers, MessageKey> = { deviceKind: 'silences.deviceKind', district: 'alerts.filter.district', deviceId: 'devices.col.id', ruleId: 'alert.rule' };
+/** A matcher a newer server knows and this console does not is shown by its field name. */
+const matcherLabel = (k: string): string => (k in MATCHER_LABEL ? t(MATCHER_LABEL[k as keyof Matchers]) : k);
+
 export function Silences({ city }: { city: City }) {
   const me = useObservable(session);
   const write = can(me, 'silences:write');
@@ -37,8 +42,8 @@ export function Silences({ city }: { city: City }) {
   const clean = Object.fromEntries(Object.entries(matchers).filter(([, v]) => v !== undefined && v !== ''));
   const create = () => run(() => post('/api/v1/silences', { kind, matchers: clean, endsAt: Date.now() + hours * 3_600_000, ...(comment ? { comment } : {}) }), t('silences.created'));
   const kinds = [...new Set([...city.devices.values()].map((d) => d.kind))].sort();
-  const field = (k: keyof Matchers, label: Parameters<typeof t>[0]) => (
-    <label>{t(label)}<input value={matchers[k] ?? ''} onInput={(e) => setMatchers({ ...matchers, [k]: e.currentTarget.value })} /></label>
+  const field = (k: keyof Matchers) => (
+    <label>{t(MATCHER_LABEL[k])}<input value={matchers[k] ?? ''} onInput={(e) => setMatchers({ ...matchers, [k]: e.currentTarget.value })} /></label>
   );
   return (
     <section data-testid="admin-silences">
@@ -49,7 +54,7 @@ export function Silences({ city }: { city: City }) {
         rowProps={(s) => ({ 'data-silence-id': s.id })}
         columns={[
           { head: 'silences.kind', cell: (s) => t(`silences.kind.${s.kind}`) },
-          { head: 'silences.matchers', cell: (s) => Object.entries(s.matchers).map(([k, v]) => `${k}=${k === 'district' ? city.districtName(v, lang()) : v}`).join(' · ') },
+          { head: 'silences.matchers', cell: (s) => Object.entries(s.matchers).map(([k, v]) => `${matcherLabel(k)}: ${k === 'district' ? city.districtName(v, lang()) : k === 'deviceKind' ? tValue('kind', v) : v}`).join(' · ') },
           { head: 'silences.window', cell: (s) => `${dateTime(s.startsAt)} → ${dateTime(s.endsAt)}` },
           { head: 'silences.by', cell: (s) => s.createdBy },
           { head: 'silences.comment', cell: (s) => s.comment },
@@ -68,10 +73,10 @@ export function Silences({ city }: { city: City }) {
               </select>
             </label>
             <label>
-              {t('alerts.filter.kind')}
+              {t(MATCHER_LABEL.deviceKind)}
               <select value={matchers.deviceKind ?? ''} onChange={(e) => setMatchers({ ...matchers, deviceKind: e.currentTarget.value })} data-testid="silence-kind">
                 <option value="">{t('alerts.filter.any')}</option>
-                {kinds.map((k) => <option key={k} value={k}>{k}</option>)}
+                {kinds.map((k) => <option key={k} value={k}>{tValue('kind', k)}</option>)}
               </select>
             </label>
             <label>
@@ -81,8 +86,8 @@ export function Silences({ city }: { city: City }) {
                 {city.districts.features.map((f) => String(f.id ?? f.properties?.['id'])).map((c) => <option key={c} value={c}>{city.districtName(c, lang())}</option>)}
               </select>
             </label>
-            {field('deviceId', 'devices.col.id')}
-            {field('ruleId', 'alert.rule')}
+            {field('deviceId')}
+            {field('ruleId')}
             <label>
               {t('silences.for')}
               <select value={hours} onChange={(e) => setHours(Number(e.currentTarget.value))}>

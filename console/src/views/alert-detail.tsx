@@ -7,7 +7,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, get, post, seg } from '../api.js';
 import type { City } from '../city.js';
 import { LiveMap, SeverityBadge, StatusText } from '../components.js';
-import { alertText, dateTime, duration, num } from '../format.js';
+import { actorText, alertText, dateTime, duration, levelText, metres, num } from '../format.js';
 import { t, tValue, type MessageKey } from '../i18n/index.js';
 import { navigate } from '../router.js';
 import { can, session } from '../session.js';
@@ -116,7 +116,7 @@ export function AlertDetail({ city, version, id }: { city: City; version: number
             <dt>{t('alert.subject')}</dt>
             <dd>{alert.subject}</dd>
             <dt>{t('alert.level')}</dt>
-            <dd>{alert.responseLevel ?? t('common.none')}</dd>
+            <dd>{levelText(alert.responseLevel)}</dd>
             <dt>{t('alert.count')}</dt>
             <dd>{num(alert.count ?? 1)}</dd>
             <dt>{t('alert.firstSeen')}</dt>
@@ -133,7 +133,7 @@ export function AlertDetail({ city, version, id }: { city: City; version: number
           <ol class="timeline" data-testid="timeline">
             {(alert.audit ?? []).map((e, i) => (
               <li key={i} data-action={e.action}>
-                <time>{dateTime(e.at)}</time> <b>{tValue('timeline', e.action)}</b> <span class="actor" data-testid="actor">{t('alert.by', { actor: e.actor })}</span>
+                <time>{dateTime(e.at)}</time> <b>{tValue('timeline', e.action)}</b> <span class="actor" data-testid="actor">{t('alert.by', { actor: actorText(e.actor, e.actorName) })}</span>
                 {e.note ? <q>{e.note}</q> : null}
               </li>
             ))}
@@ -150,7 +150,7 @@ export function AlertDetail({ city, version, id }: { city: City; version: number
           <ul class="compact">
             {(alert.impact?.devices ?? []).map((d) => (
               <li key={d.deviceId}>
-                {d.deviceId} · {d.kind} · {num(d.distanceM)} m
+                {d.deviceId} · {tValue('kind', d.kind)} · {metres(d.distanceM)}
               </li>
             ))}
           </ul>

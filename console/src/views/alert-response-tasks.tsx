@@ -6,7 +6,7 @@
 import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { get, post, seg } from '../api.js';
-import { coord, dateTime, num } from '../format.js';
+import { actorText, coord, dateTime, inLang, metres } from '../format.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import type { MediaMeta, Task } from '../types.js';
 import { lateClientAt } from './responder-parts.js';
@@ -32,9 +32,9 @@ export function TaskTable({ tasks, mayDispatch, act }: { tasks: Task[]; mayDispa
         {tasks.map((task) => (
           <Fragment key={task.id}>
             <tr data-task-id={task.id} data-state={task.state} class="clickable" onClick={() => setOpen(open === task.id ? null : task.id)}>
-              <td>{task.unitName ?? task.unitId}</td>
+              <td data-raw>{task.unitName ?? task.unitId}</td>
               <td>
-                {task.title} {task.required ? <span class="status">{t('response.required')}</span> : null}
+                {inLang(task.titles, task.title)} {task.required ? <span class="status">{t('response.required')}</span> : null}
               </td>
               <td>
                 <span class={`status task-${task.state}`}>{stateText(task.state)}</span>
@@ -121,14 +121,14 @@ function TaskEvents({ task }: { task: Task }) {
     <ol class="timeline" data-testid="task-history">
       {(task.history ?? []).map((e, i) => (
         <li key={i} data-state={e.state}>
-          <time>{dateTime(Date.parse(e.at))}</time> <b>{stateText(e.state)}</b> <span class="actor">{e.byName ?? e.by}</span>
+          <time>{dateTime(Date.parse(e.at))}</time> <b>{stateText(e.state)}</b> <span class="actor">{actorText(e.by, e.byName)}</span>
           {lateClientAt(e) ? <span class="muted small"> ({lateClientAt(e)})</span> : null}
           {e.note ? <q>{e.note}</q> : null}
         </li>
       ))}
       {(task.reports ?? []).map((r) => (
         <li key={r.id} data-report-id={r.id}>
-          <time>{dateTime(Date.parse(r.at))}</time> <b>{t('task.report')}</b> <span class="actor">{r.byName ?? r.by}</span>
+          <time>{dateTime(Date.parse(r.at))}</time> <b>{t('task.report')}</b> <span class="actor">{actorText(r.by, r.byName)}</span>
           {r.note ? <q>{r.note}</q> : null} {r.mediaIds.length > 0 ? <span class="muted">{t('task.photoCount', { n: r.mediaIds.length })}</span> : null}
         </li>
       ))}
@@ -149,7 +149,7 @@ export function Photos({ media, testid = 'response-photos' }: { media: MediaMeta
           </a>
           <figcaption class="small">
             <b>{t(`response.source.${m.source}` as MessageKey)}</b> · {dateTime(Date.parse(m.takenAt))}
-            {m.position ? <span class="muted"> · {coord(m.position.lat)}, {coord(m.position.lon)}{m.position.altM !== undefined ? ` · ${num(m.position.altM)} m` : ''}</span> : null}
+            {m.position ? <span class="muted"> · {coord(m.position.lat)}, {coord(m.position.lon)}{m.position.altM !== undefined ? ` · ${metres(m.position.altM)}` : ''}</span> : null}
             {m.note ? <q>{m.note}</q> : null}
           </figcaption>
         </figure>

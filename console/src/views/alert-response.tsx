@@ -8,8 +8,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, get, post, seg } from '../api.js';
 import type { City } from '../city.js';
-import { duration, num } from '../format.js';
-import { lang, t } from '../i18n/index.js';
+import { duration, inLang, levelText, metres } from '../format.js';
+import { lang, t, tValue } from '../i18n/index.js';
 import { can, session } from '../session.js';
 import { useObservable } from '../store.js';
 import type { Alert, MediaMeta, Task } from '../types.js';
@@ -21,6 +21,7 @@ export interface ProposedTask {
   unitName?: string | null;
   unitType: string;
   title: string;
+  titles?: Partial<Record<'zh-CN' | 'en', string>>;
   instructions?: string;
   required: boolean;
   etaS?: number | null;
@@ -107,7 +108,7 @@ function Summary({ city, body }: { city: City; body: AlertResponseBody }) {
   return (
     <dl class="response-summary" data-testid="response-summary">
       <dt>{t('alert.level')}</dt>
-      <dd data-testid="response-level">{body.level}</dd>
+      <dd data-testid="response-level" data-level={body.level}>{levelText(body.level)}</dd>
       {body.plan ? (
         <>
           <dt>{t('response.planLabel')}</dt>
@@ -115,13 +116,13 @@ function Summary({ city, body }: { city: City; body: AlertResponseBody }) {
         </>
       ) : null}
       <dt>{t('response.organisations')}</dt>
-      <dd>{body.scope.organisations.join(', ') || t('common.none')}</dd>
+      <dd data-raw>{body.scope.organisations.join(', ') || t('common.none')}</dd>
       <dt>{t('response.districts')}</dt>
       <dd>{body.scope.districts.map((d) => city.districtName(d, lang())).join(', ') || t('common.none')}</dd>
       {notify.length > 0 ? (
         <>
           <dt>{t('response.notify')}</dt>
-          <dd>{notify.join(', ')}</dd>
+          <dd data-raw>{notify.join(', ')}</dd>
         </>
       ) : null}
       {body.drone ? (
@@ -151,14 +152,14 @@ function Proposal({ body, mayDispatch, onDispatch }: { body: AlertResponseBody; 
         <tbody>
           {body.proposal.map((p, i) => (
             <tr key={`${p.unitId ?? 'gap'}-${i}`} data-unit-id={p.unitId ?? undefined} class={p.unitId ? '' : 'gap'}>
-              <td>{p.unitId ? (p.unitName ?? p.unitId) : <span class="error">{t('response.gap', { gap: p.gap ?? p.unitType })}</span>}</td>
-              <td>{p.unitType}</td>
+              <td>{p.unitId ? <span data-raw>{p.unitName ?? p.unitId}</span> : <span class="error" title={p.gap}>{t('response.gap', { gap: tValue('unitType', p.unitType) })}</span>}</td>
+              <td>{tValue('unitType', p.unitType)}</td>
               <td>
-                {p.title} {p.required ? <span class="status">{t('response.required')}</span> : null}
+                {inLang(p.titles, p.title)} {p.required ? <span class="status">{t('response.required')}</span> : null}
               </td>
               <td>
                 {typeof p.etaS === 'number' ? duration(p.etaS * 1000) : t('common.none')}
-                {typeof p.distanceM === 'number' ? <span class="muted small"> · {num(p.distanceM)} m</span> : null}
+                {typeof p.distanceM === 'number' ? <span class="muted small"> · {metres(p.distanceM)}</span> : null}
               </td>
             </tr>
           ))}

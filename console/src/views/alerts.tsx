@@ -7,7 +7,7 @@ import { get } from '../api.js';
 import type { City } from '../city.js';
 import { SeverityBadge, StatusText } from '../components.js';
 import { ago, alertText } from '../format.js';
-import { lang, t } from '../i18n/index.js';
+import { lang, t, tValue } from '../i18n/index.js';
 import { navigate } from '../router.js';
 import { RANGES } from './readings-chart.js';
 import { Table, type Column } from './table.js';
@@ -96,7 +96,7 @@ export function AlertList({ city, version }: { city: City; version: number }) {
           <select value={filter.kind} onChange={(e) => set({ kind: e.currentTarget.value })}>
             <option value="">{t('alerts.filter.any')}</option>
             {kinds.map((k) => (
-              <option value={k} key={k}>{k}</option>
+              <option value={k} key={k}>{tValue('kind', k)}</option>
             ))}
           </select>
         </label>

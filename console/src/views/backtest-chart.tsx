@@ -4,6 +4,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { errorText, post, seg } from '../api.js';
 import { CITY_TZ, num } from '../format.js';
+import { timeAxis, timeSeries } from './chart-time.js';
 import { t } from '../i18n/index.js';
 import { SEVERITIES, SEVERITY_COLOUR, type Severity } from '../types.js';
 
@@ -49,8 +50,8 @@ export function BacktestChart({ ruleId }: { ruleId: string }) {
             width: el.current.clientWidth || 520,
             height: 180,
             tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), CITY_TZ),
-            series: [{ label: t('chart.time') }, ...SEVERITIES.map((s) => ({ label: t(`severity.${s}`), stroke: SEVERITY_COLOUR[s], width: 2, paths: uPlot.paths.stepped?.({ align: 1 }) }))],
-            axes: [{ stroke: '#9fb0c8' }, { stroke: '#9fb0c8' }],
+            series: [timeSeries(t('chart.time')), ...SEVERITIES.map((s) => ({ label: t(`severity.${s}`), stroke: SEVERITY_COLOUR[s], width: 2, paths: uPlot.paths.stepped?.({ align: 1 }) }))],
+            axes: [timeAxis(el.current), { stroke: '#9fb0c8' }],
           },
           perHour(r.alerts, from, to),
           el.current,

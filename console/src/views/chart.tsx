@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { get, seg } from '../api.js';
+import { timeAxis, timeSeries } from './chart-time.js';
 import { t } from '../i18n/index.js';
 import type { Alert } from '../types.js';
 
@@ -41,8 +42,8 @@ export function AlertChart({ alert }: { alert: Alert }) {
           height: 200,
           tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Asia/Shanghai'),
           scales: { x: { time: true, range: [from / 1000, to / 1000] } },
-          series: [{ label: t('chart.time') }, { label: metric, stroke: '#36c5f0', width: 2 }, ...(typeof threshold === 'number' ? [{ label: t('chart.threshold'), stroke: '#e5322d', dash: [6, 4] }] : [])],
-          axes: [{ stroke: '#9fb0c8' }, { stroke: '#9fb0c8' }],
+          series: [timeSeries(t('chart.time')), { label: metric, stroke: '#36c5f0', width: 2 }, ...(typeof threshold === 'number' ? [{ label: t('chart.threshold'), stroke: '#e5322d', dash: [6, 4] }] : [])],
+          axes: [timeAxis(el.current), { stroke: '#9fb0c8' }],
         },
         data,
         el.current,

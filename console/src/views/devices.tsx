@@ -5,7 +5,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import type { City } from '../city.js';
 import { ago, num } from '../format.js';
-import { lang, t } from '../i18n/index.js';
+import { lang, t, tValue } from '../i18n/index.js';
 import { navigate } from '../router.js';
 import type { Device } from '../types.js';
 
@@ -50,8 +50,8 @@ export function DeviceTable({ city, version }: { city: City; version: number }) 
         <div style={{ height: `${rows.length * ROW_PX}px`, position: 'relative' }}>
           {rows.slice(first, last).map((d, i) => (
             <div class="vrow row-grid clickable" key={d.id} data-device-id={d.id} onClick={() => navigate('devices', d.id)} style={{ top: `${(first + i) * ROW_PX}px` }}>
-              <span>{d.name ? `${d.id} · ${d.name}` : d.id}</span>
-              <span>{d.kind}</span>
+              <span>{d.id}{d.name ? <span data-raw> · {d.name}</span> : null}</span>
+              <span>{tValue('kind', d.kind)}</span>
               <span>{city.districtName(d.district, lang())}</span>
               <span class={`state state-${state(d)}`}>{t(`state.${state(d)}`)}</span>
               <span>{ago(d.lastSeenAt)}</span>

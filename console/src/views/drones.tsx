@@ -6,7 +6,7 @@ import { useState } from 'preact/hooks';
 import type { City } from '../city.js';
 import { post, seg } from '../api.js';
 import { LiveMap, NoticeLine, useNotice } from '../components.js';
-import { num } from '../format.js';
+import { metres, metresPerSecond, num } from '../format.js';
 import type { Dock, Drone, Mission } from '../types.js';
 import { lang, t, tValue } from '../i18n/index.js';
 import type { CityMap } from '../map/city-map.js';
@@ -52,10 +52,10 @@ export function DroneOps({ city, version }: { city: City; version: number }) {
 }
 
 const dockColumns = (city: City): Column<Dock>[] => [
-  { head: 'drones.col.id', cell: (d) => d.name ?? d.id },
+  { head: 'drones.col.id', cell: (d) => <span data-raw>{d.name ?? d.id}</span> },
   { head: 'overview.district', cell: (d) => city.districtName(d.district, lang()) },
   { head: 'drones.col.status', cell: (d) => (d.status ? tValue('dock.status', d.status) : t('common.unknown')) },
-  { head: 'drones.col.wind', cell: (d) => (d.windMps === null || d.windMps === undefined ? t('common.none') : `${num(d.windMps, 1)} m/s`) },
+  { head: 'drones.col.wind', cell: (d) => (d.windMps === null || d.windMps === undefined ? t('common.none') : metresPerSecond(d.windMps)) },
 ];
 
 const DRONE_COLUMNS: Column<Drone>[] = [
@@ -63,7 +63,7 @@ const DRONE_COLUMNS: Column<Drone>[] = [
   { head: 'drones.col.dock', cell: (d) => d.dockId },
   { head: 'drones.col.phase', cell: (d) => (d.phase === 'landed' ? t('drones.landedAway') : d.phase ? tValue('drone.phase', d.phase) : t('common.unknown')) },
   { head: 'drones.col.battery', cell: (d) => (d.batteryPct === undefined ? t('common.none') : `${num(d.batteryPct)} %`) },
-  { head: 'drones.col.altitude', cell: (d) => (d.position ? `${num(d.position.altM)} m` : t('common.none')) },
+  { head: 'drones.col.altitude', cell: (d) => (d.position ? metres(d.position.altM) : t('common.none')) },
 ];
 
 /** A drone landed away from its dock: fly it home (a checked ferry mission; a refusal shows the API's reason). */
@@ -79,7 +79,7 @@ const flyHome = (run: ReturnType<typeof useNotice>['run']): Column<Drone> => ({
 
 const MISSION_COLUMNS: Column<Mission>[] = [
   { head: 'drones.col.id', cell: (m) => m.id },
-  { head: 'drones.col.kind', cell: (m) => m.kind ?? '' },
+  { head: 'drones.col.kind', cell: (m) => (m.kind ? tValue('planner.pattern', m.kind) : '') },
   { head: 'drones.col.dock', cell: (m) => m.dockId },
   { head: 'drones.col.status', cell: (m) => tValue('mission.status', m.status) },
 ];

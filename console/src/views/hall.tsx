@@ -25,7 +25,7 @@ export function Hall({ city, version }: { city: City; version: number }) {
   useEffect(() => {
     map?.fit(current ? { type: 'FeatureCollection', features: [current] } : city.districts, 30);
   }, [index, map]);
-  const name = current ? city.districtName(String(current.id ?? current.properties?.['id']), lang()) : t('app.title');
+  const name = current ? city.districtName(String(current.id ?? current.properties?.['id']), lang()) : t('hall.city');
   return (
     <div class="hall-view" data-testid="hall">
       <h1>

@@ -6,7 +6,7 @@
 import type { Feature } from 'geojson';
 import { useEffect, useState } from 'preact/hooks';
 import { errorText, get, seg } from '../api.js';
-import { clock, num } from '../format.js';
+import { clock, metres, num } from '../format.js';
 import { t } from '../i18n/index.js';
 import type { CityMap } from '../map/city-map.js';
 import type { Mission } from '../types.js';
@@ -90,7 +90,7 @@ export function MissionReplay({ mission, map, onClose }: { mission: Mission; map
           </div>
           <p class="muted small" data-testid="replay-status">
             {clock(at)} · {t('replay.point', { i: points.filter((p) => p.ts <= at).length, n: points.length })}
-            {here?.altM === undefined ? '' : ` · ${num(here.altM)} m`}
+            {here?.altM === undefined ? '' : ` · ${metres(here.altM)}`}
             {here?.batteryPct === undefined ? '' : ` · ${num(here.batteryPct)} %`}
           </p>
         </>

@@ -7,6 +7,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { errorText, get, seg } from '../api.js';
 import { CITY_TZ } from '../format.js';
+import { timeAxis, timeSeries } from './chart-time.js';
 import { t, type MessageKey } from '../i18n/index.js';
 
 interface Readings {
@@ -57,8 +58,8 @@ export function ReadingsChart({ deviceId, metrics }: { deviceId: string; metrics
         const data = toData(res, metric, mode);
         setState({ points: data[0].length });
         const series: uPlot.Series[] = mode === 'downsampled'
-          ? [{ label: t('chart.time') }, { label: t('chart.mean', { metric }), stroke: '#36c5f0', width: 2 }, { label: t('chart.min'), stroke: '#4a6fa5', dash: [4, 4] }, { label: t('chart.max'), stroke: '#f08c00', dash: [4, 4] }]
-          : [{ label: t('chart.time') }, { label: metric, stroke: '#36c5f0', width: 1.5, points: { show: data[0].length < 200 } }];
+          ? [timeSeries(t('chart.time')), { label: t('chart.mean', { metric }), stroke: '#36c5f0', width: 2 }, { label: t('chart.min'), stroke: '#4a6fa5', dash: [4, 4] }, { label: t('chart.max'), stroke: '#f08c00', dash: [4, 4] }]
+          : [timeSeries(t('chart.time')), { label: metric, stroke: '#36c5f0', width: 1.5, points: { show: data[0].length < 200 } }];
         plot = new uPlot(
           {
             width: el.current.clientWidth || 560,
@@ -66,7 +67,7 @@ export function ReadingsChart({ deviceId, metrics }: { deviceId: string; metrics
             tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), CITY_TZ),
             scales: { x: { time: true, range: [(Date.now() - r.ms) / 1000, Date.now() / 1000] } },
             series,
-            axes: [{ stroke: '#9fb0c8' }, { stroke: '#9fb0c8' }],
+            axes: [timeAxis(el.current), { stroke: '#9fb0c8' }],
           },
           data,
           el.current,

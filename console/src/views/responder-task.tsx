@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, get, seg } from '../api.js';
 import { SeverityBadge } from '../components.js';
-import { dateTime } from '../format.js';
+import { actorText, alertText, dateTime, inLang } from '../format.js';
 import { lang, t } from '../i18n/index.js';
 import type { Outbox } from '../offline/queue.js';
 import { navigate } from '../router.js';
@@ -63,19 +63,19 @@ export function TaskDetail({ id, tasks, outbox }: { id: string; tasks: MyTasks; 
   return (
     <article class="r-task" data-testid="task-detail" data-task-id={task.id} data-state={state}>
       <BackLink />
-      <h2>{task.title}</h2>
+      <h2>{inLang(task.titles, task.title)}</h2>
       <p>
         <TaskChip state={state} pending={pending} /> <span class="muted">{taskDeadline(task, state)}</span>
       </p>
       {task.alert ? (
         <p class="r-alert">
-          <SeverityBadge severity={task.alert.severity} /> {task.alert.message}
+          <SeverityBadge severity={task.alert.severity} /> {alertText(task.alert)}
         </p>
       ) : null}
       {task.instructions ? (
         <section>
           <h3>{t('task.instructions')}</h3>
-          <p class="r-instructions">{task.instructions}</p>
+          <p class="r-instructions">{inLang(task.instructionsByLang, task.instructions)}</p>
         </section>
       ) : null}
       <section>
@@ -163,7 +163,7 @@ function History({ task }: { task: Task }) {
       <ol class="r-history" data-testid="task-history">
         {(task.history ?? []).map((e, i) => (
           <li key={i} data-state={e.state}>
-            <b>{stateLabel(e.state)}</b> {e.byName ?? e.by} · <time>{dateTime(Date.parse(e.at))}</time>
+            <b>{stateLabel(e.state)}</b> {actorText(e.by, e.byName)} · <time>{dateTime(Date.parse(e.at))}</time>
             {lateClientAt(e) ? <span class="muted"> ({lateClientAt(e)})</span> : null}
             {e.note ? <q>{e.note}</q> : null}
           </li>
@@ -174,7 +174,7 @@ function History({ task }: { task: Task }) {
         {(task.reports ?? []).map((r) => (
           <li key={r.id}>
             <span class="muted">
-              {r.byName ?? r.by} · {dateTime(Date.parse(r.at))}
+              {actorText(r.by, r.byName)} · {dateTime(Date.parse(r.at))}
             </span>
             {r.note ? <p>{r.note}</p> : null}
             <div class="r-thumbs">

@@ -5,6 +5,7 @@
  * through the outbox, so a dead network delays it but never loses it.
  */
 import { useEffect, useState } from 'preact/hooks';
+import { alertText, inLang } from '../format.js';
 import { t } from '../i18n/index.js';
 import { Outbox, type QueuedAction } from '../offline/queue.js';
 import { navigate, useRoute } from '../router.js';
@@ -42,13 +43,23 @@ export function Responder() {
     <div class="responder" data-testid="responder">
       <header class="r-top">
         <b>{t('responder.title')}</b>
-        {me.user.unit ? <span class="r-unit">{t('responder.unit', { unit: me.user.unit })}</span> : null}
+        {me.user.unit ? <UnitName name={me.user.unitName ?? me.user.unit} /> : null}
         <LangSwitch />
         <button class="link" onClick={() => void logout()} data-testid="logout">{t('session.logout')}</button>
       </header>
       <Connection tasks={tasks} outbox={outbox} />
       <main class="r-main">{taskId ? <TaskDetail id={taskId} tasks={tasks} outbox={outbox} /> : <TaskList tasks={tasks} outbox={outbox} />}</main>
     </div>
+  );
+}
+
+/** "Unit <name>": the name is the resource's as an administrator entered it (data, in its own language). */
+function UnitName({ name }: { name: string }) {
+  const [before = '', after = ''] = t('responder.unit', { unit: '\u0000' }).split('\u0000');
+  return (
+    <span class="r-unit" data-testid="responder-unit">
+      {before}<b data-raw>{name}</b>{after}
+    </span>
   );
 }
 
@@ -96,9 +107,9 @@ function TaskCard({ task, state, actions }: { task: Task; state: TaskState; acti
     <button type="button" class={`r-card sev-edge-${task.alert?.severity ?? 'blue'}`} onClick={() => navigate('tasks', task.id)} data-task-id={task.id} data-state={state}>
       <span class="r-card-head">
         <TaskChip state={state} pending={pending} />
-        <b>{task.title}</b>
+        <b>{inLang(task.titles, task.title)}</b>
       </span>
-      {task.alert ? <span class="r-card-alert">{task.alert.message}</span> : null}
+      {task.alert ? <span class="r-card-alert">{alertText(task.alert)}</span> : null}
       <span class="muted">{taskDeadline(task, state)}</span>
     </button>
   );

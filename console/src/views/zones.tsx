@@ -2,7 +2,7 @@
 import { useRef, useState } from 'preact/hooks';
 import { ApiError, del, post } from '../api.js';
 import type { City } from '../city.js';
-import { dateTime } from '../format.js';
+import { dateTime, metres, num } from '../format.js';
 import { t } from '../i18n/index.js';
 import type { CityMap } from '../map/city-map.js';
 import { startDrawing, type Coord } from '../map/draw.js';
@@ -54,7 +54,7 @@ export function ZoneEditor({ city, map }: { city: City; map: CityMap | undefined
           const p = (z.properties ?? {}) as { name?: string; floorM?: number; ceilingM?: number; sample?: boolean; windows?: { start: number | string; end: number | string }[] };
           return (
             <li key={id} data-zone-id={id}>
-              {p.name ?? id} · {p.floorM ?? 0}–{p.ceilingM ?? '∞'} m{p.sample ? ` · ${t('zones.sample')}` : ''}
+              <span data-raw>{p.name ?? id}</span> · {num(p.floorM ?? 0)}–{p.ceilingM === undefined ? '∞' : metres(p.ceilingM)}{p.sample ? ` · ${t('zones.sample')}` : ''}
               {p.windows?.map((w, i) => <span key={i} class="muted"> · {dateTime(new Date(w.start).getTime())} → {dateTime(new Date(w.end).getTime())}</span>)}{' '}
               <button class="link" onClick={() => void remove(id)}>{t('zones.delete')}</button>
             </li>

@@ -1,0 +1,34 @@
+/**
+ * Names for people and units, for answers that would otherwise show an id: a person's user name by their
+ * id (access), a response unit's name by its id (the response module's resources).
+ */
+import { AppError } from '../../kernel/errors.js';
+import type { AccessPort } from '../access-port.js';
+import type { ResponsePort } from './response.port.js';
+
+/** A person's display name by their id, or null when no person has that id. */
+export type PersonNames = (id: string) => Promise<string | null>;
+/** A response unit's name by its id, or null when there is no such unit. */
+export type UnitNames = (id: string) => Promise<string | null>;
+
+/** What `find` answers, or null when it throws the AppError `missing` (nothing by that id). */
+async function unlessMissing<T>(missing: string, find: () => Promise<T>): Promise<T | null> {
+  try {
+    return await find();
+  } catch (err) {
+    if (err instanceof AppError && err.code === missing) return null;
+    throw err;
+  }
+}
+
+export function personNamesOf(access: Pick<AccessPort, 'users'>): PersonNames {
+  return async (id) => (await unlessMissing('USER_NOT_FOUND', () => access.users.get(id)))?.username ?? null;
+}
+
+/** The whole city's units: a responder's unit may lie outside their districts. */
+export function unitNamesOf(response: Pick<ResponsePort, 'getResource'>): UnitNames {
+  return async (id) => {
+    const name = (await unlessMissing('UNIT_NOT_FOUND', () => response.getResource(id, null)))?.name;
+    return typeof name === 'string' ? name : null;
+  };
+}
