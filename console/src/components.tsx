@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { errorText } from './api.js';
 import type { City } from './city.js';
-import { t, type MessageKey } from './i18n/index.js';
+import { onLang, t, type MessageKey } from './i18n/index.js';
 import { CityMap, type CityMapOptions } from './map/city-map.js';
 import { exposeMap } from './test-hook.js';
 import { LEVEL, SEVERITY_COLOUR, type Severity } from './types.js';
@@ -39,6 +39,8 @@ export function LiveMap({ city, version, options, onMap }: { city: City; version
       map.current = undefined;
     };
   }, [city]);
+  // District labels are in the chosen language: a switch redraws them without waiting for the city to change.
+  useEffect(() => onLang(() => void map.current?.update()), []);
   useEffect(() => {
     const m = map.current;
     if (!m) return;

@@ -134,7 +134,7 @@ export function AlertDetail({ city, version, id }: { city: City; version: number
             {(alert.audit ?? []).map((e, i) => (
               <li key={i} data-action={e.action}>
                 <time>{dateTime(e.at)}</time> <b>{tValue('timeline', e.action)}</b> <span class="actor" data-testid="actor">{t('alert.by', { actor: actorText(e.actor, e.actorName) })}</span>
-                {e.note ? <q>{e.note}</q> : null}
+                {e.note ? <q>{noteText(alert, e.note)}</q> : null}
               </li>
             ))}
           </ol>
@@ -169,6 +169,11 @@ export function AlertDetail({ city, version, id }: { city: City; version: number
       <AlertResponse city={city} alert={alert} onChanged={() => void get<Alert>(`/api/v1/alerts/${seg(id)}`).then(setAlert)} />
     </div>
   );
+}
+
+/** A timeline note that is the alert's message (the rules engine records it on opening) reads in the chosen language. */
+function noteText(alert: Alert, note: string): string {
+  return note === alert.message || Object.values(alert.messages ?? {}).includes(note) ? alertText(alert) : note;
 }
 
 async function focus(m: CityMap, alert: Alert): Promise<void> {

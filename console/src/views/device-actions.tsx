@@ -106,7 +106,8 @@ export function CommandForm({ device, contract }: { device: DeviceDetailBody; co
       <h3>{t('device.command')}</h3>
       <div class="row">
         <select value={name} onChange={(e) => setName(e.currentTarget.value)} data-testid="device-command-name">
-          {names.map((n) => <option key={n} value={n}>{n}</option>)}
+          {/* The contract's command names: ids a firmware author reads in docs/contracts.md, shown as they are. */}
+          {names.map((n) => <option key={n} value={n} data-raw>{n}</option>)}
         </select>
         <input value={params} onInput={(e) => setParams(e.currentTarget.value)} aria-label={t('device.params')} placeholder='{"seconds": 60}' data-testid="device-command-params" />
         <button onClick={() => void send()} disabled={available !== true || device.revokedAt !== null} data-testid="device-command-send">{t('device.send')}</button>

@@ -8,7 +8,7 @@ import { ApiError, errorText, get, seg } from '../api.js';
 import type { City } from '../city.js';
 import { NoticeLine, type Notice } from '../components.js';
 import { ago, dateTime } from '../format.js';
-import { lang, t } from '../i18n/index.js';
+import { lang, t, tValue } from '../i18n/index.js';
 import { can, session } from '../session.js';
 import { useObservable } from '../store.js';
 import type { Device } from '../types.js';
@@ -56,7 +56,7 @@ export function DeviceDetail({ city, version, id }: { city: City; version: numbe
       <div class="detail-grid">
         <section>
           <dl>
-            <dt>{t('devices.col.kind')}</dt><dd>{device.kind}</dd>
+            <dt>{t('devices.col.kind')}</dt><dd>{tValue('kind', device.kind)}</dd>
             <dt>{t('devices.col.district')}</dt><dd>{city.districtName(device.district, lang()) || t('common.none')}</dd>
             <dt>{t('device.location')}</dt><dd>{device.location.lon.toFixed(6)}, {device.location.lat.toFixed(6)}</dd>
             <dt>{t('device.asset')}</dt><dd>{device.asset ?? t('common.none')}</dd>
@@ -98,7 +98,7 @@ function ContractView({ contract }: { contract: Contract }) {
   const { kind, version, ...rest } = contract;
   return (
     <details class="contract" data-testid="device-contract" open>
-      <summary>{kind} · v{String(version)}</summary>
+      <summary>{tValue('kind', String(kind))} · v{String(version)}</summary>
       <pre class="small" data-raw>{JSON.stringify(rest, null, 1)}</pre>
     </details>
   );

@@ -119,7 +119,7 @@ export function Planner({ city, map }: { city: City; map: CityMap | undefined })
           {t('drones.col.dock')}
           <select value={dockId} onChange={(e) => setDockId(e.currentTarget.value)} data-testid="planner-dock">
             {[...city.docks.values()].map((d) => (
-              <option key={d.id} value={d.id}>{d.name ?? d.id}</option>
+              <option key={d.id} value={d.id} data-raw>{d.name ?? d.id}</option>
             ))}
           </select>
         </label>
