@@ -48,7 +48,8 @@ export function QgcImport({ map }: { map: CityMap | undefined }) {
   return (
     <section class="panel-box" data-testid="qgc-import">
       <h3>{t('qgc.title')}</h3>
-      <label class="row">
+      {/* The browser's own file button speaks the browser's language ("Choose File"): ours is the label. */}
+      <label class="file-button">
         {t('qgc.import')}
         <input type="file" accept=".plan,application/json" onChange={(e) => void read(e.currentTarget.files?.[0])} data-testid="qgc-file" />
       </label>

@@ -176,7 +176,7 @@ function History({ task }: { task: Task }) {
             <span class="muted">
               {actorText(r.by, r.byName)} · {dateTime(Date.parse(r.at))}
             </span>
-            {r.note ? <p>{r.note}</p> : null}
+            {r.note ? <p data-raw>{r.note}</p> : null}
             <div class="r-thumbs">
               {r.mediaIds.map((m) => (
                 <a key={m} href={`/api/v1/media/${seg(m)}`} target="_blank" rel="noopener">
