@@ -280,6 +280,8 @@ describe('e2e: the responder phone and the response panel in chromium', () => {
     // The header names the unit (its resource's name), not its id.
     const unitName = (await api<{ name: string }>(p, 'GET', `/api/v1/response/resources/${encodeURIComponent(unitId)}`)).body.name;
     expect(await phone.locator('[data-testid=responder-unit]').textContent()).toBe(zhCN['responder.unit'].replace('{unit}', unitName));
+    // A long name wraps in the header: the phone page never scrolls sideways.
+    expect(await phone.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')).toBeLessThanOrEqual(0);
     await fullShot(phone, 'responder-09-phone-tasks-zh');
     await phone.locator(`[data-task-id="${taskId}"]`).click();
     await phone.locator('[data-testid=task-detail]').waitFor();
