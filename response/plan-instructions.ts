@@ -1,14 +1,17 @@
 /**
  * The default plan pack's step instructions in the city's two languages (kernel/i18n.ts catalog), keyed
- * like the titles (plan-titles.ts): a task keeps them in both, and the API, the phone and the notices show
- * the reader's language. Also the instructions of a supervisor's escalated task.
+ * like the titles (plan-titles.ts), where they say more than the title: a task keeps them in both, and the
+ * API, the phone and the notices show the reader's language. Also the instructions of a supervisor's
+ * escalated task.
  */
 import { defineCatalog, localize, type Localized, type Param } from '../kernel/i18n.js';
-import type { PlanTitleKey } from './plan-titles.js';
+import { planTitle, type PlanTitleKey } from './plan-titles.js';
 
-/** A step's instructions: its title's key, or one of the steps whose instructions say more than the title. */
-export type InstructionKey = PlanTitleKey | 'fire.standByIgnitionEvacuate';
-type Key = InstructionKey | 'escalated.accept' | 'escalated.arrive';
+/** Steps whose instructions say more than their title; any other step's instructions are its title. */
+type Own = 'lead.gas' | 'lead.water' | 'lead.heat' | 'lead.drainage' | 'lead.elevator' | 'lead.bridge' | 'fire.standByIgnitionEvacuate';
+/** A step's instructions: its title's key, or one of those that say more. */
+export type InstructionKey = PlanTitleKey | Own;
+type Key = Own | 'escalated.accept' | 'escalated.arrive';
 
 export const PLAN_INSTRUCTIONS = defineCatalog<Key>({
   en: {
@@ -18,18 +21,7 @@ export const PLAN_INSTRUCTIONS = defineCatalog<Key>({
     'lead.drainage': 'Pump the low point, clear the inlet, secure open manholes',
     'lead.elevator': 'Free trapped passengers, take the elevator out of service, find the fault',
     'lead.bridge': 'Inspect the structure at the sensor, judge whether to restrict or close',
-    'fire.standByIgnition': 'Stand by against ignition',
     'fire.standByIgnitionEvacuate': 'Stand by against ignition; evacuate if the reading rises',
-    'police.cordon100': 'Cordon 100 m and keep ignition sources out',
-    'medical.standBy': 'Stand by for casualties',
-    'police.cordonArea': 'Cordon the area',
-    'police.cordonWell': 'Cordon the manhole or valve well',
-    'police.trafficWorks': 'Traffic control for the road works',
-    'police.closeFlooded': 'Close the flooded road to traffic',
-    'fire.rescueFlooded': 'Rescue from flooded vehicles and underpasses',
-    'fire.freeTrapped': 'Free trapped passengers if the firm cannot in time',
-    'police.closeBridge': 'Close the bridge to traffic',
-    'police.restrictBridge': 'Restrict traffic on the bridge',
     'escalated.accept': '{unit} did not accept "{title}" in time. Unit {unit} is late on: {instructions}',
     'escalated.arrive': '{unit} did not arrive for "{title}" in time. Unit {unit} is late on: {instructions}',
   },
@@ -40,25 +32,14 @@ export const PLAN_INSTRUCTIONS = defineCatalog<Key>({
     'lead.drainage': '低洼点抽排，清理雨水口，看护敞开的检查井',
     'lead.elevator': '解救被困乘客，停用电梯，排查故障',
     'lead.bridge': '检查传感器处的桥梁结构，研判是否限行或封闭',
-    'fire.standByIgnition': '现场防火待命',
     'fire.standByIgnitionEvacuate': '现场防火待命；读数继续上升时组织疏散',
-    'police.cordon100': '设置 100 米警戒，严禁火源',
-    'medical.standBy': '医疗救护待命',
-    'police.cordonArea': '设置警戒区',
-    'police.cordonWell': '警戒检查井或阀门井',
-    'police.trafficWorks': '抢修路段交通管制',
-    'police.closeFlooded': '封闭积水道路',
-    'fire.rescueFlooded': '救援积水车辆和下穿通道被困人员',
-    'fire.freeTrapped': '维保单位不能及时到场时解救被困乘客',
-    'police.closeBridge': '封闭桥梁交通',
-    'police.restrictBridge': '限制桥梁通行',
     'escalated.accept': '{unit} 未按时接受任务“{title}”。{unit} 延误的任务：{instructions}',
     'escalated.arrive': '{unit} 未按时到达任务“{title}”的现场。{unit} 延误的任务：{instructions}',
   },
 });
 
 /** A default step's instructions in every language. */
-export const planInstructions = (key: InstructionKey): Localized => localize(PLAN_INSTRUCTIONS, key);
+export const planInstructions = (key: InstructionKey): Localized => (key in PLAN_INSTRUCTIONS.en ? localize(PLAN_INSTRUCTIONS, key as Own) : planTitle(key as PlanTitleKey));
 
 /** What a supervisor is asked when a unit missed a deadline: the late task's own texts, in every language. */
 export function escalatedInstructions(late: 'accept' | 'arrive', old: { unitName: string; title: string; titles?: Localized; instructions: string; instructionsByLang?: Localized }): Localized {

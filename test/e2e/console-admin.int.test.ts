@@ -125,6 +125,7 @@ describe('e2e: console devices, administration and drone operations in chromium'
     }
     await setLang(page, 'en');
     await page.reload();
+    await page.locator('[data-testid=silence-create]').waitFor();
     await go(page, '#/admin/tokens');
     await page.locator('[data-testid=token-create] input[name=name]').fill('console-e2e');
     await page.locator('[data-testid=token-create] button[type=submit]').click();

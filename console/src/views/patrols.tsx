@@ -8,7 +8,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { del, errorText, get, patch, seg } from '../api.js';
 import { NoticeLine, type Notice } from '../components.js';
 import { dateTime } from '../format.js';
-import { t } from '../i18n/index.js';
+import { t, tValue } from '../i18n/index.js';
 import { Observable, useObservable } from '../store.js';
 import { Table } from './table.js';
 
@@ -79,7 +79,7 @@ export function Patrols({ write }: { write: boolean }) {
         columns={[
           { head: 'drones.col.id', cell: (p) => p.name ?? p.id },
           { head: 'drones.col.dock', cell: (p) => p.dockId },
-          { head: 'drones.col.kind', cell: (p) => p.request?.pattern?.kind ?? '' },
+          { head: 'drones.col.kind', cell: (p) => (p.request?.pattern?.kind ? tValue('planner.pattern', p.request.pattern.kind) : '') },
           { head: 'patrols.cron', cell: (p) => <code title={p.tz}>{p.cron}</code> },
           { head: 'patrols.next', cell: (p) => <span data-testid="patrol-next">{p.paused ? t('patrols.isPaused') : (p.nextFirings ?? []).map((at) => dateTime(at)).join(' · ') || t('common.none')}</span> },
           ...(write ? [{ head: 'admin.actions' as const, cell: actions }] : []),
