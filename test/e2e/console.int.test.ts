@@ -273,6 +273,14 @@ describe('e2e: the web console in chromium', () => {
     expect(created.status).toBe(201);
     const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     const op = await ctx.newPage();
+    // The sign-in page in Chinese too, before anyone is signed in.
+    await op.goto(`${p.http.url}/?testhook`);
+    await setLang(op, 'zh-CN');
+    await op.reload();
+    await op.locator('form[data-testid=login-form]').waitFor();
+    expect(await untranslated(op, { en, zh: zhCN }), 'login in zh-CN').toEqual([]);
+    await screenshot(op, 'zh-login');
+    await setLang(op, 'en');
     await signIn(op, 'op-shibei', OPERATOR_PASSWORD);
     await op.locator('[data-testid=overview]').waitFor();
     await expect.poll(() => op.locator('[data-testid=open-red]').textContent()).toBe('0');
