@@ -3,6 +3,7 @@
  * any secret is looked at), then a verified client certificate or the registry's secret check.
  */
 import type { AuthenticateError, Client } from 'aedes';
+import { topics } from '../firmware-contracts/index.js';
 import { authenticateIntegration, isIntegrationUsername } from './integration-hooks.js';
 import type { Lane } from './flow-control.js';
 import type { Peer } from './listeners.js';
@@ -102,10 +103,18 @@ class SessionLane implements Lane {
   }
 }
 
+function telemetryTopicOf(id: string): string | undefined {
+  try {
+    return topics.telemetry(id);
+  } catch {
+    return undefined; // not a topic segment: the ACL refuses every topic of it
+  }
+}
+
 function openSession(ctx: BrokerContext, client: Client, device: Session['device']): void {
   const guard = client.conn as TransportGuard;
   const lane = new SessionLane(guard, ctx);
-  ctx.sessions.set(client, { device, guard, lane, offlineSent: false, revoked: false });
+  ctx.sessions.set(client, { device, guard, lane, offlineSent: false, revoked: false, telemetryTopic: telemetryTopicOf(device.id) });
   // A socket that closed while the registry answered never gets a lane (aedes drops the client too).
   if (guard.destroyed) return;
   ctx.flow.addLane(lane);

@@ -33,6 +33,8 @@ export function makeAuthorizePublish(ctx: BrokerContext) {
     if (!client) return drop(ctx, packet, cb);
     if (!s) return cb(new Error('publish without an authenticated session'));
     if (s.revoked) return drop(ctx, packet, cb);
+    // The device's own telemetry topic is allowed (what authorizePublishTopic would decide, without a parse).
+    if (packet.topic === s.telemetryTopic) return telemetry(ctx, s, packet, cb);
     const decision = authorizePublishTopic(s.device.id, packet.topic);
     if (!decision.allowed) {
       ctx.metrics.aclDenied('publish');

@@ -20,6 +20,11 @@ export interface Session {
   offlineSent: boolean;
   /** Set when the registry revoked the device: its will and anything it still sends are dropped. */
   revoked: boolean;
+  /**
+   * `devices/{id}/telemetry` of this device (undefined when the id cannot be a topic segment): nearly every
+   * PUBLISH is to it, and one string compare then stands for the topic parse and ACL check.
+   */
+  telemetryTopic: string | undefined;
   /** Why the connection ended, when the broker knows better than "disconnect". */
   closeReason?: string;
 }

@@ -213,15 +213,14 @@ export class TelemetryWriter implements ReadingSink {
   }
 
   private takeBatch(max: number): Entry[] {
-    const batch: Entry[] = [];
+    let k = 0;
     let n = 0;
-    while (n < max) {
-      const e = this.pending.shift();
-      if (e === undefined) break;
-      batch.push(e);
-      n += e.readings.length;
-    }
+    while (n < max && k < this.pending.length) n += this.pending[k++]!.readings.length;
     this.pendingCount -= n;
+    // Cut in one step: shifting entries one by one moved the rest of a long queue each time.
+    if (k < this.pending.length) return this.pending.splice(0, k);
+    const batch = this.pending;
+    this.pending = [];
     return batch;
   }
 
