@@ -75,7 +75,7 @@ export class LineEncoder {
     let lines = 0;
     for (let i = from; i < to; i++) {
       const start = this.at;
-      if (lines > 0) this.put(NEWLINE);
+      if (lines > 0) this.byte(NEWLINE);
       if (this.line(readings[i]!)) lines++;
       else this.at = start;
     }
@@ -98,7 +98,7 @@ export class LineEncoder {
       if (typeof v !== 'boolean' && !Number.isFinite(v)) continue; // InfluxDB cannot store NaN or ±Infinity
       const key = this.key(k);
       if (key === null) continue;
-      if (this.at !== fieldsAt) this.put(COMMA);
+      if (this.at !== fieldsAt) this.byte(COMMA);
       this.put(key);
       // Numbers always as floats (never the `i` suffix), so a metric keeps one field type whatever the
       // device sends (InfluxDB rejects a type change within a shard).
@@ -108,13 +108,13 @@ export class LineEncoder {
     for (const k in r.text) {
       const key = this.key(k);
       if (key === null) continue;
-      if (this.at !== fieldsAt) this.put(COMMA);
+      if (this.at !== fieldsAt) this.byte(COMMA);
       this.put(key);
       this.put(Buffer.from(quoteStringField(r.text[k]!)));
     }
     // A point needs a field.
     if (this.at === fieldsAt) return false;
-    this.put(SPACE);
+    this.byte(SPACE);
     this.text(String(Math.round(r.ts)));
     return true;
   }
@@ -169,21 +169,39 @@ export class LineEncoder {
     this.buf = bigger;
   }
 
+  /**
+   * Appends bytes. Heads, keys and numbers are a few dozen bytes: copied by a loop, which cost less here than
+   * Buffer#copy's and Buffer#write's calls into native code (~1/3 of the encoder's time went to them).
+   */
   private put(b: Buffer): void {
-    this.room(b.length);
-    this.at += b.copy(this.buf, this.at);
+    const n = b.length;
+    this.room(n);
+    const buf = this.buf;
+    let at = this.at;
+    if (n > 64) at += b.copy(buf, at);
+    else for (let i = 0; i < n; i++) buf[at++] = b[i]!;
+    this.at = at;
+  }
+
+  private byte(c: number): void {
+    this.room(1);
+    this.buf[this.at++] = c;
   }
 
   /** ASCII text (numbers): one byte per character. */
   private text(t: string): void {
-    this.room(t.length);
-    this.at += this.buf.write(t, this.at, 'latin1');
+    const n = t.length;
+    this.room(n);
+    const buf = this.buf;
+    let at = this.at;
+    for (let i = 0; i < n; i++) buf[at++] = t.charCodeAt(i);
+    this.at = at;
   }
 }
 
-const NEWLINE = Buffer.from('\n');
-const COMMA = Buffer.from(',');
-const SPACE = Buffer.from(' ');
+const NEWLINE = 0x0a;
+const COMMA = 0x2c;
+const SPACE = 0x20;
 
 /**
  * `/write` request bodies for `readings`, at most `perRequest` lines each; readings with nothing storable are
