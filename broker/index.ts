@@ -1,5 +1,7 @@
 // First: mqtt-packet must find its silent loggers when aedes loads it (see quiet-debug.ts).
 import './quiet-debug.js';
+// PUBACKs as bytes, batched per connection and tick (see puback-writer.ts).
+import './puback-writer.js';
 import { Aedes, type Client, type PublishPacket } from 'aedes';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';

@@ -47,6 +47,9 @@ function onInnerDrain(this: Inner): void {
 function onClosed(this: TransportGuard): void {
   this.opts.onClose(this);
 }
+function onAckTick(guard: TransportGuard): void {
+  guard.flushAcks();
+}
 function onConnectTimeout(guard: TransportGuard): void {
   guard.reject('connect_timeout', {});
 }
@@ -69,6 +72,9 @@ export class TransportGuard extends Duplex {
   private wantsData = true;
   /** A refusal CONNACK is on its way out: closing must not cut it off. */
   private lingering = false;
+  /** PUBACKs of this tick, not yet written (puback-writer.ts); none is held between ticks. */
+  private acks: Buffer | undefined;
+  private ackBytes = 0;
 
   constructor(
     readonly inner: Duplex,
@@ -105,6 +111,42 @@ export class TransportGuard extends Duplex {
 
   get isHeld(): boolean {
     return this.held;
+  }
+
+  /**
+   * Queues a QoS 1 PUBACK (MQTT 3.1.1 §3.4) for packet `id`; this tick's acknowledgements leave in one write
+   * at its end (or before any other packet). Returns false when the caller should wait for `drain`, as
+   * `Writable#write` does.
+   */
+  writeAck(id: number): boolean {
+    // Closed: nothing to wait for (the device resends what it has not seen acknowledged).
+    if (this.destroyed || this.writableEnded) return true;
+    if (this.acks === undefined) {
+      this.acks = Buffer.allocUnsafe(64);
+      process.nextTick(onAckTick, this);
+    } else if (this.ackBytes + 4 > this.acks.length) {
+      const bigger = Buffer.allocUnsafe(this.acks.length * 2);
+      this.acks.copy(bigger, 0, 0, this.ackBytes);
+      this.acks = bigger;
+    }
+    const b = this.acks;
+    const at = this.ackBytes;
+    b[at] = 0x40;
+    b[at + 1] = 0x02;
+    b[at + 2] = id >> 8;
+    b[at + 3] = id & 0xff;
+    this.ackBytes = at + 4;
+    return !this.writableNeedDrain;
+  }
+
+  /** Writes the queued PUBACKs now (before another packet, or at the end of the tick). */
+  flushAcks(): void {
+    const b = this.acks;
+    if (b === undefined) return;
+    const n = this.ackBytes;
+    this.acks = undefined;
+    this.ackBytes = 0;
+    if (!this.destroyed && !this.writableEnded) this.write(b.subarray(0, n));
   }
 
   /** @internal the inner stream's `data`. */
