@@ -101,6 +101,42 @@ function configCommand(args: string[], io: CliIo): number {
   }
 }
 
+/**
+ * SIGINT/SIGTERM, listened to from before the platform starts (one during the start stops it as soon as it
+ * is up, so a supervisor's signal is never lost in a window before the listener exists); a second signal
+ * exits at once.
+ */
+function stopSignals(io: CliIo): { requested: Promise<string>; received: () => boolean; ownSignals: () => void } {
+  let signalled = (_: string): void => {};
+  const requested = new Promise<string>((resolve) => (signalled = resolve));
+  let received = false;
+  const on = (signal: 'SIGINT' | 'SIGTERM') => (): void => {
+    if (received) {
+      io.err('citybrain: second signal, exiting now');
+      process.exit(130);
+    }
+    received = true;
+    io.out(`citybrain: ${signal} received, shutting down (flushing buffers)...`);
+    signalled(signal);
+  };
+  const handlers = { SIGINT: on('SIGINT'), SIGTERM: on('SIGTERM') };
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, handlers[sig]);
+  return {
+    requested,
+    received: () => received,
+    // A library that exits the process on a signal (node-opcua-pki closes its file watchers and calls
+    // process.exit()) would cut the flush short; the platform's stop closes those itself. The CLI owns
+    // these signals: other listeners are removed, now and whenever one is added later.
+    ownSignals: () => {
+      const foreign = (sig: string | symbol, l: unknown): boolean => (sig === 'SIGINT' || sig === 'SIGTERM') && l !== handlers[sig];
+      for (const sig of ['SIGINT', 'SIGTERM'] as const) for (const l of process.listeners(sig)) if (foreign(sig, l)) process.off(sig, l);
+      process.on('newListener', (sig, l: (...args: unknown[]) => void) => {
+        if (foreign(sig, l)) setImmediate(() => process.off(sig, l));
+      });
+    },
+  };
+}
+
 async function startCommand(args: string[], io: CliIo): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
     io.out(`Usage: citybrain start\n\nRuns the platform until SIGINT/SIGTERM; SIGHUP reloads the TLS certificate. Configured by environment variables:\n\n${describeConfig()}`);
@@ -117,6 +153,7 @@ async function startCommand(args: string[], io: CliIo): Promise<number> {
     io.err(isAppError(e) ? e.message : String(e));
     return 1;
   }
+  const signals = stopSignals(io);
   // Loaded here, not at the top: the platform's libraries take seconds to load, `version` or `config` none.
   const [{ createLogger }, { startPlatform }] = await Promise.all([import('../kernel/logger.js'), import('./platform.js')]);
   const log = createLogger({ level: config.logLevel });
@@ -134,29 +171,17 @@ async function startCommand(args: string[], io: CliIo): Promise<number> {
     io.err(`citybrain: startup failed: ${startupFailure(e, config)}`);
     return 1;
   }
-  for (const line of platform.banner()) io.out(line);
-  await new Promise<void>((resolve) => {
-    let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) {
-        io.err('citybrain: second signal, exiting now');
-        process.exit(130);
-      }
-      stopping = true;
-      io.out(`citybrain: ${signal} received, shutting down (flushing buffers)...`);
-      platform.stop().then(
-        () => resolve(),
-        (e: unknown) => {
-          log.error({ err: e }, 'shutdown failed');
-          resolve();
-        },
-      );
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    // SIGHUP re-reads the TLS certificate, key, CA and CRL (they are also watched) without a restart.
-    process.on('SIGHUP', () => io.out(`citybrain: SIGHUP: TLS ${platform.reloadTls() ? 'certificate reloaded' : 'not reloaded (TLS off or files unusable; see the log)'}`));
-  });
+  signals.ownSignals();
+  const started = platform;
+  if (!signals.received()) for (const line of started.banner()) io.out(line);
+  // SIGHUP re-reads the TLS certificate, key, CA and CRL (they are also watched) without a restart.
+  process.on('SIGHUP', () => io.out(`citybrain: SIGHUP: TLS ${started.reloadTls() ? 'certificate reloaded' : 'not reloaded (TLS off or files unusable; see the log)'}`));
+  await signals.requested;
+  try {
+    await started.stop();
+  } catch (e) {
+    log.error({ err: e }, 'shutdown failed');
+  }
   io.out('citybrain: stopped');
   return 0;
 }

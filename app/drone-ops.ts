@@ -87,7 +87,10 @@ export async function startDroneOps(opts: DroneOpsOptions): Promise<DroneOps> {
     linkMetrics.watch(droneId, vl);
     mavlink.add(droneId, vl);
     link.route(droneId, mavlink);
-    vl.connect().catch((err: unknown) => log.warn({ err, droneId, address: spec.address }, 'MAVLink vehicle not answering yet'));
+    // A link closed on purpose (replaced by a new address, or at shutdown) is no vehicle failing to answer.
+    vl.connect().catch((err: unknown) => {
+      if (vehicles.get(droneId) === vl) log.warn({ err, droneId, address: spec.address }, 'MAVLink vehicle not answering yet');
+    });
   };
   const fc = opts.districts.toGeoJSON() as unknown as { features: { properties: { id: string; name_en?: string } | null; geometry: GeoArea }[] };
   const service = new DroneOpsService({
@@ -135,10 +138,14 @@ export async function startDroneOps(opts: DroneOpsOptions): Promise<DroneOps> {
       // close() waits (up to its timeout) for launch handlers, which end when their drone lands.
       await scheduler.close();
       service.close();
+      // Link events and telemetry samples already under way finish while the database is still open.
+      await service.settled();
       await intents.close();
       if (fallback instanceof FakeDroneLink) fallback.close();
       link.close();
-      await Promise.all([...vehicles.values()].map((v) => v.close()));
+      const open = [...vehicles.values()];
+      vehicles.clear();
+      await Promise.all(open.map((v) => v.close()));
     },
   };
 }

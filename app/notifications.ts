@@ -47,6 +47,8 @@ export interface Notifications {
   readonly dispatcher: WebhookDispatcher;
   /** Starts publishing to `platform/...` and lets credential deletion close live integration sessions. */
   attachBroker(broker: Broker): void;
+  /** Stops publishing to the broker (before it closes: nothing is published into a closed broker). */
+  detachBroker(): void;
   /** Stops the stream, the publisher and the dispatcher (in-flight attempts finish first). */
   stop(): Promise<void>;
 }
@@ -90,6 +92,11 @@ export async function startNotifications(opts: NotificationsOptions): Promise<No
     attachBroker(b) {
       broker = b;
       stopMqtt = startMqttNotifier({ bus: opts.bus, log, publisher: b, districtOf: opts.districtOf });
+    },
+    detachBroker() {
+      stopMqtt();
+      stopMqtt = () => {};
+      broker = undefined;
     },
     async stop() {
       stopMqtt();

@@ -250,9 +250,14 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
     const warnings = plainTextWarnings(config, mqtt, tls !== undefined);
     if (warnings.length > 0) log.warn({ httpHost: config.httpHost, mqttHost: config.mqttHost }, 'listening without TLS on a network address');
 
+    // Alerts raised while the broker closes are not published into it (aedes: "mqemitter is closed").
+    const closeBroker = async (): Promise<void> => {
+      notifications.detachBroker();
+      await broker.close();
+    };
     // Shutdown order: HTTP and MQTT stop first (no new work), then the writer flushes, then stores close.
     // Automatic dispatches under way finish before drone-ops closes.
-    cleanups.splice(0, cleanups.length, () => database.close(), () => alerts.stop(), () => notifications.stop(), () => droneOps.stop(), async () => demo?.close(), () => alerts.autoDispatch.stop(), () => response.stop(), () => registry.stop(), () => store.close(), () => writer.close(), async () => alertPoints?.close(), () => opcua.stop(), async () => { offDroneAlarms(); offDroneTelemetry(); offObservability(); access.stop(); media.stop(); offEvidence(); taskEvidence.stop(); }, () => broker.close(), async () => tls?.close(), () => health.close(), () => http.close());
+    cleanups.splice(0, cleanups.length, () => database.close(), () => alerts.stop(), () => notifications.stop(), () => droneOps.stop(), async () => demo?.close(), () => alerts.autoDispatch.stop(), () => response.stop(), () => registry.stop(), () => store.close(), () => writer.close(), async () => alertPoints?.close(), () => opcua.stop(), async () => { offDroneAlarms(); offDroneTelemetry(); offObservability(); access.stop(); media.stop(); offEvidence(); taskEvidence.stop(); }, closeBroker, async () => tls?.close(), () => health.close(), () => http.close());
 
     return {
       http: { url: httpUrl, port: httpPort },

@@ -70,6 +70,11 @@ export class DroneStateTracker {
     this.off();
   }
 
+  /** Resolves once the state writes already queued are done (at shutdown, before the store closes). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.chains.values()]);
+  }
+
   /** The dock a drone belongs to (cached; the stream's drone events carry it). */
   dockOf(droneId: string): string | undefined {
     return this.dockIds.get(droneId);

@@ -36,6 +36,8 @@ export class FlightEvents {
   private readonly offLink: () => void;
   private readonly timer: NodeJS.Timeout;
   private readonly landings: Landings;
+  /** Link events being handled (each may still read or write the store). */
+  private readonly handling = new Set<Promise<void>>();
 
   constructor(
     private readonly ctx: OpsContext,
@@ -44,7 +46,9 @@ export class FlightEvents {
   ) {
     this.landings = new Landings(ctx, runner.alarms);
     this.offLink = ctx.link.on((e) => {
-      this.onLink(e).catch((err: unknown) => ctx.log.error({ err, droneId: e.droneId }, 'drone link event failed'));
+      const p = this.onLink(e).catch((err: unknown) => ctx.log.error({ err, droneId: e.droneId }, 'drone link event failed'));
+      this.handling.add(p);
+      void p.finally(() => this.handling.delete(p));
     });
     this.timer = setInterval(() => void this.tick().catch((err: unknown) => ctx.log.error({ err }, 'flight conformance check failed')), opts.conformEveryMs);
     this.timer.unref();
@@ -53,6 +57,11 @@ export class FlightEvents {
   close(): void {
     this.offLink();
     clearInterval(this.timer);
+  }
+
+  /** Resolves once the link events already received are handled (at shutdown, before the store closes). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.handling]);
   }
 
   private async tick(): Promise<void> {

@@ -84,6 +84,11 @@ export class MissionRunner {
     this.events = new FlightEvents(ctx, this, { telemetryEveryMs: opts.telemetryEveryMs ?? 1000, conformEveryMs: opts.conformEveryMs ?? 1000, ...(opts.dockOf ? { dockOf: opts.dockOf } : {}), ...(opts.serial ? { serial: opts.serial } : {}) });
   }
 
+  /** Resolves once the link events already received are handled. */
+  settled(): Promise<void> {
+    return this.events.settled();
+  }
+
   close(): void {
     this.events.close();
   }

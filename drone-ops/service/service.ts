@@ -106,6 +106,11 @@ export class DroneOpsService extends DroneOpsRegistry {
     return this.reconciling;
   }
 
+  /** After close(): resolves once the link events and state writes already under way are done (the store still open). */
+  async settled(): Promise<void> {
+    await Promise.all([this.live.settled(), this.runner.settled()]);
+  }
+
   close(): void {
     for (const off of this.offs.splice(0)) off();
     clearInterval(this.reconcileTimer);

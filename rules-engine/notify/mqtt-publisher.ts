@@ -25,8 +25,10 @@ export interface MqttNotifierOptions {
 export function startMqttNotifier(opts: MqttNotifierOptions): () => void {
   const { bus, log, publisher } = opts;
   const districtOf = opts.districtOf ?? (() => null);
+  let stopped = false;
   const send = (topic: string, payload: unknown): void => {
-    publisher.publishPlatform(topic, JSON.stringify(payload)).catch((err: unknown) => log.warn({ err, topic }, 'platform publish failed'));
+    // A publish still in flight when the notifier stops (the broker closing at shutdown) fails as expected: debug only.
+    publisher.publishPlatform(topic, JSON.stringify(payload)).catch((err: unknown) => log[stopped ? 'debug' : 'warn']({ err, topic }, 'platform publish failed'));
   };
   const alert = (n: AlertNotice): void => send(platformTopics.alert(n), n);
   const offs = [
@@ -41,6 +43,7 @@ export function startMqttNotifier(opts: MqttNotifierOptions): () => void {
     bus.on('missionChanged', (m) => send(platformTopics.mission(m.to), m)),
   ];
   return () => {
+    stopped = true;
     for (const off of offs) off();
   };
 }
