@@ -23,13 +23,14 @@ interface TraceEvent {
 const CATEGORIES = ['toplevel', 'disabled-by-default-devtools.timeline', 'gpu', 'v8'].join(',');
 
 /** Starts both recorders; the returned function stops them and prints the tables. */
-export async function startProfile(page: Page): Promise<() => Promise<void>> {
+export async function startProfile(page: Page, what: string): Promise<() => Promise<void>> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
   await cdp.send('Profiler.start');
   const trace = await startTrace(cdp);
   return async () => {
+    console.log(`  profile of ${what}:`);
     const { profile } = (await cdp.send('Profiler.stop')) as { profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] } };
     printJs(profile);
     printTrace(await trace());
@@ -87,9 +88,10 @@ function printTrace(events: TraceEvent[]): void {
 
 /**
  * The cost of one full repaint of the map (draw calls issued, then `gl.finish()` waits for the GPU
- * process — SwiftShader), all layers on, then with each layer hidden in turn: what each layer costs.
+ * process — SwiftShader), and the shader programs the first render had to compile (each one is compiled
+ * and linked while the page waits: most of the first render's own time).
  */
-export async function repaintCostPerLayer(page: Page, rounds = 5): Promise<void> {
+export async function repaintCost(page: Page, rounds = 5): Promise<void> {
   const out = (await page.evaluate(`(async () => {
     const map = window.__cityMap.map;
     const gl = map.painter.context.gl;
@@ -101,17 +103,13 @@ export async function repaintCostPerLayer(page: Page, rounds = 5): Promise<void>
       gl.finish();
       return performance.now() - t0;
     };
-    const median = async () => { const xs = []; for (let i = 0; i < ${rounds}; i++) xs.push(await once()); xs.sort((a, b) => a - b); return xs[Math.floor(xs.length / 2)]; };
-    const rows = [['(all layers)', await median()]];
-    for (const l of map.getStyle().layers) {
-      if (map.getLayoutProperty(l.id, 'visibility') === 'none') continue;
-      map.setLayoutProperty(l.id, 'visibility', 'none');
-      rows.push([l.id, await median()]);
-      map.setLayoutProperty(l.id, 'visibility', 'visible');
-    }
-    return rows;
-  })()`)) as [string, number][];
-  const all = out[0]![1];
-  console.log(`  one repaint (median of ${rounds}), and what hiding each layer saves:`);
-  for (const [id, ms] of out) console.log(`    ${ms.toFixed(1).padStart(7)} ms  ${id === '(all layers)' ? id : `without ${id} (saves ${(all - ms).toFixed(1)} ms)`}`);
+    const xs = [];
+    for (let i = 0; i < ${rounds}; i++) xs.push(await once());
+    xs.sort((a, b) => a - b);
+    const programs = [];
+    for (const [name, byConfiguration] of map.painter.programCache?.programs ?? []) for (const key of byConfiguration.keys()) programs.push(name + (key ? ' ' + key : ''));
+    return { ms: xs[Math.floor(xs.length / 2)], programs };
+  })()`)) as { ms: number; programs: string[] };
+  console.log(`  one full repaint (median of ${rounds}): ${out.ms.toFixed(1)} ms`);
+  console.log(`  shader programs compiled (${out.programs.length}): ${out.programs.join(' | ')}`);
 }

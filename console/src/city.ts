@@ -68,11 +68,16 @@ export class City {
       this.loadFleet(),
       this.loadKpis(),
     ]);
+    // bench:console --profile prints the marks on the way to the first render.
+    performance.mark('console-data-loaded');
     this.districts = districts;
     this.zones = airspace.features.filter((f) => f.properties?.['kind'] === 'no_fly_zone').map(drawable);
     for (const k of Object.keys(this.rev) as (keyof City['rev'])[]) this.rev[k]++;
     this.loaded = true;
-    this.changed();
+    // At once, not after the burst window: the first render is waiting for this.
+    clearTimeout(this.tick);
+    this.tick = undefined;
+    this.version.set(this.version.value + 1);
   }
 
   districtName(code: string | null | undefined, lang: string): string {

@@ -68,7 +68,10 @@ function Shell() {
     if (me.user.role === 'viewer' && route.length === 0) navigate('hall');
   }, []);
   const page = route[0] ?? '';
-  const body = !city.loaded ? (
+  // The overview and the hall mount their map while the city loads (the map's set-up then overlaps the
+  // requests instead of following them: bench:console's first render); other views wait for the data.
+  const mapFirst = error === null && (page === '' || page === 'hall');
+  const body = !city.loaded && !mapFirst ? (
     <p class="page muted">{error ? t('common.error', { message: error }) : t('common.loading')}</p>
   ) : page === 'alerts' && route[1] !== undefined ? (
     <AlertDetail city={city} version={version} id={route[1]} />

@@ -10,6 +10,8 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
 import type { City } from '../city.js';
 import { lang } from '../i18n/index.js';
 import { cityStyle, droneIcon, type SourceId } from './layers.js';
+import { FleetMarkers, type FleetDrone } from './fleet-markers.js';
+import { deviceRendererFromUrl, fadeFromUrl, fleetIntervalFromUrl, fleetRendererFromUrl } from './url-flags.js';
 
 setWorkerUrl(workerUrl);
 // Start MapLibre's workers (and fetch their 0.5 MB script) while the city's data is still loading, not
@@ -24,14 +26,6 @@ const point = (lon: number, lat: number, properties: Record<string, unknown>, id
   geometry: { type: 'Point', coordinates: [lon, lat] },
 });
 
-/**
- * The fleet is drawn at most this often (drones report at 1 Hz). `?fleetMs=0` draws on every change, as
- * before this cut, so bench:console can measure both in one run.
- */
-function fleetIntervalFromUrl(): number {
-  const v = Number(new URLSearchParams(location.search).get('fleetMs') ?? 1000);
-  return Number.isFinite(v) && v >= 0 ? v : 1000;
-}
 const FLEET_INTERVAL_MS = fleetIntervalFromUrl();
 
 export interface CityMapOptions {
@@ -45,21 +39,12 @@ export interface CityMapOptions {
    * so bench:console can measure the difference (`?devices=dom`).
    */
   deviceRenderer?: 'layer' | 'dom';
-}
-
-/**
- * Symbol fade after each placement. MapLibre's default (300 ms) repaints every frame for 300 ms after
- * each drone report: with 56 drones at 1 Hz under SwiftShader that is a third of all frames. Off here;
- * `?fade=300` restores it (bench:console's "before").
- */
-export function fadeFromUrl(): number {
-  const v = Number(new URLSearchParams(location.search).get('fade'));
-  return Number.isFinite(v) && v > 0 ? v : 0;
-}
-
-/** `?devices=dom` on the console's URL selects the naive renderer (bench:console's baseline). */
-export function deviceRendererFromUrl(): 'layer' | 'dom' {
-  return new URLSearchParams(location.search).get('devices') === 'dom' ? 'dom' : 'layer';
+  /**
+   * Where live drones and their tracks are drawn: in the WebGL map (default; the drone view's tests ask
+   * MapLibre for them), or as DOM markers and an SVG over it (fleet-markers.ts), so that a drone report
+   * does not repaint the whole map (the overview and the hall; `?fleet=layer` overrides, for bench:console).
+   */
+  fleet?: 'layer' | 'markers';
 }
 
 export class CityMap {
@@ -73,6 +58,9 @@ export class CityMap {
   private fleetAt = -Infinity;
   private fleetTimer: ReturnType<typeof setTimeout> | undefined;
   private fitted = false;
+  private readonly fleetMarkers: FleetMarkers | undefined;
+  /** The docks as last sent to the map (with the fleet as markers, docks alone are in the `fleet` source). */
+  private docksDrawn = '';
   /** The city revisions last drawn, per group of sources. */
   private drawn = { devices: -1, alerts: -1, fleet: -1, missions: -1, airspace: -1 };
 
@@ -88,8 +76,11 @@ export class CityMap {
       // Headless Chromium (SwiftShader) and screenshots need the drawing buffer kept.
       canvasContextAttributes: { preserveDrawingBuffer: true },
     });
+    const fleet = fleetRendererFromUrl() ?? opts.fleet ?? 'layer';
+    this.fleetMarkers = fleet === 'markers' ? new FleetMarkers(this.map) : undefined;
     this.ready = new Promise((resolve) => {
       this.map.on('load', () => {
+        performance.mark('console-map-load');
         this.map.addImage('drone-arrow', droneIcon());
         resolve();
       });
@@ -105,6 +96,7 @@ export class CityMap {
 
   destroy(): void {
     clearTimeout(this.fleetTimer);
+    this.fleetMarkers?.destroy();
     for (const m of this.labels) m.remove();
     for (const m of this.domMarkers.values()) m.marker.remove();
     this.map.remove();
@@ -114,6 +106,8 @@ export class CityMap {
   async update(): Promise<void> {
     await this.ready;
     const city = this.city;
+    // Nothing to draw yet (the map is made while the city loads); the fleet's 1 s clock starts with data.
+    if (!city.loaded) return;
     const rev = city.rev;
     const moved = (k: keyof City['rev']) => this.drawn[k] !== rev[k];
     if (moved('airspace')) {
@@ -134,6 +128,7 @@ export class CityMap {
     this.drawn = { ...rev };
     this.placeLabels();
     if (!this.fitted && city.districts.features.length > 0) {
+      performance.mark('console-sources-set');
       this.fitted = true;
       this.fit(city.districts);
     }
@@ -147,7 +142,7 @@ export class CityMap {
     const inAlert = this.city.devicesInAlert();
     const states = new Map<string, string>();
     for (const d of this.city.devices.values()) states.set(d.id, d.revokedAt !== null || !d.online ? 'offline' : inAlert.has(d.id) ? 'alert' : 'ok');
-    const dom = (this.opts.deviceRenderer ?? deviceRendererFromUrl()) === 'dom';
+    const dom = (this.opts.deviceRenderer ?? deviceRendererFromUrl() ?? 'layer') === 'dom';
     const sameSet = states.size === this.deviceStates.size && [...states.keys()].every((id) => this.deviceStates.has(id));
     if (!dom && sameSet) {
       for (const [id, state] of states) {
@@ -192,15 +187,27 @@ export class CityMap {
     }
   }
 
-  /** Docks, live drones and flown tracks: one source, so one repaint per drone report (layers.ts SOURCES). */
+  /**
+   * Docks, live drones and flown tracks: one source, so one repaint per fleet draw (layers.ts SOURCES) —
+   * or, with the fleet as markers, docks alone in the map (re-sent only when they change) and drones and
+   * tracks over it.
+   */
   private drawFleet(): void {
     const city = this.city;
     const features: Feature[] = [...city.docks.values()].map((d) => point(d.location.lon, d.location.lat, { kind: 'dock', id: d.id, status: d.status ?? '' }));
-    for (const [id, t] of city.tracks) if (t.length > 1) features.push({ type: 'Feature', properties: { kind: 'track', id }, geometry: { type: 'LineString', coordinates: t } });
+    const drones: FleetDrone[] = [];
     for (const d of city.drones.values()) {
-      if (!d.position || d.phase === 'docked') continue;
-      features.push(point(d.position.lon, d.position.lat, { kind: 'drone', id: d.id, heading: d.headingDeg ?? 0, battery: d.batteryPct ?? null, altM: d.position.altM }));
+      if (d.position && d.phase !== 'docked') drones.push({ id: d.id, lon: d.position.lon, lat: d.position.lat, heading: d.headingDeg ?? 0, battery: d.batteryPct ?? null, altM: d.position.altM });
     }
+    if (this.fleetMarkers) {
+      this.fleetMarkers.draw(drones, city.tracks);
+      const docks = JSON.stringify(features);
+      if (docks !== this.docksDrawn) this.set('fleet', fc(features));
+      this.docksDrawn = docks;
+      return;
+    }
+    for (const [id, t] of city.tracks) if (t.length > 1) features.push({ type: 'Feature', properties: { kind: 'track', id }, geometry: { type: 'LineString', coordinates: t } });
+    for (const d of drones) features.push(point(d.lon, d.lat, { kind: 'drone', id: d.id, heading: d.heading, battery: d.battery, altM: d.altM }));
     this.set('fleet', fc(features));
   }
 
@@ -254,9 +261,9 @@ export class CityMap {
     }
   }
 
-  /** DOM markers drawn (bench:console). */
-  domMarkerCount(): number {
-    return this.domMarkers.size;
+  /** What is drawn as DOM markers (bench:console checks the scene it times is all there). */
+  markerCounts(): { devices: number; drones: number } {
+    return { devices: this.domMarkers.size, drones: this.fleetMarkers?.count() ?? 0 };
   }
 
   /** District names as HTML labels: MapLibre text needs glyph files, which we do not fetch from anywhere. */

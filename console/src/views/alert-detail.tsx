@@ -3,7 +3,7 @@
  * whom, the impact area on the map with the devices inside, the nearest resources with ETA, and the
  * actions this person may take — each also on a key (a, s, c, d, r, x, m to silence; Esc goes back).
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, get, post, seg } from '../api.js';
 import type { City } from '../city.js';
 import { LiveMap, SeverityBadge, StatusText } from '../components.js';
@@ -50,7 +50,9 @@ export function AlertDetail({ city, version, id }: { city: City; version: number
   const actions = (['ack', 'assign', 'comment', 'dispatch', 'resolve', 'close', 'silence'] as const).filter((a) =>
     a === 'dispatch' ? can(me, 'alerts:dispatch') : a === 'silence' ? can(me, 'silences:write') : can(me, 'alerts:write'),
   );
-  useEffect(() => {
+  // Bound as the DOM changes, not after the next paint: a key pressed as soon as the alert shows (a busy
+  // page, e.g. its map being made) must reach the listener that knows the alert.
+  useLayoutEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.ctrlKey || e.metaKey || e.altKey) return;
       if (e.key === 'Escape') return dialog ? setDialog(null) : navigate('alerts');

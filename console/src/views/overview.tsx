@@ -13,11 +13,24 @@ import { STATE_COLOUR } from '../map/layers.js';
 import { figures } from './figures.js';
 
 export function Overview({ city, version, hall = false, onMap }: { city: City; version: number; hall?: boolean; onMap?: (m: CityMap) => void }) {
+  // Drones as markers over the map: a drone report then repaints a few pixels, not the WebGL map (fleet-markers.ts).
+  const map = <LiveMap city={city} version={version} options={{ dark: true, interactive: !hall, fleet: 'markers' }} {...(onMap ? { onMap } : {})} />;
+  // The map is made while the city loads (main.tsx); the numbers wait for the data (else they read as zero).
+  if (!city.loaded) {
+    return (
+      <div class={hall ? 'overview hall' : 'overview'} data-testid="overview">
+        {map}
+        <aside class="panel">
+          <p class="muted">{t('common.loading')}</p>
+        </aside>
+      </div>
+    );
+  }
   const f = figures(city);
   const latest = city.activeAlerts().sort((a, b) => (b.lastSeenAt ?? 0) - (a.lastSeenAt ?? 0)).slice(0, 8);
   return (
     <div class={hall ? 'overview hall' : 'overview'} data-testid="overview">
-      <LiveMap city={city} version={version} options={{ dark: true, interactive: !hall }} {...(onMap ? { onMap } : {})} />
+      {map}
       <aside class="panel">
         <section class="tiles" data-testid="open-by-level">
           {SEVERITIES.map((s) => (
