@@ -20,6 +20,7 @@ import type { Logger } from '../kernel/logger.js';
 import { readLimited } from '../http/index.js';
 import type { MediaMeta, MediaStore } from '../response/index.js';
 import type { Timeline } from './media.js';
+import { droneArrivedNote } from './timeline-notes.js';
 
 export interface DroneEvidenceOptions {
   bus: EventBus;
@@ -117,8 +118,8 @@ export function wireDroneEvidence(o: DroneEvidenceOptions): () => void {
       const m = s.missionId ? missions.get(s.missionId) : undefined;
       if (!m || m.kind !== 'point' || s.missionSeq !== FIRST_ROUTE_SEQ || arrived.has(s.missionId!)) return;
       arrived.add(s.missionId!);
-      const where = s.position ? ` at ${s.position.lat.toFixed(6)},${s.position.lon.toFixed(6)}` : '';
-      o.timeline(m.alertId, 'drone.arrived', `drone:${s.droneId}`, `drone ${s.droneId} over the target (mission ${s.missionId})${where}`)
+      const { note, detail } = droneArrivedNote(s.droneId, s.missionId!, s.position);
+      o.timeline(m.alertId, 'drone.arrived', `drone:${s.droneId}`, note, detail)
         .catch((err: unknown) => log.warn({ err, alertId: m.alertId, missionId: s.missionId }, 'drone.arrived not recorded on the alert'));
     }),
     o.bus.on('droneImage', (img) => void store(img)),

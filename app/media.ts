@@ -10,9 +10,11 @@ import type { Config } from '../kernel/config.js';
 import type { Database } from '../kernel/db/index.js';
 import type { Logger } from '../kernel/logger.js';
 import { openMedia, type MediaMeta, type MediaStore, type Uploads } from '../response/index.js';
+import type { NoteDetail } from '../rules-engine/index.js';
+import { pictureNote } from './timeline-notes.js';
 
-/** Adds an event to an alert's timeline (the alert service's `record`). */
-export type Timeline = (alertId: string, event: 'drone.arrived' | 'media.attached', by: string, note: string) => Promise<unknown>;
+/** Adds an event to an alert's timeline (the alert service's `record`): the English note and the structured one. */
+export type Timeline = (alertId: string, event: 'drone.arrived' | 'media.attached', by: string, note: string, detail: NoteDetail) => Promise<unknown>;
 
 export interface MediaWiring {
   /** The store with `media.attached` on the timeline: what response/ and drone evidence use. */
@@ -24,19 +26,13 @@ export interface MediaWiring {
 
 const view = (m: MediaMeta): MediaView => ({ ...m });
 
-function describe(m: MediaMeta): string {
-  const size = m.width && m.height ? `, ${m.width}×${m.height}` : '';
-  const where = m.position ? ` at ${m.position.lat.toFixed(6)},${m.position.lon.toFixed(6)}` : '';
-  const what = m.taskId ? ` for task ${m.taskId}` : m.missionId ? ` from mission ${m.missionId}` : '';
-  return `${m.source} picture ${m.id} (${m.contentType}${size})${what}${where}, taken ${m.takenAt}`;
-}
-
 /** The store, counting and logging each attachment and announcing it on the alert's timeline (a failure there is logged). */
 function announcing(store: MediaStore, timeline: Timeline | undefined, log: Logger, stored: Counter<'source'>): MediaStore {
   const announce = async (m: MediaMeta): Promise<MediaMeta> => {
     stored.inc({ source: m.source });
     log.info({ mediaId: m.id, source: m.source, alertId: m.alertId, taskId: m.taskId, missionId: m.missionId, size: m.size }, 'picture attached');
-    if (m.alertId && timeline) await timeline(m.alertId, 'media.attached', m.uploadedBy, describe(m)).catch((err: unknown) => log.warn({ err, alertId: m.alertId, mediaId: m.id }, 'media.attached not recorded on the alert'));
+    const { note, detail } = pictureNote(m);
+    if (m.alertId && timeline) await timeline(m.alertId, 'media.attached', m.uploadedBy, note, detail).catch((err: unknown) => log.warn({ err, alertId: m.alertId, mediaId: m.id }, 'media.attached not recorded on the alert'));
     return m;
   };
   return {

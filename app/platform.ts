@@ -190,7 +190,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
     const offObservability = wireObservability(bus, metrics, log, { liveAlerts: () => alerts.service.liveAlerts() });
     cleanups.push(() => alerts.stop());
     const offDroneAlarms = wireDroneAlarms(droneOps.service.safety, alerts.service, log);
-    const media = await startMedia({ config, database, dataDir, clock, log, metrics, timeline: (id, event, by, note) => alerts.api.record(id, event, by, note) });
+    const media = await startMedia({ config, database, dataDir, clock, log, metrics, timeline: (id, event, by, note, detail) => alerts.api.record(id, event, by, note, detail) });
     cleanups.push(async () => media.stop());
 
     const notifications = await startNotifications({ database, bus, clock, log, metrics, credentialKey, districtOf: (id) => registry.lookup(id)?.district ?? null, lang: config.lang });
@@ -204,7 +204,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions): Prom
     cleanups.push(() => response.stop());
     // Drone pictures go to the alert, its mission and the alert's tasks (app/task-evidence.ts).
     const taskEvidence = wireTaskEvidence({ bus, media: media.store, tasksOf: (alertId) => response.service.store.listTasks({ alertId, limit: 1000 }), log });
-    const offEvidence = wireDroneEvidence({ bus, media: media.store, timeline: (id, event, by, note) => alerts.api.record(id, event, by, note), log, metrics, ...(config.cameraHosts ? { cameraHosts: config.cameraHosts } : {}), fetchTimeoutMs: config.cameraFetchTimeoutMs, maxBytes: config.mediaMaxBytes, onStored: (m) => taskEvidence.pictureStored(m) });
+    const offEvidence = wireDroneEvidence({ bus, media: media.store, timeline: (id, event, by, note, detail) => alerts.api.record(id, event, by, note, detail), log, metrics, ...(config.cameraHosts ? { cameraHosts: config.cameraHosts } : {}), fetchTimeoutMs: config.cameraFetchTimeoutMs, maxBytes: config.mediaMaxBytes, onStored: (m) => taskEvidence.pictureStored(m) });
     cleanups.push(async () => {
       offEvidence();
       taskEvidence.stop();

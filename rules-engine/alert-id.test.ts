@@ -61,7 +61,9 @@ describe('alert ids', () => {
     const legacy = `gas.ch4|gw-1|${T0}`;
     const db = await createDatabase({ sqliteFile: ':memory:' });
     await migrate(db, { 'rules-0001-alerts-rules-silences': rulesMigrations['rules-0001-alerts-rules-silences']! });
-    await new KyselyAlertStore(db).saveAlerts([{ alert: { ...opened!, id: legacy }, changes: audit.map((c) => ({ ...c, alertId: legacy })) }]);
+    await new KyselyAlertStore(db).saveAlerts([{ alert: { ...opened!, id: legacy }, changes: [] }]);
+    // Audit rows in 0001's columns (today's writer also fills `detail`, added by 0003).
+    await db.db.insertInto('alert_audit').values(audit.map((c, i) => ({ alert_id: legacy, seq: i + 1, at: c.at, actor: c.actor, action: c.action, from_state: c.from ?? null, to_state: c.to ?? null, note: c.note ?? null }))).execute();
 
     const s2 = new AlertService({ database: db, bus: new EventBus<BusEvents>(), log: silentLogger(), clock: new ManualClock(T0 + 1000), subjects, tickMs: 0, snapshotMs: 0 });
     await s2.start();

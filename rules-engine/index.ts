@@ -7,7 +7,7 @@ export { RuleEngine, type EngineSnapshot, type EngineCounters } from './engine.j
 export type { Signal, SignalLabels, SubjectInfo, LonLat } from './signal.js';
 export {
   applySignal, acknowledge, assign, comment, dispatch, record, resolve, close,
-  type TimelineEvent, type Alert, type AlertStatus, type AlertComment, type AuditEntry, type AuditAction, type SignalOutcome, type Transition,
+  type TimelineEvent, type Alert, type AlertStatus, type AlertComment, type AuditEntry, type NoteDetail, type AuditAction, type SignalOutcome, type Transition,
 } from './lifecycle.js';
 export {
   escalate, isSilenced, activeSilence, isInhibited, matches, kpis, kpiSummary, groupIntoIncidents,

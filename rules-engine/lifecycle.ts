@@ -77,7 +77,20 @@ export interface AuditEntry {
   action: AuditAction;
   from?: string;
   to?: string;
+  /** Free text, or for a note the platform writes (`detail`) its English rendering (as before `detail`). */
   note?: string;
+  /** A note the platform writes, kept structured so that each reader gets it in their own language. */
+  detail?: NoteDetail;
+}
+
+/**
+ * A platform-written timeline note: its catalog code and parameters (times as epoch ms) — readers render
+ * it themselves (the console in its chosen language and the city's zone) — and its text in every language.
+ */
+export interface NoteDetail {
+  code: string;
+  params: Record<string, string | number>;
+  notes: Record<'zh-CN' | 'en', string>;
 }
 
 export interface SignalOutcome {
@@ -184,8 +197,8 @@ export function comment(a: Alert, by: string, text: string, now: number): Transi
 }
 
 /** Records field evidence on the timeline; the alert itself is unchanged, whatever its status. */
-export function record(a: Alert, event: TimelineEvent, by: string, now: number, note?: string): Transition {
-  return { ok: true, alert: a, changes: [audit(a, now, event, note === undefined ? {} : { note }, by)] };
+export function record(a: Alert, event: TimelineEvent, by: string, now: number, note?: string, detail?: NoteDetail): Transition {
+  return { ok: true, alert: a, changes: [audit(a, now, event, { ...(note === undefined ? {} : { note }), ...(detail ? { detail } : {}) }, by)] };
 }
 
 /** A crew or a drone was sent (the "dispatch" of the closed loop; time-to-dispatch KPI). */

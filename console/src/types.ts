@@ -24,6 +24,8 @@ export interface AuditEntry {
   from?: string;
   to?: string;
   note?: string;
+  /** A note the platform wrote (drone over the target, picture attached): rendered in the chosen language. */
+  detail?: { code: string; params: Record<string, string | number>; notes?: Partial<Record<string, string>> };
 }
 
 export interface Alert {

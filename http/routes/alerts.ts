@@ -10,7 +10,7 @@ import { alertFeatures, FormatParam, sendGeoJson } from '../geojson.js';
 import { Limit, Offset } from '../page.js';
 import { parseTime } from '../query.js';
 import { requestLang } from '../enrich.js';
-import { inLang } from '../../kernel/i18n.js';
+import { inLang, type Lang } from '../../kernel/i18n.js';
 import { actorOf, alertsIn, scopeOf } from '../scope.js';
 import { withActorNames } from './alert-actors.js';
 import type { PersonNames } from './names.js';
@@ -40,6 +40,12 @@ export const AlertSchema = Type.Object(
     audit: Type.Optional(Type.Array(Type.Object({
       at: Type.Integer(), actor: Type.String({ description: 'Who: a user name, a person\'s id (a photo\'s uploader), `system`, or `drone:<id>`' }),
       actorName: Type.Optional(Type.String({ description: 'The person\'s user name, when `actor` is their id' })), action: Type.String(),
+      note: Type.Optional(Type.String({ description: 'Free text as written; a note the platform writes (`detail`) in the language Accept-Language asks for' })),
+      detail: Type.Optional(Type.Object({
+        code: Type.String({ description: '`picture` (media.attached) or `droneOverTarget` (drone.arrived)' }),
+        params: Type.Object({}, { additionalProperties: true, description: 'Its parameters; times as epoch ms, positions as lat/lon' }),
+        notes: Type.Object({ 'zh-CN': Type.String(), en: Type.String() }, { description: 'The note in every language' }),
+      }, { description: 'A note the platform writes (drone arrivals, pictures), for rendering in the reader\'s language' })),
     }, { additionalProperties: true }), { description: 'GET /alerts/{id}: the timeline, oldest first' })),
   },
   { additionalProperties: true },
@@ -99,6 +105,13 @@ export function time(v: string | undefined, field: string): number | undefined {
   return v === undefined ? undefined : parseTime(v, field);
 }
 
+/** The alert with each platform-written timeline note (`detail.notes`) as `note` in `lang`. */
+export function notesInLang<A extends object>(alert: A, lang: Lang): A {
+  const audit: unknown = (alert as { audit?: unknown }).audit;
+  if (!Array.isArray(audit)) return alert;
+  return { ...alert, audit: audit.map((e: { detail?: { notes?: Partial<Record<Lang, string>> } }) => (typeof e.detail?.notes?.[lang] === 'string' ? { ...e, note: e.detail.notes[lang] } : e)) };
+}
+
 export function alertRoutes(alerts: AlertsPort, names?: PersonNames) {
   return async (app: FastifyInstance): Promise<void> => {
     app.get<{ Querystring: Static<typeof ListQuery> }>(
@@ -131,7 +144,7 @@ export function alertRoutes(alerts: AlertsPort, names?: PersonNames) {
     app.get<{ Params: Static<typeof AlertId> }>(
       '/alerts/:id',
       { schema: { ...base, summary: 'One alert with audit trail, impact area, resources and KPIs', params: AlertId, response: { 200: AlertSchema, ...errorResponses } } },
-      async (req) => withActorNames(await alertsIn(alerts, scopeOf(req)).get(req.params.id), names),
+      async (req) => notesInLang(await withActorNames(await alertsIn(alerts, scopeOf(req)).get(req.params.id), names), requestLang(req)),
     );
 
     for (const [action, summary] of Object.entries(ACTIONS) as [AlertActionName, string][]) {

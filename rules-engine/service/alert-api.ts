@@ -6,7 +6,7 @@
 import { canonicalAlertId } from '../alert-id.js';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../kernel/errors.js';
-import { acknowledge, assign, close, comment, dispatch, record, resolve, type AuditEntry, type TimelineEvent, type Transition } from '../lifecycle.js';
+import { acknowledge, assign, close, comment, dispatch, record, resolve, type AuditEntry, type NoteDetail, type TimelineEvent, type Transition } from '../lifecycle.js';
 import { groupIntoIncidents, kpis, kpiSummary, type Incident, type Silence } from '../policy.js';
 import type { AlertFilter, StoredAlert } from '../store/alert-store.js';
 import type { AlertService } from './alert-service.js';
@@ -131,9 +131,9 @@ export class AlertApi {
   }
 
   /** Adds field evidence (`drone.arrived`, `media.attached`) to the alert's timeline. @throws AppError ALERT_NOT_FOUND */
-  async record(id: string, event: TimelineEvent, by: string, note?: string): Promise<StoredAlert> {
+  async record(id: string, event: TimelineEvent, by: string, note?: string, detail?: NoteDetail): Promise<StoredAlert> {
     const a = await this.alert(id);
-    const t = record(a, event, by, this.service.clock.now(), note) as Extract<Transition, { ok: true }>;
+    const t = record(a, event, by, this.service.clock.now(), note, detail) as Extract<Transition, { ok: true }>;
     return this.service.commit({ alert: { ...a, ...t.alert }, changes: t.changes });
   }
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultRulePack } from '../default-pack.js';
-import { applySignal, acknowledge } from '../lifecycle.js';
+import { applySignal, acknowledge, record } from '../lifecycle.js';
 import type { Signal } from '../signal.js';
 import type { AlertStore, StoredAlert } from './alert-store.js';
 
@@ -54,6 +54,12 @@ export function describeAlertStore(name: string, make: () => Promise<AlertStoreH
       const trail = await store.auditTrail(alert.id);
       expect(trail.map((t) => t.action)).toEqual(['opened', 'acknowledged']);
       expect(trail[1]).toEqual({ alertId: alert.id, at: T0 + 5, actor: 'ops-1', action: 'acknowledged', from: 'open', to: 'acknowledged', note: 'on my way' });
+      // A note the platform writes keeps its structure (code, parameters, both languages).
+      const detail = { code: 'droneOverTarget', params: { droneId: 'D-1', missionId: 'mi-1', lat: 36.07 }, notes: { 'zh-CN': '无人机 D-1 已到达目标上空', en: 'drone D-1 over the target' } };
+      const rec = record({ ...alert, ...ack.alert }, 'drone.arrived', 'drone:D-1', T0 + 6, detail.notes.en, detail);
+      if (!rec.ok) throw new Error(rec.reason);
+      await store.saveAlerts([{ alert: { ...alert, ...rec.alert }, changes: rec.changes }]);
+      expect((await store.auditTrail(alert.id))[2]).toEqual({ alertId: alert.id, at: T0 + 6, actor: 'drone:D-1', action: 'drone.arrived', note: detail.notes.en, detail });
       expect(await store.getAlert('nope')).toBeUndefined();
     });
 

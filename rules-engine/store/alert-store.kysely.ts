@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../kernel/db/index.js';
-import type { AuditEntry } from '../lifecycle.js';
+import type { AuditEntry, NoteDetail } from '../lifecycle.js';
 import type { Silence } from '../policy.js';
 import type { Rule } from '../rules.js';
 import type { AlertChange, AlertFilter, AlertStore, StoredAlert, StoredRule } from './alert-store.js';
@@ -27,6 +27,8 @@ interface AuditTable {
   from_state: string | null;
   to_state: string | null;
   note: string | null;
+  /** `NoteDetail` as JSON (rules-0003). */
+  detail: string | null;
 }
 
 interface RuleVersionsTable {
@@ -140,6 +142,7 @@ export class KyselyAlertStore implements AlertStore {
       ...(r.from_state === null ? {} : { from: r.from_state }),
       ...(r.to_state === null ? {} : { to: r.to_state }),
       ...(r.note === null ? {} : { note: r.note }),
+      ...(r.detail === null || r.detail === undefined ? {} : { detail: JSON.parse(r.detail) as NoteDetail }),
     }));
   }
 
@@ -246,5 +249,5 @@ function alertRow(a: StoredAlert): AlertsTable {
 }
 
 function auditRow(c: AuditEntry, seq: number): AuditTable {
-  return { alert_id: c.alertId, seq, at: c.at, actor: c.actor, action: c.action, from_state: c.from ?? null, to_state: c.to ?? null, note: c.note ?? null };
+  return { alert_id: c.alertId, seq, at: c.at, actor: c.actor, action: c.action, from_state: c.from ?? null, to_state: c.to ?? null, note: c.note ?? null, detail: c.detail ? JSON.stringify(c.detail) : null };
 }

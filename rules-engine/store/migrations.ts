@@ -96,4 +96,16 @@ export const rulesMigrations: Record<string, Migration> = {
       // The former ids cannot be rebuilt from the hash; lookups accept them either way.
     },
   },
+  // Platform-written timeline notes (drone over the target, picture attached) keep a code, parameters and
+  // their text in every language, so that each reader gets them in their own (lifecycle.ts `NoteDetail`).
+  'rules-0003-audit-note-detail': {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run against the untyped store
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('alert_audit').addColumn('detail', 'text').execute();
+    },
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run against the untyped store
+    async down(db: Kysely<any>) {
+      await db.schema.alterTable('alert_audit').dropColumn('detail').execute();
+    },
+  },
 };

@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 interface Media { id: string; contentType: string; width: number; height: number; source: string; missionId?: string; alertId?: string; position?: { lon: number; lat: number; altM?: number }; takenAt: string }
-interface AlertDetail { audit: { action: string; actor: string; note?: string }[] }
+interface AlertDetail { audit: { action: string; actor: string; note?: string; detail?: { code: string; notes: Record<string, string> } }[] }
 
 async function redAlertNear(district: string, id: string): Promise<{ alertId: string; vehicle: SimVehicle }> {
   const demo = p.demoDocks.find((d) => d.district === district)!;
@@ -81,6 +81,11 @@ describe('e2e: drone inspection evidence', () => {
     expect(actions.filter((a) => a === 'drone.arrived')).toHaveLength(1);
     expect(actions.filter((a) => a === 'media.attached')).toHaveLength(3);
     expect(actions.indexOf('drone.arrived')).toBeLessThan(actions.indexOf('media.attached'));
+    // Structured notes: code, and the text in both languages (the console renders the code in its own).
+    const arrivedEntry = detail.audit.find((e) => e.action === 'drone.arrived')!;
+    expect(arrivedEntry.detail).toMatchObject({ code: 'droneOverTarget', notes: { 'zh-CN': expect.stringMatching(/^无人机 .* 已到达目标上空/) } });
+    expect(arrivedEntry.note).toBe(arrivedEntry.detail!.notes.en);
+    expect(detail.audit.filter((e) => e.action === 'media.attached').map((e) => e.detail?.notes['zh-CN'])).toEqual(Array(3).fill(expect.stringMatching(/^无人机照片 .*，来自飞行任务 .*，拍摄于 .*\+08:00$/)));
 
     expect(await missionDone(sentBad.body.mission.id)).toBe('completed');
     await vi.waitFor(async () => {

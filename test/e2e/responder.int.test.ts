@@ -265,6 +265,15 @@ describe('e2e: the responder phone and the response panel in chromium', () => {
     expect(await untranslated(operator)).toEqual([]);
     expect(await operator.locator('[data-testid=timeline] [data-testid=actor]').allTextContents()).not.toContainEqual(expect.stringMatching(/^u_/));
     expect(await operator.locator('[data-testid=timeline] li[data-action="media.attached"] [data-testid=actor]').allTextContents()).toContain('crew-a');
+    // The note the platform wrote on the picture is on screen (not quoted, so checked above) in Chinese, its time in the city's zone.
+    const notes = await operator.locator('[data-testid=timeline] li[data-action="media.attached"] [data-testid=system-note]').allTextContents();
+    expect(notes.length).toBeGreaterThan(0);
+    for (const n of notes) expect(n).toMatch(/^(处置人员|值班员)照片 .*，拍摄于 \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+08:00$/);
+    expect(notes).toContainEqual(expect.stringMatching(/^处置人员照片 .*，处置任务 /));
+    const alertIn = async (language: string) => operator.evaluate(async ([id, l]) => (await (await fetch(`/api/v1/alerts/${encodeURIComponent(id!)}`, { headers: { 'accept-language': l! } })).json()) as { audit: { action: string; note?: string; detail?: { code: string } }[] }, [alertId, language]);
+    const attached = (await alertIn('zh-CN')).audit.filter((e) => e.action === 'media.attached');
+    expect(attached.map((e) => [e.detail?.code, e.note])).toContainEqual(['picture', expect.stringMatching(/^处置人员照片 .*，处置任务 /)]);
+    expect((await alertIn('en')).audit.filter((e) => e.action === 'media.attached').map((e) => e.note)).toContainEqual(expect.stringMatching(/^responder picture .* for task .*, taken .*\+08:00$/));
     const { titles } = await task(taskId);
     expect(titles['zh-CN']).toMatch(CJK);
     expect(await operator.locator(`[data-testid=response-tasks] tr[data-task-id="${taskId}"] td`).nth(1).textContent()).toContain(titles['zh-CN']);

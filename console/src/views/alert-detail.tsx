@@ -12,7 +12,8 @@ import { t, tValue, type MessageKey } from '../i18n/index.js';
 import { navigate } from '../router.js';
 import { can, session } from '../session.js';
 import { useObservable } from '../store.js';
-import type { Alert } from '../types.js';
+import type { Alert, AuditEntry } from '../types.js';
+import { systemNote } from '../timeline-note.js';
 import { AlertChart } from './chart.js';
 import { AlertResponse } from './alert-response.js';
 import type { CityMap } from '../map/city-map.js';
@@ -136,7 +137,7 @@ export function AlertDetail({ city, version, id }: { city: City; version: number
             {(alert.audit ?? []).map((e, i) => (
               <li key={i} data-action={e.action}>
                 <time>{dateTime(e.at)}</time> <b>{tValue('timeline', e.action)}</b> <span class="actor" data-testid="actor">{t('alert.by', { actor: actorText(e.actor, e.actorName) })}</span>
-                {e.note ? <q>{noteText(alert, e.note)}</q> : null}
+                <Note alert={alert} e={e} />
               </li>
             ))}
           </ol>
@@ -171,6 +172,13 @@ export function AlertDetail({ city, version, id }: { city: City; version: number
       <AlertResponse city={city} alert={alert} onChanged={() => void get<Alert>(`/api/v1/alerts/${seg(id)}`).then(setAlert)} />
     </div>
   );
+}
+
+/** A note the platform wrote reads in the chosen language (checked for English like the page); free text is quoted as written. */
+function Note({ alert, e }: { alert: Alert; e: AuditEntry }) {
+  const system = systemNote(e);
+  if (system !== null) return <span class="note" data-testid="system-note">{system}</span>;
+  return e.note ? <q>{noteText(alert, e.note)}</q> : null;
 }
 
 /** A timeline note that is the alert's message (the rules engine records it on opening) reads in the chosen language. */
