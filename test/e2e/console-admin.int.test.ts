@@ -99,6 +99,18 @@ describe('e2e: console devices, administration and drone operations in chromium'
     await editor.locator('[data-testid=rule-save]').click();
     await page.locator(`[data-testid=rule-editor][data-version="${version + 1}"]`).waitFor();
     expect(await fieldError.count()).toBe(0);
+    // The Chinese name (what zh-CN messages and the rule list use) is edited beside the name, validated the same way.
+    const nameZh = editor.locator('label[data-field="/name_zh"] input');
+    await nameZh.fill('甲'.repeat(201));
+    await nameZh.dispatchEvent('change');
+    await editor.locator('[data-testid=rule-save]').click();
+    await editor.locator('label[data-field="/name_zh"] [data-testid=field-error]').waitFor();
+    await nameZh.fill('甲烷浓度（已调整）');
+    await nameZh.dispatchEvent('change');
+    await editor.locator('[data-testid=rule-save]').click();
+    await page.locator(`[data-testid=rule-editor][data-version="${version + 2}"]`).waitFor();
+    expect(await editor.locator('label[data-field="/name_zh"] [data-testid=field-error]').count()).toBe(0);
+    expect(await page.evaluate(async () => ((await (await fetch('/api/v1/rules/gas.ch4')).json()) as { name_zh?: string }).name_zh)).toBe('甲烷浓度（已调整）');
     await editor.locator('[data-testid=backtest-run]').click();
     await expect.poll(() => page.locator('[data-testid=backtest]').getAttribute('data-alerts'), { timeout: 20_000 }).toMatch(/^\d+$/);
     shots.push(['#/admin/rules/gas.ch4', 'admin-rules']);

@@ -408,6 +408,7 @@ export const en = {
   'rulekind.correlation': 'Correlation',
   'rules.id': 'Rule',
   'rules.name': 'Name',
+  'rules.nameZh': 'Chinese name',
   'rules.kind': 'Kind',
   'rules.version': 'Version',
   'rules.enabled': 'Enabled',

@@ -410,6 +410,7 @@ export const zhCN: Record<MessageKey, string> = {
   'rulekind.correlation': '关联',
   'rules.id': '规则',
   'rules.name': '名称',
+  'rules.nameZh': '中文名称',
   'rules.kind': '类型',
   'rules.version': '版本',
   'rules.enabled': '启用',

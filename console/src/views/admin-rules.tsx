@@ -23,6 +23,7 @@ interface FieldError {
 /** The form's fields: JSON path → label. Errors at any other path show under the JSON. */
 const FIELDS: [string, MessageKey, 'text' | 'number' | 'direction' | 'bool'][] = [
   ['/name', 'rules.name', 'text'],
+  ['/name_zh', 'rules.nameZh', 'text'],
   ['/enabled', 'rules.enabled', 'bool'],
   ['/metric', 'rules.metric', 'text'],
   ['/direction', 'rules.direction', 'direction'],
@@ -116,7 +117,7 @@ function OneRule({ id }: { id: string }) {
     <div class="dialog wide rule-editor" data-testid="rule-editor" data-rule-id={id} data-version={rule.version}>
       <h3>{rule.id} · v{rule.version} · {kindName(rule.kind)}</h3>
       <div class="form-grid">
-        {FIELDS.filter(([p]) => at(rule, p) !== undefined || p.startsWith('/levels') || p === '/name').map(([path, label, type]) => (
+        {FIELDS.filter(([p]) => at(rule, p) !== undefined || p.startsWith('/levels') || p === '/name' || p === '/name_zh').map(([path, label, type]) => (
           <Field key={path} path={path} label={label} type={type} value={at(rule, path)} error={errors.find((e) => e.path === path)?.message} disabled={!write} onChange={(v) => edit(path, v)} />
         ))}
       </div>
