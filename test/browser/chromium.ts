@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CITYBRAIN_CHROMIUM ?? '/usr/bin/chromium';
 export const SCREENSHOTS = join(import.meta.dirname, '..', '..', '.tmp', 'screenshots');
@@ -39,4 +39,19 @@ export function collectProblems(page: Page): string[] {
     if (r.status() >= 500) problems.push(`HTTP ${r.status()} ${r.request().method()} ${r.url()}`);
   });
   return problems;
+}
+
+/**
+ * Waits for `locator` like `locator.waitFor`, but a timeout says what the page showed instead: its URL, the
+ * text of `context` (a selector, the whole body by default), the problems collected so far, and a screenshot
+ * named `name` — so a failure in CI, where nobody watches the page, can be read from the log.
+ */
+export async function waitOrExplain(page: Page, locator: Locator, opts: { timeout: number; name: string; context?: string; problems?: string[] }): Promise<void> {
+  try {
+    await locator.first().waitFor({ timeout: opts.timeout });
+  } catch (err) {
+    const text = await page.locator(opts.context ?? 'body').first().innerText({ timeout: 2_000 }).catch((e: unknown) => `(no text: ${(e as Error).message.split('\n')[0]})`);
+    await screenshot(page, `${opts.name}-timeout`).catch(() => undefined);
+    throw new Error(`${(err as Error).message.split('\n')[0]}\n  page: ${page.url()}\n  showed: ${text.replace(/\s+/g, ' ').slice(0, 1_500)}\n  problems: ${(opts.problems ?? []).join('; ') || 'none'}`);
+  }
 }

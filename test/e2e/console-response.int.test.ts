@@ -10,7 +10,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../app/platform.js';
-import { collectProblems, launchChromium, screenshot } from '../browser/chromium.js';
+import { collectProblems, launchChromium, screenshot, waitOrExplain } from '../browser/chromium.js';
 import { buildConsole, signIn } from './console-page.js';
 import { api, bootDemoPlatform } from './helpers.js';
 import { call, person, PNG, raiseAlert, siteNearDemoDock } from './response-helpers.js';
@@ -51,7 +51,7 @@ describe('e2e: the operator follows a gas leak to a verified resolution in the c
 
     // The five automatics on screen, then one click.
     const proposed = page.locator('[data-testid=response-proposal] tr[data-unit-id]');
-    await proposed.first().waitFor({ timeout: 20_000 });
+    await waitOrExplain(page, proposed, { timeout: 20_000, name: 'response-console-proposal', context: '[data-testid=alert-detail], main, body', problems });
     const response = (await api<{ proposal: { unitId: string | null }[] }>(p, 'GET', `/api/v1/alerts/${encodeURIComponent(alert.id)}/response`)).body;
     const units = response.proposal.map((x) => x.unitId).filter((x): x is string => x !== null);
     expect(await proposed.count()).toBe(units.length);

@@ -142,6 +142,21 @@ describe('e2e: the web console in chromium', () => {
     await screenshot(page, '05-drone-in-flight');
     // The flown track stays drawn after the icon moved on.
     await expect.poll(() => rendered(page, 'tracks'), { timeout: 10_000 }).toBeGreaterThan(0);
+    // On the overview (and the hall) a drone is a marker over the map, not a map feature: it moves there too.
+    const flying = await airborne.first().getAttribute('data-drone-id');
+    expect(flying).toBeTruthy();
+    await page.locator('[data-nav=overview]').click();
+    const marker = page.locator(`.fleet-drone[data-drone="${flying}"]`);
+    await marker.waitFor({ timeout: 20_000 });
+    const placed: string[] = [];
+    await expect
+      .poll(async () => {
+        placed.push(await marker.evaluate((el) => (el as unknown as { style: { transform: string } }).style.transform));
+        return new Set(placed.filter((x) => x !== '')).size;
+      }, { timeout: 30_000, interval: 250 })
+      .toBeGreaterThanOrEqual(2);
+    await screenshot(page, '05b-overview-drone-marker');
+    await page.locator('[data-nav=drones]').click();
     await page.locator('[data-testid=mission-table] tr[data-status=completed]').first().waitFor({ timeout: 120_000 });
     await screenshot(page, '06-drone-ops');
   });
