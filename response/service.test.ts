@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { freshSqliteDatabase } from '../test/servers/databases.js';
+import { RESPONSE_SAMPLE_FILE } from './index.js';
 import { serviceHarness, type ServiceHarness } from './testing/service.js';
 
 const SHINAN = { lon: 120.38, lat: 36.07 };
@@ -153,5 +155,35 @@ describe("units' names in both languages", () => {
     expect(zh).toContain('一号抢修队 (g1)');
     expect(zh).not.toContain('Unit g1');
     expect(reportHtml('2026-12-04', k, tasks, { lang: 'en' })).toContain('<td>Unit g1</td>');
+  });
+});
+
+describe('sample resources an earlier version loaded', () => {
+  it('get their Chinese names from the sample file; a renamed one, one already named and another organisation are left alone', async () => {
+    h = await serviceHarness(freshSqliteDatabase);
+    const { service } = h;
+    const text = readFileSync(RESPONSE_SAMPLE_FILE, 'utf8');
+    // What an earlier version stored: the sample without name_zh and org_zh.
+    const old = JSON.parse(text) as { features: { properties: Record<string, unknown> }[] };
+    for (const f of old.features) {
+      delete f.properties.name_zh;
+      delete f.properties.org_zh;
+    }
+    expect(await service.catalog.importResources(JSON.stringify(old), 'geojson')).toMatchObject({ created: 40, failed: 0 });
+    const renamed = await service.store.getResource('shibei-police');
+    await service.store.putResource({ ...renamed!, name: 'Shibei night patrol' });
+    const ownOrg = await service.store.getResource('shibei-medical');
+    await service.store.putResource({ ...ownOrg!, org: 'Private ambulance co' });
+    const named = await service.store.getResource('licang-police');
+    await service.store.putResource({ ...named!, name_zh: '李沧巡逻' });
+    expect(await service.catalog.addChineseNames(text)).toBe(38);
+    expect(await service.store.getResource('shinan-gas-repair')).toMatchObject({ name: 'Shinan gas emergency repair crew (sample)', name_zh: '市南区燃气抢修队（示例）', org_zh: '青岛燃气公司（示例）' });
+    expect(await service.store.getResource('shibei-police')).not.toHaveProperty('name_zh');
+    expect(await service.store.getResource('shibei-medical')).toMatchObject({ name_zh: '市北区急救站（示例）', org: 'Private ambulance co' });
+    expect(await service.store.getResource('shibei-medical')).not.toHaveProperty('org_zh');
+    expect((await service.store.getResource('licang-police'))?.name_zh).toBe('李沧巡逻');
+    expect(await service.store.getResource('shelter-shinan-school')).toMatchObject({ org: null, name_zh: '市南区学校体育馆避难场所（示例）' });
+    // Once named, a second start changes nothing.
+    expect(await service.catalog.addChineseNames(text)).toBe(0);
   });
 });
