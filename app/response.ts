@@ -134,6 +134,10 @@ export async function startResponse(opts: {
   if (opts.demo && (await service.store.listResources({})).length === 0) {
     const r = await service.catalog.importResources(await readFile(RESPONSE_SAMPLE_FILE, 'utf8'), 'geojson');
     log.info({ created: r.created, failed: r.failed, errors: r.errors }, 'sample response resources loaded (demo)');
+  } else if (opts.demo) {
+    // Sample units an earlier version loaded, before they had Chinese names.
+    const named = await service.catalog.addChineseNames(await readFile(RESPONSE_SAMPLE_FILE, 'utf8'));
+    if (named > 0) log.info({ resources: named }, 'sample response resources given their Chinese names (demo)');
   }
   opts.alerts.service.setResolveGuard((id) => service.resolveBlocker(id));
   return {

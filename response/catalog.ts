@@ -98,6 +98,25 @@ export class Catalog {
     return report;
   }
 
+  /**
+   * Gives the resources an earlier version loaded from a GeoJSON file (the demo's sample) the Chinese names
+   * the file has now: only a resource with no `name_zh` whose name is still the file's (one renamed since
+   * is someone's own), and `org_zh` only where the organisation is still the file's. Each row is replaced
+   * only if unchanged meanwhile. Returns how many it named.
+   */
+  async addChineseNames(geojson: string): Promise<number> {
+    let named = 0;
+    for (const row of geojsonRows(geojson)) {
+      const p = row.input as { id?: unknown; name?: unknown; name_zh?: unknown; org?: unknown; org_zh?: unknown };
+      if (typeof p.id !== 'string' || typeof p.name_zh !== 'string') continue;
+      const r = await this.deps.store.getResource(p.id);
+      if (!r || r.name_zh !== undefined || r.name !== p.name) continue;
+      const org = r.org !== null && r.org === p.org && typeof p.org_zh === 'string' && r.org_zh === undefined ? { org_zh: p.org_zh } : {};
+      if (await this.deps.store.replaceResource({ ...r, name_zh: p.name_zh, ...org }, r)) named++;
+    }
+    return named;
+  }
+
   async plans(): Promise<Plan[]> {
     this.plansCache ??= await this.deps.store.listPlans();
     return this.plansCache;

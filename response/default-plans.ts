@@ -55,6 +55,15 @@ function steps(kind: AlertKind, level: Level): PlanInput['steps'] {
   return [lead, ...rest];
 }
 
+const AUTHORITY_ZH: Record<AlertKind, string> = { gas: '市燃气主管部门', water: '市供水主管部门', heat: '市供热主管部门', drainage: '市排水主管部门', elevator: '市电梯安全监管部门', bridge: '市桥梁主管部门' };
+
+/** The Chinese of the names the default pack's `notify` writes (a registered desk's own Chinese name wins). */
+export const DEFAULT_NOTIFY_ZH: Readonly<Record<string, string>> = {
+  'city emergency command centre': '市应急指挥中心',
+  'district command centre': '区应急指挥中心',
+  ...Object.fromEntries(Object.entries(AUTHORITY_ZH).map(([kind, zh]) => [`city ${kind} authority`, zh])),
+};
+
 export function defaultPlanPack(): PlanInput[] {
   const kinds: AlertKind[] = ['gas', 'water', 'heat', 'drainage', 'elevator', 'bridge'];
   const levels: Level[] = ['I', 'II', 'III', 'IV'];

@@ -7,13 +7,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../kernel/clock.js';
 import { AppError } from '../kernel/errors.js';
+import type { Localized } from '../kernel/i18n.js';
 import type { Logger } from '../kernel/logger.js';
 import type { TaskDesk, Person } from './desk.js';
-import { desksToNotify, type DeskTarget } from './desks.js';
+import { desksToNotify, notifyNames, type DeskTarget } from './desks.js';
 import { escalatedInstructions } from './plan-instructions.js';
 import { escalatedTitle } from './plan-titles.js';
 import { propose, rankUnits, texts, type ProposedTask, type TravelTime } from './matching.js';
 import { planFor } from './plans.js';
+import { orgNames, resourceNames } from './resources.js';
 import type { AlertFacts, AlertsForResponse, DroneInspection, UnitNotifier } from './ports.js';
 import type { ResponseStore } from './store.js';
 import { ENDED_WITHOUT_RESULT, TERMINAL } from './task-machine.js';
@@ -24,11 +26,13 @@ export const SYSTEM: Person = { id: 'system', name: 'system' };
 export interface ResponseScope {
   /** Organisations in charge: the units' own and those the plan notifies. */
   organisations: string[];
+  /** The same, each in every language (a unit's `org_zh`, a registered desk's Chinese name), in the same order. */
+  organisationNames: Localized[];
   /** Districts in charge: the alert's and those its impact area touches. */
   districts: string[];
   notify: Plan['notify'];
   /** The registered duty desks those names reach (each is sent the dispatch). */
-  desks: Array<{ id: string; name: string; level: 'city' | 'district' }>;
+  desks: Array<{ id: string; name: string; names: Localized; level: 'city' | 'district' }>;
 }
 
 /** Districts in charge: the alert's and those its impact area touches. */
@@ -78,21 +82,23 @@ export class Dispatcher {
     const tasks = await this.deps.store.listTasks({ alertId: a.id, limit: 500 });
     const proposal = plan && a.location ? await this.proposal(plan, a, tasks) : [];
     const units = await this.units();
-    const orgs = new Set<string>();
-    for (const p of proposal) {
-      const org = units.find((u) => u.id === p.unitId)?.org;
-      if (org) orgs.add(org);
-    }
-    for (const t of tasks) {
-      const org = units.find((u) => u.id === t.unitId)?.org;
-      if (org && !TERMINAL.has(t.state)) orgs.add(org);
-    }
+    // Organisations in charge: the units' own (proposed, or with a task under way), then those the plan notifies.
+    const orgs = new Map<string, Localized>();
+    const unitOrg = (id: string | null) => {
+      const u = units.find((x) => x.id === id);
+      const names = u ? orgNames(u) : null;
+      if (names && !orgs.has(names.en)) orgs.set(names.en, names);
+    };
+    for (const p of proposal) unitOrg(p.unitId);
+    for (const t of tasks) if (!TERMINAL.has(t.state)) unitOrg(t.unitId);
     const districts = scopeDistricts(a);
     const notify = plan?.notify ?? { city: [], district: [] };
-    const desks = (await this.desks(notify, districts)).map((d) => ({ id: d.desk.id, name: d.desk.name, level: d.level }));
+    const deskList = await this.deps.store.listResources({ kind: 'desk' });
+    for (const o of [...notify.city, ...notify.district]) if (!orgs.has(o)) orgs.set(o, notifyNames(o, deskList));
+    const desks = desksToNotify(notify, districts, deskList).map((d) => ({ id: d.desk.id, name: d.desk.name, names: resourceNames(d.desk), level: d.level }));
     return {
       alertId: a.id, level: a.level, plan: plan ? { id: plan.id, version: plan.version } : null, drone: plan?.drone ? { planned: true } : null, tasks, proposal,
-      scope: { organisations: [...orgs, ...notify.city, ...notify.district].filter((o, i, all) => all.indexOf(o) === i), districts, notify, desks },
+      scope: { organisations: [...orgs.keys()], organisationNames: [...orgs.values()], districts, notify, desks },
     };
   }
 
@@ -143,7 +149,7 @@ export class Dispatcher {
     }
     if (!unit) return null;
     const plan = old.planId ? await this.deps.store.getPlan(old.planId, old.planVersion ?? undefined) : undefined;
-    const step: ProposedTask = { unitId: unit.id, unitName: unit.name, unitType: old.unitType as UnitType, ...texts(old), required: old.required, distanceM: null, etaS: null };
+    const step: ProposedTask = { unitId: unit.id, unitName: unit.name, unitNames: resourceNames(unit), unitType: old.unitType as UnitType, ...texts(old), required: old.required, distanceM: null, etaS: null };
     return this.send(this.newTask(a, unit, step, plan ?? null, this.deps.clock.now(), old.id), by);
   }
 
@@ -162,7 +168,7 @@ export class Dispatcher {
     const plan = old.planId ? await this.deps.store.getPlan(old.planId, old.planVersion ?? undefined) : undefined;
     const instructionsByLang = escalatedInstructions(late, old);
     const step: ProposedTask = {
-      unitId: sup.id, unitName: sup.name, unitType: (sup.type ?? old.unitType) as UnitType, title: `Escalated: ${old.title}`, titles: escalatedTitle(old.title, old.titles),
+      unitId: sup.id, unitName: sup.name, unitNames: resourceNames(sup), unitType: (sup.type ?? old.unitType) as UnitType, title: `Escalated: ${old.title}`, titles: escalatedTitle(old.title, old.titles),
       instructions: instructionsByLang.en, instructionsByLang, required: false, distanceM: null, etaS: null,
     };
     return this.send(this.newTask(a, sup, step, plan ?? null, this.deps.clock.now(), old.id), SYSTEM);
@@ -192,7 +198,7 @@ export class Dispatcher {
     const acceptMin = plan?.acceptWithinMin ?? 15;
     const arriveMin = plan?.arriveWithinMin ?? 60;
     return {
-      id: randomUUID(), alertId: a.id, unitId: unit.id, unitName: unit.name, unitType: unit.type ?? p.unitType, ...texts(p),
+      id: randomUUID(), alertId: a.id, unitId: unit.id, unitName: unit.name, unitNames: resourceNames(unit), unitType: unit.type ?? p.unitType, ...texts(p),
       state: 'dispatched', required: p.required, planId: plan?.id ?? null, planVersion: plan?.version ?? null,
       acceptBy: now + acceptMin * 60_000, arriveBy: now + arriveMin * 60_000, location: a.location!, district: a.district,
       alert: { id: a.id, kind: a.kind ?? 'other', severity: a.severity, level: a.level, message: a.message, ...(a.messages ? { messages: a.messages } : {}), openedAt: a.openedAt },

@@ -2,7 +2,8 @@
  * Bulk import of resources from a GeoJSON FeatureCollection of points or a CSV file. Each row is validated
  * on its own: good rows are stored, refused rows are reported with their row number and every problem.
  * CSV (RFC 4180, header row): `id,kind,name,type,org,lon,lat,alertKinds,capacity,duty,webhook,sms,mqtt,supervisor,supplies`
- * with lists separated by `;` (`gas;water`, supplies `sandbags:500;pumps:4`).
+ * with lists separated by `;` (`gas;water`, supplies `sandbags:500;pumps:4`); optional columns `name_zh` and
+ * `org_zh` give the Chinese names (GeoJSON: the same properties).
  */
 import { parse } from 'csv-parse/sync';
 import { AppError } from '../kernel/errors.js';
@@ -41,7 +42,7 @@ function csvInput(r: Record<string, string>): Record<string, unknown> {
     id: blank(r.id), kind: blank(r.kind) ?? 'unit', name: blank(r.name), location: { lon: num(r.lon), lat: num(r.lat) },
     alertKinds: list(r.alertKinds), channels, supplies,
   };
-  for (const k of ['type', 'org', 'duty', 'supervisor'] as const) if (blank(r[k]) !== undefined) input[k] = blank(r[k]);
+  for (const k of ['name_zh', 'type', 'org', 'org_zh', 'duty', 'supervisor'] as const) if (blank(r[k]) !== undefined) input[k] = blank(r[k]);
   if (num(r.capacity) !== undefined) input.capacity = num(r.capacity);
   return input;
 }

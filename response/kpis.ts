@@ -2,6 +2,8 @@
  * Closed-loop figures (domain.md: Qingdao reports a disposal rate above 99 %): per unit, district and
  * alert kind — time to dispatch, accept, arrive and resolve; the disposal rate; overdue tasks. Pure.
  */
+import type { Localized } from '../kernel/i18n.js';
+import { taskUnitNames } from './resources.js';
 import type { Task } from './types.js';
 
 export interface Stat {
@@ -26,7 +28,8 @@ export interface KpiReport {
   from: number;
   to: number;
   total: Figures;
-  byUnit: Record<string, Figures & { unitName: string }>;
+  /** Per unit id: its figures and its name (as its first task in the range kept it), in every language too. */
+  byUnit: Record<string, Figures & { unitName: string; unitNames: Localized }>;
   byDistrict: Record<string, Figures>;
   byKind: Record<string, Figures>;
 }
@@ -74,6 +77,6 @@ function groupBy(tasks: readonly Task[], key: (t: Task) => string): Map<string, 
 
 export function kpiReport(tasks: readonly Task[], from: number, to: number, now: number): KpiReport {
   const of = (m: Map<string, Task[]>) => Object.fromEntries([...m].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, figures(v, now)]));
-  const byUnit = Object.fromEntries([...groupBy(tasks, (t) => t.unitId)].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, { ...figures(v, now), unitName: v[0]!.unitName }]));
+  const byUnit = Object.fromEntries([...groupBy(tasks, (t) => t.unitId)].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, { ...figures(v, now), unitName: v[0]!.unitName, unitNames: taskUnitNames(v[0]!) }]));
   return { from, to, total: figures(tasks, now), byUnit, byDistrict: of(groupBy(tasks, (t) => t.district ?? 'none')), byKind: of(groupBy(tasks, (t) => t.alert.kind)) };
 }

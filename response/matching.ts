@@ -5,6 +5,7 @@
  */
 import type { Localized } from '../kernel/i18n.js';
 import { distanceM } from '../rules-engine/index.js';
+import { resourceNames } from './resources.js';
 import type { LonLat, Plan, Resource, UnitType } from './types.js';
 
 /** How long a unit needs from one point to another. */
@@ -71,6 +72,8 @@ export function rankUnits(type: UnitType, m: MatchInput): Candidate[] {
 export interface ProposedTask {
   unitId: string | null;
   unitName: string | null;
+  /** The unit's name in every language (its `name_zh` for zh-CN); absent for a gap. */
+  unitNames?: Localized;
   unitType: UnitType;
   title: string;
   titles?: Localized;
@@ -102,7 +105,7 @@ export function propose(plan: Plan, m: MatchInput): ProposedTask[] {
         continue;
       }
       taken.add(c.unit.id);
-      out.push({ ...base, unitId: c.unit.id, unitName: c.unit.name, distanceM: Math.round(c.distanceM), etaS: Math.round(c.etaS) });
+      out.push({ ...base, unitId: c.unit.id, unitName: c.unit.name, unitNames: resourceNames(c.unit), distanceM: Math.round(c.distanceM), etaS: Math.round(c.etaS) });
     }
   }
   return out;

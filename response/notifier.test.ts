@@ -55,6 +55,21 @@ describe('unit notifications', () => {
     expect(await metrics.getSingleMetricAsString('citybrain_unit_notify_failed_total')).toMatch(/channel="webhook"} 3[\s\S]*channel="mqtt"} 3|channel="mqtt"} 3[\s\S]*channel="webhook"} 3/);
   });
 
+  it("gives the unit's name in the operator's language (CITYBRAIN_LANG), both beside it", async () => {
+    const published: { topic: string; payload: string }[] = [];
+    const n = new ChannelNotifier({
+      log: silentLogger(), sms: new EmbeddedSmsGateway(), names, openSecret: (s) => s, lang: 'zh-CN',
+      publisher: () => ({ publishPlatform: async (topic, payload) => void published.push({ topic, payload }) }),
+    });
+    const unitNames = { en: 'Unit u1', 'zh-CN': '一号抢修队' };
+    n.notify(unit('u1', { channels: [{ type: 'mqtt' }] }), 'task.created', task('t1', { unitNames }));
+    n.notify(unit('u1', { channels: [{ type: 'mqtt' }] }), 'task.created', task('t2'));
+    await n.idle();
+    const [zh, old] = published.map((x) => (JSON.parse(x.payload) as { task: { unitName: string; unitNames?: unknown } }).task);
+    expect(zh).toMatchObject({ unitName: '一号抢修队', unitNames });
+    expect(old).toMatchObject({ unitName: 'Unit u1' });
+  });
+
   it('names the MQTT topic and writes one SMS line', () => {
     expect(taskTopic({ district: null, unitId: 'u' })).toBe('platform/tasks/none/u');
     expect(smsText('task.created', task('t1'))).toMatch(/^\[citybrain\] New task \(I\): Find and stop the leak at geo:36\.07,120\.38\. Accept by \d\d:\d\d/);

@@ -65,7 +65,8 @@ export class ChannelNotifier implements UnitNotifier {
 
   notify(unit: Resource, event: TaskEventName, task: Task): void {
     const lang = this.opts.lang ?? 'en';
-    const json = JSON.stringify({ event, task: titleInLang(taskView(task, this.opts.names), lang) });
+    const view = titleInLang(taskView(task, this.opts.names), lang);
+    const json = JSON.stringify({ event, task: task.unitNames ? { ...view, unitName: task.unitNames[lang] } : view });
     void this.send(unit, { event, json, topic: taskTopic(task), sms: smsText(event, task, lang), ref: { taskId: task.id } });
   }
 

@@ -3,6 +3,7 @@
  * deadline of which task. The English is also the task's escalation note.
  */
 import { defineCatalog, localize, type Localized } from '../kernel/i18n.js';
+import { taskUnitNames } from './resources.js';
 import { UNIT_TYPES, type Task } from './types.js';
 
 export const OVERDUE_MESSAGES = defineCatalog({
@@ -34,14 +35,14 @@ const unitType = (t: string): Localized =>
   (UNIT_TYPES as readonly string[]).includes(t) ? localize(OVERDUE_MESSAGES, `unit.${t as (typeof UNIT_TYPES)[number]}`) : { en: t, 'zh-CN': t };
 
 /** Why a task is overdue, in every language: its unit missed the accept or the arrive deadline. */
-export function overdueReason(t: Pick<Task, 'unitName' | 'title' | 'titles'>, deadline: 'accept' | 'arrive'): Localized {
+export function overdueReason(t: Pick<Task, 'unitName' | 'unitNames' | 'title' | 'titles'>, deadline: 'accept' | 'arrive'): Localized {
   const title = t.titles ?? { en: t.title, 'zh-CN': t.title };
-  return localize(OVERDUE_MESSAGES, deadline === 'accept' ? 'overdue.accept' : 'overdue.arrive', { unit: t.unitName, title });
+  return localize(OVERDUE_MESSAGES, deadline === 'accept' ? 'overdue.accept' : 'overdue.arrive', { unit: taskUnitNames(t), title });
 }
 
 /** The unit declined the task. */
-export function declinedReason(t: Pick<Task, 'unitName'>): Localized {
-  return localize(OVERDUE_MESSAGES, 'overdue.declined', { unit: t.unitName });
+export function declinedReason(t: Pick<Task, 'unitName' | 'unitNames'>): Localized {
+  return localize(OVERDUE_MESSAGES, 'overdue.declined', { unit: taskUnitNames(t) });
 }
 
 /** The reason, and that no other unit of the task's type is free. */

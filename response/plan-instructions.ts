@@ -6,6 +6,7 @@
  */
 import { defineCatalog, localize, type Localized, type Param } from '../kernel/i18n.js';
 import { planTitle, type PlanTitleKey } from './plan-titles.js';
+import { taskUnitNames } from './resources.js';
 
 /** Steps whose instructions say more than their title; any other step's instructions are its title. */
 type Own = 'lead.gas' | 'lead.water' | 'lead.heat' | 'lead.drainage' | 'lead.elevator' | 'lead.bridge' | 'fire.standByIgnitionEvacuate';
@@ -42,7 +43,7 @@ export const PLAN_INSTRUCTIONS = defineCatalog<Key>({
 export const planInstructions = (key: InstructionKey): Localized => (key in PLAN_INSTRUCTIONS.en ? localize(PLAN_INSTRUCTIONS, key as Own) : planTitle(key as PlanTitleKey));
 
 /** What a supervisor is asked when a unit missed a deadline: the late task's own texts, in every language. */
-export function escalatedInstructions(late: 'accept' | 'arrive', old: { unitName: string; title: string; titles?: Localized; instructions: string; instructionsByLang?: Localized }): Localized {
-  const params: Record<string, Param> = { unit: old.unitName, title: old.titles ?? old.title, instructions: old.instructionsByLang ?? old.instructions };
+export function escalatedInstructions(late: 'accept' | 'arrive', old: { unitName: string; unitNames?: Localized; title: string; titles?: Localized; instructions: string; instructionsByLang?: Localized }): Localized {
+  const params: Record<string, Param> = { unit: taskUnitNames(old), title: old.titles ?? old.title, instructions: old.instructionsByLang ?? old.instructions };
   return localize(PLAN_INSTRUCTIONS, late === 'accept' ? 'escalated.accept' : 'escalated.arrive', params);
 }

@@ -57,7 +57,7 @@ export interface DeskNotice {
   /** Which of the plan's lists named this desk. */
   level: 'city' | 'district';
   districts: string[];
-  tasks: Array<{ id: string; unitId: string; unitName: string; title: string; required: boolean; acceptBy: string; arriveBy: string }>;
+  tasks: Array<{ id: string; unitId: string; unitName: string; unitNames?: Localized; title: string; required: boolean; acceptBy: string; arriveBy: string }>;
   at: string;
 }
 

@@ -6,6 +6,7 @@
 import type { Lang } from '../kernel/i18n.js';
 import type { Figures, KpiReport } from './kpis.js';
 import { reportWords } from './report-text.js';
+import { taskUnitNames } from './resources.js';
 import type { Task } from './types.js';
 
 /** Epoch ms → `2026-12-03 19:05 +08:00`: Asia/Shanghai is UTC+8 all year (no daylight saving since 1991). */
@@ -36,13 +37,13 @@ export function reportHtml(day: string, k: KpiReport, tasks: readonly Task[], op
   const { w, state, kind } = reportWords(lang);
   const district = opts.districtName ?? ((c: string) => c);
   const title = (t: Task): string => t.titles?.[lang] ?? t.title;
-  const list = tasks.map((t) => `<tr><td>${esc(t.alert.level)}</td><td>${esc(kind(t.alert.kind))}</td><td>${esc(t.unitName)}</td><td>${esc(title(t))}</td><td>${esc(state(t.state))}</td><td>${esc(cityTime(t.createdAt))}</td><td>${esc(cityTime(t.verifiedAt))}</td></tr>`).join('');
+  const list = tasks.map((t) => `<tr><td>${esc(t.alert.level)}</td><td>${esc(kind(t.alert.kind))}</td><td>${esc(taskUnitNames(t)[lang])}</td><td>${esc(title(t))}</td><td>${esc(state(t.state))}</td><td>${esc(cityTime(t.createdAt))}</td><td>${esc(cityTime(t.verifiedAt))}</td></tr>`).join('');
   const head = (['col.level', 'col.kind', 'col.unit', 'col.task', 'col.state', 'col.created', 'col.verifiedAt'] as const).map((c) => `<th>${esc(w(c))}</th>`).join('');
   return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${esc(w('title', { day }))}</title>
 <style>body{font:12px/1.4 system-ui,'Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:1.5cm}table{border-collapse:collapse;width:100%;margin-bottom:1em}th,td{border:1px solid #999;padding:2px 6px;text-align:right}th:first-child,td:nth-child(-n+5){text-align:left}@page{size:A4;margin:1cm}</style></head>
 <body><h1>${esc(w('heading', { day }))}</h1>
 ${figuresTable(w, w('city'), [[w('total'), k.total]])}
-${figuresTable(w, w('byUnit'), Object.entries(k.byUnit).map(([id, f]) => [`${f.unitName} (${id})`, f]))}
+${figuresTable(w, w('byUnit'), Object.entries(k.byUnit).map(([id, f]) => [`${f.unitNames[lang]} (${id})`, f]))}
 ${figuresTable(w, w('byDistrict'), Object.entries(k.byDistrict).map(([code, f]) => [district(code), f]))}
 ${figuresTable(w, w('byKind'), Object.entries(k.byKind).map(([kd, f]) => [kind(kd), f]))}
 <h2>${esc(w('tasks'))}</h2><table><tr>${head}</tr>${list}</table>

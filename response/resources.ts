@@ -6,6 +6,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { AppError } from '../kernel/errors.js';
+import type { Localized } from '../kernel/i18n.js';
 import { ALERT_KINDS, RESOURCE_KINDS, UNIT_TYPES, type Channel, type LonLat, type Resource } from './types.js';
 
 const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
@@ -22,8 +23,10 @@ export const ResourceInputSchema = Type.Object(
     id: Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,100}$' }),
     kind: Type.Union(RESOURCE_KINDS.map((k) => Type.Literal(k))),
     name: Text(200),
+    name_zh: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Chinese name, for zh-CN readers (tasks, the console, the daily report); default: name' })),
     type: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 64, description: `Unit type: ${UNIT_TYPES.join(', ')}` }), Type.Null()])),
     org: Type.Optional(Type.Union([Text(200), Type.Null()])),
+    org_zh: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 200, description: "The organisation's Chinese name (needs org); default: org" }), Type.Null()])),
     location: Type.Object({ lon: Type.Number({ minimum: -180, maximum: 180 }), lat: Type.Number({ minimum: -90, maximum: 90 }) }, { additionalProperties: false }),
     alertKinds: Type.Optional(Type.Array(Type.Union(ALERT_KINDS.map((k) => Type.Literal(k))), { maxItems: 6 })),
     capacity: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })),
@@ -50,6 +53,7 @@ export function resourceErrors(input: unknown): FieldError[] {
   const type = r?.type;
   if (typeof type === 'string' && !(UNIT_TYPES as readonly string[]).includes(type)) errors.push({ path: '/type', message: `unknown unit type "${type}" (known: ${UNIT_TYPES.join(', ')})` });
   if (r?.kind === 'unit' && (type === undefined || type === null)) errors.push({ path: '/type', message: 'a unit needs its unit type' });
+  if (typeof r?.org_zh === 'string' && (r.org === undefined || r.org === null)) errors.push({ path: '/org_zh', message: 'a Chinese organisation name needs the organisation (org)' });
   return errors;
 }
 
@@ -75,11 +79,27 @@ export function toResource(input: unknown, ctx: { now: number; districtAt: (l: L
     return { type: 'webhook', url: c.url, secret: ctx.sealer.seal(plain) };
   });
   const resource: Resource = {
-    id: r.id, kind: r.kind, name: r.name, type: (r.type ?? null) as Resource['type'], org: r.org ?? null, location: { lon: r.location.lon, lat: r.location.lat },
+    id: r.id, kind: r.kind, name: r.name, ...(r.name_zh !== undefined ? { name_zh: r.name_zh } : {}), type: (r.type ?? null) as Resource['type'],
+    org: r.org ?? null, ...(typeof r.org_zh === 'string' && r.org ? { org_zh: r.org_zh } : {}), location: { lon: r.location.lon, lat: r.location.lat },
     district: ctx.districtAt(r.location), alertKinds: r.alertKinds ?? [], capacity: r.capacity ?? 1, duty: r.duty ?? 'on', schedule: r.schedule ?? null,
     channels, supplies: r.supplies ?? [], supervisor: r.supervisor ?? null, createdAt: ctx.previous?.createdAt ?? ctx.now, updatedAt: ctx.now,
   };
   return { resource, secrets };
+}
+
+/** A resource's name in every language: `name_zh` for zh-CN when it has one, else its name as written. */
+export function resourceNames(r: Pick<Resource, 'name' | 'name_zh'>): Localized {
+  return { en: r.name, 'zh-CN': r.name_zh ?? r.name };
+}
+
+/** A task's (or a proposal's) unit name in every language: its `unitNames`, else the name it kept in every language. */
+export function taskUnitNames(t: { unitName: string; unitNames?: Localized }): Localized {
+  return t.unitNames ?? { en: t.unitName, 'zh-CN': t.unitName };
+}
+
+/** Its organisation in every language (`org_zh` for zh-CN when it has one), or null without one. */
+export function orgNames(r: Pick<Resource, 'org' | 'org_zh'>): Localized | null {
+  return r.org === null ? null : { en: r.org, 'zh-CN': r.org_zh ?? r.org };
 }
 
 /** A resource as the API shows it: a webhook channel says whether it has a secret, never which. */

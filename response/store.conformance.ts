@@ -64,6 +64,26 @@ export function describeResponseStore(name: string, make: () => Promise<Response
       expect((await store.webhookResources()).map((r) => r.id)).toEqual(['w1']);
     });
 
+    it("keeps a resource's Chinese names and a task's unit names in both languages; an older record reads without them", async () => {
+      await store.putResource(unit('z1', { name: 'Shinan gas crew', name_zh: '市南区燃气抢修队', org: 'Gas company', org_zh: '燃气公司' }));
+      await store.putResource(unit('z2'));
+      expect(await store.getResource('z1')).toMatchObject({ name: 'Shinan gas crew', name_zh: '市南区燃气抢修队', org: 'Gas company', org_zh: '燃气公司' });
+      expect((await store.listResources({ kind: 'unit' })).find((r) => r.id === 'z1')).toMatchObject({ name_zh: '市南区燃气抢修队', org_zh: '燃气公司' });
+      expect(await store.getResource('z2')).not.toHaveProperty('name_zh');
+      const renamed = unit('z1', { name: 'Shinan gas crew', name_zh: '市南区燃气抢修一队', updatedAt: T0 + 1 });
+      expect(await store.replaceResource(renamed, (await store.getResource('z1'))!)).toBe(true);
+      expect(await store.getResource('z1')).toEqual(renamed);
+      const names = { en: 'Shinan gas crew', 'zh-CN': '市南区燃气抢修队' };
+      await store.createTask(task('tz', { unitId: 'z1', unitName: 'Shinan gas crew', unitNames: names }), event('dispatched'));
+      await store.createTask(task('told'), event('dispatched'));
+      expect(await store.getTask('tz')).toMatchObject({ unitName: 'Shinan gas crew', unitNames: names });
+      expect((await store.listTasks({ limit: 10, unitId: 'z1' }))[0]?.unitNames).toEqual(names);
+      const accepted = { ...(await store.getTask('tz'))!, state: 'accepted' as const, updatedAt: T0 + 2 };
+      expect(await store.updateTask(accepted, 'dispatched', event('accepted', T0 + 2))).toBe(true);
+      expect((await store.getTask('tz'))?.unitNames).toEqual(names);
+      expect(await store.getTask('told')).not.toHaveProperty('unitNames');
+    });
+
     it('keeps every plan version; the latest is current; a version is written once', async () => {
       await store.addPlanVersion(plan('gas-I'));
       await store.addPlanVersion(plan('gas-I', { version: 2, acceptWithinMin: 3, updatedAt: T0 + 5 }));

@@ -49,10 +49,14 @@ export interface Resource {
   id: string;
   kind: ResourceKind;
   name: string;
+  /** The name in Chinese, for zh-CN readers (absent: `name` in every language). */
+  name_zh?: string;
   /** Units and experts: the unit type (an expert's speciality); null for depots and shelters. */
   type: UnitType | null;
   /** Owning organisation (gas company, district fire brigade…). */
   org: string | null;
+  /** The organisation's name in Chinese (absent: `org` in every language). */
+  org_zh?: string;
   location: LonLat;
   district: string | null;
   /** Alert kinds it handles; empty = any kind. */
@@ -149,7 +153,10 @@ export interface Task {
   id: string;
   alertId: string;
   unitId: string;
+  /** The unit's name when the task was made (a snapshot: a renamed unit keeps its old tasks' name). */
   unitName: string;
+  /** The unit's name in every language (its `name_zh` for zh-CN); absent on tasks stored before it was kept. */
+  unitNames?: Localized;
   unitType: string;
   title: string;
   /** The title in every language, when its plan step has them: readers get theirs. */

@@ -24,7 +24,7 @@ const isoOrNull = (ms: number | null): string | null => (ms === null ? null : is
 
 export function taskView(t: Task, names: DistrictNames): TaskView {
   return {
-    id: t.id, alertId: t.alertId, unitId: t.unitId, unitName: t.unitName, unitType: t.unitType, title: t.title, ...(t.titles ? { titles: t.titles } : {}), instructions: t.instructions, ...(t.instructionsByLang ? { instructionsByLang: t.instructionsByLang } : {}),
+    id: t.id, alertId: t.alertId, unitId: t.unitId, unitName: t.unitName, ...(t.unitNames ? { unitNames: t.unitNames } : {}), unitType: t.unitType, title: t.title, ...(t.titles ? { titles: t.titles } : {}), instructions: t.instructions, ...(t.instructionsByLang ? { instructionsByLang: t.instructionsByLang } : {}),
     state: t.state, required: t.required, acceptBy: iso(t.acceptBy), arriveBy: iso(t.arriveBy), location: t.location,
     mapsUrl: `geo:${t.location.lat},${t.location.lon}`, district: t.district, districtName: t.district === null ? null : names(t.district),
     alert: { id: t.alert.id, kind: t.alert.kind, severity: t.alert.severity, level: t.alert.level, message: t.alert.message, ...(t.alert.messages ? { messages: t.alert.messages } : {}) },

@@ -13,8 +13,14 @@ export function navigate(...segments: string[]): void {
 export function useRoute(): string[] {
   const [route, setRoute] = useState(currentRoute());
   useEffect(() => {
-    const on = () => setRoute(currentRoute());
+    const on = () => setRoute((prev) => {
+      const next = currentRoute();
+      return next.join('/') === prev.join('/') ? prev : next;
+    });
     addEventListener('hashchange', on);
+    // Effects run after the first paint: a hash changed in between (a link followed as soon as the page
+    // showed) fired no event we heard, so read it once now.
+    on();
     return () => removeEventListener('hashchange', on);
   }, []);
   return route;

@@ -128,6 +128,8 @@ export interface SessionUser {
   unit?: string | null;
   /** The response unit's name (GET /session), shown instead of its id. */
   unitName?: string | null;
+  /** The same in every language (its resource's `name_zh` for zh-CN). */
+  unitNames?: Partial<Record<'zh-CN' | 'en', string>> | null;
   /** District codes the user may see; null or absent = the whole city. */
   districts?: string[] | null;
 }
@@ -160,6 +162,8 @@ export interface Task {
   alertId: string;
   unitId: string;
   unitName?: string;
+  /** The unit's name in every language (its resource's `name_zh` for zh-CN). */
+  unitNames?: Partial<Record<'zh-CN' | 'en', string>>;
   unitType?: string;
   title: string;
   /** The title and the instructions in every language, when the plan has them (the console shows its own). */

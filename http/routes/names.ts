@@ -3,13 +3,14 @@
  * id (access), a response unit's name by its id (the response module's resources).
  */
 import { AppError } from '../../kernel/errors.js';
+import type { Localized } from '../../kernel/i18n.js';
 import type { AccessPort } from '../access-port.js';
 import type { ResponsePort } from './response.port.js';
 
 /** A person's display name by their id, or null when no person has that id. */
 export type PersonNames = (id: string) => Promise<string | null>;
-/** A response unit's name by its id, or null when there is no such unit. */
-export type UnitNames = (id: string) => Promise<string | null>;
+/** A response unit's name in every language by its id (`name_zh` for zh-CN, else its name), or null when there is no such unit. */
+export type UnitNames = (id: string) => Promise<Localized | null>;
 
 /** What `find` answers, or null when it throws the AppError `missing` (nothing by that id). */
 async function unlessMissing<T>(missing: string, find: () => Promise<T>): Promise<T | null> {
@@ -28,7 +29,8 @@ export function personNamesOf(access: Pick<AccessPort, 'users'>): PersonNames {
 /** The whole city's units: a responder's unit may lie outside their districts. */
 export function unitNamesOf(response: Pick<ResponsePort, 'getResource'>): UnitNames {
   return async (id) => {
-    const name = (await unlessMissing('UNIT_NOT_FOUND', () => response.getResource(id, null)))?.name;
-    return typeof name === 'string' ? name : null;
+    const r = await unlessMissing('UNIT_NOT_FOUND', () => response.getResource(id, null));
+    if (typeof r?.name !== 'string') return null;
+    return { en: r.name, 'zh-CN': typeof r.name_zh === 'string' ? r.name_zh : r.name };
   };
 }

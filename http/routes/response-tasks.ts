@@ -47,14 +47,16 @@ type Rec = Record<string, unknown>;
 const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
- * A task or a proposal line as a reader of `lang` sees it: its title, its instructions and its alert's
- * message in that language, when the record carries them in every language (`titles`,
- * `instructionsByLang`, `alert.messages`, which stay for readers who want both).
+ * A task or a proposal line as a reader of `lang` sees it: its title, its instructions, its unit's name and
+ * its alert's message in that language, when the record carries them in every language (`titles`,
+ * `instructionsByLang`, `unitNames`, `alert.messages`, which stay for readers who want both).
  */
 function taskInLang(rec: Rec, lang: Lang): Rec {
   let out = titleInLang(rec, lang);
   const texts = out.instructionsByLang;
   if (isRec(texts) && typeof texts[lang] === 'string') out = { ...out, instructions: texts[lang] };
+  const names = out.unitNames;
+  if (isRec(names) && typeof names[lang] === 'string') out = { ...out, unitName: names[lang] };
   if (isRec(out.alert)) out = { ...out, alert: inLang(out.alert, lang) };
   return out;
 }
@@ -74,7 +76,7 @@ function titlesIn(payload: unknown, lang: Lang): unknown {
   return out;
 }
 
-/** Task and proposal titles, instructions and alert messages in the reader's language (Accept-Language, else CITYBRAIN_LANG), like alert messages. */
+/** Task and proposal titles, instructions, unit names and alert messages in the reader's language (Accept-Language, else CITYBRAIN_LANG), like alert messages. */
 export function titlesInReaderLang(app: FastifyInstance): void {
   app.addHook('preSerialization', (req, _reply, payload, done) => done(null, titlesIn(payload, requestLang(req))));
 }

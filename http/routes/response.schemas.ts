@@ -14,7 +14,7 @@ const Texts = (what: string) => Type.Optional(Type.Object({ 'zh-CN': Type.String
 
 export const TaskSchema = Open({
   id: Type.String(), alertId: Type.String(), unitId: Type.String(), unitName: Type.String(), unitType: Type.String(), title: Type.String(), instructions: Type.String(),
-  titles: Texts('The title'), instructionsByLang: Texts('The instructions'),
+  titles: Texts('The title'), instructionsByLang: Texts('The instructions'), unitNames: Texts("The unit's name (its resource's name_zh for zh-CN)"),
   state: TaskState, required: Type.Boolean(), acceptBy: Iso('Accept deadline'), arriveBy: Iso('Arrival deadline'), location: LonLat,
   mapsUrl: Type.String({ description: 'geo:<lat>,<lon> (RFC 5870)' }), district: Type.Union([Type.String(), Type.Null()]),
   districtName: Type.Union([Type.Object({ zh: Type.String(), en: Type.String() }), Type.Null()]),
@@ -55,7 +55,7 @@ export const ReassignBody = Type.Object({ unitId: Type.Optional(Type.String({ mi
 
 export const ProposedTask = Open({
   unitId: Type.Union([Type.String(), Type.Null()]), unitName: Type.Optional(Type.Union([Type.String(), Type.Null()])), unitType: Type.String(),
-  title: Type.String(), instructions: Type.String(), titles: Texts('The title'), instructionsByLang: Texts('The instructions'), required: Type.Boolean(),
+  title: Type.String(), instructions: Type.String(), titles: Texts('The title'), instructionsByLang: Texts('The instructions'), unitNames: Texts("The unit's name"), required: Type.Boolean(),
   distanceM: Type.Optional(Type.Union([Type.Number(), Type.Null()])), etaS: Type.Optional(Type.Union([Type.Number(), Type.Null()])), gap: Type.Optional(Type.String()),
 }, 'One proposed task; unitId null is a gap (no unit found)');
 export const DispatchBody = Type.Object({ tasks: Type.Optional(Type.Array(ProposedTask, { maxItems: 100, description: 'Absent: the proposal as is' })) }, { additionalProperties: false });

@@ -24,6 +24,7 @@ export const Me = Type.Object({
     districts: Type.Union([Type.Array(Type.String()), Type.Null()], { description: 'null = the whole city' }),
     unit: Nullable(Type.String()),
     unitName: Nullable(Type.String({ description: "The response unit's name (as its resource has it); null without a unit, or when the unit is not registered" })),
+    unitNames: Type.Union([Type.Object({ 'zh-CN': Type.String(), en: Type.String() }), Type.Null()], { description: "The unit's name in every language (its resource's name_zh for zh-CN, else its name); null like unitName" }),
   }),
   via: Type.String({ description: 'session, token or bootstrap' }),
   permissions: Type.Array(Type.String()),
@@ -32,9 +33,9 @@ export const Me = Type.Object({
 });
 
 export async function whoAmI(access: AccessPort, p: Principal, unitName?: UnitNames): Promise<Static<typeof Me>> {
-  const name = p.unit && unitName ? await unitName(p.unit) : null;
+  const names = p.unit && unitName ? await unitName(p.unit) : null;
   return {
-    user: { id: p.userId, username: p.username, role: p.role, districts: p.scope.districts, unit: p.unit, unitName: name },
+    user: { id: p.userId, username: p.username, role: p.role, districts: p.scope.districts, unit: p.unit, unitName: names?.en ?? null, unitNames: names },
     via: p.via,
     permissions: access.permissionsOf(p),
     csrfToken: p.csrf ?? null,

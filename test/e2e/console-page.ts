@@ -45,8 +45,9 @@ export async function rendered(page: Page, layer: string): Promise<number> {
  * Words a Chinese screen should not show: English catalog strings (that differ in Chinese), raw catalog
  * keys, and any other English word — a literal typed into a view instead of taken from the catalog, an
  * API value shown as sent. Ids (letters with digits, dots, dashes or underscores), units and the names
- * below are not words to translate. Data people entered, shown as entered, is marked `data-raw` (a unit's
- * name, a note in quotes), and left out.
+ * below are not words to translate. Data people entered, shown as entered, is marked `data-raw` (a note in
+ * quotes, a unit's name that has no Chinese one), and left out; a name shown in its Chinese form (a unit's
+ * `name_zh`) is not, so an English name left on a Chinese screen is found.
  */
 export async function untranslated(page: Page, catalogs: { en: Record<string, string>; zh: Record<string, string> }): Promise<string[]> {
   const text = (await page.evaluate(`(() => {

@@ -11,7 +11,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../app/platform.js';
 import { collectProblems, launchChromium, screenshot, waitOrExplain } from '../browser/chromium.js';
-import { buildConsole, signIn } from './console-page.js';
+import { en } from '../../console/src/i18n/en.js';
+import { zhCN } from '../../console/src/i18n/zh-CN.js';
+import { buildConsole, setLang, signIn, untranslated } from './console-page.js';
 import { api, bootDemoPlatform } from './helpers.js';
 import { call, person, PNG, raiseAlert, siteNearDemoDock } from './response-helpers.js';
 
@@ -55,6 +57,29 @@ describe('e2e: the operator follows a gas leak to a verified resolution in the c
     const response = (await api<{ proposal: { unitId: string | null }[] }>(p, 'GET', `/api/v1/alerts/${encodeURIComponent(alert.id)}/response`)).body;
     const units = response.proposal.map((x) => x.unitId).filter((x): x is string => x !== null);
     expect(await proposed.count()).toBe(units.length);
+    await screenshot(page, 'response-console-00-proposal-en');
+
+    // In Chinese the proposed units read by their Chinese names (the sample's name_zh), their organisations
+    // too (org_zh; the plan's duty desks by the default pack's Chinese), and nothing is left in English.
+    await setLang(page, 'zh-CN');
+    await page.reload();
+    await proposed.first().waitFor({ timeout: 20_000 });
+    const sample = await Promise.all(units.map(async (id) => (await api<{ name: string; name_zh: string; org_zh: string }>(p, 'GET', `/api/v1/response/resources/${encodeURIComponent(id)}`)).body));
+    for (const [i, id] of units.entries()) {
+      expect(sample[i]!.name_zh).toMatch(/^[\u4e00-\u9fff（）]+$/);
+      expect(await page.locator(`[data-testid=response-proposal] tr[data-unit-id="${id}"] td`).first().innerText()).toBe(sample[i]!.name_zh);
+    }
+    const organisations = await page.locator('[data-testid=response-organisations]').innerText();
+    for (const u of sample) expect(organisations).toContain(u.org_zh);
+    expect(organisations).not.toMatch(/[A-Za-z]{3}/);
+    expect(await page.locator('[data-testid=response-notify]').innerText()).toMatch(/^[\u4e00-\u9fff、]+$/);
+    expect(await untranslated(page, { en, zh: zhCN })).toEqual([]);
+    await screenshot(page, 'response-console-00-proposal-zh');
+    await setLang(page, 'en');
+    await page.reload();
+    await proposed.first().waitFor({ timeout: 20_000 });
+    expect(await page.locator(`[data-testid=response-proposal] tr[data-unit-id="${units[0]}"] td`).first().innerText()).toBe(sample[0]!.name);
+
     await page.locator('[data-action=dispatch-tasks]').click();
     const rows = page.locator('[data-testid=response-tasks] tr[data-task-id]');
     await page.locator('[data-testid=response-tasks] tr[data-task-id][data-state=dispatched]').first().waitFor({ timeout: 20_000 });

@@ -277,6 +277,10 @@ describe('e2e: the responder phone and the response panel in chromium', () => {
     const { titles } = await task(taskId);
     expect(titles['zh-CN']).toMatch(CJK);
     expect(await operator.locator(`[data-testid=response-tasks] tr[data-task-id="${taskId}"] td`).nth(1).textContent()).toContain(titles['zh-CN']);
+    // The task's unit by its Chinese name (the sample's name_zh), on screen and so checked above for English.
+    const { name_zh } = (await api<{ name_zh: string }>(p, 'GET', `/api/v1/response/resources/${encodeURIComponent(unitId)}`)).body;
+    expect(name_zh).toMatch(/（示例）$/);
+    expect(await operator.locator(`[data-testid=response-tasks] tr[data-task-id="${taskId}"] [data-testid=task-unit]`).innerText()).toBe(name_zh);
     await fullShot(operator, 'responder-08-response-panel-zh');
   });
 
@@ -286,9 +290,10 @@ describe('e2e: the responder phone and the response panel in chromium', () => {
     await phone.reload();
     await phone.locator(`[data-testid=task-list] [data-task-id="${taskId}"]`).waitFor();
     expect(await untranslated(phone)).toEqual([]);
-    // The header names the unit (its resource's name), not its id.
-    const unitName = (await api<{ name: string }>(p, 'GET', `/api/v1/response/resources/${encodeURIComponent(unitId)}`)).body.name;
-    expect(await phone.locator('[data-testid=responder-unit]').textContent()).toBe(zhCN['responder.unit'].replace('{unit}', unitName));
+    // The header names the unit (its resource's Chinese name, name_zh), not its id.
+    const unit = (await api<{ name: string; name_zh: string }>(p, 'GET', `/api/v1/response/resources/${encodeURIComponent(unitId)}`)).body;
+    expect(unit.name_zh).toMatch(CJK);
+    expect(await phone.locator('[data-testid=responder-unit]').textContent()).toBe(zhCN['responder.unit'].replace('{unit}', unit.name_zh));
     // A long name wraps in the header: the phone page never scrolls sideways.
     expect(await phone.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')).toBeLessThanOrEqual(0);
     await fullShot(phone, 'responder-09-phone-tasks-zh');
@@ -302,12 +307,16 @@ describe('e2e: the responder phone and the response panel in chromium', () => {
     expect(await phone.locator('[data-testid=task-detail] .r-instructions').textContent()).toBe(both.instructionsByLang['zh-CN']);
     expect(await phone.locator('[data-testid=task-detail] .r-alert').textContent()).toContain(both.alert.messages['zh-CN']);
     // The same through the API, by Accept-Language, and on the printable daily report.
-    const zh = await phone.evaluate(async (id) => (await (await fetch(`/api/v1/tasks/${encodeURIComponent(id)}`, { headers: { 'accept-language': 'zh-CN' } })).json()) as { title: string; instructions: string; alert: { message: string } }, taskId);
-    expect(zh).toMatchObject({ title: both.titles['zh-CN'], instructions: both.instructionsByLang['zh-CN'], alert: { message: both.alert.messages['zh-CN'] } });
+    const zh = await phone.evaluate(async (id) => (await (await fetch(`/api/v1/tasks/${encodeURIComponent(id)}`, { headers: { 'accept-language': 'zh-CN' } })).json()) as { title: string; instructions: string; unitName: string; alert: { message: string } }, taskId);
+    expect(zh).toMatchObject({ title: both.titles['zh-CN'], instructions: both.instructionsByLang['zh-CN'], unitName: unit.name_zh, alert: { message: both.alert.messages['zh-CN'] } });
     const day = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
     const report = await operator.evaluate(async (d) => (await fetch(`/api/v1/response/report?date=${d}`, { headers: { 'accept-language': 'zh-CN' } })).text(), day);
     expect(report).toContain(`应急响应日报 ${day}`);
     expect(report).toContain(both.titles['zh-CN']);
+    // The units by their Chinese names: in the task list and in the figures per unit.
+    expect(report).toContain(`<td>${unit.name_zh}</td>`);
+    expect(report).toContain(`${unit.name_zh} (${unitId})`);
+    expect(report).not.toContain(unit.name);
     await fullShot(phone, 'responder-10-phone-task-zh');
   });
 

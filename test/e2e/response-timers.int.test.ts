@@ -121,6 +121,49 @@ describe('response deadlines and reassignment', () => {
     expect((await api(p, 'POST', '/api/v1/tasks/nope/accept', {})).body).toMatchObject({ error: { code: 'TASK_NOT_FOUND' } });
     await a.close();
   }, 60_000);
+
+  it("a unit's Chinese name: stored and read back, imported, refused when bad; the proposal, the task and the session carry it, by Accept-Language", async () => {
+    const LAOSHAN = { lon: 120.47, lat: 36.1 };
+    const zhName = '崂山区燃气抢修队（测试）';
+    const made = await addUnit(p, 'zh1', 'gas_repair', near(LAOSHAN, 0.3), { alertKinds: ['gas'], name: 'Laoshan gas crew (test)', name_zh: zhName, org: 'Gas company (test)', org_zh: '燃气公司（测试）' });
+    expect(made.resource).toMatchObject({ name: 'Laoshan gas crew (test)', name_zh: zhName, org_zh: '燃气公司（测试）' });
+    expect((await api(p, 'GET', '/api/v1/response/resources/zh1')).body).toMatchObject({ name: 'Laoshan gas crew (test)', name_zh: zhName, org: 'Gas company (test)', org_zh: '燃气公司（测试）' });
+    expect((await api<{ items: { id: string; name_zh?: string }[] }>(p, 'GET', '/api/v1/response/resources?kind=unit&type=gas_repair')).body.items.find((r) => r.id === 'zh1')?.name_zh).toBe(zhName);
+    // Bad names are refused at their field; the stored unit is unchanged.
+    const input = { id: 'zh1', kind: 'unit', name: 'Laoshan gas crew (test)', type: 'gas_repair', location: near(LAOSHAN, 0.3), alertKinds: ['gas'], capacity: 2 };
+    const empty = await api<{ error: { code: string; details: { errors: { path: string }[] } } }>(p, 'PUT', '/api/v1/response/resources/zh1', { ...input, name_zh: '' });
+    expect(empty.status).toBe(422);
+    expect(empty.body.error).toMatchObject({ code: 'UNIT_INVALID', details: { errors: [{ path: '/name_zh' }] } });
+    const orphan = await api<{ error: { details: { errors: { path: string }[] } } }>(p, 'PUT', '/api/v1/response/resources/zh1', { ...input, org_zh: '燃气公司' });
+    expect(orphan.body.error.details.errors.map((e) => e.path)).toEqual(['/org_zh']);
+    expect((await api(p, 'GET', '/api/v1/response/resources/zh1')).body).toMatchObject({ name_zh: zhName });
+    // CSV import: the name_zh and org_zh columns.
+    const csv = 'id,kind,name,name_zh,type,org,org_zh,lon,lat,alertKinds\nzh-csv,unit,Crew CSV,导入的抢修队,gas_repair,Gas co,燃气公司,120.6,36.3,gas\n';
+    const imp = await fetch(`${p.http.url}/api/v1/response/resources/import`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'text/csv' }, body: csv });
+    expect(await imp.json()).toMatchObject({ created: 1, failed: 0 });
+    expect((await api(p, 'GET', '/api/v1/response/resources/zh-csv')).body).toMatchObject({ name: 'Crew CSV', name_zh: '导入的抢修队', org_zh: '燃气公司' });
+
+    const a = await raiseAlert(p, 'GW-ZH', 'gas', LAOSHAN, { ch4_lel: 27 });
+    const aid = encodeURIComponent(a.id);
+    type Line = { unitId: string | null; unitType: string; unitName: string | null; unitNames?: Record<string, string> };
+    type Answer = { proposal: Line[]; scope: { organisations: string[]; organisationNames: Record<string, string>[] } };
+    const en = (await api<Answer>(p, 'GET', `/api/v1/alerts/${aid}/response`)).body;
+    const zh = (await call<Answer>(p, 'GET', `/api/v1/alerts/${aid}/response`, undefined, TOKEN, { 'accept-language': 'zh-CN' })).body;
+    const both = { en: 'Laoshan gas crew (test)', 'zh-CN': zhName };
+    expect(en.proposal.find((x) => x.unitType === 'gas_repair')).toMatchObject({ unitId: 'zh1', unitName: 'Laoshan gas crew (test)', unitNames: both });
+    expect(zh.proposal.find((x) => x.unitType === 'gas_repair')).toMatchObject({ unitId: 'zh1', unitName: zhName, unitNames: both });
+    expect(en.scope.organisationNames[en.scope.organisations.indexOf('Gas company (test)')]).toEqual({ en: 'Gas company (test)', 'zh-CN': '燃气公司（测试）' });
+    const d = await api<{ tasks: (Task & Line)[] }>(p, 'POST', `/api/v1/alerts/${aid}/response/dispatch`, {});
+    const t = d.body.tasks.find((x) => x.unitId === 'zh1')!;
+    expect(t).toMatchObject({ unitName: 'Laoshan gas crew (test)', unitNames: both });
+    expect((await call(p, 'GET', `/api/v1/tasks/${t.id}`, undefined, TOKEN, { 'accept-language': 'zh-CN,zh;q=0.9' })).body).toMatchObject({ unitName: zhName, unitNames: both });
+    expect((await call(p, 'GET', `/api/v1/tasks?alert=${aid}`, undefined, TOKEN, { 'accept-language': 'en' })).body).toMatchObject({ items: expect.arrayContaining([expect.objectContaining({ id: t.id, unitName: 'Laoshan gas crew (test)' })]) });
+    // The responder's session names their unit in both languages.
+    const crew = await person(p, 'zh1-crew', 'responder', { unit: 'zh1' });
+    expect((await call(p, 'GET', '/api/v1/session', undefined, crew)).body).toMatchObject({ user: { unit: 'zh1', unitName: 'Laoshan gas crew (test)', unitNames: both } });
+    expect((await call(p, 'GET', '/api/v1/session')).body).toMatchObject({ user: { unitName: null, unitNames: null } });
+    await a.close();
+  }, 60_000);
 });
 
 describe('response deadlines across a restart', () => {

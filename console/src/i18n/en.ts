@@ -494,6 +494,7 @@ export const en = {
   'common.error': 'Error: {message}',
   'common.unknown': 'unknown',
   'common.none': '—',
+  'common.listSeparator': ', ',
 } as const;
 
 export type MessageKey = keyof typeof en;

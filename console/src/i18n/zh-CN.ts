@@ -496,4 +496,5 @@ export const zhCN: Record<MessageKey, string> = {
   'common.error': '错误：{message}',
   'common.unknown': '未知',
   'common.none': '—',
+  'common.listSeparator': '、',
 };

@@ -9,6 +9,7 @@ import { get, post, seg } from '../api.js';
 import { actorText, coord, dateTime, inLang, metres } from '../format.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import type { MediaMeta, Task } from '../types.js';
+import { DataName, nameIn } from './names.js';
 import { lateClientAt } from './responder-parts.js';
 
 const stateText = (s: string): string => t(`task.state.${s}` as MessageKey);
@@ -32,7 +33,9 @@ export function TaskTable({ tasks, mayDispatch, act }: { tasks: Task[]; mayDispa
         {tasks.map((task) => (
           <Fragment key={task.id}>
             <tr data-task-id={task.id} data-state={task.state} class="clickable" onClick={() => setOpen(open === task.id ? null : task.id)}>
-              <td data-raw>{task.unitName ?? task.unitId}</td>
+              <td data-testid="task-unit">
+                <DataName names={task.unitNames} fallback={task.unitName ?? task.unitId} />
+              </td>
               <td>
                 {inLang(task.titles, task.title)} {task.required ? <span class="status">{t('response.required')}</span> : null}
               </td>
@@ -59,10 +62,10 @@ export function TaskTable({ tasks, mayDispatch, act }: { tasks: Task[]; mayDispa
 function TaskActions({ task, act }: { task: Task; act: (fn: () => Promise<string>) => void }) {
   const [unit, setUnit] = useState('');
   const [reassigning, setReassigning] = useState(false);
-  const [units, setUnits] = useState<{ id: string; name: string }[]>([]);
+  const [units, setUnits] = useState<{ id: string; name: string; name_zh?: string }[]>([]);
   // Units of the same type are the candidates (the server checks the one chosen).
   useEffect(() => {
-    if (reassigning) void get<{ items: { id: string; name: string }[] }>(`/api/v1/response/resources?kind=unit&type=${encodeURIComponent(task.unitType ?? '')}`).then((r) => setUnits(r.items), () => setUnits([]));
+    if (reassigning) void get<{ items: { id: string; name: string; name_zh?: string }[] }>(`/api/v1/response/resources?kind=unit&type=${encodeURIComponent(task.unitType ?? '')}`).then((r) => setUnits(r.items), () => setUnits([]));
   }, [reassigning]);
   const path = `/api/v1/tasks/${seg(task.id)}`;
   return (
@@ -81,7 +84,7 @@ function TaskActions({ task, act }: { task: Task; act: (fn: () => Promise<string
         <form class="row" onSubmit={(e) => (e.preventDefault(), act(async () => (await post(`${path}/reassign`, { unitId: unit.trim() }), t('response.reassignedOk'))), setReassigning(false))}>
           <input name="unitId" list={`units-${task.id}`} required placeholder={t('response.reassignTo')} value={unit} onInput={(e) => setUnit(e.currentTarget.value)} />
           <datalist id={`units-${task.id}`}>
-            {units.filter((u) => u.id !== task.unitId).map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
+            {units.filter((u) => u.id !== task.unitId).map((u) => <option key={u.id} value={u.id}>{nameIn({ en: u.name, 'zh-CN': u.name_zh ?? u.name }, u.name).text}</option>)}
           </datalist>
           <button type="submit">{t('action.submit')}</button>
           <button type="button" onClick={() => setReassigning(false)}>{t('action.cancel')}</button>

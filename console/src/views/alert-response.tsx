@@ -5,6 +5,7 @@
  * with an override reason while required tasks are not all verified. Everything comes from
  * `GET /api/v1/alerts/{id}/response` and the media list; task events on the stream re-read them.
  */
+import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, get, post, seg } from '../api.js';
 import type { City } from '../city.js';
@@ -14,11 +15,14 @@ import { can, session } from '../session.js';
 import { useObservable } from '../store.js';
 import type { Alert, MediaMeta, Task } from '../types.js';
 import { Photos, TaskTable } from './alert-response-tasks.js';
+import { DataName } from './names.js';
 
 /** One proposed task; `unitId` null is a gap (no unit of that type could be found). */
 export interface ProposedTask {
   unitId: string | null;
   unitName?: string | null;
+  /** The unit's name in every language (its resource's `name_zh` for zh-CN). */
+  unitNames?: Partial<Record<'zh-CN' | 'en', string>>;
   unitType: string;
   title: string;
   titles?: Partial<Record<'zh-CN' | 'en', string>>;
@@ -33,7 +37,7 @@ export interface AlertResponseBody {
   alertId: string;
   level: string;
   plan: { id: string; version: number } | null;
-  scope: { organisations: string[]; districts: string[]; notify?: { city: string[]; district: string[] } };
+  scope: { organisations: string[]; organisationNames?: Partial<Record<'zh-CN' | 'en', string>>[]; districts: string[]; notify?: { city: string[]; district: string[] } };
   proposal: ProposedTask[];
   tasks: Task[];
   drone: boolean;
@@ -105,6 +109,8 @@ export function AlertResponse({ city, alert, onChanged }: { city: City; alert: A
 
 function Summary({ city, body }: { city: City; body: AlertResponseBody }) {
   const notify = [...(body.scope.notify?.city ?? []), ...(body.scope.notify?.district ?? [])];
+  // Each organisation in every language, by its name as entered (the plan's notify names are among them).
+  const names = new Map(body.scope.organisations.map((o, i) => [o, body.scope.organisationNames?.[i]]));
   return (
     <dl class="response-summary" data-testid="response-summary">
       <dt>{t('alert.level')}</dt>
@@ -116,13 +122,17 @@ function Summary({ city, body }: { city: City; body: AlertResponseBody }) {
         </>
       ) : null}
       <dt>{t('response.organisations')}</dt>
-      <dd data-raw>{body.scope.organisations.join(', ') || t('common.none')}</dd>
+      <dd data-testid="response-organisations">
+        <Names list={body.scope.organisations} names={names} />
+      </dd>
       <dt>{t('response.districts')}</dt>
       <dd>{body.scope.districts.map((d) => city.districtName(d, lang())).join(', ') || t('common.none')}</dd>
       {notify.length > 0 ? (
         <>
           <dt>{t('response.notify')}</dt>
-          <dd data-raw>{notify.join(', ')}</dd>
+          <dd data-testid="response-notify">
+            <Names list={notify} names={names} />
+          </dd>
         </>
       ) : null}
       {body.drone ? (
@@ -132,6 +142,21 @@ function Summary({ city, body }: { city: City; body: AlertResponseBody }) {
         </>
       ) : null}
     </dl>
+  );
+}
+
+/** Names as a list ("a, b" / "a、b"), each in the chosen language when it has one. */
+function Names({ list, names }: { list: string[]; names: Map<string, Partial<Record<'zh-CN' | 'en', string>> | undefined> }) {
+  if (list.length === 0) return <>{t('common.none')}</>;
+  return (
+    <>
+      {list.map((o, i) => (
+        <Fragment key={o}>
+          {i > 0 ? t('common.listSeparator') : null}
+          <DataName names={names.get(o)} fallback={o} />
+        </Fragment>
+      ))}
+    </>
   );
 }
 
@@ -152,7 +177,7 @@ function Proposal({ body, mayDispatch, onDispatch }: { body: AlertResponseBody; 
         <tbody>
           {body.proposal.map((p, i) => (
             <tr key={`${p.unitId ?? 'gap'}-${i}`} data-unit-id={p.unitId ?? undefined} class={p.unitId ? '' : 'gap'}>
-              <td>{p.unitId ? <span data-raw>{p.unitName ?? p.unitId}</span> : <span class="error" title={p.gap}>{t('response.gap', { gap: tValue('unitType', p.unitType) })}</span>}</td>
+              <td>{p.unitId ? <DataName names={p.unitNames} fallback={p.unitName ?? p.unitId} /> : <span class="error" title={p.gap}>{t('response.gap', { gap: tValue('unitType', p.unitType) })}</span>}</td>
               <td>{tValue('unitType', p.unitType)}</td>
               <td>
                 {inLang(p.titles, p.title)} {p.required ? <span class="status">{t('response.required')}</span> : null}

@@ -11,8 +11,9 @@ import { Outbox, type QueuedAction } from '../offline/queue.js';
 import { navigate, useRoute } from '../router.js';
 import { logout, session } from '../session.js';
 import { useObservable } from '../store.js';
-import type { Task, TaskState } from '../types.js';
+import type { SessionUser, Task, TaskState } from '../types.js';
 import { LangSwitch } from './lang-switch.js';
+import { DataName } from './names.js';
 import { MyTasks, POLL_S } from './responder-live.js';
 import { TaskChip, effectiveState, taskDeadline } from './responder-parts.js';
 import { TaskDetail } from './responder-task.js';
@@ -43,7 +44,7 @@ export function Responder() {
     <div class="responder" data-testid="responder">
       <header class="r-top">
         <b>{t('responder.title')}</b>
-        {me.user.unit ? <UnitName name={me.user.unitName ?? me.user.unit} /> : null}
+        {me.user.unit ? <UnitName names={me.user.unitNames} name={me.user.unitName ?? me.user.unit} /> : null}
         <LangSwitch />
         <button class="link" onClick={() => void logout()} data-testid="logout">{t('session.logout')}</button>
       </header>
@@ -53,12 +54,12 @@ export function Responder() {
   );
 }
 
-/** "Unit <name>": the name is the resource's as an administrator entered it (data, in its own language). */
-function UnitName({ name }: { name: string }) {
+/** "Unit <name>": the resource's name as an administrator entered it, its Chinese name (`name_zh`) in zh-CN. */
+function UnitName({ names, name }: { names: SessionUser['unitNames']; name: string }) {
   const [before = '', after = ''] = t('responder.unit', { unit: '\u0000' }).split('\u0000');
   return (
     <span class="r-unit" data-testid="responder-unit">
-      {before}<b data-raw>{name}</b>{after}
+      {before}<b><DataName names={names} fallback={name} /></b>{after}
     </span>
   );
 }
