@@ -3,6 +3,7 @@
  * saturation phase and an open-loop fixed-rate phase. The same generator drives every system compared.
  */
 import mqtt, { type MqttClient } from 'mqtt';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { summarize } from './lib.js';
 
 export interface Device {
@@ -24,6 +25,10 @@ export interface PhaseResult {
   max: number;
   /** performance.now() of each publish, in publish order (for "published → present" latency). */
   publishedAt: Float64Array;
+  /** The generator's own CPU (this process, user + system) during the phase, µs. */
+  cpuMicros: number;
+  /** The generator's event-loop delay during the phase, p99, ms. */
+  lagP99: number;
 }
 
 export function connect(url: string, d: Device | null, clientId: string): Promise<MqttClient> {
@@ -81,6 +86,11 @@ class Recorder {
   skipped = 0;
   readonly lat: number[] = [];
   private stamps = new Float64Array(1 << 16);
+  private readonly cpu0 = process.cpuUsage();
+  private readonly lag = monitorEventLoopDelay({ resolution: 10 });
+  constructor() {
+    this.lag.enable();
+  }
   stamp(t: number): void {
     if (this.sent >= this.stamps.length) {
       const bigger = new Float64Array(this.stamps.length * 2);
@@ -91,7 +101,19 @@ class Recorder {
   }
   result(t0: number): PhaseResult {
     const seconds = (performance.now() - t0) / 1000;
-    return { sent: this.sent, acked: this.acked, skipped: this.skipped, seconds, perSecond: this.acked / seconds, ...summarize(this.lat), publishedAt: this.stamps.slice(0, this.sent) };
+    const cpu = process.cpuUsage(this.cpu0);
+    this.lag.disable();
+    return {
+      sent: this.sent,
+      acked: this.acked,
+      skipped: this.skipped,
+      seconds,
+      perSecond: this.acked / seconds,
+      ...summarize(this.lat),
+      publishedAt: this.stamps.slice(0, this.sent),
+      cpuMicros: cpu.user + cpu.system,
+      lagP99: this.lag.percentile(99) / 1e6,
+    };
   }
 }
 
