@@ -24,7 +24,7 @@ import { startMosquitto } from '../test/servers/mosquitto.js';
 import { startPostgres } from '../test/servers/postgres.js';
 import { startRedis } from '../test/servers/redis.js';
 import { countPoints, presenceLatency, watchPresence } from './influx-count.js';
-import { closeAll, connect, connectAll, fixedRate, makePayloads, saturate, type Device, type PhaseResult } from './ingest-load.js';
+import { closeAll, connectAll, fixedRate, makePayloads, saturate, subscribe, type ClientKind, type Device, type PhaseResult } from './ingest-load.js';
 import { api, cpuSeconds, machineCpuSeconds, mainThreadCpuSeconds, parseArgs, startPlatformProcess, type PlatformProcess } from './lib.js';
 import { startNodeRed } from './node-red-peer.js';
 import { report, type RunResult, type PhaseSummary } from './ingest-report.js';
@@ -45,16 +45,20 @@ const HELP = `Usage: npm run bench:ingest -- [options]
                   InfluxDB), half the devices on each: both cores for the broker
   --baseline DIR  another checkout of citybrain (npm ci done) run as system "baseline" (→ InfluxDB):
                   before/after figures for a change, GC share included
+  --client C      the generator's MQTT client: lean (bench/mqtt-load-client.ts: the same bytes and writes
+                  as mqtt.js for a fraction of its CPU) or mqtt.js                    (default lean)
   --profile       run the platform with --cpu-prof (profiles kept in a temporary folder, GC share from
                   them); off by default: the profiler costs the platform CPU that the peer does not pay
 Node-RED 4.x and node-red-contrib-influxdb 0.7 are installed on first use into .tmp/node-red (bench only).`;
 
 const opts = parseArgs(
   process.argv.slice(2),
-  { devices: 200, seconds: 10, window: 50, rate: 20_000, pairs: 3, systems: 'citybrain-influx,node-red,citybrain-embedded,mosquitto', baseline: '', workers: 1, profile: false },
+  { devices: 200, seconds: 10, window: 50, rate: 20_000, pairs: 3, systems: 'citybrain-influx,node-red,citybrain-embedded,mosquitto', baseline: '', workers: 1, profile: false, client: 'lean' },
   HELP,
 );
 const DB = 'bench';
+const client = opts.client as ClientKind;
+if (client !== 'lean' && client !== 'mqtt.js') throw new Error(`--client must be lean or mqtt.js\n\n${HELP}`);
 const SYSTEMS = ['citybrain-influx', 'node-red', 'citybrain-embedded', 'mosquitto', 'citybrain-threads', 'citybrain-main', 'baseline', 'cluster2'] as const;
 type System = (typeof SYSTEMS)[number];
 
@@ -184,7 +188,7 @@ async function runCitybrain(store: 'influx' | 'embedded', cwd?: string, env: Rec
   const p = await startProfiled({ ...(influx ? { INFLUX_URL: influx.url, INFLUX_DB: DB } : {}), ...env }, cwd);
   try {
     const devices = await provision(p, opts.devices);
-    const clients = await connectAll(`mqtt://127.0.0.1:${p.mqttPort}`, devices, true);
+    const clients = await connectAll(`mqtt://127.0.0.1:${p.mqttPort}`, devices, true, client);
     const topicOf = (i: number): string => `devices/${devices[i]!.id}/telemetry`;
     const run: Runner = (phase) => {
       const payloads = makePayloads(devices.length, RANGES[phase]);
@@ -227,8 +231,8 @@ async function runCluster2(): Promise<RunResult> {
     nodes.push(await startProfiled(env));
     const devices = await provision(nodes[0]!, opts.devices);
     const clients = [
-      ...(await connectAll(`mqtt://127.0.0.1:${nodes[0]!.mqttPort}`, devices.filter((_, i) => i % 2 === 0), true)),
-      ...(await connectAll(`mqtt://127.0.0.1:${nodes[1]!.mqttPort}`, devices.filter((_, i) => i % 2 === 1), true)),
+      ...(await connectAll(`mqtt://127.0.0.1:${nodes[0]!.mqttPort}`, devices.filter((_, i) => i % 2 === 0), true, client)),
+      ...(await connectAll(`mqtt://127.0.0.1:${nodes[1]!.mqttPort}`, devices.filter((_, i) => i % 2 === 1), true, client)),
     ];
     const ordered = [...devices.filter((_, i) => i % 2 === 0), ...devices.filter((_, i) => i % 2 === 1)];
     const topicOf = (i: number): string => `devices/${ordered[i]!.id}/telemetry`;
@@ -259,7 +263,7 @@ async function runNodeRed(): Promise<RunResult> {
     const red = await startNodeRed(mosq.port, influx.port, DB);
     try {
       const devices = Array.from({ length: opts.devices }, (_, i) => ({ id: `peer-w${i}`, password: '' }));
-      const clients = await connectAll(mosq.url, devices, false);
+      const clients = await connectAll(mosq.url, devices, false, client);
       const topicOf = (i: number): string => `bench/${devices[i]!.id}/telemetry`;
       const run: Runner = (phase) => {
         const payloads = makePayloads(devices.length, RANGES[phase]);
@@ -284,15 +288,13 @@ async function runMosquitto(): Promise<RunResult> {
   const m = await startMosquitto();
   try {
     const devices = Array.from({ length: opts.devices }, (_, i) => ({ id: `peer-${i}`, password: '' }));
-    const sub = await connect(m.url, null, 'bench-sub');
     let delivered = 0;
     let lastAt = 0;
-    sub.on('message', () => {
+    const sub = await subscribe(m.url, 'bench-sub', 'bench/#', client, () => {
       delivered++;
       lastAt = performance.now();
     });
-    await sub.subscribeAsync('bench/#', { qos: 1 });
-    const clients = await connectAll(m.url, devices, false);
+    const clients = await connectAll(m.url, devices, false, client);
     const procs = { mosquitto: m.child.pid! };
     const [cpu0, m0] = [cpuOf(procs), machineCpuSeconds()];
     const t0 = performance.now();
@@ -327,7 +329,7 @@ async function main(): Promise<void> {
   const systems = String(opts.systems).split(',').map((s) => s.trim()).filter(Boolean) as System[];
   for (const s of systems) if (!SYSTEMS.includes(s)) throw new Error(`unknown system ${s}\n\n${HELP}`);
   const load0 = loadavg();
-  console.log(`bench:ingest — ${opts.devices} devices, ${opts.seconds} s per phase, window ${opts.window}, fixed ${opts.rate}/s, ${opts.pairs} rounds, node ${process.version}`);
+  console.log(`bench:ingest — ${opts.devices} devices, ${opts.seconds} s per phase, window ${opts.window}, fixed ${opts.rate}/s, ${opts.pairs} rounds, generator client ${client}, node ${process.version}`);
   console.log(`load average at start: ${load0.map((x) => x.toFixed(2)).join(' ')}`);
   const results: Record<string, RunResult[]> = {};
   for (let round = 1; round <= opts.pairs; round++) {
