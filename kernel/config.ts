@@ -84,7 +84,7 @@ export const ConfigSchema = Type.Object({
     Type.Integer({
       minimum: 0,
       maximum: 16,
-      description: 'Worker threads that write telemetry (line-protocol encoding and the InfluxDB request, or the SQLite inserts; at most 1 on SQLite); 0: the main thread does it. Default: 1 with InfluxDB (measured faster on this 2-core machine, docs/benchmarks.md), 0 with the embedded SQLite store',
+      description: 'Worker threads that write telemetry (line-protocol encoding and the InfluxDB request, or the SQLite inserts; at most 1 on SQLite); 0: the main thread does it. Default: 1, with InfluxDB and with the embedded SQLite store (measured faster on this 2-core machine, docs/benchmarks.md)',
     }),
   ),
   telemetryBatchSize: PosInt('Telemetry write batch size (readings); smaller than ingestMaxInflight so batches overlap', 2_000),
