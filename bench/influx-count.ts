@@ -31,8 +31,12 @@ export function watchPresence(url: string, db: string, from: number, to: number,
   })();
   return {
     samples,
-    /** Waits until `expected` are present, or the count has not grown for `quietMs` (at most `maxMs`), then stops. */
-    async settle(expected: number, quietMs = 5000, maxMs = 30_000): Promise<{ present: number; lastGrowth: number }> {
+    /**
+     * Waits until `expected` are present, or the count has not grown for `quietMs` (at most `maxMs`), then
+     * stops. `maxMs` bounds only a count still growing: a peer draining a backlog its broker acknowledged
+     * (Node-RED behind Mosquitto) is waited for, so the next phase does not queue behind it.
+     */
+    async settle(expected: number, quietMs = 5000, maxMs = 180_000): Promise<{ present: number; lastGrowth: number }> {
       const start = performance.now();
       for (;;) {
         await new Promise((r) => setTimeout(r, everyMs));

@@ -1,8 +1,11 @@
 /**
- * The load generator of bench:ingest: QoS 1 publishers (mqtt.js, one connection per device), a closed-loop
- * saturation phase and an open-loop fixed-rate phase. The same generator drives every system compared.
+ * The load generator of bench:ingest: QoS 1 publishers (one connection per device; bench/mqtt-load-client.ts
+ * by default, mqtt.js on request), a closed-loop saturation phase and an open-loop fixed-rate phase. The
+ * same generator drives every system compared.
  */
 import mqtt, { type MqttClient } from 'mqtt';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { LoadClient } from './mqtt-load-client.js';
 import { summarize } from './lib.js';
 
 export interface Device {
@@ -24,9 +27,26 @@ export interface PhaseResult {
   max: number;
   /** performance.now() of each publish, in publish order (for "published → present" latency). */
   publishedAt: Float64Array;
+  /** The generator's own CPU (this process, user + system) during the phase, µs. */
+  cpuMicros: number;
+  /** The generator's event-loop delay during the phase, p99, ms. */
+  lagP99: number;
 }
 
-export function connect(url: string, d: Device | null, clientId: string): Promise<MqttClient> {
+/** What the phases need of a device's connection, whichever client library carries it. */
+export interface Publisher {
+  /** A QoS 1 PUBLISH; `cb` runs on its PUBACK, or with an Error if it failed. */
+  publish(topic: string, payload: string, cb: (err?: Error) => void): void;
+  close(): Promise<void>;
+}
+
+/**
+ * The client the generator uses: `lean` (bench/mqtt-load-client.ts, the default: the same bytes and writes
+ * for a fraction of the CPU) or `mqtt.js` (what the bench used before; kept to compare).
+ */
+export type ClientKind = 'lean' | 'mqtt.js';
+
+function mqttJs(url: string, d: Device | null, clientId: string): Promise<MqttClient> {
   return new Promise((resolve, reject) => {
     const c = mqtt.connect(url, {
       clientId,
@@ -44,16 +64,42 @@ export function connect(url: string, d: Device | null, clientId: string): Promis
   });
 }
 
-export async function connectAll(url: string, devices: Device[], auth: boolean): Promise<MqttClient[]> {
-  const clients: MqttClient[] = [];
+export async function connect(url: string, d: Device | null, clientId: string, kind: ClientKind): Promise<Publisher> {
+  if (kind === 'lean') {
+    const u = new URL(url);
+    return LoadClient.connect({ host: u.hostname, port: Number(u.port), clientId, ...(d ? { username: d.id, password: d.password } : {}) });
+  }
+  const c = await mqttJs(url, d, clientId);
+  return {
+    publish: (topic, payload, cb) => void c.publish(topic, payload, { qos: 1 }, (err) => cb(err ?? undefined)),
+    close: () => new Promise<void>((r) => c.end(false, {}, () => r())),
+  };
+}
+
+/** A QoS 1 subscriber to `filter`; `onMessage` is called per message delivered. */
+export async function subscribe(url: string, clientId: string, filter: string, kind: ClientKind, onMessage: () => void): Promise<{ close(): Promise<void> }> {
+  if (kind === 'lean') {
+    const u = new URL(url);
+    const c = await LoadClient.connect({ host: u.hostname, port: Number(u.port), clientId });
+    await c.subscribe(filter, onMessage);
+    return c;
+  }
+  const c = await mqttJs(url, null, clientId);
+  c.on('message', onMessage);
+  await c.subscribeAsync(filter, { qos: 1 });
+  return { close: () => new Promise<void>((r) => c.end(false, {}, () => r())) };
+}
+
+export async function connectAll(url: string, devices: Device[], auth: boolean, kind: ClientKind): Promise<Publisher[]> {
+  const clients: Publisher[] = [];
   for (let i = 0; i < devices.length; i += 50) {
-    clients.push(...(await Promise.all(devices.slice(i, i + 50).map((d) => connect(url, auth ? d : null, d.id)))));
+    clients.push(...(await Promise.all(devices.slice(i, i + 50).map((d) => connect(url, auth ? d : null, d.id, kind)))));
   }
   return clients;
 }
 
-export async function closeAll(clients: MqttClient[]): Promise<void> {
-  await Promise.all(clients.map((c) => new Promise<void>((r) => c.end(false, {}, () => r()))));
+export async function closeAll(clients: Array<{ close(): Promise<void> }>): Promise<void> {
+  await Promise.all(clients.map((c) => c.close()));
 }
 
 export interface Payloads {
@@ -81,6 +127,11 @@ class Recorder {
   skipped = 0;
   readonly lat: number[] = [];
   private stamps = new Float64Array(1 << 16);
+  private readonly cpu0 = process.cpuUsage();
+  private readonly lag = monitorEventLoopDelay({ resolution: 10 });
+  constructor() {
+    this.lag.enable();
+  }
   stamp(t: number): void {
     if (this.sent >= this.stamps.length) {
       const bigger = new Float64Array(this.stamps.length * 2);
@@ -91,12 +142,24 @@ class Recorder {
   }
   result(t0: number): PhaseResult {
     const seconds = (performance.now() - t0) / 1000;
-    return { sent: this.sent, acked: this.acked, skipped: this.skipped, seconds, perSecond: this.acked / seconds, ...summarize(this.lat), publishedAt: this.stamps.slice(0, this.sent) };
+    const cpu = process.cpuUsage(this.cpu0);
+    this.lag.disable();
+    return {
+      sent: this.sent,
+      acked: this.acked,
+      skipped: this.skipped,
+      seconds,
+      perSecond: this.acked / seconds,
+      ...summarize(this.lat),
+      publishedAt: this.stamps.slice(0, this.sent),
+      cpuMicros: cpu.user + cpu.system,
+      lagP99: this.lag.percentile(99) / 1e6,
+    };
   }
 }
 
 /** Closed loop: each client keeps `window` QoS 1 publishes unacknowledged for `seconds`. */
-export async function saturate(clients: MqttClient[], topicOf: (i: number) => string, payloads: Payloads, seconds: number, window: number): Promise<PhaseResult> {
+export async function saturate(clients: Publisher[], topicOf: (i: number) => string, payloads: Payloads, seconds: number, window: number): Promise<PhaseResult> {
   const rec = new Recorder();
   const t0 = performance.now();
   const end = t0 + seconds * 1000;
@@ -110,7 +173,7 @@ export async function saturate(clients: MqttClient[], topicOf: (i: number) => st
               inflight++;
               const ts = performance.now();
               rec.stamp(ts);
-              c.publish(topicOf(i), payloads.next(i), { qos: 1 }, (err) => {
+              c.publish(topicOf(i), payloads.next(i), (err) => {
                 inflight--;
                 if (!err) {
                   rec.acked++;
@@ -130,7 +193,7 @@ export async function saturate(clients: MqttClient[], topicOf: (i: number) => st
 }
 
 /** Open loop: `rate` publishes per second, round-robin over the clients, in 10 ms ticks. */
-export async function fixedRate(clients: MqttClient[], topicOf: (i: number) => string, payloads: Payloads, seconds: number, rate: number): Promise<PhaseResult> {
+export async function fixedRate(clients: Publisher[], topicOf: (i: number) => string, payloads: Payloads, seconds: number, rate: number): Promise<PhaseResult> {
   const rec = new Recorder();
   const inflight = new Array<number>(clients.length).fill(0);
   let rr = 0;
@@ -148,7 +211,7 @@ export async function fixedRate(clients: MqttClient[], topicOf: (i: number) => s
         inflight[i]!++;
         const ts = performance.now();
         rec.stamp(ts);
-        clients[i]!.publish(topicOf(i), payloads.next(i), { qos: 1 }, (err) => {
+        clients[i]!.publish(topicOf(i), payloads.next(i), (err) => {
           inflight[i]!--;
           if (err) rec.failed++;
           else {

@@ -9,6 +9,8 @@ export interface PhaseSummary {
   /** publish → present, ms (InfluxDB polled every 0.5 s; for the embedded store: publish → PUBACK). */
   visibleP50: number;
   visibleP99: number;
+  /** Where the machine's CPU went during the phase (generator, system under test, InfluxDB), one line. */
+  cpu?: string;
 }
 
 export interface RunResult {
@@ -41,6 +43,7 @@ export const report = {
   run(system: string, round: number, r: RunResult, rate: number): void {
     console.log(`  round ${round} · ${system}${r.note ? ` · ${r.note}` : ''}`);
     console.log(phaseLine('saturation', r.sat));
+    if (r.sat.cpu) console.log(`                CPU ${r.sat.cpu}`);
     if (r.fixed) console.log(phaseLine(`${rate}/s`, r.fixed));
   },
 

@@ -17,15 +17,15 @@
  * only once the reading is durable, so publish → PUBACK is publish → durable.
  */
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startInflux } from '../test/servers/influx.js';
 import { startMosquitto } from '../test/servers/mosquitto.js';
 import { startPostgres } from '../test/servers/postgres.js';
 import { startRedis } from '../test/servers/redis.js';
 import { countPoints, presenceLatency, watchPresence } from './influx-count.js';
-import { closeAll, connect, connectAll, fixedRate, makePayloads, saturate, type Device, type PhaseResult } from './ingest-load.js';
-import { api, cpuSeconds, parseArgs, startPlatformProcess, type PlatformProcess } from './lib.js';
+import { closeAll, connectAll, fixedRate, makePayloads, saturate, subscribe, type ClientKind, type Device, type PhaseResult } from './ingest-load.js';
+import { api, cpuSeconds, machineCpuSeconds, mainThreadCpuSeconds, parseArgs, startPlatformProcess, type PlatformProcess } from './lib.js';
 import { startNodeRed } from './node-red-peer.js';
 import { report, type RunResult, type PhaseSummary } from './ingest-report.js';
 
@@ -45,14 +45,20 @@ const HELP = `Usage: npm run bench:ingest -- [options]
                   InfluxDB), half the devices on each: both cores for the broker
   --baseline DIR  another checkout of citybrain (npm ci done) run as system "baseline" (→ InfluxDB):
                   before/after figures for a change, GC share included
+  --client C      the generator's MQTT client: lean (bench/mqtt-load-client.ts: the same bytes and writes
+                  as mqtt.js for a fraction of its CPU) or mqtt.js                    (default lean)
+  --profile       run the platform with --cpu-prof (profiles kept in a temporary folder, GC share from
+                  them); off by default: the profiler costs the platform CPU that the peer does not pay
 Node-RED 4.x and node-red-contrib-influxdb 0.7 are installed on first use into .tmp/node-red (bench only).`;
 
 const opts = parseArgs(
   process.argv.slice(2),
-  { devices: 200, seconds: 10, window: 50, rate: 20_000, pairs: 3, systems: 'citybrain-influx,node-red,citybrain-embedded,mosquitto', baseline: '', workers: 1 },
+  { devices: 200, seconds: 10, window: 50, rate: 20_000, pairs: 3, systems: 'citybrain-influx,node-red,citybrain-embedded,mosquitto', baseline: '', workers: 1, profile: false, client: 'lean' },
   HELP,
 );
 const DB = 'bench';
+const client = opts.client as ClientKind;
+if (client !== 'lean' && client !== 'mqtt.js') throw new Error(`--client must be lean or mqtt.js\n\n${HELP}`);
 const SYSTEMS = ['citybrain-influx', 'node-red', 'citybrain-embedded', 'mosquitto', 'citybrain-threads', 'citybrain-main', 'baseline', 'cluster2'] as const;
 type System = (typeof SYSTEMS)[number];
 
@@ -80,25 +86,68 @@ async function countViaApi(p: PlatformProcess, devices: Device[], from: number):
 
 type Runner = (phase: 'sat' | 'fixed') => Promise<PhaseResult>;
 
+/** Processes whose CPU a phase reports (name → pid); `main:` names count that process's main thread alone. */
+type Watched = Record<string, number>;
+
+function cpuOf(procs: Watched): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, pid] of Object.entries(procs)) {
+    try {
+      out[name] = name.startsWith('main:') ? mainThreadCpuSeconds(pid) : cpuSeconds(pid);
+    } catch {
+      out[name] = NaN; // exited
+    }
+  }
+  return out;
+}
+
+/**
+ * One line: the generator's CPU per acknowledged reading during the phase (and its event-loop lag), each
+ * watched process's CPU per stored reading from the phase's start until the count stopped growing, and the
+ * machine's busy share of that time (2 cores = 200 %).
+ */
+function cpuLine(gen: PhaseResult, stored: number, procs: Watched, before: Record<string, number>, m0: ReturnType<typeof machineCpuSeconds>): string {
+  const after = cpuOf(procs);
+  const m1 = machineCpuSeconds();
+  const us = (s: number, n: number): string => ((s * 1e6) / Math.max(1, n)).toFixed(1);
+  const parts = [`generator ${us(gen.cpuMicros / 1e6, gen.acked)} µs/reading (${((gen.cpuMicros / 1e6 / gen.seconds) * 100).toFixed(0)} % of a core, lag p99 ${gen.lagP99.toFixed(0)} ms)`];
+  for (const name of Object.keys(procs)) parts.push(`${name} ${us(after[name]! - before[name]!, stored)}`);
+  const cores = (m1.total - m0.total) > 0 ? ((m1.busy - m0.busy) / (m1.total - m0.total)) * 100 * availableParallelism() : NaN;
+  return `${parts.join(', ')} µs/stored reading; machine busy ${cores.toFixed(0)} % of ${availableParallelism() * 100} %`;
+}
+
 /** Runs a phase while watching InfluxDB; stored/s = present ÷ (time until the count stopped growing). */
-async function phaseIntoInflux(url: string, phase: 'sat' | 'fixed', run: Runner): Promise<PhaseSummary> {
+async function phaseIntoInflux(url: string, phase: 'sat' | 'fixed', run: Runner, procs: Watched = {}): Promise<PhaseSummary> {
   const from = RANGES[phase];
   const watch = watchPresence(url, DB, from, from + RANGE_MS);
+  const cpu0 = cpuOf(procs);
+  const m0 = machineCpuSeconds();
   const t0 = performance.now();
   const gen = await run(phase);
   const { present, lastGrowth } = await watch.settle(gen.acked);
+  const cpu = cpuLine(gen, present, procs, cpu0, m0);
   const present2 = await countPoints(url, DB, from, from + RANGE_MS);
   const storedSeconds = Math.max(gen.seconds, (lastGrowth - t0) / 1000);
   const vis = presenceLatency(gen.publishedAt, watch.samples);
-  return { gen, present: Math.max(present, present2), storedPerSecond: present2 / storedSeconds, visibleP50: vis.p50, visibleP99: vis.p99 };
+  return { gen, present: Math.max(present, present2), storedPerSecond: present2 / storedSeconds, visibleP50: vis.p50, visibleP99: vis.p99, cpu };
 }
 
-/** GC share of the platform's busy time from its CPU profile: '(garbage collector)' samples ÷ non-idle samples. */
-function gcShare(p: PlatformProcess): string | undefined {
+/**
+ * GC share of the platform's main thread: with `--profile`, '(garbage collector)' samples ÷ non-idle samples
+ * of its CPU profile; otherwise GC pause time (the platform's own nodejs_gc_duration_seconds) ÷ the main
+ * thread's CPU time, both over the whole run.
+ */
+function gcShare(p: PlatformProcess, metricsText: string | undefined, mainCpuSeconds: number): string | undefined {
   const dir = profDirs.get(p);
+  if (!dir) {
+    if (metricsText === undefined) return undefined;
+    let gc = 0;
+    for (const l of metricsText.split('\n')) if (l.startsWith('nodejs_gc_duration_seconds_sum')) gc += Number(l.slice(l.lastIndexOf(' ') + 1));
+    return `GC ${((gc / Math.max(1e-9, mainCpuSeconds)) * 100).toFixed(1)} % of the main thread's CPU`;
+  }
   // With worker threads each thread writes a profile: the main thread's is the largest.
-  const file = dir && readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort((a, b) => statSync(join(dir, b)).size - statSync(join(dir, a)).size)[0];
-  if (!dir || !file) return undefined;
+  const file = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort((a, b) => statSync(join(dir, b)).size - statSync(join(dir, a)).size)[0];
+  if (!file) return undefined;
   const prof = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { nodes: Array<{ id: number; callFrame: { functionName: string } }>; samples: number[] };
   const name = new Map(prof.nodes.map((n) => [n.id, n.callFrame.functionName]));
   let gc = 0;
@@ -109,12 +158,11 @@ function gcShare(p: PlatformProcess): string | undefined {
     busy++;
     if (f === '(garbage collector)') gc++;
   }
-  return `GC ${((gc / Math.max(1, busy)) * 100).toFixed(1)} % of busy samples`;
+  return `GC ${((gc / Math.max(1, busy)) * 100).toFixed(1)} % of busy samples (profile in ${dir})`;
 }
 
 /** Readings per store write, from the platform's /metrics (group commit makes batches smaller when the store is idle). */
-async function meanBatch(p: PlatformProcess): Promise<string | undefined> {
-  const text = await (await fetch(`${p.httpUrl}/metrics`)).text();
+function meanBatch(text: string): string | undefined {
   const value = (name: string): number => Number(/^(\S+) (\S+)$/m.exec(text.split('\n').filter((l) => l.startsWith(`${name}{writer="telemetry"} `)).join('\n'))?.[2]);
   const written = value('citybrain_telemetry_written_total');
   const writes = value('citybrain_telemetry_write_duration_seconds_count');
@@ -123,8 +171,12 @@ async function meanBatch(p: PlatformProcess): Promise<string | undefined> {
 
 const profDirs = new WeakMap<PlatformProcess, string>();
 
-/** A platform process with a CPU profile written at exit (for its GC share). */
+/**
+ * A platform process; with `--profile`, one that writes CPU profiles at exit. Not by default: the profiler's
+ * sampling threads and signals cost the platform CPU the peer does not pay.
+ */
 async function startProfiled(env: Record<string, string>, cwd?: string): Promise<PlatformProcess> {
+  if (!opts.profile) return startPlatformProcess(env, [], cwd);
   const dir = mkdtempSync(join(tmpdir(), 'cb-prof-'));
   const p = await startPlatformProcess(env, ['--cpu-prof', `--cpu-prof-dir=${dir}`], cwd);
   profDirs.set(p, dir);
@@ -136,7 +188,7 @@ async function runCitybrain(store: 'influx' | 'embedded', cwd?: string, env: Rec
   const p = await startProfiled({ ...(influx ? { INFLUX_URL: influx.url, INFLUX_DB: DB } : {}), ...env }, cwd);
   try {
     const devices = await provision(p, opts.devices);
-    const clients = await connectAll(`mqtt://127.0.0.1:${p.mqttPort}`, devices, true);
+    const clients = await connectAll(`mqtt://127.0.0.1:${p.mqttPort}`, devices, true, client);
     const topicOf = (i: number): string => `devices/${devices[i]!.id}/telemetry`;
     const run: Runner = (phase) => {
       const payloads = makePayloads(devices.length, RANGES[phase]);
@@ -144,20 +196,25 @@ async function runCitybrain(store: 'influx' | 'embedded', cwd?: string, env: Rec
     };
     const phases: Partial<RunResult> = {};
     const cpu0 = cpuSeconds(p.child.pid!);
+    const pid = p.child.pid!;
     for (const phase of ['sat', 'fixed'] as const) {
-      if (influx) phases[phase] = await phaseIntoInflux(influx.url, phase, run);
+      if (influx) phases[phase] = await phaseIntoInflux(influx.url, phase, run, { platform: pid, 'main:platform main thread': pid, influxd: influx.child.pid! });
       else {
+        const procs = { platform: pid, 'main:platform main thread': pid };
+        const [cpu0, m0] = [cpuOf(procs), machineCpuSeconds()];
         const gen = await run(phase);
-        phases[phase] = { gen, present: -1, storedPerSecond: gen.perSecond, visibleP50: gen.p50, visibleP99: gen.p99 };
+        phases[phase] = { gen, present: -1, storedPerSecond: gen.perSecond, visibleP50: gen.p50, visibleP99: gen.p99, cpu: cpuLine(gen, gen.acked, procs, cpu0, m0) };
       }
     }
     const cpu = cpuSeconds(p.child.pid!) - cpu0;
-    const batch = await meanBatch(p);
+    const mainCpu = mainThreadCpuSeconds(p.child.pid!);
+    const metricsText = await (await fetch(`${p.httpUrl}/metrics`)).text();
+    const batch = meanBatch(metricsText);
     await closeAll(clients);
     if (!influx) for (const phase of ['sat', 'fixed'] as const) phases[phase]!.present = await countViaApi(p, devices, RANGES[phase]);
     await p.stop();
     const cpuPerReading = (cpu * 1e6) / (phases.sat!.gen.acked + phases.fixed!.gen.acked);
-    return { sat: phases.sat!, fixed: phases.fixed!, cpuPerReading, note: [gcShare(p), `platform CPU ${cpuPerReading.toFixed(1)} µs/reading`, batch].filter(Boolean).join('; ') };
+    return { sat: phases.sat!, fixed: phases.fixed!, cpuPerReading, note: [gcShare(p, metricsText, mainCpu), `platform CPU ${cpuPerReading.toFixed(1)} µs/reading`, batch].filter(Boolean).join('; ') };
   } finally {
     await p.stop();
     await influx?.stop();
@@ -174,8 +231,8 @@ async function runCluster2(): Promise<RunResult> {
     nodes.push(await startProfiled(env));
     const devices = await provision(nodes[0]!, opts.devices);
     const clients = [
-      ...(await connectAll(`mqtt://127.0.0.1:${nodes[0]!.mqttPort}`, devices.filter((_, i) => i % 2 === 0), true)),
-      ...(await connectAll(`mqtt://127.0.0.1:${nodes[1]!.mqttPort}`, devices.filter((_, i) => i % 2 === 1), true)),
+      ...(await connectAll(`mqtt://127.0.0.1:${nodes[0]!.mqttPort}`, devices.filter((_, i) => i % 2 === 0), true, client)),
+      ...(await connectAll(`mqtt://127.0.0.1:${nodes[1]!.mqttPort}`, devices.filter((_, i) => i % 2 === 1), true, client)),
     ];
     const ordered = [...devices.filter((_, i) => i % 2 === 0), ...devices.filter((_, i) => i % 2 === 1)];
     const topicOf = (i: number): string => `devices/${ordered[i]!.id}/telemetry`;
@@ -192,7 +249,7 @@ async function runCluster2(): Promise<RunResult> {
     await closeAll(clients);
     for (const n of nodes) await n.stop();
     const cpuPerReading = (cpu * 1e6) / (sat.gen.acked + fixed.gen.acked);
-    return { sat, fixed, cpuPerReading, note: [...nodes.map(gcShare), `platform + Redis CPU ${cpuPerReading.toFixed(1)} µs/reading`].join('; ') };
+    return { sat, fixed, cpuPerReading, note: [...nodes.map((n) => gcShare(n, undefined, 0)), `platform + Redis CPU ${cpuPerReading.toFixed(1)} µs/reading`].join('; ') };
   } finally {
     for (const n of nodes) await n.stop();
     await Promise.all([influx.stop(), redis.stop(), pg.stop()]);
@@ -206,14 +263,15 @@ async function runNodeRed(): Promise<RunResult> {
     const red = await startNodeRed(mosq.port, influx.port, DB);
     try {
       const devices = Array.from({ length: opts.devices }, (_, i) => ({ id: `peer-w${i}`, password: '' }));
-      const clients = await connectAll(mosq.url, devices, false);
+      const clients = await connectAll(mosq.url, devices, false, client);
       const topicOf = (i: number): string => `bench/${devices[i]!.id}/telemetry`;
       const run: Runner = (phase) => {
         const payloads = makePayloads(devices.length, RANGES[phase]);
         return phase === 'sat' ? saturate(clients, topicOf, payloads, opts.seconds, opts.window) : fixedRate(clients, topicOf, payloads, opts.seconds, opts.rate);
       };
-      const sat = await phaseIntoInflux(influx.url, 'sat', run);
-      const fixed = await phaseIntoInflux(influx.url, 'fixed', run);
+      const procs = { mosquitto: mosq.child.pid!, 'node-red': red.child.pid!, influxd: influx.child.pid! };
+      const sat = await phaseIntoInflux(influx.url, 'sat', run, procs);
+      const fixed = await phaseIntoInflux(influx.url, 'fixed', run, procs);
       await closeAll(clients);
       return { sat, fixed };
     } finally {
@@ -230,21 +288,23 @@ async function runMosquitto(): Promise<RunResult> {
   const m = await startMosquitto();
   try {
     const devices = Array.from({ length: opts.devices }, (_, i) => ({ id: `peer-${i}`, password: '' }));
-    const sub = await connect(m.url, null, 'bench-sub');
     let delivered = 0;
     let lastAt = 0;
-    sub.on('message', () => {
+    const sub = await subscribe(m.url, 'bench-sub', 'bench/#', client, () => {
       delivered++;
       lastAt = performance.now();
     });
-    await sub.subscribeAsync('bench/#', { qos: 1 });
-    const clients = await connectAll(m.url, devices, false);
+    const clients = await connectAll(m.url, devices, false, client);
+    const procs = { mosquitto: m.child.pid! };
+    const [cpu0, m0] = [cpuOf(procs), machineCpuSeconds()];
     const t0 = performance.now();
     const gen = await saturate(clients, (i) => `bench/${i}`, makePayloads(devices.length, RANGES.sat), opts.seconds, opts.window);
     while (delivered < gen.acked && performance.now() - lastAt < 2000) await new Promise((r) => setTimeout(r, 100));
     const secs = (Math.max(lastAt, t0 + gen.seconds * 1000) - t0) / 1000;
+    // The generator's figure includes the subscriber's receiving (same process).
+    const cpu = cpuLine(gen, delivered, procs, cpu0, m0);
     await closeAll([...clients, sub]);
-    const phase: PhaseSummary = { gen, present: delivered, storedPerSecond: delivered / secs, visibleP50: NaN, visibleP99: NaN };
+    const phase: PhaseSummary = { gen, present: delivered, storedPerSecond: delivered / secs, visibleP50: NaN, visibleP99: NaN, cpu };
     return { sat: phase };
   } finally {
     await m.stop();
@@ -269,7 +329,7 @@ async function main(): Promise<void> {
   const systems = String(opts.systems).split(',').map((s) => s.trim()).filter(Boolean) as System[];
   for (const s of systems) if (!SYSTEMS.includes(s)) throw new Error(`unknown system ${s}\n\n${HELP}`);
   const load0 = loadavg();
-  console.log(`bench:ingest — ${opts.devices} devices, ${opts.seconds} s per phase, window ${opts.window}, fixed ${opts.rate}/s, ${opts.pairs} rounds, node ${process.version}`);
+  console.log(`bench:ingest — ${opts.devices} devices, ${opts.seconds} s per phase, window ${opts.window}, fixed ${opts.rate}/s, ${opts.pairs} rounds, generator client ${client}, node ${process.version}`);
   console.log(`load average at start: ${load0.map((x) => x.toFixed(2)).join(' ')}`);
   const results: Record<string, RunResult[]> = {};
   for (let round = 1; round <= opts.pairs; round++) {

@@ -118,6 +118,20 @@ export function cpuSeconds(pid: number): number {
   return (Number(f[11]) + Number(f[12])) / 100;
 }
 
+/** CPU seconds of a process's main thread (its first task) alone, from /proc (Linux). */
+export function mainThreadCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
+/** Busy and total CPU seconds of the whole machine (all cores) so far, from /proc/stat. */
+export function machineCpuSeconds(): { busy: number; total: number } {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = f.reduce((a, b) => a + b, 0);
+  return { busy: (total - f[3]! - (f[4] ?? 0)) / 100, total: total / 100 };
+}
+
 /** SIGTERM to a benchmark's child process, resolved once it exited (at once if it already had). */
 export async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;

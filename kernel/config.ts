@@ -76,13 +76,15 @@ export const ConfigSchema = Type.Object({
   mqttConnectTimeoutMs: Duration('A socket must send CONNECT within this time', 10_000),
   mqttProxyProtocol: Type.Boolean({ default: false, description: 'Plain MQTT connections from CITYBRAIN_MQTT_PROXY_TRUSTED start with a PROXY protocol v1 or v2 header (HAProxy send-proxy-v2), whose client address the per-address limits use' }),
   mqttProxyTrusted: Type.String({ default: '127.0.0.1,::1', description: 'Load balancers allowed to send a PROXY header: addresses and CIDR blocks, comma-separated; others connect directly' }),
-  ingestMaxInflight: PosInt('Readings in flight through ingest (overall) before sockets are paused', 5_000),
+  // 4 pipelined store batches of telemetryBatchSize plus the one gathering: below that the writer's pipeline
+  // never fills (5,000 capped saturation at ~0.7× of what 10,000 stored, docs/benchmarks.md).
+  ingestMaxInflight: PosInt('Readings in flight through ingest (overall) before sockets are paused', 10_000),
   ingestMaxInflightPerClient: PosInt('Readings in flight per connection before that socket is paused', 200),
   ingestWorkers: Type.Optional(
     Type.Integer({
       minimum: 0,
       maximum: 16,
-      description: 'Worker threads that write telemetry (line-protocol encoding and the InfluxDB request, or the SQLite inserts; at most 1 on SQLite); 0: the main thread does it. Default: 1 with InfluxDB (measured faster on this 2-core machine, docs/benchmarks.md), 0 with the embedded SQLite store',
+      description: 'Worker threads that write telemetry (line-protocol encoding and the InfluxDB request, or the SQLite inserts; at most 1 on SQLite); 0: the main thread does it. Default: 1, with InfluxDB and with the embedded SQLite store (measured faster on this 2-core machine, docs/benchmarks.md)',
     }),
   ),
   telemetryBatchSize: PosInt('Telemetry write batch size (readings); smaller than ingestMaxInflight so batches overlap', 2_000),
