@@ -11,6 +11,7 @@
  * client appends them to one buffer and writes it on the next tick.
  */
 import { connect as netConnect, type Socket } from 'node:net';
+import { varint } from '../broker/raw-packets.js';
 
 export interface LoadClientOptions {
   host: string;
@@ -38,21 +39,9 @@ function utf8Field(s: string): Buffer {
   return out;
 }
 
-/** The variable-length "remaining length" of MQTT's fixed header. */
-function remainingLength(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) byte |= 0x80;
-    out.push(byte);
-  } while (n > 0);
-  return out;
-}
-
 function packet(type: number, body: Buffer[]): Buffer {
   const len = body.reduce((a, b) => a + b.length, 0);
-  return Buffer.concat([Buffer.from([type, ...remainingLength(len)]), ...body]);
+  return Buffer.concat([Buffer.from([type, ...varint(len)]), ...body]);
 }
 
 export class LoadClient {
