@@ -37,12 +37,14 @@ const HELP = `Usage: npm run bench:ingest -- [options]
   --rate R        readings/s in the fixed-rate phase                        (default 20000)
   --pairs P       rounds; each runs every system once, alternating          (default 3)
   --systems LIST  comma list of: citybrain-influx,node-red,citybrain-embedded,mosquitto,citybrain-threads,
-                  citybrain-main,baseline,cluster2                          (default: the first four)
+                  citybrain-main,baseline,cluster2,citybrain-variant        (default: the first four)
                   citybrain-threads: as citybrain-influx with CITYBRAIN_INGEST_WORKERS=<--workers>
                   citybrain-main: as citybrain-influx with CITYBRAIN_INGEST_WORKERS=0 (no write thread)
   --workers N     write threads of system citybrain-threads                 (default 1)
                   cluster2: two \`citybrain start\` processes (CITYBRAIN_MQTT_CLUSTER=on, Redis, PostgreSQL,
                   InfluxDB), half the devices on each: both cores for the broker
+  --variant ENV   system citybrain-variant: as citybrain-influx with these settings (after a space, not =), e.g.
+                  CITYBRAIN_TELEMETRY_BATCH_SIZE=5000,CITYBRAIN_INGEST_MAX_INFLIGHT=20000 (a default beside its change)
   --baseline DIR  another checkout of citybrain (npm ci done) run as system "baseline" (→ InfluxDB):
                   before/after figures for a change, GC share included
   --client C      the generator's MQTT client: lean (bench/mqtt-load-client.ts: the same bytes and writes
@@ -53,13 +55,13 @@ Node-RED 4.x and node-red-contrib-influxdb 0.7 are installed on first use into .
 
 const opts = parseArgs(
   process.argv.slice(2),
-  { devices: 200, seconds: 10, window: 50, rate: 20_000, pairs: 3, systems: 'citybrain-influx,node-red,citybrain-embedded,mosquitto', baseline: '', workers: 1, profile: false, client: 'lean' },
+  { devices: 200, seconds: 10, window: 50, rate: 20_000, pairs: 3, systems: 'citybrain-influx,node-red,citybrain-embedded,mosquitto', baseline: '', workers: 1, variant: '', profile: false, client: 'lean' },
   HELP,
 );
 const DB = 'bench';
 const client = opts.client as ClientKind;
 if (client !== 'lean' && client !== 'mqtt.js') throw new Error(`--client must be lean or mqtt.js\n\n${HELP}`);
-const SYSTEMS = ['citybrain-influx', 'node-red', 'citybrain-embedded', 'mosquitto', 'citybrain-threads', 'citybrain-main', 'baseline', 'cluster2'] as const;
+const SYSTEMS = ['citybrain-influx', 'node-red', 'citybrain-embedded', 'mosquitto', 'citybrain-threads', 'citybrain-main', 'baseline', 'cluster2', 'citybrain-variant'] as const;
 type System = (typeof SYSTEMS)[number];
 
 /** Distinct timestamp ranges per phase, so each phase's stored count is a time-range query. */
@@ -161,12 +163,16 @@ function gcShare(p: PlatformProcess, metricsText: string | undefined, mainCpuSec
   return `GC ${((gc / Math.max(1, busy)) * 100).toFixed(1)} % of busy samples (profile in ${dir})`;
 }
 
-/** Readings per store write, from the platform's /metrics (group commit makes batches smaller when the store is idle). */
-function meanBatch(text: string): string | undefined {
+/** Readings written and store writes so far, from the platform's /metrics. */
+function writeCounts(text: string): { written: number; writes: number } {
   const value = (name: string): number => Number(/^(\S+) (\S+)$/m.exec(text.split('\n').filter((l) => l.startsWith(`${name}{writer="telemetry"} `)).join('\n'))?.[2]);
-  const written = value('citybrain_telemetry_written_total');
-  const writes = value('citybrain_telemetry_write_duration_seconds_count');
-  return writes > 0 ? `${Math.round(written / writes)} readings per store write` : undefined;
+  return { written: value('citybrain_telemetry_written_total'), writes: value('citybrain_telemetry_write_duration_seconds_count') };
+}
+
+/** Readings per store write in each phase (group commit makes batches smaller when the store is idle). */
+function meanBatch(perPhase: { written: number; writes: number }[]): string | undefined {
+  if (!perPhase.every((c) => c.writes > 0)) return undefined;
+  return `readings per store write ${perPhase.map((c) => Math.round(c.written / c.writes)).join(' saturated, ')} at the fixed rate`;
 }
 
 const profDirs = new WeakMap<PlatformProcess, string>();
@@ -197,6 +203,7 @@ async function runCitybrain(store: 'influx' | 'embedded', cwd?: string, env: Rec
     const phases: Partial<RunResult> = {};
     const cpu0 = cpuSeconds(p.child.pid!);
     const pid = p.child.pid!;
+    const counts = [{ written: 0, writes: 0 }];
     for (const phase of ['sat', 'fixed'] as const) {
       if (influx) phases[phase] = await phaseIntoInflux(influx.url, phase, run, { platform: pid, 'main:platform main thread': pid, influxd: influx.child.pid! });
       else {
@@ -205,11 +212,12 @@ async function runCitybrain(store: 'influx' | 'embedded', cwd?: string, env: Rec
         const gen = await run(phase);
         phases[phase] = { gen, present: -1, storedPerSecond: gen.perSecond, visibleP50: gen.p50, visibleP99: gen.p99, cpu: cpuLine(gen, gen.acked, procs, cpu0, m0) };
       }
+      counts.push(writeCounts(await (await fetch(`${p.httpUrl}/metrics`)).text()));
     }
     const cpu = cpuSeconds(p.child.pid!) - cpu0;
     const mainCpu = mainThreadCpuSeconds(p.child.pid!);
     const metricsText = await (await fetch(`${p.httpUrl}/metrics`)).text();
-    const batch = meanBatch(metricsText);
+    const batch = meanBatch(counts.slice(1).map((c, i) => ({ written: c.written - counts[i]!.written, writes: c.writes - counts[i]!.writes })));
     await closeAll(clients);
     if (!influx) for (const phase of ['sat', 'fixed'] as const) phases[phase]!.present = await countViaApi(p, devices, RANGES[phase]);
     await p.stop();
@@ -318,6 +326,11 @@ const RUNNERS: Record<System, () => Promise<RunResult>> = {
   mosquitto: runMosquitto,
   'citybrain-threads': () => runCitybrain('influx', undefined, { CITYBRAIN_INGEST_WORKERS: String(opts.workers) }),
   'citybrain-main': () => runCitybrain('influx', undefined, { CITYBRAIN_INGEST_WORKERS: '0' }),
+  'citybrain-variant': () => {
+    const env = Object.fromEntries(String(opts.variant).split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+    if (Object.keys(env).length === 0) throw new Error('system "citybrain-variant" needs --variant K=V,...');
+    return runCitybrain('influx', undefined, env);
+  },
   cluster2: runCluster2,
   baseline: () => {
     if (!opts.baseline) throw new Error('system "baseline" needs --baseline DIR');
