@@ -64,30 +64,32 @@ function mqttJs(url: string, d: Device | null, clientId: string): Promise<MqttCl
   });
 }
 
+/** The lean client connected to `url` as `clientId` (with the device's credentials when given). */
+function lean(url: string, d: Device | null, clientId: string): Promise<LoadClient> {
+  const u = new URL(url);
+  return LoadClient.connect({ host: u.hostname, port: Number(u.port), clientId, ...(d ? { username: d.id, password: d.password } : {}) });
+}
+
+/** Ends an mqtt.js client after what it has in flight. */
+const endOf = (c: MqttClient) => (): Promise<void> => new Promise<void>((r) => c.end(false, {}, () => r()));
+
 export async function connect(url: string, d: Device | null, clientId: string, kind: ClientKind): Promise<Publisher> {
-  if (kind === 'lean') {
-    const u = new URL(url);
-    return LoadClient.connect({ host: u.hostname, port: Number(u.port), clientId, ...(d ? { username: d.id, password: d.password } : {}) });
-  }
+  if (kind === 'lean') return lean(url, d, clientId);
   const c = await mqttJs(url, d, clientId);
-  return {
-    publish: (topic, payload, cb) => void c.publish(topic, payload, { qos: 1 }, (err) => cb(err ?? undefined)),
-    close: () => new Promise<void>((r) => c.end(false, {}, () => r())),
-  };
+  return { publish: (topic, payload, cb) => void c.publish(topic, payload, { qos: 1 }, (err) => cb(err ?? undefined)), close: endOf(c) };
 }
 
 /** A QoS 1 subscriber to `filter`; `onMessage` is called per message delivered. */
 export async function subscribe(url: string, clientId: string, filter: string, kind: ClientKind, onMessage: () => void): Promise<{ close(): Promise<void> }> {
   if (kind === 'lean') {
-    const u = new URL(url);
-    const c = await LoadClient.connect({ host: u.hostname, port: Number(u.port), clientId });
+    const c = await lean(url, null, clientId);
     await c.subscribe(filter, onMessage);
     return c;
   }
   const c = await mqttJs(url, null, clientId);
   c.on('message', onMessage);
   await c.subscribeAsync(filter, { qos: 1 });
-  return { close: () => new Promise<void>((r) => c.end(false, {}, () => r())) };
+  return { close: endOf(c) };
 }
 
 export async function connectAll(url: string, devices: Device[], auth: boolean, kind: ClientKind): Promise<Publisher[]> {

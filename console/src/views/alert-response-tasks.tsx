@@ -9,7 +9,7 @@ import { get, post, seg } from '../api.js';
 import { actorText, coord, dateTime, inLang, metres } from '../format.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import type { MediaMeta, Task } from '../types.js';
-import { DataName, nameIn } from './names.js';
+import { DataName } from './names.js';
 import { lateClientAt } from './responder-parts.js';
 
 const stateText = (s: string): string => t(`task.state.${s}` as MessageKey);
@@ -84,7 +84,7 @@ function TaskActions({ task, act }: { task: Task; act: (fn: () => Promise<string
         <form class="row" onSubmit={(e) => (e.preventDefault(), act(async () => (await post(`${path}/reassign`, { unitId: unit.trim() }), t('response.reassignedOk'))), setReassigning(false))}>
           <input name="unitId" list={`units-${task.id}`} required placeholder={t('response.reassignTo')} value={unit} onInput={(e) => setUnit(e.currentTarget.value)} />
           <datalist id={`units-${task.id}`}>
-            {units.filter((u) => u.id !== task.unitId).map((u) => <option key={u.id} value={u.id}>{nameIn({ en: u.name, 'zh-CN': u.name_zh ?? u.name }, u.name).text}</option>)}
+            {units.filter((u) => u.id !== task.unitId).map((u) => <option key={u.id} value={u.id}>{inLang({ 'zh-CN': u.name_zh }, u.name)}</option>)}
           </datalist>
           <button type="submit">{t('action.submit')}</button>
           <button type="button" onClick={() => setReassigning(false)}>{t('action.cancel')}</button>

@@ -4,19 +4,14 @@
  * entered — no translation for this language — is data and marked `data-raw`; a translated one is not, so
  * the zh-CN screen tests read it like any other text.
  */
+import { inLang } from '../format.js';
 import { lang } from '../i18n/index.js';
 
 type Names = Partial<Record<'zh-CN' | 'en', string>> | null | undefined;
 
-/** The name in the chosen language, and whether it is the name as entered (the same in every language). */
-export function nameIn(names: Names, fallback: string): { text: string; raw: boolean } {
-  const l = lang();
-  const text = names?.[l] ?? fallback;
-  const other = l === 'zh-CN' ? names?.en : names?.['zh-CN'];
-  return { text, raw: l === 'zh-CN' ? other === undefined || other === text : true };
-}
-
-export function DataName({ names, fallback, testid }: { names: Names; fallback: string; testid?: string }) {
-  const { text, raw } = nameIn(names, fallback);
-  return raw ? <span data-raw data-testid={testid}>{text}</span> : <span data-testid={testid}>{text}</span>;
+/** The name in the chosen language; marked `data-raw` unless it is a Chinese form differing from the English one. */
+export function DataName({ names, fallback }: { names: Names; fallback: string }) {
+  const text = inLang(names, fallback);
+  const raw = lang() !== 'zh-CN' || names?.en === undefined || names.en === text;
+  return raw ? <span data-raw>{text}</span> : <span>{text}</span>;
 }
